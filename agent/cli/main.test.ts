@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type CliIo, type Command, UsageError } from "./command.js";
+import { commands } from "./commands/index.js";
+import { findCommand, main, packageVersion, renderHelp } from "./main.js";
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+const fake = (path: string[], run: Command["run"]): Command => ({
+  path,
+  summary: `summary of ${path.join(" ")}`,
+  usage: `usage: sealfarm ${path.join(" ")}`,
+  run,
+});
+
+describe("sealfarm command dispatch", () => {
+  it("picks the longest matching command path", () => {
+    const a = fake(["worker"], async () => 0);
+    const b = fake(["worker", "list"], async () => 0);
+    assert.equal(findCommand([a, b], ["worker", "list", "--json"]), b);
+    assert.equal(findCommand([a, b], ["worker", "pause"]), a);
+    assert.equal(findCommand([a, b], ["manager"]), undefined);
+  });
+
+  it("passes the rest of argv to the command and returns its exit code", async () => {
+    let seen: string[] = [];
+    const cmd = fake(["sectors", "list"], async (argv) => {
+      seen = argv;
+      return 3;
+    });
+    const io = captureIo();
+    assert.equal(await main(["sectors", "list", "--json"], io, [cmd]), 3);
+    assert.deepEqual(seen, ["--json"]);
+  });
+
+  it("reports a usage error with the command's usage and exit code 2", async () => {
+    const cmd = fake(["plan"], async () => {
+      throw new UsageError("--class is required");
+    });
+    const io = captureIo();
+    assert.equal(await main(["plan"], io, [cmd]), 2);
+    assert.match(io.stderr.join("\n"), /sealfarm plan: --class is required/);
+    assert.match(io.stderr.join("\n"), /usage: sealfarm plan/);
+  });
+
+  it("reports a failure as exit code 1 naming the command", async () => {
+    const cmd = fake(["chain", "head"], async () => {
+      throw new Error("connection refused");
+    });
+    const io = captureIo();
+    assert.equal(await main(["chain", "head"], io, [cmd]), 1);
+    assert.deepEqual(io.stderr, ["sealfarm chain head: connection refused"]);
+  });
+
+  it("rejects an unknown command with exit code 2", async () => {
+    const io = captureIo();
+    assert.equal(await main(["frobnicate"], io, []), 2);
+    assert.match(io.stderr[0] ?? "", /unknown command "frobnicate"/);
+  });
+
+  it("lists every registered command in --help", () => {
+    const help = renderHelp(commands);
+    for (const c of commands) assert.ok(help.includes(c.path.join(" ")), `${c.path.join(" ")} missing from --help`);
+  });
+});
+
+describe("the sealfarm binary (real child process)", () => {
+  const bin = fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
+
+  it("prints the package version", () => {
+    const out = execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+    assert.equal(out.trim(), `sealfarm ${packageVersion()}`);
+  });
+
+  it("prints help that names only registered commands, each of which answers --help", () => {
+    const out = execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" });
+    assert.match(out, /usage: sealfarm <command>/);
+    const listed = out.split("commands:")[1] ?? "";
+    const names = listed
+      .split("\n")
+      .map((l) => l.trim().split(/\s{2,}/)[0])
+      .filter((n): n is string => Boolean(n));
+    assert.deepEqual(
+      names,
+      commands.map((c) => c.path.join(" ")),
+    );
+    for (const name of names) {
+      const res = spawnSync(process.execPath, [bin, ...name.split(" "), "--help"], { encoding: "utf8" });
+      assert.equal(res.status, 0, `sealfarm ${name} --help exited ${res.status}: ${res.stderr}`);
+      assert.match(res.stdout, /usage/i);
+    }
+  });
+
+  it("exits 2 on an unknown command", () => {
+    const res = spawnSync(process.execPath, [bin, "no-such-command"], { encoding: "utf8" });
+    assert.equal(res.status, 2);
+    assert.match(res.stderr, /unknown command "no-such-command"/);
+  });
+});

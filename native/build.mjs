@@ -1,0 +1,18 @@
+// Builds native/ (the sealfarm-proofs binary) in release mode. Run by `npm install` (postinstall) and `npm run build:native`.
+import { spawnSync } from "node:child_process";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const crateDir = dirname(fileURLToPath(import.meta.url));
+const probe = spawnSync("cargo", ["--version"], { encoding: "utf8" });
+if (probe.error || probe.status !== 0) {
+  console.error(
+    "sealfarm: cannot build native/sealfarm-proofs: `cargo` was not found on PATH.\n" +
+      "Install a Rust toolchain (https://rustup.rs, or Debian's `cargo` package) and run `npm run build:native`.",
+  );
+  process.exit(1);
+}
+const build = spawnSync("cargo", ["build", "--release", "--offline", "--manifest-path", `${crateDir}/Cargo.toml`], {
+  stdio: "inherit",
+});
+process.exit(build.status ?? 1);

@@ -1,0 +1,84 @@
+// `npm test`: lint, type-check, the native crate's tests, then node's test runner over the test files listed in
+// test/suites/*.list (node 20 expands no globs, and a run over zero files passes silently, so every file is named
+// and a missing one is an error). Node's summary is the last thing printed.
+//
+//   SUITES=manager,native npm test     only those lists (lint/typecheck/cargo still run unless SKIP names them)
+//   SKIP=lint,typecheck,cargo npm test skip steps while iterating; CI never sets it
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const skip = new Set((process.env.SKIP ?? "").split(",").filter(Boolean));
+const only = new Set((process.env.SUITES ?? "").split(",").filter(Boolean));
+const failures = [];
+
+function step(name, cmd, args, opts = {}) {
+  if (skip.has(name)) {
+    console.log(`\n== ${name}: skipped (SKIP)`);
+    return;
+  }
+  console.log(`\n== ${name}: ${cmd} ${args.join(" ")}`);
+  const res = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...opts });
+  if (res.error) {
+    console.error(`${name}: could not run ${cmd}: ${res.error.message}`);
+    failures.push(name);
+  } else if (res.status !== 0) {
+    failures.push(name);
+  }
+}
+
+function listedTestFiles() {
+  const dir = join(root, "test", "suites");
+  const files = [];
+  const problems = [];
+  for (const list of readdirSync(dir)
+    .filter((f) => f.endsWith(".list"))
+    .sort()) {
+    const suite = list.slice(0, -".list".length);
+    if (only.size > 0 && !only.has(suite)) continue;
+    const lines = readFileSync(join(dir, list), "utf8")
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter(Boolean);
+    if (lines.length === 0) problems.push(`test/suites/${list}: lists no test file`);
+    for (const line of lines) {
+      if (!existsSync(join(root, line))) problems.push(`test/suites/${list}: ${line} does not exist`);
+      else files.push(line);
+    }
+  }
+  for (const unknown of only) {
+    if (!existsSync(join(dir, `${unknown}.list`)))
+      problems.push(`SUITES names "${unknown}", but test/suites/${unknown}.list does not exist`);
+  }
+  return { files: [...new Set(files)], problems };
+}
+
+const bin = (name) => relative(root, join(root, "node_modules", ".bin", name));
+step("lint", bin("biome"), ["check", "."]);
+step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
+step("cargo", "cargo", ["test", "--release", "--offline", "--manifest-path", "native/Cargo.toml"]);
+
+const { files, problems } = listedTestFiles();
+if (problems.length > 0) {
+  for (const p of problems) console.error(p);
+  failures.push("test lists");
+}
+if (files.length === 0) {
+  console.error("no test files to run");
+  failures.push("node tests");
+} else {
+  step("node tests", process.execPath, [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-concurrency=1",
+    "--test-reporter=spec",
+    ...files,
+  ]);
+}
+if (failures.length > 0) {
+  console.error(`\nnpm test failed: ${failures.join(", ")}`);
+  process.exit(1);
+}
