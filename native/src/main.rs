@@ -1,5 +1,6 @@
 //! sealfarm-proofs: argv dispatch only; each algorithm lives in its own module.
 
+// Modules live in lib.rs; main.rs only dispatches argv.
 fn usage() -> &'static str {
     "usage: sealfarm-proofs <command> [args]\n\ncommands:\n  --version    print the version\n"
 }
