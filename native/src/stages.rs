@@ -1,0 +1,36 @@
+//! The stage registry: a damocles stage name -> the function that runs one task of it.
+//!
+//! `processor <STAGE>` and `run <STAGE>` look stages up here. A stage takes the task JSON exactly as damocles sends it
+//! (vc-processors `builtin/tasks.rs` field names) and returns the output JSON in the same serde form, or an error
+//! message that names the offending field or file. Add a stage with one line in `STAGES`.
+
+use crate::json::Json;
+
+pub type StageFn = fn(&Json) -> Result<Json, String>;
+
+/// (damocles stage name, implementation).
+pub const STAGES: &[(&str, StageFn)] = &[];
+
+pub fn lookup(name: &str) -> Option<StageFn> {
+    STAGES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+}
+
+pub fn names() -> Vec<&'static str> {
+    STAGES.iter().map(|(n, _)| *n).collect()
+}
+
+/// Runs a stage, turning a panic inside it into an error so one bad task cannot take the processor down.
+pub fn run(name: &str, task: &Json) -> Result<Json, String> {
+    let f = lookup(name).ok_or_else(|| format!("unknown stage {name:?} (known: {})", names().join(", ")))?;
+    match std::panic::catch_unwind(|| f(task)) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(format!("stage {name} panicked: {msg}"))
+        }
+    }
+}
