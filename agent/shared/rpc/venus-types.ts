@@ -1,0 +1,240 @@
+// The `Venus.*` wire types, spelled exactly as damocles-manager's Go structs serialize them (reference/damocles.md
+// §5.2 and "Corrections and wire details"): PascalCase fields (with the listed exceptions), `[]byte` as base64
+// strings, `[32]byte` as arrays of 32 numbers, numeric enums. Both the manager and the worker import these, so a
+// shape mismatch is a compile error on both sides at once.
+
+/** A miner actor id (the number in f01000). */
+export type ActorID = number;
+
+/** A base64 string carrying Go `[]byte` (tickets, seeds, proofs). */
+export type Base64 = string;
+
+/** Go `[32]byte`: exactly 32 numbers 0..255 (CommR, CommD, WdPoSt seeds). */
+export type Bytes32 = number[];
+
+/** `cid.Cid` as go-ipld encodes it in JSON. */
+export interface CidJson {
+  "/": string;
+}
+
+export interface SectorID {
+  Miner: ActorID;
+  Number: number;
+}
+
+/** abi.RegisteredSealProof: 0..4 V1 (2K, 8M, 512M, 32G, 64G), 5..9 V1_1, 10..14 synthetic, 15..19 NI. */
+export type RegisteredSealProof = number;
+
+export const SubmitResult = {
+  Unknown: 0,
+  Accepted: 1,
+  DuplicateSubmit: 2,
+  MismatchedSubmission: 3,
+  Rejected: 4,
+  FilesMissed: 5,
+} as const;
+export type SubmitResult = (typeof SubmitResult)[keyof typeof SubmitResult];
+
+export const OnChainState = {
+  Unknown: 0,
+  Pending: 1,
+  Packed: 2,
+  Landed: 3,
+  NotFound: 4,
+  Failed: 5,
+  PermFailed: 6,
+  ShouldAbort: 7,
+} as const;
+export type OnChainState = (typeof OnChainState)[keyof typeof OnChainState];
+
+export interface AllocateSectorSpec {
+  AllowedMiners: ActorID[] | null;
+  AllowedProofTypes: RegisteredSealProof[] | null;
+}
+
+export interface AllocatedSector {
+  ID: SectorID;
+  ProofType: RegisteredSealProof;
+}
+
+export interface AcquireDealsSpec {
+  MaxDeals: number | null;
+  MinUsedSpace: number | null;
+}
+
+export interface DealInfoV2 {
+  DealID: number;
+  PublishCid: CidJson | null;
+  AllocationID: number;
+  PieceCID: CidJson;
+  PieceSize: number;
+  Client: string;
+  Provider: string;
+  Offset: number;
+  Length: number;
+  PayloadSize: number;
+  StartEpoch: number;
+  EndEpoch: number;
+  IsBuiltinMarket: boolean;
+  IsCompatible: boolean;
+}
+
+export interface SectorPieceV2 {
+  Piece: { Size: number; PieceCID: CidJson };
+  /** Always filled (the worker's type is not optional), pledge pieces included. */
+  DealInfo: DealInfoV2;
+}
+
+export interface Ticket {
+  Ticket: Base64;
+  Epoch: number;
+}
+
+export interface Seed {
+  Seed: Base64;
+  Epoch: number;
+}
+
+export interface PreCommitOnChainInfo {
+  CommR: Bytes32;
+  CommD: Bytes32;
+  Ticket: Ticket;
+}
+
+export interface ProofOnChainInfo {
+  Proof: Base64;
+}
+
+export interface SubmitPreCommitResp {
+  Res: SubmitResult;
+  Desc: string | null;
+}
+
+export interface SubmitProofResp {
+  Res: SubmitResult;
+  Desc: string | null;
+}
+
+export interface PollStateResp {
+  State: OnChainState;
+  Desc: string | null;
+}
+
+export interface WaitSeedResp {
+  ShouldWait: boolean;
+  /** Seconds; never negative (the worker parses a u64). */
+  Delay: number;
+  Seed: Seed | null;
+}
+
+export type FailureLevel = "Temporary" | "Permanent" | "Abort" | "Critical";
+
+export interface ReportStateReq {
+  Worker: { Instance: string; Location: string };
+  StateChange: { Prev: string; Next: string; Event: string };
+  Failure: { Level: string; Desc: string } | null;
+}
+
+export interface SectorStateResp {
+  Id: SectorID;
+  Finalized: boolean;
+  AbortReason: string | null;
+}
+
+export interface WorkerThreadSummary {
+  Threads: number;
+  Empty: number;
+  Paused: number;
+  Running: number;
+  Waiting: number;
+  Errors: number;
+}
+
+export interface WorkerInfo {
+  Name: string;
+  Dest: string;
+  Version: string;
+  Summary: WorkerThreadSummary;
+}
+
+/** WorkerPingInfoList entries: the WorkerInfo plus when the manager last heard from it (Unix seconds). */
+export interface WorkerPingInfo {
+  Info: WorkerInfo;
+  LastPing: number;
+}
+
+export interface StoreBasicInfo {
+  Name: string;
+  Path: string;
+  Strict: boolean;
+  ReadOnly: boolean;
+  Weight: number;
+  Meta: Record<string, string> | null;
+}
+
+export interface AllocateWdPoStJobSpec {
+  AllowedMiners: ActorID[] | null;
+  AllowedProofTypes: string[] | null;
+}
+
+export interface WdPoStSectorInput {
+  SectorId: number;
+  CommR: Bytes32;
+  Upgrade: boolean;
+  Accesses: { SealedFile: string; CacheDir: string };
+}
+
+export interface WdPoStInput {
+  Sectors: WdPoStSectorInput[];
+  MinerId: ActorID;
+  ProofType: string;
+  Seed: Bytes32;
+}
+
+export interface WdPoStAllocatedJob {
+  Id: string;
+  Input: WdPoStInput;
+}
+
+/** WdPoStFinishJob's output: damocles spells these two fields in lower case. */
+export interface WindowPoStOutput {
+  proofs: Base64[];
+  faults: number[];
+}
+
+/** ListSectors / FindSector: the manager's view of one sector (sealfarm's own CLI-facing shape). */
+export interface SectorStateView {
+  ID: SectorID;
+  ProofType: RegisteredSealProof;
+  State: string;
+  Worker: string | null;
+  LatestState: string | null;
+  LastFailure: string | null;
+  Finalized: boolean;
+  AbortReason: string | null;
+  Deals: number;
+  CreatedAt: number;
+  UpdatedAt: number;
+}
+
+/** One entry of a sector's timeline (every ReportState, in order). */
+export interface SectorTimelineEntry {
+  At: number;
+  Instance: string;
+  Location: string;
+  Prev: string;
+  Next: string;
+  Event: string;
+  FailureLevel: string | null;
+  FailureDesc: string | null;
+}
+
+export interface SectorDetail {
+  Sector: SectorStateView;
+  Timeline: SectorTimelineEntry[];
+}
+
+export interface ChainHead {
+  Height: number;
+  BlockDelayMs: number;
+}
