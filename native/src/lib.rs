@@ -2,3 +2,7 @@
 //! `#[cfg(test)] mod tests` with the public vectors from `reference/filecoin-proofs.md`.
 pub mod json;
 pub mod stages;
+// native II (Poseidon, PC2, C1/C2, PoSt, unseal):
+pub mod field;
+pub mod poseidon;
+pub mod sha256;
