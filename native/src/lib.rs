@@ -5,4 +5,5 @@ pub mod stages;
 // native II (Poseidon, PC2, C1/C2, PoSt, unseal):
 pub mod field;
 pub mod poseidon;
+pub mod merkle;
 pub mod sha256;
