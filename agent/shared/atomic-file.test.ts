@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { readFileIfExists, writeFileAtomic } from "./atomic-file.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sealfarm-atomic-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("atomic file", () => {
+  it("replaces the whole content and leaves no temp file", () => {
+    const p = join(dir, "state.json");
+    assert.equal(readFileIfExists(p), undefined);
+    writeFileAtomic(p, "one");
+    writeFileAtomic(p, "two two");
+    assert.equal(readFileSync(p, "utf8"), "two two");
+    assert.deepEqual(readdirSync(dir), ["state.json"]);
+  });
+
+  it("never shows a torn file to a reader when the writer is SIGKILLed mid-loop", async () => {
+    const p = join(dir, "torn.json");
+    const module = fileURLToPath(new URL("./atomic-file.ts", import.meta.url));
+    // A writer that rewrites a large JSON document as fast as it can; we kill it at an arbitrary instant.
+    const script = `import { writeFileAtomic } from ${JSON.stringify(module)};
+      const big = "x".repeat(200000);
+      for (let i = 0; ; i++) writeFileAtomic(${JSON.stringify(p)}, JSON.stringify({ i, big }));`;
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        stdio: "ignore",
+      });
+      await new Promise((r) => setTimeout(r, 700 + round * 150));
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+      const doc = JSON.parse(readFileSync(p, "utf8")) as { i: number; big: string };
+      assert.equal(doc.big.length, 200000);
+    }
+  });
+});

@@ -1,0 +1,419 @@
+// Worker TOML → WorkerConfig. Parse (smol-toml), validate against schemas/worker.schema.json (ajv, every error at
+// once, each naming the file and the key path), warn about unknown keys by name (damocles ignores them), then
+// parse durations and sizes at this edge. Pure except for `loadWorkerConfig`, which only reads the file.
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { parse as parseToml } from "smol-toml";
+import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
+import { parseBytes, parseDurationMs, parseSectorSize } from "../../shared/units.js";
+import {
+  type AttachedStore,
+  type Plan,
+  type ProcessorEntry,
+  type ProcessorStage,
+  processorStages,
+  type SealingOptions,
+  type SealingThreadConfig,
+  type WorkerConfig,
+} from "./worker-config.js";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(problems.map((p) => `${file}: ${p}`).join("\n"));
+  }
+}
+
+export interface LoadedConfig {
+  config: WorkerConfig;
+  /** Unknown keys and ignored values, each naming the file and key path. */
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  /** The default processor binary (the bundled sealfarm-proofs). */
+  defaultBin: string;
+  /** Relative paths in the file resolve against this directory (default: the file's directory). */
+  baseDir?: string;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+const validateWorker = ajv.compile(workerSchema);
+const validateSealingOnly = ajv.compile({
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    plan: workerSchema.$defs.plan,
+    sealing: { $ref: "https://sealfarm.dev/schemas/worker.schema.json#/$defs/sealing" },
+  },
+});
+
+/** `/sealing_thread/0/sealing/max_retries` → `sealing_thread[0].sealing.max_retries`. */
+export function keyPath(pointer: string, extra?: string): string {
+  const parts = pointer
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (extra !== undefined) parts.push(extra);
+  let out = "";
+  for (const p of parts) {
+    if (/^\d+$/.test(p)) out += `[${p}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(p)) out += out === "" ? p : `.${p}`;
+    else out += `${out === "" ? "" : "."}${JSON.stringify(p)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+function got(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array ${JSON.stringify(value).slice(0, 60)}`;
+  if (typeof value === "object") return "a table";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "bigint") return `the integer ${value}`;
+  if (value instanceof Date) return `a date ${value.toISOString()}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let cur = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const k = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function expectation(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "type":
+      return `expected ${p.type === "object" ? "a table" : p.type === "array" ? "an array" : p.type === "integer" ? "an integer" : `a ${p.type}`}`;
+    case "enum":
+      return `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "pattern":
+      return `expected ${(e.parentSchema as { description?: string } | undefined)?.description ?? `a value matching ${p.pattern}`}`;
+    case "minimum":
+      return `expected a number >= ${p.limit}`;
+    case "maximum":
+      return `expected a number <= ${p.limit}`;
+    case "minLength":
+      return "expected a non-empty string";
+    case "anyOf":
+      return 'expected a byte size like "8GiB" or a byte count';
+    default:
+      return `expected ${e.message ?? e.keyword}`;
+  }
+}
+
+/** Splits ajv's errors into fatal problems and unknown-key warnings. */
+function schemaProblems(errors: ErrorObject[], doc: unknown): { problems: string[]; unknown: string[] } {
+  const problems: string[] = [];
+  const unknown: string[] = [];
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
+  for (const e of errors) {
+    if (e.keyword === "additionalProperties") {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      unknown.push(`${keyPath(e.instancePath, extra)}: unknown key, ignored`);
+      continue;
+    }
+    if (e.keyword === "required") {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      problems.push(`${keyPath(e.instancePath, missing)}: required key is missing`);
+      continue;
+    }
+    // anyOf's branches each add an error at the same path; the anyOf error alone says it best.
+    if (e.keyword !== "anyOf" && anyOfPaths.has(e.instancePath)) continue;
+    problems.push(`${keyPath(e.instancePath)}: ${expectation(e)}, got ${got(valueAt(doc, e.instancePath))}`);
+  }
+  return { problems: [...new Set(problems)], unknown: [...new Set(unknown)] };
+}
+
+/** A multiaddr (`/ip4/h/tcp/p[/http|/https]`, `/dns*`) or a URL → the manager's base URL. */
+export function managerUrl(addr: string): string {
+  if (addr.startsWith("/")) {
+    const parts = addr.split("/").slice(1);
+    const [proto, host, tcp, port, scheme] = parts;
+    const okProto = proto === "ip4" || proto === "ip6" || proto === "dns" || proto === "dns4" || proto === "dns6";
+    if (!okProto || host === undefined || tcp !== "tcp" || port === undefined || !/^\d+$/.test(port))
+      throw new Error(`expected a multiaddr like "/ip4/10.0.0.2/tcp/1789" or a URL, got ${JSON.stringify(addr)}`);
+    if (parts.length > 5 || (scheme !== undefined && scheme !== "http" && scheme !== "https"))
+      throw new Error(`expected the multiaddr to end in /tcp/<port>[/http|/https], got ${JSON.stringify(addr)}`);
+    const h = proto === "ip6" ? `[${host}]` : host;
+    return `${scheme ?? "http"}://${h}:${port}`;
+  }
+  let u: URL;
+  try {
+    u = new URL(addr);
+  } catch {
+    throw new Error(`expected a multiaddr like "/ip4/10.0.0.2/tcp/1789" or a URL, got ${JSON.stringify(addr)}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new Error(`expected an http or https URL, got ${JSON.stringify(addr)}`);
+  return `${u.protocol}//${u.host}`;
+}
+
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
+const num = (v: unknown): number | undefined => (typeof v === "bigint" ? Number(v) : (v as number | undefined));
+
+/** Parses durations/sizes of one `sealing` table; problems are pushed with their key path. */
+function sealingFrom(raw: unknown, at: string, problems: string[]): Partial<SealingOptions> {
+  const s = obj(raw);
+  const out: Partial<SealingOptions> = {};
+  const dur = (key: string): number | undefined => {
+    const v = s[key];
+    if (v === undefined) return undefined;
+    try {
+      return parseDurationMs(String(v));
+    } catch (e) {
+      problems.push(`${at}.${key}: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
+  if (s.allowed_miners !== undefined) out.allowedMiners = (s.allowed_miners as unknown[]).map((m) => num(m) as number);
+  if (s.allowed_sizes !== undefined) {
+    out.allowedSizes = [];
+    (s.allowed_sizes as string[]).forEach((v, i) => {
+      try {
+        out.allowedSizes?.push(parseSectorSize(v));
+      } catch (e) {
+        problems.push(`${at}.allowed_sizes[${i}]: ${(e as Error).message}`);
+      }
+    });
+  }
+  if (s.enable_deals !== undefined) out.enableDeals = s.enable_deals as boolean;
+  if (s.disable_cc !== undefined) out.disableCc = s.disable_cc as boolean;
+  if (s.max_deals !== undefined) out.maxDeals = num(s.max_deals);
+  if (s.min_deal_space !== undefined) {
+    try {
+      out.minDealSpace = parseBytes(
+        typeof s.min_deal_space === "bigint" ? Number(s.min_deal_space) : (s.min_deal_space as string),
+      );
+    } catch (e) {
+      problems.push(`${at}.min_deal_space: ${(e as Error).message}`);
+    }
+  }
+  if (s.max_retries !== undefined) out.maxRetries = num(s.max_retries);
+  const seal = dur("seal_interval");
+  if (seal !== undefined) out.sealIntervalMs = seal;
+  const recover = dur("recover_interval");
+  if (recover !== undefined) out.recoverIntervalMs = recover;
+  const poll = dur("rpc_polling_interval");
+  if (poll !== undefined) out.rpcPollingIntervalMs = poll;
+  if (s.ignore_proof_check !== undefined) out.ignoreProofCheck = s.ignore_proof_check as boolean;
+  if (s.request_task_max_retries !== undefined) out.requestTaskMaxRetries = num(s.request_task_max_retries);
+  if (s.verify_after_pc2 !== undefined) out.verifyAfterPc2 = s.verify_after_pc2 as boolean;
+  return out;
+}
+
+function parseTomlOrThrow(text: string, file: string): Raw {
+  try {
+    return parseToml(text, { integersAsBigInt: false }) as Raw;
+  } catch (e) {
+    // smol-toml's message carries the line and column.
+    throw new ConfigError(file, [`not valid TOML: ${(e as Error).message.split("\n")[0]}`]);
+  }
+}
+
+/** Pure: TOML text → config + warnings, or a ConfigError listing every problem. */
+export function parseWorkerConfig(text: string, file: string, options: LoadOptions): LoadedConfig {
+  const doc = parseTomlOrThrow(text, file);
+  const baseDir = options.baseDir ?? resolve(file, "..");
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const ok = validateWorker(doc);
+  const { problems, unknown } = ok ? { problems: [], unknown: [] } : schemaProblems(validateWorker.errors ?? [], doc);
+  const warnings = [...unknown];
+  if (problems.length > 0) throw new ConfigError(file, problems);
+
+  const w = obj(doc.worker);
+  const rpcServer = obj(w.rpc_server);
+  const m = obj(doc.metrics);
+  const sm = obj(doc.sector_manager);
+  const rpcClient = obj(sm.rpc_client);
+  const proc = obj(doc.processors);
+  const limitation = obj(proc.limitation);
+
+  let url = "";
+  try {
+    url = managerUrl(String(rpcClient.addr));
+  } catch (e) {
+    problems.push(`sector_manager.rpc_client.addr: ${(e as Error).message}`);
+  }
+  let pingIntervalMs = 30_000;
+  if (w.ping_interval !== undefined) {
+    try {
+      pingIntervalMs = parseDurationMs(String(w.ping_interval));
+    } catch (e) {
+      problems.push(`worker.ping_interval: ${(e as Error).message}`);
+    }
+  }
+
+  const sealing = sealingFrom(doc.sealing, "sealing", problems);
+
+  const threads: SealingThreadConfig[] = [];
+  const seenLocations = new Set<string>();
+  (doc.sealing_thread as Raw[]).forEach((t, index) => {
+    const plan = (t.plan as Plan | undefined) ?? "sealer";
+    const location = t.location === undefined ? undefined : abs(String(t.location));
+    if (plan !== "wdpost" && location === undefined) {
+      problems.push(`sealing_thread[${index}].location: required for plan "${plan}" (only wdpost threads may omit it)`);
+      return;
+    }
+    if (location !== undefined && seenLocations.has(location)) {
+      warnings.push(`sealing_thread[${index}].location: ${location} is already used by another thread, skipped`);
+      return;
+    }
+    if (location !== undefined) seenLocations.add(location);
+    threads.push({
+      index,
+      location,
+      plan,
+      sealing: sealingFrom(t.sealing, `sealing_thread[${index}].sealing`, problems),
+    });
+  });
+
+  const attached: AttachedStore[] = [];
+  const names = new Set<string>();
+  ((doc.attached as Raw[] | undefined) ?? []).forEach((a, i) => {
+    const location = abs(String(a.location));
+    const name = a.name === undefined ? location : String(a.name);
+    if (names.has(name))
+      problems.push(`attached[${i}].name: ${JSON.stringify(name)} is used by another attached store`);
+    names.add(name);
+    attached.push({ name, location, readonly: a.readonly === true });
+  });
+
+  const staggeredMs: Record<string, number> = {};
+  for (const [stage, v] of Object.entries(obj(limitation.staggered))) {
+    try {
+      const ms = parseDurationMs(String(v));
+      if (ms < 1000) warnings.push(`processors.limitation.staggered.${stage}: ${v} is below the 1s minimum, ignored`);
+      else staggeredMs[stage] = ms;
+    } catch (e) {
+      problems.push(`processors.limitation.staggered.${stage}: ${(e as Error).message}`);
+    }
+  }
+  // `limitation.concurrent` replaces the older `limit` table completely when present.
+  const concurrentRaw = limitation.concurrent !== undefined ? obj(limitation.concurrent) : obj(proc.limit);
+  const concurrent: Record<string, number> = {};
+  for (const [stage, v] of Object.entries(concurrentRaw)) concurrent[stage] = num(v) as number;
+  const extLocks: Record<string, number> = {};
+  for (const [name, v] of Object.entries(obj(proc.ext_locks))) extLocks[name] = num(v) as number;
+  const staticTreeD: Record<string, string> = {};
+  for (const [size, p] of Object.entries(obj(proc.static_tree_d))) {
+    try {
+      parseSectorSize(size);
+      staticTreeD[size] = abs(String(p));
+    } catch (e) {
+      problems.push(`processors.static_tree_d.${JSON.stringify(size)}: ${(e as Error).message}`);
+    }
+  }
+
+  const entries: Partial<Record<ProcessorStage, ProcessorEntry[]>> = {};
+  for (const stage of processorStages) {
+    const list = proc[stage] as Raw[] | undefined;
+    if (list === undefined) continue;
+    entries[stage] = list.map((e, index) => {
+      const at = `processors.${stage}[${index}]`;
+      let stableWaitMs = 5000;
+      if (e.stable_wait !== undefined) {
+        try {
+          stableWaitMs = parseDurationMs(String(e.stable_wait));
+        } catch (err) {
+          problems.push(`${at}.stable_wait: ${(err as Error).message}`);
+        }
+      }
+      const locks = (e.locks as string[] | undefined) ?? [];
+      locks.forEach((l, li) => {
+        if (extLocks[l] === undefined)
+          problems.push(`${at}.locks[${li}]: ${JSON.stringify(l)} is not defined in processors.ext_locks`);
+      });
+      const cgroup = obj(e.cgroup);
+      return {
+        stage,
+        index,
+        bin: e.bin === undefined ? options.defaultBin : String(e.bin),
+        args: (e.args as string[] | undefined) ?? ["processor", stage],
+        stableWaitMs,
+        cpuset: cgroup.cpuset === undefined ? undefined : String(cgroup.cpuset).replace(/\s+/g, ""),
+        cgroupName: cgroup.group_name === undefined ? "vc-worker" : String(cgroup.group_name),
+        numaPreferred: num(e.numa_preferred),
+        envs: { ...(obj(e.envs) as Record<string, string>) },
+        inheritEnvs: e.inherit_envs !== false,
+        concurrent: num(e.concurrent),
+        locks,
+        autoRestart: e.auto_restart !== false,
+      };
+    });
+  }
+  const pieceToken = sm.piece_token === undefined ? undefined : String(sm.piece_token);
+  // damocles inserts PIECE_FETCHER_TOKEN into add_pieces' envs after parsing, so it overrides a user value.
+  if (pieceToken !== undefined) for (const e of entries.add_pieces ?? []) e.envs.PIECE_FETCHER_TOKEN = pieceToken;
+
+  if (problems.length > 0) throw new ConfigError(file, problems);
+
+  const localPiecesDirs =
+    (w.local_pieces_dirs as string[] | undefined) ??
+    (w.local_pieces_dir === undefined ? [] : [String(w.local_pieces_dir)]);
+  const config: WorkerConfig = {
+    file,
+    worker: {
+      name: w.name === undefined ? undefined : String(w.name),
+      rpcHost: rpcServer.host === undefined ? "127.0.0.1" : String(rpcServer.host),
+      rpcPort: rpcServer.port === undefined ? 17890 : (num(rpcServer.port) as number),
+      pingIntervalMs,
+      localPiecesDirs: localPiecesDirs.map(abs),
+      scanPersistStores: ((w.scan_persist_stores ?? w.ScanPersistStores) as string[] | undefined) ?? [],
+    },
+    metrics: {
+      enable: m.enable === true,
+      httpListen: m.http_listen === undefined ? "127.0.0.1:9000" : String(m.http_listen),
+    },
+    sectorManager: {
+      url,
+      token: sm.token === undefined ? undefined : String(sm.token),
+      pieceToken,
+      headers: obj(rpcClient.headers) as Record<string, string>,
+    },
+    sealing,
+    threads,
+    attached,
+    processors: { concurrent, staggeredMs, extLocks, staticTreeD, entries },
+  };
+  return { config, warnings: warnings.map((wn) => `${file}: ${wn}`) };
+}
+
+/** Reads and parses a worker config file. */
+export function loadWorkerConfig(file: string, options: LoadOptions): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read: ${(e as Error).message}`]);
+  }
+  return parseWorkerConfig(text, file, options);
+}
+
+export interface HotConfig {
+  plan: Plan | undefined;
+  sealing: Partial<SealingOptions>;
+}
+
+/** `<location>/config.toml`: `plan` and `sealing.*` only. */
+export function parseHotConfig(text: string, file: string): { hot: HotConfig; warnings: string[] } {
+  const doc = parseTomlOrThrow(text, file);
+  const ok = validateSealingOnly(doc);
+  const { problems, unknown } = ok
+    ? { problems: [], unknown: [] }
+    : schemaProblems(validateSealingOnly.errors ?? [], doc);
+  const sealing = sealingFrom(doc.sealing, "sealing", problems);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return { hot: { plan: doc.plan as Plan | undefined, sealing }, warnings: unknown.map((u) => `${file}: ${u}`) };
+}

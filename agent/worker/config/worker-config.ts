@@ -1,0 +1,131 @@
+// The resolved worker config: what the agent runs on after loading, validating and parsing the TOML. Durations
+// are milliseconds, sizes are bytes, defaults are filled in (damocles-worker code defaults, reference §1).
+import type { PaddedBytes } from "../../shared/units.js";
+
+export type Plan = "sealer" | "snapup" | "rebuild" | "unseal" | "wdpost";
+
+/** Stages that have `[[processors.<stage>]]` sections (c1 is ours: sealfarm runs every stage out of process). */
+export const processorStages = [
+  "add_pieces",
+  "tree_d",
+  "pc1",
+  "pc2",
+  "c1",
+  "c2",
+  "snap_encode",
+  "snap_prove",
+  "transfer",
+  "unseal",
+  "window_post",
+  "sealing_daemons",
+] as const;
+export type ProcessorStage = (typeof processorStages)[number];
+
+export interface SealingOptions {
+  allowedMiners: number[] | undefined;
+  allowedSizes: PaddedBytes[] | undefined;
+  enableDeals: boolean;
+  disableCc: boolean;
+  maxDeals: number | undefined;
+  minDealSpace: number | undefined;
+  maxRetries: number;
+  sealIntervalMs: number;
+  recoverIntervalMs: number;
+  rpcPollingIntervalMs: number;
+  ignoreProofCheck: boolean;
+  requestTaskMaxRetries: number;
+  verifyAfterPc2: boolean;
+}
+
+export const defaultSealing: SealingOptions = {
+  allowedMiners: undefined,
+  allowedSizes: undefined,
+  enableDeals: false,
+  disableCc: false,
+  maxDeals: undefined,
+  minDealSpace: undefined,
+  maxRetries: 5,
+  sealIntervalMs: 30_000,
+  recoverIntervalMs: 60_000,
+  rpcPollingIntervalMs: 180_000,
+  ignoreProofCheck: false,
+  requestTaskMaxRetries: 3,
+  verifyAfterPc2: false,
+};
+
+export interface SealingThreadConfig {
+  /** Position in the file: `worker list/pause/resume --index` use it; a skipped duplicate leaves a gap. */
+  index: number;
+  location: string | undefined;
+  plan: Plan;
+  /** Only the keys this thread sets; merged over `[sealing]` by `mergeSealing`. */
+  sealing: Partial<SealingOptions>;
+}
+
+export interface AttachedStore {
+  name: string;
+  location: string;
+  readonly: boolean;
+}
+
+export interface ProcessorEntry {
+  stage: ProcessorStage;
+  /** Position among this stage's entries (used in cgroup names and logs). */
+  index: number;
+  bin: string;
+  args: string[];
+  stableWaitMs: number;
+  cpuset: string | undefined;
+  cgroupName: string;
+  numaPreferred: number | undefined;
+  envs: Record<string, string>;
+  inheritEnvs: boolean;
+  concurrent: number | undefined;
+  locks: string[];
+  autoRestart: boolean;
+}
+
+export interface ProcessorsConfig {
+  concurrent: Partial<Record<string, number>>;
+  staggeredMs: Partial<Record<string, number>>;
+  extLocks: Record<string, number>;
+  staticTreeD: Partial<Record<string, string>>;
+  /** Only stages that have a section in the file. Others run on one default child each (see processor pool). */
+  entries: Partial<Record<ProcessorStage, ProcessorEntry[]>>;
+}
+
+export interface WorkerConfig {
+  /** The file it came from, for messages. */
+  file: string;
+  worker: {
+    name: string | undefined;
+    rpcHost: string;
+    rpcPort: number;
+    pingIntervalMs: number;
+    localPiecesDirs: string[];
+    scanPersistStores: string[];
+  };
+  metrics: { enable: boolean; httpListen: string };
+  sectorManager: {
+    url: string;
+    token: string | undefined;
+    pieceToken: string | undefined;
+    headers: Record<string, string>;
+  };
+  sealing: Partial<SealingOptions>;
+  threads: SealingThreadConfig[];
+  attached: AttachedStore[];
+  processors: ProcessorsConfig;
+}
+
+/** Effective options = defaults, then `[sealing]`, then the thread's `sealing.*`, then the hot file (per field). */
+export function mergeSealing(...layers: Array<Partial<SealingOptions> | undefined>): SealingOptions {
+  const out: SealingOptions = { ...defaultSealing };
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    for (const [k, v] of Object.entries(layer) as Array<[keyof SealingOptions, unknown]>) {
+      if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
+  return out;
+}
