@@ -1,0 +1,393 @@
+// RemoteFile: one file on a host, written over SSH, whose read() hashes what is really there, so
+// `pulumi preview --refresh` shows a file someone edited by hand.
+//
+// This file is self-contained on purpose: the provider object is serialized into every resource's state
+// (`__provider`) and run later by the engine, so it may only reach Node built-ins (default imports, which the
+// serializer emits as `require`), `ssh2` and the small helpers below. Never capture config, Outputs or secrets.
+// Bump PROVIDER_VERSION whenever the logic changes: refresh and delete run the code stored in state.
+//
+// Write path: the content streams into a temp file next to the target, its sha256 is checked on the host, then
+// owner, mode and fsync, then rename(2) onto the path. A connection cut at any instant leaves the old file whole.
+import crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import ssh2 from "ssh2";
+
+export const REMOTE_FILE_PROVIDER_VERSION = "1";
+
+/** Where and how to reach a host. `privateKey` is secret: the resource classes wrap the whole connection. */
+export interface SshConnection {
+  host: string;
+  port?: number;
+  user?: string;
+  /** The pinned host key: an OpenSSH public key line ("ssh-ed25519 AAAA...") or a "SHA256:..." fingerprint. */
+  hostKey: string;
+  /** OpenSSH or PEM private key text. */
+  privateKey: string;
+  /** Connection attempts before giving up (default 5), doubling the wait from retryBaseMs (default 250). */
+  connectAttempts?: number;
+  retryBaseMs?: number;
+  /** Handshake timeout per attempt (default 15000). */
+  timeoutMs?: number;
+}
+
+export interface RemoteFileInputs {
+  connection: SshConnection;
+  /** Absolute path on the host. */
+  path: string;
+  content: string;
+  /** Octal, for example "0644". */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  providerVersion?: string;
+}
+
+export interface RemoteFileOutputs {
+  connection: SshConnection;
+  path: string;
+  /** sha256 of the content: desired after create/update, what is really on the host after read. */
+  sha256: string;
+  mode: string;
+  owner: string;
+  group: string;
+  providerVersion: string;
+}
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+// ---- inline SSH helpers (duplicated in each provider file by design; see the header) ----
+
+function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function sshName(c: SshConnection): string {
+  return `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
+}
+
+function keyFingerprint(blob: Buffer): string {
+  return `SHA256:${crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+function pinnedFingerprint(pin: string): string {
+  const p = pin.trim();
+  if (p.startsWith("SHA256:")) return p.replace(/=+$/, "");
+  return keyFingerprint(Buffer.from(p.split(/\s+/)[1] ?? "", "base64"));
+}
+
+function keyType(blob: Buffer): string {
+  if (blob.length < 4) return "unknown";
+  const n = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + n).toString("latin1");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function connectOnce(c: SshConnection): Promise<ssh2.Client> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let refusal: Error | undefined;
+    client.on("ready", () => resolve(client));
+    client.on("error", (err: Error) => {
+      client.end();
+      reject(refusal ?? err);
+    });
+    client.connect({
+      host: c.host,
+      port: c.port ?? 22,
+      username: c.user ?? "root",
+      privateKey: c.privateKey,
+      readyTimeout: c.timeoutMs ?? 15000,
+      keepaliveInterval: 5000,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        const seen = keyFingerprint(key);
+        const pinned = c.hostKey ? pinnedFingerprint(c.hostKey) : "";
+        if (pinned === seen) return true;
+        const msg = pinned
+          ? `host key mismatch: pinned ${pinned}, host presented ${seen} (${keyType(key)}); refusing to connect. If the host was reinstalled, check the new key out of band and update its pinned hostKey`
+          : `host key unknown: no key is pinned, host presented ${seen} (${keyType(key)}); refusing to connect. Check it out of band and pin it as the host's hostKey`;
+        refusal = Object.assign(new Error(msg), { permanent: true });
+        return false;
+      },
+    });
+  });
+}
+
+/** Connects with retries and exponential backoff; host-key and authentication refusals are not retried. */
+async function connect(c: SshConnection): Promise<ssh2.Client> {
+  const attempts = Math.max(1, c.connectAttempts ?? 5);
+  const base = c.retryBaseMs ?? 250;
+  const started = Date.now();
+  let last: Error = new Error("no attempt made");
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await connectOnce(c);
+    } catch (err) {
+      last = err as Error;
+      const permanent =
+        (last as { permanent?: boolean }).permanent === true || /authentication methods failed/.test(last.message);
+      if (permanent) throw new Error(`ssh ${sshName(c)}: ${last.message}`);
+      if (i + 1 < attempts) await sleep(Math.min(base * 2 ** i, 10000));
+    }
+  }
+  throw new Error(
+    `ssh ${sshName(c)}: could not connect after ${attempts} attempts in ${Date.now() - started} ms: ${last.message}`,
+  );
+}
+
+interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell command; `stdin` (a Buffer or a file path to stream) is sent and closed. */
+function exec(client: ssh2.Client, c: SshConnection, command: string, stdin?: Buffer): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, stream) => {
+      if (err) return reject(new Error(`ssh ${sshName(c)}: exec failed: ${err.message}`));
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let code: number | null = null;
+      stream.on("data", (d: Buffer) => out.push(d));
+      stream.stderr.on("data", (d: Buffer) => errOut.push(d));
+      stream.on("exit", (status: number | null) => {
+        code = status;
+      });
+      stream.on("close", () => {
+        if (code === null) return reject(new Error(`ssh ${sshName(c)}: connection lost while running a command`));
+        resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8") });
+      });
+      if (stdin) stream.end(stdin);
+      else stream.end();
+    });
+  });
+}
+
+async function withSsh<T>(c: SshConnection, fn: (client: ssh2.Client) => Promise<T>): Promise<T> {
+  const client = await connect(c);
+  // A dropped connection surfaces through the pending exec; keep the emitter from throwing meanwhile.
+  client.on("error", () => {});
+  try {
+    return await fn(client);
+  } finally {
+    client.end();
+  }
+}
+
+// ---- RemoteFile ----
+
+function sha256Hex(s: string): string {
+  return crypto.createHash("sha256").update(s, "utf8").digest("hex");
+}
+
+function normalizeMode(mode: string | undefined): string {
+  const m = (mode ?? "0644").replace(/^0o/, "");
+  return m.padStart(4, "0").slice(-4);
+}
+
+/** The write script: temp file, hash check, owner, mode, fsync, rename. Stale temp files from cut runs go first. */
+function writeScript(path: string, sha256: string, mode: string, owner: string, group: string): string {
+  const slash = path.lastIndexOf("/");
+  const dir = path.slice(0, slash) || "/";
+  const base = path.slice(slash + 1);
+  const tmpGlob = `${shq(dir)}/.${shq(base)}.sealfarm-tmp-`;
+  return [
+    "set -e",
+    `mkdir -p -- ${shq(dir)}`,
+    `rm -f -- ${tmpGlob}*`,
+    `tmp=${tmpGlob}$$`,
+    `cat > "$tmp"`,
+    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
+    `if [ "$got" != ${shq(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
+    `chown -- ${shq(`${owner}:${group}`)} "$tmp"`,
+    `chmod ${shq(mode)} "$tmp"`,
+    `sync -- "$tmp"`,
+    `mv -f -- "$tmp" ${shq(path)}`,
+  ].join("\n");
+}
+
+function inspectScript(path: string): string {
+  return `if [ -f ${shq(path)} ]; then stat -c '%a %U %G' -- ${shq(path)} && sha256sum < ${shq(path)}; else echo MISSING; fi`;
+}
+
+interface LiveFile {
+  sha256: string;
+  mode: string;
+  owner: string;
+  group: string;
+}
+
+function parseInspect(stdout: string): LiveFile | undefined {
+  const lines = stdout.trim().split("\n");
+  if (lines[0] === "MISSING") return undefined;
+  const [mode, owner, group] = (lines[0] ?? "").split(" ");
+  const sha256 = (lines[1] ?? "").split(" ")[0] ?? "";
+  if (!mode || !owner || !group || !/^[0-9a-f]{64}$/.test(sha256)) {
+    throw new Error(`unexpected output from stat/sha256sum: ${JSON.stringify(stdout)}`);
+  }
+  return { sha256, mode: normalizeMode(mode), owner, group };
+}
+
+async function writeFile(inputs: RemoteFileInputs): Promise<RemoteFileOutputs> {
+  const c = inputs.connection;
+  const sha256 = sha256Hex(inputs.content);
+  const mode = normalizeMode(inputs.mode);
+  const owner = inputs.owner ?? "root";
+  const group = inputs.group ?? owner;
+  const res = await withSsh(c, (client) =>
+    exec(client, c, writeScript(inputs.path, sha256, mode, owner, group), Buffer.from(inputs.content, "utf8")),
+  );
+  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: writing ${inputs.path} failed: ${res.stderr.trim()}`);
+  return {
+    connection: c,
+    path: inputs.path,
+    sha256,
+    mode,
+    owner,
+    group,
+    providerVersion: inputs.providerVersion ?? "",
+  };
+}
+
+function checkInputs(news: RemoteFileInputs): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const known = (v: unknown) => v !== UNKNOWN && v !== undefined;
+  if (known(news.path) && (typeof news.path !== "string" || !news.path.startsWith("/") || news.path.endsWith("/")))
+    failures.push({ property: "path", reason: `expected an absolute file path, got ${JSON.stringify(news.path)}` });
+  if (known(news.mode) && !/^(0o)?[0-7]{3,4}$/.test(String(news.mode)))
+    failures.push({ property: "mode", reason: `expected an octal mode like "0644", got ${JSON.stringify(news.mode)}` });
+  for (const k of ["owner", "group"] as const) {
+    const v = news[k];
+    if (known(v) && !/^[a-z_][a-z0-9_-]*\$?$/i.test(String(v)))
+      failures.push({ property: k, reason: `expected a user or group name, got ${JSON.stringify(v)}` });
+  }
+  if (news.content !== UNKNOWN && typeof news.content !== "string")
+    failures.push({ property: "content", reason: "expected a string" });
+  const conn = news.connection as SshConnection | string | undefined;
+  if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
+    failures.push({
+      property: "connection",
+      reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
+    });
+  return failures;
+}
+
+/** Why the host differs from what is wanted; empty when it does not. */
+export function remoteFileDrift(olds: RemoteFileOutputs, news: RemoteFileInputs): string[] {
+  const reasons: string[] = [];
+  if (news.content !== UNKNOWN && olds.sha256 !== sha256Hex(news.content))
+    reasons.push(`content sha256 ${olds.sha256 || "(none)"}, want ${sha256Hex(news.content)}`);
+  if (olds.mode !== normalizeMode(news.mode)) reasons.push(`mode ${olds.mode}, want ${normalizeMode(news.mode)}`);
+  const owner = news.owner ?? "root";
+  const group = news.group ?? owner;
+  if (olds.owner !== owner || olds.group !== group)
+    reasons.push(`owner ${olds.owner}:${olds.group}, want ${owner}:${group}`);
+  if ((olds.providerVersion ?? "") !== (news.providerVersion ?? ""))
+    reasons.push(`provider version ${olds.providerVersion}, want ${news.providerVersion}`);
+  return reasons;
+}
+
+/** The provider's methods with the exact shapes they return (the SDK's interface makes every field optional). */
+export interface RemoteFileProvider {
+  check(
+    olds: RemoteFileInputs,
+    news: RemoteFileInputs,
+  ): Promise<{ inputs: RemoteFileInputs; failures: pulumi.dynamic.CheckFailure[] }>;
+  diff(
+    id: string,
+    olds: RemoteFileOutputs,
+    news: RemoteFileInputs,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: RemoteFileInputs): Promise<{ id: string; outs: RemoteFileOutputs }>;
+  read(id: string, props?: RemoteFileOutputs): Promise<{ id: string; props: RemoteFileOutputs }>;
+  update(id: string, olds: RemoteFileOutputs, news: RemoteFileInputs): Promise<{ outs: RemoteFileOutputs }>;
+  delete(id: string, props: RemoteFileOutputs): Promise<void>;
+}
+
+export const remoteFileProvider: RemoteFileProvider = {
+  async check(_olds, news) {
+    return { inputs: news, failures: checkInputs(news) };
+  },
+
+  async diff(_id, olds, news) {
+    const c = news.connection as SshConnection | string;
+    const replaces: string[] = [];
+    if (news.path !== olds.path) replaces.push("path");
+    if (
+      typeof c === "object" &&
+      c !== null &&
+      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
+    )
+      replaces.push("connection");
+    const drift = remoteFileDrift(olds, news);
+    return {
+      changes: replaces.length > 0 || drift.length > 0,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  },
+
+  async create(inputs) {
+    const outs = await writeFile(inputs);
+    return { id: `${inputs.connection.host}:${inputs.path}`, outs };
+  },
+
+  async read(id, props) {
+    // Dynamic resources cannot be imported (pulumi/pulumi#16175): read only ever refreshes known state.
+    if (!props) throw new Error(`RemoteFile ${id}: read needs the stored state; import is not supported`);
+    const c = props.connection;
+    const res = await withSsh(c, (client) => exec(client, c, inspectScript(props.path)));
+    if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: inspecting ${props.path} failed: ${res.stderr.trim()}`);
+    const live = parseInspect(res.stdout);
+    if (!live) return { id: "", props };
+    return { id, props: { ...props, ...live } };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await writeFile(news) };
+  },
+
+  async delete(_id, props) {
+    const c = props.connection;
+    const res = await withSsh(c, (client) => exec(client, c, `rm -f -- ${shq(props.path)}`));
+    if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: removing ${props.path} failed: ${res.stderr.trim()}`);
+  },
+};
+
+export interface RemoteFileArgs {
+  connection: pulumi.Input<SshConnection>;
+  path: pulumi.Input<string>;
+  content: pulumi.Input<string>;
+  mode?: pulumi.Input<string>;
+  owner?: pulumi.Input<string>;
+  group?: pulumi.Input<string>;
+}
+
+export class RemoteFile extends pulumi.dynamic.Resource {
+  declare readonly path: pulumi.Output<string>;
+  declare readonly sha256: pulumi.Output<string>;
+  declare readonly mode: pulumi.Output<string>;
+  declare readonly owner: pulumi.Output<string>;
+
+  constructor(name: string, args: RemoteFileArgs, opts?: pulumi.CustomResourceOptions) {
+    const provider: pulumi.dynamic.ResourceProvider<RemoteFileInputs, RemoteFileOutputs> = remoteFileProvider;
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        // The private key rides in the connection: the whole connection is a secret, in inputs and outputs.
+        connection: pulumi.secret(args.connection),
+        providerVersion: REMOTE_FILE_PROVIDER_VERSION,
+        sha256: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      "sealfarm",
+      "RemoteFile",
+    );
+  }
+}

@@ -1,0 +1,221 @@
+// Test hosts for the SSH providers: each host is a network namespace with a veth into a bridge this run creates,
+// an address in a private /24 that exists only inside this machine, and its own sshd (own host key, own config).
+// Every name carries the PID, so parallel runs never collide, and `stop()` removes everything even after a failure.
+// Needs root (CAP_NET_ADMIN + CAP_SYS_ADMIN for `ip netns add`); without it, start fails with a message that says so.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TestHost {
+  readonly name: string;
+  readonly netns: string;
+  readonly address: string;
+  readonly port: number;
+  /** The host's public key as an OpenSSH line ("ssh-ed25519 AAAA..."), what an operator pins. */
+  readonly hostKey: string;
+  /** `SHA256:...`, as `ssh-keygen -lf` prints it. */
+  readonly hostKeyFingerprint: string;
+  /** The host-side veth in the root namespace (taking it down cuts the host off). */
+  readonly veth: string;
+  readonly sshdLog: string;
+  /** PID of the listening sshd (a child of this process). */
+  sshdPid(): number;
+}
+
+export interface TestHostSet {
+  readonly hosts: readonly TestHost[];
+  readonly dir: string;
+  /** The client's OpenSSH private key (authorized for root on every host). */
+  readonly clientPrivateKey: string;
+  /** Kills the per-connection sshd children of a host (its sessions), leaving the listener up. */
+  killSessions(host: TestHost): number;
+  setLinkUp(host: TestHost, up: boolean): void;
+  stop(): Promise<void>;
+}
+
+function run(cmd: string, args: string[]): string {
+  const res = spawnSync(cmd, args, { encoding: "utf8" });
+  if (res.error) throw new Error(`${cmd} ${args.join(" ")}: ${res.error.message}`);
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${res.status}: ${res.stderr.trim()}`);
+  return res.stdout;
+}
+
+function tryRun(cmd: string, args: string[]): void {
+  spawnSync(cmd, args, { encoding: "utf8" });
+}
+
+/** `SHA256:<unpadded base64>` of an OpenSSH public key line, the form `ssh-keygen -lf` and ssh print. */
+export function fingerprintOf(publicKeyLine: string): string {
+  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? "", "base64");
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+export function generateKeyPair(dir: string, name: string): { privatePath: string; publicLine: string } {
+  const privatePath = join(dir, name);
+  run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", privatePath]);
+  return { privatePath, publicLine: readFileSync(`${privatePath}.pub`, "utf8").trim() };
+}
+
+function waitForPort(address: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const sock = createConnection({ host: address, port });
+      sock.once("connect", () => {
+        sock.destroy();
+        resolve();
+      });
+      sock.once("error", (err) => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`sshd at ${address}:${port} did not listen: ${err.message}`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A /24 in 10.64.0.0/10 derived from the PID, so parallel runs get different subnets. */
+export function subnetFor(pid: number): string {
+  return `10.${64 + ((pid >> 8) % 64)}.${pid % 256}`;
+}
+
+export async function startTestHosts(count: number): Promise<TestHostSet> {
+  if (process.getuid?.() !== 0) {
+    throw new Error("test hosts need root: creating network namespaces (ip netns add) requires CAP_SYS_ADMIN");
+  }
+  const pid = process.pid;
+  const tag = `${pid}`;
+  const bridge = `sfbr${tag}`.slice(0, 15);
+  const subnet = subnetFor(pid);
+  const dir = mkdtempSync(join(tmpdir(), "sealfarm-hosts-"));
+  const created = { bridge: false, netns: [] as string[], veths: [] as string[] };
+  const sshds = new Map<string, ChildProcess>();
+
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      [...sshds.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            for (const c of childPids(child.pid ?? 0)) tryRun("kill", ["-9", String(c)]);
+            child.kill("SIGKILL");
+          }),
+      ),
+    );
+    sshds.clear();
+    for (const veth of created.veths) tryRun("ip", ["link", "del", veth]);
+    for (const ns of created.netns) tryRun("ip", ["netns", "del", ns]);
+    if (created.bridge) tryRun("ip", ["link", "del", bridge]);
+    created.veths = [];
+    created.netns = [];
+    created.bridge = false;
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+    const client = generateKeyPair(dir, "client_ed25519");
+    writeFileSync(join(dir, "authorized_keys"), `${client.publicLine}\n`, { mode: 0o600 });
+
+    try {
+      run("ip", ["link", "add", bridge, "type", "bridge"]);
+    } catch (err) {
+      throw new Error(`test hosts: cannot create bridge ${bridge} (needs root with CAP_NET_ADMIN): ${String(err)}`);
+    }
+    created.bridge = true;
+    run("ip", ["addr", "add", `${subnet}.1/24`, "dev", bridge]);
+    run("ip", ["link", "set", bridge, "up"]);
+
+    const hosts: TestHost[] = [];
+    for (let i = 1; i <= count; i++) {
+      const name = `h${i}`;
+      const netns = `sealfarm-${tag}-${name}`;
+      const veth = `sfv${tag}x${i}`.slice(0, 15);
+      const address = `${subnet}.${10 + i}`;
+      try {
+        run("ip", ["netns", "add", netns]);
+      } catch (err) {
+        throw new Error(`test hosts: ip netns add ${netns} is not permitted here (run as root): ${String(err)}`);
+      }
+      created.netns.push(netns);
+      run("ip", ["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", netns]);
+      created.veths.push(veth);
+      run("ip", ["link", "set", veth, "master", bridge, "up"]);
+      run("ip", ["-n", netns, "addr", "add", `${address}/24`, "dev", "eth0"]);
+      run("ip", ["-n", netns, "link", "set", "eth0", "up"]);
+      run("ip", ["-n", netns, "link", "set", "lo", "up"]);
+
+      const hostKey = generateKeyPair(dir, `host_${name}_ed25519`);
+      const config = join(dir, `sshd_config_${name}`);
+      writeFileSync(
+        config,
+        [
+          "Port 22",
+          `ListenAddress ${address}`,
+          `HostKey ${hostKey.privatePath}`,
+          `PidFile ${join(dir, `sshd_${name}.pid`)}`,
+          `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
+          "PermitRootLogin prohibit-password",
+          "PubkeyAuthentication yes",
+          "PasswordAuthentication no",
+          "KbdInteractiveAuthentication no",
+          "UsePAM no",
+          "StrictModes no",
+          "AllowUsers root",
+          "MaxStartups 100",
+          "Subsystem sftp internal-sftp",
+          "LogLevel VERBOSE",
+          "",
+        ].join("\n"),
+      );
+      const sshdLog = join(dir, `sshd_${name}.log`);
+      const child = spawn("ip", ["netns", "exec", netns, "/usr/sbin/sshd", "-D", "-f", config, "-E", sshdLog], {
+        stdio: "ignore",
+      });
+      sshds.set(name, child);
+      await waitForPort(address, 22, 5000);
+      hosts.push({
+        name,
+        netns,
+        address,
+        port: 22,
+        hostKey: hostKey.publicLine,
+        hostKeyFingerprint: fingerprintOf(hostKey.publicLine),
+        veth,
+        sshdLog,
+        sshdPid: () => child.pid ?? 0,
+      });
+    }
+
+    return {
+      hosts,
+      dir,
+      clientPrivateKey: readFileSync(client.privatePath, "utf8"),
+      killSessions(host) {
+        const children = childPids(host.sshdPid());
+        for (const c of children) tryRun("kill", ["-9", String(c)]);
+        return children.length;
+      },
+      setLinkUp(host, up) {
+        run("ip", ["link", "set", host.veth, up ? "up" : "down"]);
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
