@@ -6,4 +6,7 @@ pub mod stages;
 pub mod field;
 pub mod poseidon;
 pub mod merkle;
+pub mod pc2;
 pub mod sha256;
+pub mod fr32;
+pub mod commp;
