@@ -1,0 +1,37 @@
+// The wdpost plan (reference §3.7) as data. Jobs live only in memory: the manager re-queues a job whose
+// heartbeats stop, so nothing is persisted.
+
+export const wdpostStates = ["Empty", "Allocated", "Generated", "Finished", "Aborted"] as const;
+export type WdPostState = (typeof wdpostStates)[number];
+
+export const wdpostEventKinds = ["AllocateJob", "Generate", "Finish"] as const;
+export type WdPostEventKind = (typeof wdpostEventKinds)[number];
+
+export const wdpostTable: Readonly<Record<WdPostState, Readonly<Partial<Record<WdPostEventKind, WdPostState>>>>> = {
+  Empty: { AllocateJob: "Allocated" },
+  Allocated: { Generate: "Generated" },
+  Generated: { Finish: "Finished" },
+  Finished: {},
+  Aborted: {},
+};
+
+export function nextWdPostState(
+  state: WdPostState,
+  event: WdPostEventKind,
+): { ok: true; next: WdPostState } | { ok: false; error: string } {
+  const next = wdpostTable[state][event];
+  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
+  return { ok: true, next };
+}
+
+export function isWdPostState(s: string): s is WdPostState {
+  return (wdpostStates as readonly string[]).includes(s);
+}
+
+export const wdpostStage: Readonly<Record<WdPostState, string>> = {
+  Empty: "AllocateJob",
+  Allocated: "WindowPoSt",
+  Generated: "FinishJob",
+  Finished: "Finish",
+  Aborted: "Abort",
+};
