@@ -1,0 +1,80 @@
+// Reading machine classes from YAML files. The parsing is pure (text in, class out); the two loaders only read.
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parseDocument } from "yaml";
+import { ConfigError, type ConfigProblem } from "./config-error.js";
+import { type MachineClass, parseMachineClass } from "./machine-class.js";
+
+/** Parses YAML text; syntax errors become problems naming the line and column. */
+export function parseYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e): ConfigProblem => {
+        const pos = e.linePos?.[0];
+        return {
+          file: pos === undefined ? file : `${file}:${pos.line}:${pos.col}`,
+          pointer: "",
+          expected: "valid YAML",
+          got: e.message.split("\n")[0],
+        };
+      }),
+    );
+  }
+  return doc.toJS();
+}
+
+/** Parses a machine class from YAML text. `file` is how errors name it. */
+export function parseMachineClassYaml(text: string, file: string): MachineClass {
+  return parseMachineClass(parseYaml(text, file), file);
+}
+
+/** Reads and validates one machine-class file. */
+export function loadMachineClass(file: string): MachineClass {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError([
+      {
+        file,
+        pointer: "",
+        expected: "a readable machine-class YAML file",
+        got: (error as NodeJS.ErrnoException).code ?? String(error),
+      },
+    ]);
+  }
+  return parseMachineClassYaml(text, file);
+}
+
+/**
+ * Loads every `*.yaml` in a directory as a class library, keyed by class name. A class's `name` must equal its
+ * file name, so `class: epyc-2gpu` in a farm always means `epyc-2gpu.yaml`. Problems of all files are reported together.
+ */
+export function loadClassDirectory(dir: string): Map<string, MachineClass> {
+  const classes = new Map<string, MachineClass>();
+  const problems: ConfigProblem[] = [];
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort();
+  for (const f of files) {
+    const file = join(dir, f);
+    try {
+      const mc = loadMachineClass(file);
+      const stem = basename(f).replace(/\.ya?ml$/, "");
+      if (mc.name !== stem) {
+        problems.push({
+          file,
+          pointer: "/name",
+          expected: `"${stem}" (the file name without .yaml)`,
+          got: JSON.stringify(mc.name),
+        });
+      } else classes.set(mc.name, mc);
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return classes;
+}
