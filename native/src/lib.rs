@@ -7,6 +7,8 @@ pub mod field;
 pub mod poseidon;
 pub mod merkle;
 pub mod pc2;
+pub mod bench;
 pub mod sha256;
 pub mod fr32;
 pub mod commp;
+pub mod ids;

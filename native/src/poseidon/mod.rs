@@ -7,6 +7,7 @@
 //! `Constants::hash` runs the plain ("correct") round structure of neptune's `hash_correct`.
 
 pub mod grain;
+pub mod optimized;
 pub mod round_numbers;
 
 use crate::field::Fr;
@@ -25,6 +26,8 @@ pub struct Constants {
     pub mds: Vec<Fr>,
     /// Domain tag for Merkle tree hashing (2^arity - 1).
     pub merkle_tag: Fr,
+    /// The same permutation with compressed constants and sparse partial-round matrices.
+    pub fast: optimized::Optimized,
 }
 
 impl Constants {
@@ -39,7 +42,8 @@ impl Constants {
             }
         }
         let merkle_tag = Fr::from_u64((1u64 << arity) - 1);
-        Constants { arity, width, partial_rounds, round_constants, mds, merkle_tag }
+        let fast = optimized::Optimized::new(width, FULL_ROUNDS, partial_rounds, &round_constants, &mds);
+        Constants { arity, width, partial_rounds, round_constants, mds, merkle_tag, fast }
     }
 
     /// state := state × MDS (row vector times matrix; M is symmetric).
@@ -78,9 +82,19 @@ impl Constants {
         }
     }
 
-    /// Merkle-tree hash of exactly `arity` elements.
+    /// Merkle-tree hash of exactly `arity` elements (optimized permutation).
     pub fn hash(&self, inputs: &[Fr]) -> Fr {
         assert_eq!(inputs.len(), self.arity, "poseidon arity {} got {} inputs", self.arity, inputs.len());
+        let mut state = [Fr::ZERO; 40];
+        state[0] = self.merkle_tag;
+        state[1..=self.arity].copy_from_slice(inputs);
+        self.fast.permute(&mut state[..self.width]);
+        state[1]
+    }
+
+    /// The same hash through the plain round structure (reference for the optimized one).
+    pub fn hash_plain(&self, inputs: &[Fr]) -> Fr {
+        assert_eq!(inputs.len(), self.arity);
         let mut state = [Fr::ZERO; 40];
         state[0] = self.merkle_tag;
         state[1..=self.arity].copy_from_slice(inputs);
@@ -170,6 +184,23 @@ mod tests {
     }
 
     #[test]
+    fn optimized_equals_plain() {
+        for arity in [2usize, 4, 8, 11, 16] {
+            let c = constants(arity);
+            let mut x = Fr::from_u64(0x1234_5678 + arity as u64);
+            for _ in 0..5 {
+                let inputs: Vec<Fr> = (0..arity)
+                    .map(|_| {
+                        x = x.mul(&x).add(&Fr::from_u64(7));
+                        x
+                    })
+                    .collect();
+                assert_eq!(c.hash(&inputs), c.hash_plain(&inputs), "arity {arity}");
+            }
+        }
+    }
+
+    #[test]
     fn mds_is_symmetric_cauchy() {
         let c = constants(8);
         assert_eq!(c.width, 9);
@@ -181,3 +212,4 @@ mod tests {
         assert_eq!(c.mds[0].mul(&Fr::from_u64(9)), Fr::ONE);
     }
 }
+
