@@ -12,3 +12,4 @@ pub mod sha256;
 pub mod fr32;
 pub mod commp;
 pub mod ids;
+pub mod sdr;
