@@ -1,0 +1,173 @@
+//! SDR labels (`create_label/single.rs`): label(ℓ, v) = SHA254(replica_id ‖ u32_be(ℓ) ‖ u64_be(v) ‖ 0^20 ‖ 37 parent
+//! labels), the parents being the 6 DRG parents of the current layer (repeated 6 times plus the first once more) in
+//! layer 1, and 6 DRG parents of this layer + 8 expander parents of the previous layer (P, P, P[0..9]) after it.
+//!
+//! The message is always 1248 bytes = 20 blocks with the padding in place, so each label is one `compress` call
+//! over a reused stack buffer: no allocation per label. Parent labels of a node a few steps ahead are prefetched
+//! while the current one hashes, which hides most of the random DRAM reads of large layers.
+
+use super::cache::ParentCache;
+use super::graph::{BASE_DEGREE, DEGREE};
+use crate::sha256::{compress, digest, IV};
+
+const MSG: usize = 64 + 37 * 32; // 1248
+const BUF: usize = 1280; // 20 blocks
+const LOOKAHEAD: usize = 8;
+
+#[inline(always)]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Computes layer `layer` (1-based) into `cur` (N × 32 bytes); `prev` is layer − 1 (required for layer ≥ 2).
+pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev: Option<&[u8]>, cur: &mut [u8]) {
+    let n = cache.nodes as usize;
+    assert_eq!(cur.len(), n * 32);
+    assert!(layer == 1 || prev.map(|p| p.len()) == Some(n * 32), "layer {layer} needs the previous layer");
+    let mut buf = [0u8; BUF];
+    buf[..32].copy_from_slice(replica_id);
+    buf[32..36].copy_from_slice(&layer.to_be_bytes());
+    // Node 0: the header block alone, then its padding block (length 512 bits).
+    {
+        let mut b = [0u8; 128];
+        b[..64].copy_from_slice(&buf[..64]);
+        b[64] = 0x80;
+        b[126] = 0x02;
+        let mut st = IV;
+        compress(&mut st, &b);
+        let d = digest(&st);
+        cur[..32].copy_from_slice(&d);
+        cur[31] &= 0x3f;
+    }
+    buf[MSG] = 0x80;
+    buf[BUF - 8..].copy_from_slice(&((MSG as u64) * 8).to_be_bytes());
+    let parents = &cache.parents;
+    for v in 1..n {
+        if v + LOOKAHEAD < n {
+            let ahead = &parents[(v + LOOKAHEAD) * DEGREE..(v + LOOKAHEAD + 1) * DEGREE];
+            for &p in &ahead[..BASE_DEGREE] {
+                prefetch(cur.as_ptr().wrapping_add(p as usize * 32));
+            }
+            if let Some(prev) = prev {
+                for &p in &ahead[BASE_DEGREE..] {
+                    prefetch(prev.as_ptr().wrapping_add(p as usize * 32));
+                }
+            }
+        }
+        let ps = &parents[v * DEGREE..(v + 1) * DEGREE];
+        buf[36..44].copy_from_slice(&(v as u64).to_be_bytes());
+        match prev {
+            None => {
+                for (k, &p) in ps[..BASE_DEGREE].iter().enumerate() {
+                    let p = p as usize * 32;
+                    buf[64 + 32 * k..96 + 32 * k].copy_from_slice(&cur[p..p + 32]);
+                }
+                // B repeated six times, then B[0].
+                for j in 1..6 {
+                    buf.copy_within(64..64 + 192, 64 + 192 * j);
+                }
+                buf.copy_within(64..96, 64 + 36 * 32);
+            }
+            Some(prev) => {
+                for (k, &p) in ps[..BASE_DEGREE].iter().enumerate() {
+                    let p = p as usize * 32;
+                    buf[64 + 32 * k..96 + 32 * k].copy_from_slice(&cur[p..p + 32]);
+                }
+                for (k, &p) in ps[BASE_DEGREE..].iter().enumerate() {
+                    let p = p as usize * 32;
+                    let o = 64 + 32 * (BASE_DEGREE + k);
+                    buf[o..o + 32].copy_from_slice(&prev[p..p + 32]);
+                }
+                // P, P, P[0..9].
+                buf.copy_within(64..64 + 448, 64 + 448);
+                buf.copy_within(64..64 + 288, 64 + 896);
+            }
+        }
+        let mut st = IV;
+        compress(&mut st, &buf);
+        let out = &mut cur[v * 32..v * 32 + 32];
+        out.copy_from_slice(&digest(&st));
+        out[31] &= 0x3f;
+    }
+}
+
+/// Runs all `layers` layers, handing each finished layer (1-based index, N × 32 bytes) to `sink`. Two layer buffers
+/// in memory, as rust-fil-proofs.
+pub fn label_all<E>(
+    replica_id: &[u8; 32],
+    layers: usize,
+    cache: &ParentCache,
+    mut sink: impl FnMut(usize, &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let n = cache.nodes as usize;
+    let mut prev = vec![0u8; n * 32];
+    let mut cur = vec![0u8; n * 32];
+    for layer in 1..=layers {
+        label_layer(replica_id, layer as u32, cache, if layer == 1 { None } else { Some(&prev) }, &mut cur);
+        sink(layer, &cur)?;
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sdr::cache::generate;
+    use crate::sdr::graph::Graph;
+    use crate::sha256::{sha256, to_hex};
+
+    fn last_label(nodes: u64, porep_byte: u8, legacy: bool) -> String {
+        let g = Graph::new(nodes, &[porep_byte; 32], legacy);
+        let cache = generate(&g, 1);
+        let mut last = String::new();
+        label_all::<()>(&[9u8; 32], 11, &cache, |layer, l| {
+            if layer == 11 {
+                last = to_hex(&l[l.len() - 32..]);
+            }
+            Ok(())
+        })
+        .unwrap();
+        last
+    }
+
+    #[test]
+    fn upstream_last_label_vectors() {
+        assert_eq!(last_label(64, 0, true), "04ba0f9a6ba9fad35e4806d183a281eab3c25afa9a1bd5e3378da6f1f4f46204");
+        assert_eq!(last_label(128, 0, true), "86daa8c4521e197e48c1fae6c9a1e85ab894a8883b9f23cebe531ddcd1004c23");
+        assert_eq!(last_label(64, 0x7b, false), "cfef0db78bf3b3ab9f1169774d2e7a77bc9054499d954834b51ca7c788110206");
+        assert_eq!(last_label(128, 0x7b, false), "6d67c468cf81ab2289c1c9c72fa8777a232de4c1323dc0c6bd552ccc187c770f");
+    }
+
+    #[test]
+    fn a_label_is_the_sha254_of_the_documented_message() {
+        let g = Graph::new(64, &[0x7b; 32], false);
+        let cache = generate(&g, 1);
+        let rid = [5u8; 32];
+        let mut l1 = vec![0u8; 64 * 32];
+        let mut l2 = vec![0u8; 64 * 32];
+        label_layer(&rid, 1, &cache, None, &mut l1);
+        label_layer(&rid, 2, &cache, Some(&l1), &mut l2);
+        let v = 40usize;
+        let ps = cache.node(v);
+        let mut msg = rid.to_vec();
+        msg.extend_from_slice(&2u32.to_be_bytes());
+        msg.extend_from_slice(&(v as u64).to_be_bytes());
+        msg.extend_from_slice(&[0u8; 20]);
+        let label = |k: usize| -> &[u8] {
+            let (src, p) = if k < 6 { (&l2, ps[k]) } else { (&l1, ps[k]) };
+            &src[p as usize * 32..p as usize * 32 + 32]
+        };
+        for k in (0..14).chain(0..14).chain(0..9) {
+            msg.extend_from_slice(label(k));
+        }
+        let mut want = sha256(&msg);
+        want[31] &= 0x3f;
+        assert_eq!(&l2[v * 32..v * 32 + 32], &want);
+    }
+}
