@@ -2,9 +2,24 @@
 // an address in a private /24 that exists only inside this machine, and its own sshd (own host key, own config).
 // Every name carries the PID, so parallel runs never collide, and `stop()` removes everything even after a failure.
 // Needs root (CAP_NET_ADMIN + CAP_SYS_ADMIN for `ip netns add`); without it, start fails with a message that says so.
+//
+// Two kinds of host:
+// - "sshd": a bare sshd child per namespace (fast; files only, no service manager);
+// - "systemd": a whole test host (machine-notes, last section): own PID, mount and UTS namespaces, a copy-on-write
+//   overlay of the real root, and systemd as its PID 1, which starts the Debian `ssh` unit. `systemctl` on it is
+//   real. Units that would touch the shared kernel or console, and the machine's own enabled services, are masked.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +40,8 @@ export interface TestHost {
   sshdPid(): number;
 }
 
+export type TestHostKind = "sshd" | "systemd";
+
 export interface TestHostSet {
   readonly hosts: readonly TestHost[];
   readonly dir: string;
@@ -33,6 +50,8 @@ export interface TestHostSet {
   /** Kills the per-connection sshd children of a host (its sessions), leaving the listener up. */
   killSessions(host: TestHost): number;
   setLinkUp(host: TestHost, up: boolean): void;
+  /** Runs a command inside a systemd host (all its namespaces and its root), returning stdout. */
+  inHost(host: TestHost, argv: string[]): string;
   stop(): Promise<void>;
 }
 
@@ -91,7 +110,42 @@ export function subnetFor(pid: number): string {
   return `10.${64 + ((pid >> 8) % 64)}.${pid % 256}`;
 }
 
-export async function startTestHosts(count: number): Promise<TestHostSet> {
+function waitFor(what: string, timeoutMs: number, probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (probe()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`test hosts: timed out waiting for ${what}`));
+      setTimeout(tick, 100);
+    };
+    tick();
+  });
+}
+
+/** Units a test host must not start: they touch the shared kernel or console, or are this machine's own services. */
+function unitsToMask(): string[] {
+  const own = (() => {
+    try {
+      return readdirSync("/etc/systemd/system/multi-user.target.wants").filter((u) => u !== "ssh.service");
+    } catch {
+      return [];
+    }
+  })();
+  return [
+    "systemd-sysctl.service",
+    "systemd-binfmt.service",
+    "systemd-modules-load.service",
+    "systemd-remount-fs.service",
+    "systemd-timesyncd.service",
+    "getty@tty1.service",
+    "serial-getty@ttyS0.service",
+    "getty.target",
+    "timers.target",
+    ...own,
+  ];
+}
+
+export async function startTestHosts(count: number, kind: TestHostKind = "sshd"): Promise<TestHostSet> {
   if (process.getuid?.() !== 0) {
     throw new Error("test hosts need root: creating network namespaces (ip netns add) requires CAP_SYS_ADMIN");
   }
@@ -102,6 +156,7 @@ export async function startTestHosts(count: number): Promise<TestHostSet> {
   const dir = mkdtempSync(join(tmpdir(), "sealfarm-hosts-"));
   const created = { bridge: false, netns: [] as string[], veths: [] as string[] };
   const sshds = new Map<string, ChildProcess>();
+  const systemdPids = new Map<string, number>();
 
   const stop = async (): Promise<void> => {
     await Promise.all(
@@ -110,6 +165,7 @@ export async function startTestHosts(count: number): Promise<TestHostSet> {
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once("exit", () => resolve());
+            // Killing a systemd host's PID 1 takes its whole PID namespace (and the overlay mount) with it.
             for (const c of childPids(child.pid ?? 0)) tryRun("kill", ["-9", String(c)]);
             child.kill("SIGKILL");
           }),
@@ -159,34 +215,93 @@ export async function startTestHosts(count: number): Promise<TestHostSet> {
       run("ip", ["-n", netns, "link", "set", "lo", "up"]);
 
       const hostKey = generateKeyPair(dir, `host_${name}_ed25519`);
-      const config = join(dir, `sshd_config_${name}`);
-      writeFileSync(
-        config,
-        [
-          "Port 22",
-          `ListenAddress ${address}`,
-          `HostKey ${hostKey.privatePath}`,
-          `PidFile ${join(dir, `sshd_${name}.pid`)}`,
-          `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
-          "PermitRootLogin prohibit-password",
-          "PubkeyAuthentication yes",
-          "PasswordAuthentication no",
-          "KbdInteractiveAuthentication no",
-          "UsePAM no",
-          "StrictModes no",
-          "AllowUsers root",
-          "MaxStartups 100",
-          "Subsystem sftp internal-sftp",
-          "LogLevel VERBOSE",
-          "",
-        ].join("\n"),
-      );
       const sshdLog = join(dir, `sshd_${name}.log`);
-      const child = spawn("ip", ["netns", "exec", netns, "/usr/sbin/sshd", "-D", "-f", config, "-E", sshdLog], {
-        stdio: "ignore",
-      });
+      let child: ChildProcess;
+      let listenerPid: () => number;
+      if (kind === "sshd") {
+        const config = join(dir, `sshd_config_${name}`);
+        writeFileSync(
+          config,
+          [
+            "Port 22",
+            `ListenAddress ${address}`,
+            `HostKey ${hostKey.privatePath}`,
+            `PidFile ${join(dir, `sshd_${name}.pid`)}`,
+            `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
+            "PermitRootLogin prohibit-password",
+            "PubkeyAuthentication yes",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "UsePAM no",
+            "StrictModes no",
+            "AllowUsers root",
+            "MaxStartups 100",
+            "Subsystem sftp internal-sftp",
+            "LogLevel VERBOSE",
+            "",
+          ].join("\n"),
+        );
+        child = spawn("ip", ["netns", "exec", netns, "/usr/sbin/sshd", "-D", "-f", config, "-E", sshdLog], {
+          stdio: "ignore",
+        });
+        listenerPid = () => child.pid ?? 0;
+      } else {
+        const root = join(dir, `root_${name}`);
+        const upper = join(dir, `upper_${name}`);
+        const work = join(dir, `work_${name}`);
+        for (const d of [root, work, join(upper, "etc/systemd/system"), join(upper, "etc/ssh/sshd_config.d")])
+          mkdirSync(d, { recursive: true });
+        for (const unit of unitsToMask()) symlinkSync("/dev/null", join(upper, "etc/systemd/system", unit));
+        writeFileSync(join(upper, "etc/hostname"), `${name}\n`);
+        copyFileSync(hostKey.privatePath, join(upper, "etc/ssh/sealfarm_test_host_ed25519_key"));
+        copyFileSync(join(dir, "authorized_keys"), join(upper, "etc/ssh/sealfarm_test_authorized_keys"));
+        writeFileSync(
+          join(upper, "etc/ssh/sshd_config.d/sealfarm-test.conf"),
+          [
+            "HostKey /etc/ssh/sealfarm_test_host_ed25519_key",
+            "AuthorizedKeysFile /etc/ssh/sealfarm_test_authorized_keys",
+            "PermitRootLogin prohibit-password",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            // No PAM session: no logind/user@ manager per login, so a command costs milliseconds, not a second.
+            "UsePAM no",
+            "MaxStartups 100",
+            "",
+          ].join("\n"),
+        );
+        const boot = [
+          `mount -t overlay overlay -o lowerdir=/,upperdir=${upper},workdir=${work} ${root}`,
+          `hostname ${name}`,
+          `exec chroot ${root} /lib/systemd/systemd --system --unit=multi-user.target`,
+        ].join(" && ");
+        child = spawn(
+          "ip",
+          ["netns", "exec", netns, "unshare", "--pid", "--fork", "--mount", "--uts", "--propagation", "private"].concat(
+            ["sh", "-c", boot],
+          ),
+          { stdio: ["ignore", "ignore", "ignore"] },
+        );
+        const systemdPid = () => childPids(child.pid ?? 0)[0] ?? 0;
+        await waitFor(`systemd in ${netns}`, 10000, () => systemdPid() > 0);
+        const pid1 = systemdPid();
+        const state = () =>
+          spawnSync("nsenter", ["-t", String(pid1), "-a", "-r", "-w", "systemctl", "is-system-running"], {
+            encoding: "utf8",
+          }).stdout.trim();
+        await waitFor(`systemd in ${netns} to finish booting`, 30000, () => ["running", "degraded"].includes(state()));
+        // The ssh unit's listener, as a PID of this (outer) namespace: the sshd among PID 1's children.
+        listenerPid = () =>
+          childPids(pid1).find((c) => {
+            try {
+              return readFileSync(`/proc/${c}/comm`, "utf8").trim() === "sshd";
+            } catch {
+              return false;
+            }
+          }) ?? 0;
+        systemdPids.set(name, pid1);
+      }
       sshds.set(name, child);
-      await waitForPort(address, 22, 5000);
+      await waitForPort(address, 22, 10000);
       hosts.push({
         name,
         netns,
@@ -196,7 +311,7 @@ export async function startTestHosts(count: number): Promise<TestHostSet> {
         hostKeyFingerprint: fingerprintOf(hostKey.publicLine),
         veth,
         sshdLog,
-        sshdPid: () => child.pid ?? 0,
+        sshdPid: listenerPid,
       });
     }
 
@@ -208,6 +323,11 @@ export async function startTestHosts(count: number): Promise<TestHostSet> {
         const children = childPids(host.sshdPid());
         for (const c of children) tryRun("kill", ["-9", String(c)]);
         return children.length;
+      },
+      inHost(host, argv) {
+        const pid1 = systemdPids.get(host.name);
+        if (!pid1) throw new Error(`${host.name} is not a systemd test host`);
+        return run("nsenter", ["-t", String(pid1), "-a", "-r", "-w", ...argv]);
       },
       setLinkUp(host, up) {
         run("ip", ["link", "set", host.veth, up ? "up" : "down"]);

@@ -1,0 +1,413 @@
+// SystemdService: a systemd unit on a host, installed over SSH, reloaded, enabled and started; restarted only when
+// its restart trigger (the hash of the service's own inputs: unit, config, release) changes. read() reports the
+// installed unit's sha256 and whether the unit is enabled and active, so a hand-edited unit or a stopped service
+// shows up in `pulumi preview --refresh`.
+//
+// Self-contained like remote-file.ts (the provider object is serialized into state): Node built-ins by default
+// import, `ssh2`, inline helpers. Bump PROVIDER_VERSION when the logic changes.
+import crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import ssh2 from "ssh2";
+import type { SshConnection } from "./remote-file.js";
+
+export const SYSTEMD_SERVICE_PROVIDER_VERSION = "1";
+
+export interface SystemdServiceInputs {
+  connection: SshConnection;
+  /** Unit name, for example "sealfarm-worker.service". */
+  name: string;
+  /** The unit file's text. */
+  unit: string;
+  /** Directory for the unit file (default /etc/systemd/system). */
+  unitDir?: string;
+  enabled?: boolean;
+  active?: boolean;
+  /** Changing it restarts the service: the hash of everything the service runs with. */
+  restartTrigger?: string;
+  providerVersion?: string;
+}
+
+export interface SystemdServiceOutputs {
+  connection: SshConnection;
+  name: string;
+  unitDir: string;
+  /** sha256 of the unit file: desired after create/update, what is on the host after read ("" if missing). */
+  unitSha256: string;
+  /** `systemctl is-enabled` / `is-active` as the host answered. */
+  enabledState: string;
+  activeState: string;
+  enabled: boolean;
+  active: boolean;
+  restartTrigger: string;
+  providerVersion: string;
+}
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+// ---- inline SSH helpers (duplicated in each provider file by design; see the header) ----
+
+function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function sshName(c: SshConnection): string {
+  return `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
+}
+
+function keyFingerprint(blob: Buffer): string {
+  return `SHA256:${crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+function pinnedFingerprint(pin: string): string {
+  const p = pin.trim();
+  if (p.startsWith("SHA256:")) return p.replace(/=+$/, "");
+  return keyFingerprint(Buffer.from(p.split(/\s+/)[1] ?? "", "base64"));
+}
+
+function keyType(blob: Buffer): string {
+  if (blob.length < 4) return "unknown";
+  const n = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + n).toString("latin1");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function connectOnce(c: SshConnection): Promise<ssh2.Client> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let refusal: Error | undefined;
+    client.on("ready", () => resolve(client));
+    client.on("error", (err: Error) => {
+      client.end();
+      reject(refusal ?? err);
+    });
+    client.connect({
+      host: c.host,
+      port: c.port ?? 22,
+      username: c.user ?? "root",
+      privateKey: c.privateKey,
+      readyTimeout: c.timeoutMs ?? 15000,
+      keepaliveInterval: 5000,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        const seen = keyFingerprint(key);
+        const pinned = c.hostKey ? pinnedFingerprint(c.hostKey) : "";
+        if (pinned === seen) return true;
+        const msg = pinned
+          ? `host key mismatch: pinned ${pinned}, host presented ${seen} (${keyType(key)}); refusing to connect. If the host was reinstalled, check the new key out of band and update its pinned hostKey`
+          : `host key unknown: no key is pinned, host presented ${seen} (${keyType(key)}); refusing to connect. Check it out of band and pin it as the host's hostKey`;
+        refusal = Object.assign(new Error(msg), { permanent: true });
+        return false;
+      },
+    });
+  });
+}
+
+/** Connects with retries and exponential backoff; host-key and authentication refusals are not retried. */
+async function connect(c: SshConnection): Promise<ssh2.Client> {
+  const attempts = Math.max(1, c.connectAttempts ?? 5);
+  const base = c.retryBaseMs ?? 250;
+  const started = Date.now();
+  let last: Error = new Error("no attempt made");
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await connectOnce(c);
+    } catch (err) {
+      last = err as Error;
+      const permanent =
+        (last as { permanent?: boolean }).permanent === true || /authentication methods failed/.test(last.message);
+      if (permanent) throw new Error(`ssh ${sshName(c)}: ${last.message}`);
+      if (i + 1 < attempts) await sleep(Math.min(base * 2 ** i, 10000));
+    }
+  }
+  throw new Error(
+    `ssh ${sshName(c)}: could not connect after ${attempts} attempts in ${Date.now() - started} ms: ${last.message}`,
+  );
+}
+
+interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell command; `stdin` (a Buffer or a file path to stream) is sent and closed. */
+function exec(client: ssh2.Client, c: SshConnection, command: string, stdin?: Buffer): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, stream) => {
+      if (err) return reject(new Error(`ssh ${sshName(c)}: exec failed: ${err.message}`));
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let code: number | null = null;
+      stream.on("data", (d: Buffer) => out.push(d));
+      stream.stderr.on("data", (d: Buffer) => errOut.push(d));
+      stream.on("exit", (status: number | null) => {
+        code = status;
+      });
+      stream.on("close", () => {
+        if (code === null) return reject(new Error(`ssh ${sshName(c)}: connection lost while running a command`));
+        resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8") });
+      });
+      if (stdin) stream.end(stdin);
+      else stream.end();
+    });
+  });
+}
+
+async function withSsh<T>(c: SshConnection, fn: (client: ssh2.Client) => Promise<T>): Promise<T> {
+  const client = await connect(c);
+  // A dropped connection surfaces through the pending exec; keep the emitter from throwing meanwhile.
+  client.on("error", () => {});
+  try {
+    return await fn(client);
+  } finally {
+    client.end();
+  }
+}
+
+// ---- SystemdService ----
+
+function sha256Hex(s: string): string {
+  return crypto.createHash("sha256").update(s, "utf8").digest("hex");
+}
+
+function unitPath(inputs: { unitDir?: string; name: string }): string {
+  return `${inputs.unitDir ?? "/etc/systemd/system"}/${inputs.name}`;
+}
+
+/** Atomic install of the unit file: temp file, hash check, fsync, rename. */
+function installScript(path: string, sha256: string): string {
+  const slash = path.lastIndexOf("/");
+  const dir = path.slice(0, slash) || "/";
+  const tmpGlob = `${shq(dir)}/.${shq(path.slice(slash + 1))}.sealfarm-tmp-`;
+  return [
+    "set -e",
+    `mkdir -p -- ${shq(dir)}`,
+    `rm -f -- ${tmpGlob}*`,
+    `tmp=${tmpGlob}$$`,
+    `cat > "$tmp"`,
+    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
+    `if [ "$got" != ${shq(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
+    `chmod 0644 "$tmp"`,
+    `sync -- "$tmp"`,
+    `mv -f -- "$tmp" ${shq(path)}`,
+  ].join("\n");
+}
+
+function inspectScript(path: string, name: string): string {
+  return [
+    `if [ -f ${shq(path)} ]; then sha256sum < ${shq(path)} | cut -d' ' -f1; else echo MISSING; fi`,
+    `systemctl is-enabled ${shq(name)} 2>/dev/null || true`,
+    `systemctl is-active ${shq(name)} 2>/dev/null || true`,
+  ].join("\n");
+}
+
+interface LiveService {
+  unitSha256: string;
+  enabledState: string;
+  activeState: string;
+}
+
+function parseInspect(stdout: string): LiveService {
+  const [sha = "", enabled = "", active = ""] = stdout.trim().split("\n");
+  return {
+    unitSha256: sha === "MISSING" ? "" : sha,
+    enabledState: enabled.trim() || "unknown",
+    activeState: active.trim() || "unknown",
+  };
+}
+
+async function systemctl(client: ssh2.Client, c: SshConnection, args: string[]): Promise<void> {
+  const res = await exec(client, c, `systemctl ${args.map(shq).join(" ")}`);
+  if (res.code !== 0) {
+    const name = args[args.length - 1] ?? "";
+    const status = await exec(client, c, `systemctl status --no-pager --lines=10 ${shq(name)} 2>&1 || true`);
+    throw new Error(
+      `ssh ${sshName(c)}: systemctl ${args.join(" ")} failed (exit ${res.code}): ${res.stderr.trim()}\n${status.stdout.trim()}`,
+    );
+  }
+}
+
+async function inspect(client: ssh2.Client, c: SshConnection, inputs: { unitDir?: string; name: string }) {
+  const res = await exec(client, c, inspectScript(unitPath(inputs), inputs.name));
+  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: inspecting ${inputs.name} failed: ${res.stderr.trim()}`);
+  return parseInspect(res.stdout);
+}
+
+/**
+ * Brings the host to the wanted state. `previous` is what the last run left (undefined on create): the unit is
+ * rewritten and reloaded only when its hash differs, and the service restarts only when the unit or the restart
+ * trigger changed; otherwise `start` is a no-op for a running service and repairs a stopped one.
+ */
+async function converge(news: SystemdServiceInputs, previous?: SystemdServiceOutputs): Promise<SystemdServiceOutputs> {
+  const c = news.connection;
+  const wantSha = sha256Hex(news.unit);
+  const enabled = news.enabled ?? true;
+  const active = news.active ?? true;
+  const trigger = news.restartTrigger ?? "";
+  return withSsh(c, async (client) => {
+    const before = await inspect(client, c, news);
+    const unitChanged = before.unitSha256 !== wantSha;
+    if (unitChanged) {
+      const res = await exec(client, c, installScript(unitPath(news), wantSha), Buffer.from(news.unit, "utf8"));
+      if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: installing ${news.name} failed: ${res.stderr.trim()}`);
+      await systemctl(client, c, ["daemon-reload"]);
+    }
+    if (enabled && before.enabledState !== "enabled") await systemctl(client, c, ["enable", news.name]);
+    if (!enabled && before.enabledState === "enabled") await systemctl(client, c, ["disable", news.name]);
+    const triggered = previous !== undefined && previous.restartTrigger !== trigger;
+    if (active && (unitChanged || triggered) && before.activeState === "active")
+      await systemctl(client, c, ["restart", news.name]);
+    else if (active) await systemctl(client, c, ["start", news.name]);
+    else await systemctl(client, c, ["stop", news.name]);
+    const after = await inspect(client, c, news);
+    return {
+      connection: c,
+      name: news.name,
+      unitDir: news.unitDir ?? "/etc/systemd/system",
+      ...after,
+      enabled: after.enabledState === "enabled",
+      active: after.activeState === "active",
+      restartTrigger: trigger,
+      providerVersion: news.providerVersion ?? "",
+    };
+  });
+}
+
+/** Why the host differs from what is wanted; empty when it does not. */
+export function systemdServiceDrift(olds: SystemdServiceOutputs, news: SystemdServiceInputs): string[] {
+  const reasons: string[] = [];
+  if (news.unit !== UNKNOWN && olds.unitSha256 !== sha256Hex(news.unit))
+    reasons.push(`unit sha256 ${olds.unitSha256 || "(missing)"}, want ${sha256Hex(news.unit)}`);
+  if (olds.enabled !== (news.enabled ?? true)) reasons.push(`is-enabled ${olds.enabledState}`);
+  if (olds.active !== (news.active ?? true)) reasons.push(`is-active ${olds.activeState}`);
+  if (olds.restartTrigger !== (news.restartTrigger ?? "")) reasons.push("restart trigger changed");
+  if ((olds.providerVersion ?? "") !== (news.providerVersion ?? "")) reasons.push("provider version changed");
+  return reasons;
+}
+
+export interface SystemdServiceProvider {
+  check(
+    olds: SystemdServiceInputs,
+    news: SystemdServiceInputs,
+  ): Promise<{ inputs: SystemdServiceInputs; failures: pulumi.dynamic.CheckFailure[] }>;
+  diff(
+    id: string,
+    olds: SystemdServiceOutputs,
+    news: SystemdServiceInputs,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: SystemdServiceInputs): Promise<{ id: string; outs: SystemdServiceOutputs }>;
+  read(id: string, props?: SystemdServiceOutputs): Promise<{ id: string; props: SystemdServiceOutputs }>;
+  update(id: string, olds: SystemdServiceOutputs, news: SystemdServiceInputs): Promise<{ outs: SystemdServiceOutputs }>;
+  delete(id: string, props: SystemdServiceOutputs): Promise<void>;
+}
+
+export const systemdServiceProvider: SystemdServiceProvider = {
+  async check(_olds, news) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (news.name !== UNKNOWN && !/^[A-Za-z0-9:_.@-]+\.service$/.test(String(news.name)))
+      failures.push({
+        property: "name",
+        reason: `expected a unit name like "x.service", got ${JSON.stringify(news.name)}`,
+      });
+    if (news.unit !== UNKNOWN && (typeof news.unit !== "string" || !/^\[Service\]$/m.test(news.unit)))
+      failures.push({ property: "unit", reason: "expected unit file text with a [Service] section" });
+    if (news.unitDir !== undefined && news.unitDir !== UNKNOWN && !String(news.unitDir).startsWith("/"))
+      failures.push({
+        property: "unitDir",
+        reason: `expected an absolute directory, got ${JSON.stringify(news.unitDir)}`,
+      });
+    const conn = news.connection as SshConnection | string | undefined;
+    if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
+      failures.push({
+        property: "connection",
+        reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
+      });
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const c = news.connection as SshConnection | string;
+    const replaces: string[] = [];
+    if (news.name !== olds.name) replaces.push("name");
+    if ((news.unitDir ?? "/etc/systemd/system") !== olds.unitDir) replaces.push("unitDir");
+    if (
+      typeof c === "object" &&
+      c !== null &&
+      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
+    )
+      replaces.push("connection");
+    const drift = systemdServiceDrift(olds, news);
+    return { changes: replaces.length > 0 || drift.length > 0, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs) {
+    const outs = await converge(inputs);
+    return { id: `${inputs.connection.host}:${inputs.name}`, outs };
+  },
+
+  async read(id, props) {
+    if (!props) throw new Error(`SystemdService ${id}: read needs the stored state; import is not supported`);
+    const c = props.connection;
+    const live = await withSsh(c, (client) => inspect(client, c, props));
+    if (live.unitSha256 === "" && live.activeState !== "active") return { id: "", props };
+    return {
+      id,
+      props: { ...props, ...live, enabled: live.enabledState === "enabled", active: live.activeState === "active" },
+    };
+  },
+
+  async update(_id, olds, news) {
+    return { outs: await converge(news, olds) };
+  },
+
+  async delete(_id, props) {
+    const c = props.connection;
+    const script = [
+      `systemctl disable --now ${shq(props.name)} 2>/dev/null || true`,
+      `rm -f -- ${shq(unitPath(props))}`,
+      "systemctl daemon-reload",
+      `systemctl reset-failed ${shq(props.name)} 2>/dev/null || true`,
+    ].join("\n");
+    const res = await withSsh(c, (client) => exec(client, c, script));
+    if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: removing ${props.name} failed: ${res.stderr.trim()}`);
+  },
+};
+
+export interface SystemdServiceArgs {
+  connection: pulumi.Input<SshConnection>;
+  name: pulumi.Input<string>;
+  unit: pulumi.Input<string>;
+  unitDir?: pulumi.Input<string>;
+  enabled?: pulumi.Input<boolean>;
+  active?: pulumi.Input<boolean>;
+  restartTrigger?: pulumi.Input<string>;
+}
+
+export class SystemdService extends pulumi.dynamic.Resource {
+  declare readonly unitSha256: pulumi.Output<string>;
+  declare readonly enabledState: pulumi.Output<string>;
+  declare readonly activeState: pulumi.Output<string>;
+
+  constructor(name: string, args: SystemdServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    const provider: pulumi.dynamic.ResourceProvider<SystemdServiceInputs, SystemdServiceOutputs> =
+      systemdServiceProvider;
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        connection: pulumi.secret(args.connection),
+        providerVersion: SYSTEMD_SERVICE_PROVIDER_VERSION,
+        unitSha256: undefined,
+        enabledState: undefined,
+        activeState: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      "sealfarm",
+      "SystemdService",
+    );
+  }
+}
