@@ -1,0 +1,83 @@
+// What a stage handler may touch: the manager client, the processor pool, the thread's store, its options.
+// Handlers do the I/O for one state and return an event or throw a classified Failure; they never retry and
+// never decide the next state.
+import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
+import {
+  RpcError,
+  type VenusClient,
+  type VenusMethod,
+  type VenusParams,
+  type VenusResult,
+} from "../../shared/rpc/index.js";
+import type { AttachedStore, SealingOptions } from "../config/worker-config.js";
+import { ProcessorError } from "../processors/processor-child.js";
+import type { ProcessorPool } from "../processors/processor-pool.js";
+import type { SealingStore } from "../store/sealing-store.js";
+
+/** Raised when the thread is paused or stopped while waiting; the loop treats it as an interrupt, not an error. */
+export class Interrupted extends Error {
+  override readonly name = "Interrupted";
+}
+
+export interface StageDeps {
+  rpc: VenusClient;
+  pool: ProcessorPool;
+  store: SealingStore;
+  attached: readonly AttachedStore[];
+  localPiecesDirs: readonly string[];
+  managerUrl: string;
+  /** The worker's instance name (ReportState `Worker.Instance`, wdpost worker name). */
+  instance: string;
+  options: SealingOptions;
+  /** Sleeps, or throws Interrupted when the thread is paused/stopped meanwhile. */
+  sleep(ms: number): Promise<void>;
+  /** Aborted when the thread must stop waiting (pause, shutdown). */
+  signal: AbortSignal;
+  /** Status for `worker list`: "Waiting" for a stage slot, "Running" in a processor (with its pid). */
+  onProc(state: "Waiting" | "Running", pid?: number): void;
+  /** Records how long the stage's processor call took (metrics). */
+  onStageDone(stage: string, ms: number): void;
+}
+
+/** One manager call, classified as damocles' `call_rpc!` does: 11001 aborts the sector, anything else is temporary. */
+export async function callRpc<M extends VenusMethod>(
+  deps: StageDeps,
+  method: M,
+  params: VenusParams<M>,
+): Promise<VenusResult<M>> {
+  try {
+    return await deps.rpc.callVenus(method, params);
+  } catch (e) {
+    if (e instanceof RpcError && e.code === 11001) throw abort(e, `Venus.${method}`);
+    throw temp(e, `Venus.${method}`);
+  }
+}
+
+/**
+ * One processor task. A task the processor answered with `err_msg` is permanent (damocles); a child that died
+ * under the task is temporary: the pool restarts it and the retry runs on the new child.
+ */
+export async function runStage<T>(deps: StageDeps, stage: string, task: unknown): Promise<T> {
+  deps.onProc("Waiting");
+  const t0 = Date.now();
+  let started = t0;
+  try {
+    const out = await deps.pool.run(stage, task, {
+      signal: deps.signal,
+      onRunning: (pid) => {
+        started = Date.now();
+        deps.onProc("Running", pid);
+      },
+    });
+    deps.onStageDone(stage, Date.now() - started);
+    return out as T;
+  } catch (e) {
+    if (deps.signal.aborted && !(e instanceof ProcessorError))
+      throw new Interrupted(`interrupted while waiting for ${stage}`);
+    if (e instanceof Failure) throw e;
+    if (e instanceof ProcessorError && /child process exited|not started|restart/.test(e.message)) throw temp(e, stage);
+    if (e instanceof ProcessorError && /cannot start|before it was ready|no ".*" line/.test(e.message))
+      throw crit(e, stage);
+    throw perm(e, stage);
+  }
+}

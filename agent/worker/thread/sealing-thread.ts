@@ -1,0 +1,303 @@
+// One sealer thread (reference §3.1): pause/resume wait → seal one sector (plan → apply → persist → report →
+// exec, repeated) → seal_interval → again. Failure levels are handled here and only here.
+import { readFileSync } from "node:fs";
+import { asFailure, decideRetry, Failure, wireLevel } from "../../shared/failure.js";
+import type { VenusClient } from "../../shared/rpc/index.js";
+import { parseHotConfig } from "../config/load-worker-config.js";
+import {
+  type AttachedStore,
+  mergeSealing,
+  type SealingOptions,
+  type SealingThreadConfig,
+} from "../config/worker-config.js";
+import type { WorkerMetrics } from "../metrics/worker-metrics.js";
+import { isSealerState, type SealerState, sealerStage } from "../planner/sealer.js";
+import { applySealerEvent, emptySector, type SectorRecord, sectorName } from "../planner/sector.js";
+import type { ProcessorPool } from "../processors/processor-pool.js";
+import { execSealer } from "../stages/sealer-handlers.js";
+import { Interrupted, type StageDeps } from "../stages/stage-deps.js";
+import { SealingStore } from "../store/sealing-store.js";
+import { ThreadControl } from "./thread-control.js";
+import { type ThreadListEntry, ThreadStatus } from "./thread-status.js";
+
+export interface ThreadEnv {
+  rpc: VenusClient;
+  pool: ProcessorPool;
+  attached: readonly AttachedStore[];
+  localPiecesDirs: readonly string[];
+  managerUrl: string;
+  instance: string;
+  /** `[sealing]` from the main file. */
+  commonSealing: Partial<SealingOptions>;
+  metrics: WorkerMetrics;
+  log: (line: string) => void;
+  /** Called whenever a sector finishes (Finished) or is aborted, with its name. */
+  onSectorDone?: (sector: string, outcome: "finished" | "aborted", record: SectorRecord) => void;
+}
+
+export class SealingThread {
+  readonly control = new ThreadControl();
+  readonly status = new ThreadStatus();
+  readonly store: SealingStore;
+  private hotMtime: number | undefined;
+  private hot: Partial<SealingOptions> = {};
+  private options: SealingOptions;
+
+  constructor(
+    readonly config: SealingThreadConfig,
+    private readonly env: ThreadEnv,
+  ) {
+    this.store = new SealingStore(config.location as string);
+    this.options = mergeSealing(env.commonSealing, config.sealing);
+  }
+
+  get index(): number {
+    return this.config.index;
+  }
+
+  list(): ThreadListEntry {
+    return this.status.entry(this.config.index, this.store.location, this.config.plan);
+  }
+
+  pause(): boolean {
+    return this.control.pause();
+  }
+
+  resume(state: string | undefined): boolean {
+    if (state !== undefined && !isSealerState(state)) return false;
+    return this.control.resume(state);
+  }
+
+  stop(): void {
+    this.control.stop();
+  }
+
+  private log(line: string): void {
+    this.env.log(`thread ${this.config.index} (${this.store.location}): ${line}`);
+  }
+
+  /** Re-reads `<location>/config.toml` if it was created, changed or deleted since last time. */
+  private reloadHotConfig(): void {
+    const mtime = this.store.hotConfigMtime();
+    if (mtime === this.hotMtime) return;
+    this.hotMtime = mtime;
+    if (mtime === undefined) {
+      this.hot = {};
+    } else {
+      try {
+        const { hot, warnings } = parseHotConfig(
+          readFileSync(this.store.hotConfigFile, "utf8"),
+          this.store.hotConfigFile,
+        );
+        for (const w of warnings) this.log(w);
+        if (hot.plan !== undefined && hot.plan !== this.config.plan)
+          this.log(
+            `hot config asks for plan ${hot.plan}; this thread runs ${this.config.plan} (plan switching is not supported), ignored`,
+          );
+        this.hot = hot.sealing;
+      } catch (e) {
+        this.log(`hot config not applied: ${(e as Error).message}`);
+        return;
+      }
+    }
+    this.options = mergeSealing(this.env.commonSealing, this.config.sealing, this.hot);
+    this.log("hot config reloaded");
+  }
+
+  async run(): Promise<void> {
+    this.store.init();
+    let resumeState: string | undefined;
+    while (!this.control.isStopped) {
+      if (this.control.wantsPause || this.status.state === "Paused") {
+        this.status.set("Paused");
+        resumeState = await this.control.waitResume();
+        if (this.control.isStopped) break;
+        this.status.lastError = null;
+        this.status.set("Idle");
+      }
+      try {
+        await this.sealOne(resumeState);
+        resumeState = undefined;
+        this.status.set("Idle");
+        this.status.setJob(null, null, null);
+        await this.control.sleep(this.options.sealIntervalMs);
+      } catch (e) {
+        resumeState = undefined;
+        if (e instanceof Interrupted) {
+          if (this.control.isStopped) break;
+          this.status.set("Paused");
+          continue;
+        }
+        const f = asFailure(e);
+        this.status.lastError = f.describe(
+          this.status.jobId === null ? undefined : `${this.status.jobId} ${this.status.jobState}`,
+        );
+        this.log(`paused: ${this.status.lastError}`);
+        this.env.metrics.inc("paused", `{level="${f.level}"}`);
+        this.status.set("Paused");
+      }
+    }
+  }
+
+  private deps(): StageDeps {
+    return {
+      rpc: this.env.rpc,
+      pool: this.env.pool,
+      store: this.store,
+      attached: this.env.attached,
+      localPiecesDirs: this.env.localPiecesDirs,
+      managerUrl: this.env.managerUrl,
+      instance: this.env.instance,
+      options: this.options,
+      sleep: (ms) => this.control.sleep(ms),
+      signal: this.control.signal,
+      onProc: (state, pid) => this.status.set(state, pid === undefined ? undefined : `ext(pid: ${pid})`),
+      onStageDone: (stage, ms) => this.env.metrics.stageDone(stage, ms),
+    };
+  }
+
+  private async report(sector: SectorRecord, failure: Failure | undefined): Promise<boolean> {
+    const id = sector.allocated?.ID;
+    if (id === undefined) return false; // a sector without an ID is never reported
+    try {
+      const resp = await this.env.rpc.callVenus("ReportState", [
+        id,
+        {
+          Worker: { Instance: this.env.instance, Location: this.store.location },
+          StateChange: { Prev: sector.prevState ?? sector.state, Next: sector.state, Event: "None" },
+          Failure: failure === undefined ? null : { Level: wireLevel[failure.level], Desc: failure.message },
+        },
+      ]);
+      if (resp?.Finalized === true) {
+        this.log(`${sectorName(id)}: manager says finalized (${resp.AbortReason ?? "task aborted"}), aborting locally`);
+        return true;
+      }
+    } catch (e) {
+      this.log(`ReportState failed (ignored): ${(e as Error).message}`);
+    }
+    return false;
+  }
+
+  private async abortSector(sector: SectorRecord, reason: string, tellManager: boolean): Promise<void> {
+    const id = sector.allocated?.ID;
+    if (id !== undefined && tellManager) {
+      try {
+        await this.env.rpc.callVenus("ReportAborted", [id, reason]);
+      } catch (e) {
+        this.log(`ReportAborted failed (ignored): ${(e as Error).message}`);
+      }
+    }
+    this.store.finalize();
+    this.env.metrics.inc("aborted");
+    if (id !== undefined) this.log(`${sectorName(id)} aborted: ${reason}`);
+    if (id !== undefined) this.env.onSectorDone?.(sectorName(id), "aborted", sector);
+  }
+
+  private setJob(sector: SectorRecord): void {
+    const id = sector.allocated?.ID;
+    this.status.setJob(id === undefined ? null : sectorName(id), sector.state, sealerStage[sector.state]);
+  }
+
+  /** Seals (or resumes) one sector until Finished, aborted, or too many Idle polls. */
+  private async sealOne(resumeState: string | undefined): Promise<void> {
+    this.reloadHotConfig();
+    let sector = this.store.load() ?? emptySector();
+    if (resumeState !== undefined) {
+      // SetState: jump straight there, skipping the transition table.
+      sector = { ...sector, prevState: sector.state, state: resumeState as SealerState, retry: 0 };
+      this.store.save(sector);
+      if (resumeState === "Aborted") {
+        await this.abortSector(sector, "aborted by worker resume --state Aborted", true);
+        return;
+      }
+    }
+    let idle = 0;
+    for (;;) {
+      this.setJob(sector);
+      if (sector.state === "Finished") {
+        const id = sector.allocated?.ID;
+        if (id !== undefined) {
+          try {
+            await this.env.rpc.callVenus("ReportFinalized", [id]);
+          } catch (e) {
+            // Retried like a temporary failure: stays Finished, so a restart retries it too.
+            const d = decideRetry("temporary", sector.retry, this.options.maxRetries);
+            if (d.level !== "temporary")
+              throw new Failure("permanent", `Venus.ReportFinalized: ${(e as Error).message}`);
+            sector = { ...sector, retry: d.retry };
+            this.store.save(sector);
+            await this.control.sleep(this.options.recoverIntervalMs);
+            continue;
+          }
+        }
+        this.store.finalize();
+        this.env.metrics.inc("finished");
+        if (id !== undefined) {
+          this.log(`${sectorName(id)} finished`);
+          this.env.onSectorDone?.(sectorName(id), "finished", sector);
+        }
+        return;
+      }
+      if (sector.state === "Aborted") {
+        await this.abortSector(sector, "sector state is Aborted", true);
+        return;
+      }
+      this.control.check();
+      this.status.set("Running");
+      const t0 = Date.now();
+      let result: Awaited<ReturnType<typeof execSealer>> | undefined;
+      let failure: Failure | undefined;
+      try {
+        result = await execSealer(sector.state, sector, this.deps());
+      } catch (e) {
+        if (e instanceof Interrupted) throw e;
+        failure = asFailure(e);
+      } finally {
+        this.status.set("Running");
+      }
+      if (failure !== undefined) {
+        const d = decideRetry(failure.level, sector.retry, this.options.maxRetries);
+        const finalized = await this.report(sector, failure);
+        if (finalized) return this.abortSector(sector, "finalized by the manager", false);
+        if (d.level === "temporary") {
+          this.log(`${failure.describe(this.status.jobId ?? undefined)}; retry ${d.retry}/${this.options.maxRetries}`);
+          this.env.metrics.inc("retried");
+          sector = { ...sector, retry: d.retry };
+          this.store.save(sector);
+          this.status.lastError = failure.describe();
+          await this.control.sleep(this.options.recoverIntervalMs);
+          this.status.lastError = null;
+          continue;
+        }
+        if (d.level === "abort") return this.abortSector(sector, failure.message, true);
+        sector = { ...sector, retry: d.retry };
+        this.store.save(sector);
+        throw d.level === failure.level
+          ? failure
+          : new Failure(d.level, `${failure.message} (after ${this.options.maxRetries} retries)`);
+      }
+      if (result === undefined || result.kind === "Idle") {
+        idle++;
+        if (idle > this.options.requestTaskMaxRetries) {
+          // Return so the thread can pick up hot config; an allocated but unstarted sector stays recorded.
+          return;
+        }
+        this.status.set("Idle");
+        await this.control.sleep(this.options.recoverIntervalMs);
+        continue;
+      }
+      idle = 0;
+      // The report for a step follows its handler: Prev = the state before, Next = the state whose handler ran.
+      if (await this.report(sector, undefined)) return this.abortSector(sector, "finalized by the manager", false);
+      const ran = sector.state;
+      const elapsed = Date.now() - t0;
+      const applied = applySealerEvent(sector, result);
+      if (!applied.ok) throw new Failure("critical", applied.error);
+      const next = applied.sector;
+      next.stateMs = { ...sector.stateMs, [ran]: (sector.stateMs[ran] ?? 0) + elapsed };
+      this.env.metrics.stateDone(ran, elapsed);
+      this.store.save(next);
+      sector = next;
+    }
+  }
+}
