@@ -7,7 +7,7 @@ import { type MachineClass, parseMachineClass } from "./machine-class.js";
 
 /** Parses YAML text; syntax errors become problems naming the line and column. */
 export function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e): ConfigProblem => {
@@ -16,7 +16,7 @@ export function parseYaml(text: string, file: string): unknown {
           file: pos === undefined ? file : `${file}:${pos.line}:${pos.col}`,
           pointer: "",
           expected: "valid YAML",
-          got: e.message.split("\n")[0],
+          got: (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, ""),
         };
       }),
     );

@@ -13,7 +13,7 @@ export interface ExtProcessor {
 
 export interface WorkerToml {
   worker?: { name: string };
-  sector_manager: { rpc_client: { addr: string } };
+  sector_manager: { rpc_client: { addr: string }; token?: string };
   sealing: { allowed_sizes: string[]; allowed_miners?: number[]; enable_deals: boolean };
   sealing_thread: Array<{ location?: string; plan: "sealer" | "wdpost" }>;
   attached: Array<{ name: string; location: string; readonly?: boolean }>;
