@@ -1,0 +1,417 @@
+// RemoteRelease: the built agent + `sealfarm-proofs`, content-addressed on a host under <root>/releases/<hash>,
+// with <root>/current switched atomically (a new symlink renamed over the old one) and only the newest `keep`
+// releases kept. read() checks the unpacked files against the release's manifest (sha256 and mode of every file)
+// and reports where `current` points, so a replaced binary or a hand-switched link shows up as drift.
+//
+// Upload path: the archive streams into a temp file, its sha256 is checked, it is unpacked into a temp directory,
+// the manifest's own hash must equal the release hash and every file must match it, then the directory is renamed
+// into place and only then is `current` switched. A connection cut at any instant leaves `current` on the old,
+// intact release.
+//
+// Self-contained like remote-file.ts (the provider object is serialized into state): Node built-ins by default
+// import, `ssh2`, inline helpers. Bump PROVIDER_VERSION when the logic changes.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import ssh2 from "ssh2";
+import type { SshConnection } from "./remote-file.js";
+
+export const RELEASE_PROVIDER_VERSION = "1";
+
+export interface RemoteReleaseInputs {
+  connection: SshConnection;
+  /** Install root on the host (default /opt/sealfarm). */
+  root?: string;
+  /** The release's content hash (sha256 of its MANIFEST). */
+  hash: string;
+  /** The archive on the machine running Pulumi, and its sha256 (checked on the host after upload). */
+  archivePath: string;
+  archiveSha256: string;
+  /** How many releases to keep on the host, the current one included (default 3). */
+  keep?: number;
+  providerVersion?: string;
+}
+
+export interface RemoteReleaseOutputs {
+  connection: SshConnection;
+  root: string;
+  hash: string;
+  archiveSha256: string;
+  keep: number;
+  /** The hash `current` points to on the host ("" if none). */
+  current: string;
+  /** Whether releases/<hash> is complete and every file matches the manifest. */
+  intact: boolean;
+  /** The releases present on the host, newest first. */
+  installed: string[];
+  providerVersion: string;
+}
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+// ---- inline SSH helpers (duplicated in each provider file by design; see the header) ----
+
+function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function sshName(c: SshConnection): string {
+  return `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
+}
+
+function keyFingerprint(blob: Buffer): string {
+  return `SHA256:${crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+function pinnedFingerprint(pin: string): string {
+  const p = pin.trim();
+  if (p.startsWith("SHA256:")) return p.replace(/=+$/, "");
+  return keyFingerprint(Buffer.from(p.split(/\s+/)[1] ?? "", "base64"));
+}
+
+function keyType(blob: Buffer): string {
+  if (blob.length < 4) return "unknown";
+  const n = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + n).toString("latin1");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function connectOnce(c: SshConnection): Promise<ssh2.Client> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let refusal: Error | undefined;
+    client.on("ready", () => resolve(client));
+    client.on("error", (err: Error) => {
+      client.end();
+      reject(refusal ?? err);
+    });
+    client.connect({
+      host: c.host,
+      port: c.port ?? 22,
+      username: c.user ?? "root",
+      privateKey: c.privateKey,
+      readyTimeout: c.timeoutMs ?? 15000,
+      keepaliveInterval: 5000,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        const seen = keyFingerprint(key);
+        const pinned = c.hostKey ? pinnedFingerprint(c.hostKey) : "";
+        if (pinned === seen) return true;
+        const msg = pinned
+          ? `host key mismatch: pinned ${pinned}, host presented ${seen} (${keyType(key)}); refusing to connect. If the host was reinstalled, check the new key out of band and update its pinned hostKey`
+          : `host key unknown: no key is pinned, host presented ${seen} (${keyType(key)}); refusing to connect. Check it out of band and pin it as the host's hostKey`;
+        refusal = Object.assign(new Error(msg), { permanent: true });
+        return false;
+      },
+    });
+  });
+}
+
+/** Connects with retries and exponential backoff; host-key and authentication refusals are not retried. */
+async function connect(c: SshConnection): Promise<ssh2.Client> {
+  const attempts = Math.max(1, c.connectAttempts ?? 5);
+  const base = c.retryBaseMs ?? 250;
+  const started = Date.now();
+  let last: Error = new Error("no attempt made");
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await connectOnce(c);
+    } catch (err) {
+      last = err as Error;
+      const permanent =
+        (last as { permanent?: boolean }).permanent === true || /authentication methods failed/.test(last.message);
+      if (permanent) throw new Error(`ssh ${sshName(c)}: ${last.message}`);
+      if (i + 1 < attempts) await sleep(Math.min(base * 2 ** i, 10000));
+    }
+  }
+  throw new Error(
+    `ssh ${sshName(c)}: could not connect after ${attempts} attempts in ${Date.now() - started} ms: ${last.message}`,
+  );
+}
+
+interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell command; `stdin` (a Buffer or a file path to stream) is sent and closed. */
+function exec(client: ssh2.Client, c: SshConnection, command: string, stdin?: Buffer): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, stream) => {
+      if (err) return reject(new Error(`ssh ${sshName(c)}: exec failed: ${err.message}`));
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let code: number | null = null;
+      stream.on("data", (d: Buffer) => out.push(d));
+      stream.stderr.on("data", (d: Buffer) => errOut.push(d));
+      stream.on("exit", (status: number | null) => {
+        code = status;
+      });
+      stream.on("close", () => {
+        if (code === null) return reject(new Error(`ssh ${sshName(c)}: connection lost while running a command`));
+        resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8") });
+      });
+      if (stdin) stream.end(stdin);
+      else stream.end();
+    });
+  });
+}
+
+async function withSsh<T>(c: SshConnection, fn: (client: ssh2.Client) => Promise<T>): Promise<T> {
+  const client = await connect(c);
+  // A dropped connection surfaces through the pending exec; keep the emitter from throwing meanwhile.
+  client.on("error", () => {});
+  try {
+    return await fn(client);
+  } finally {
+    client.end();
+  }
+}
+
+// ---- RemoteRelease ----
+
+function rootOf(inputs: { root?: string }): string {
+  return (inputs.root ?? "/opt/sealfarm").replace(/\/+$/, "") || "/";
+}
+
+/** A shell function: verify DIR HASH succeeds when the manifest hashes to HASH and every file matches it. */
+const VERIFY_FN = [
+  "verify() (",
+  '  cd -- "$1" 2>/dev/null || exit 1',
+  "  [ -f .complete ] && [ -f MANIFEST ] || exit 1",
+  `  [ "$(sha256sum < MANIFEST | cut -d' ' -f1)" = "$2" ] || exit 1`,
+  "  awk '{print $2\"  \"$3}' MANIFEST | sha256sum -c --quiet --strict - >/dev/null 2>&1 || exit 1",
+  // Modes are compared as numbers: the manifest says 0755, stat says 755.
+  '  while read -r m s p; do [ $((0$(stat -c %a -- "$p"))) -eq $((0$m)) ] || exit 1; done < MANIFEST',
+  ")",
+].join("\n");
+
+function statusScript(root: string, hash: string): string {
+  return [
+    VERIFY_FN,
+    `cur=$(readlink -- ${shq(`${root}/current`)} 2>/dev/null || true)`,
+    `echo "current=\${cur##*/}"`,
+    `if verify ${shq(`${root}/releases/${hash}`)} ${shq(hash)}; then echo intact=yes; else echo intact=no; fi`,
+    `echo "installed=$(ls -1t -- ${shq(`${root}/releases`)} 2>/dev/null | grep -E '^[0-9a-f]{64}$' | tr '\\n' ' ')"`,
+  ].join("\n");
+}
+
+interface LiveRelease {
+  current: string;
+  intact: boolean;
+  installed: string[];
+}
+
+function parseStatus(stdout: string): LiveRelease {
+  const kv = new Map<string, string>();
+  for (const line of stdout.split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) kv.set(line.slice(0, eq), line.slice(eq + 1).trim());
+  }
+  if (!kv.has("current") || !kv.has("intact")) throw new Error(`unexpected status output: ${JSON.stringify(stdout)}`);
+  return {
+    current: kv.get("current") ?? "",
+    intact: kv.get("intact") === "yes",
+    installed: (kv.get("installed") ?? "").split(" ").filter(Boolean),
+  };
+}
+
+function uploadScript(root: string, hash: string, archiveSha256: string): string {
+  const rel = shq(`${root}/releases`);
+  return [
+    "set -e",
+    VERIFY_FN,
+    `mkdir -p -- ${rel}`,
+    `rm -rf -- ${rel}/.upload-* ${rel}/.unpack-*`,
+    `tmp=${rel}/.upload-$$.tar.gz`,
+    `cat > "$tmp"`,
+    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
+    `if [ "$got" != ${shq(archiveSha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: archive sha256 $got, expected ${archiveSha256}" >&2; exit 3; fi`,
+    `un=${rel}/.unpack-$$`,
+    `mkdir -- "$un"`,
+    `tar -xzf "$tmp" -C "$un" --no-same-owner`,
+    `rm -f -- "$tmp"`,
+    `touch -- "$un/.complete"`,
+    `if ! verify "$un" ${shq(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,
+    // fsync just these files and directories (a bare `sync` would flush the whole machine).
+    `find "$un" -exec sync -- {} +`,
+    `rm -rf -- ${rel}/${shq(hash)}`,
+    `mv -T -- "$un" ${rel}/${shq(hash)}`,
+    `sync -- ${rel}`,
+  ].join("\n");
+}
+
+function switchScript(root: string, hash: string, keep: number): string {
+  return [
+    "set -e",
+    `cd -- ${shq(root)}`,
+    `touch -- releases/${shq(hash)}`,
+    `ln -sfn -- releases/${shq(hash)} .current.tmp-$$`,
+    `mv -T -- .current.tmp-$$ current`,
+    "sync -- . releases",
+    `ls -1t -- releases | grep -E '^[0-9a-f]{64}$' | tail -n +${keep + 1} | while read -r d; do`,
+    `  if [ "$d" != ${shq(hash)} ]; then rm -rf -- "releases/$d"; fi`,
+    "done",
+  ].join("\n");
+}
+
+async function status(client: ssh2.Client, c: SshConnection, root: string, hash: string): Promise<LiveRelease> {
+  const res = await exec(client, c, statusScript(root, hash));
+  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: inspecting ${root} failed: ${res.stderr.trim()}`);
+  return parseStatus(res.stdout);
+}
+
+async function install(inputs: RemoteReleaseInputs): Promise<RemoteReleaseOutputs> {
+  const c = inputs.connection;
+  const root = rootOf(inputs);
+  const keep = Math.max(1, inputs.keep ?? 3);
+  return withSsh(c, async (client) => {
+    const before = await status(client, c, root, inputs.hash);
+    if (!before.intact) {
+      const archive = fs.readFileSync(inputs.archivePath);
+      const res = await exec(client, c, uploadScript(root, inputs.hash, inputs.archiveSha256), archive);
+      if (res.code !== 0)
+        throw new Error(`ssh ${sshName(c)}: installing release ${inputs.hash} failed: ${res.stderr.trim()}`);
+    }
+    const sw = await exec(client, c, switchScript(root, inputs.hash, keep));
+    if (sw.code !== 0)
+      throw new Error(`ssh ${sshName(c)}: switching to release ${inputs.hash} failed: ${sw.stderr.trim()}`);
+    const after = await status(client, c, root, inputs.hash);
+    return {
+      connection: c,
+      root,
+      hash: inputs.hash,
+      archiveSha256: inputs.archiveSha256,
+      keep,
+      ...after,
+      providerVersion: inputs.providerVersion ?? "",
+    };
+  });
+}
+
+/** Why the host differs from what is wanted; empty when it does not. */
+export function remoteReleaseDrift(olds: RemoteReleaseOutputs, news: RemoteReleaseInputs): string[] {
+  const reasons: string[] = [];
+  if (news.hash !== UNKNOWN && olds.current !== news.hash)
+    reasons.push(`current is ${olds.current || "(none)"}, want ${news.hash}`);
+  else if (!olds.intact) reasons.push(`release ${news.hash} is incomplete or its files differ from the manifest`);
+  if (olds.keep !== Math.max(1, news.keep ?? 3)) reasons.push("keep changed");
+  if ((olds.providerVersion ?? "") !== (news.providerVersion ?? "")) reasons.push("provider version changed");
+  return reasons;
+}
+
+export interface RemoteReleaseProvider {
+  check(
+    olds: RemoteReleaseInputs,
+    news: RemoteReleaseInputs,
+  ): Promise<{ inputs: RemoteReleaseInputs; failures: pulumi.dynamic.CheckFailure[] }>;
+  diff(
+    id: string,
+    olds: RemoteReleaseOutputs,
+    news: RemoteReleaseInputs,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: RemoteReleaseInputs): Promise<{ id: string; outs: RemoteReleaseOutputs }>;
+  read(id: string, props?: RemoteReleaseOutputs): Promise<{ id: string; props: RemoteReleaseOutputs }>;
+  update(id: string, olds: RemoteReleaseOutputs, news: RemoteReleaseInputs): Promise<{ outs: RemoteReleaseOutputs }>;
+  delete(id: string, props: RemoteReleaseOutputs): Promise<void>;
+}
+
+export const remoteReleaseProvider: RemoteReleaseProvider = {
+  async check(_olds, news) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (news.hash !== UNKNOWN && !/^[0-9a-f]{64}$/.test(String(news.hash)))
+      failures.push({ property: "hash", reason: `expected 64 hex digits, got ${JSON.stringify(news.hash)}` });
+    if (news.archiveSha256 !== UNKNOWN && !/^[0-9a-f]{64}$/.test(String(news.archiveSha256)))
+      failures.push({ property: "archiveSha256", reason: "expected 64 hex digits" });
+    if (news.root !== undefined && news.root !== UNKNOWN && !/^\/[A-Za-z0-9._/-]*$/.test(String(news.root)))
+      failures.push({ property: "root", reason: `expected an absolute path, got ${JSON.stringify(news.root)}` });
+    if (news.keep !== undefined && (!Number.isInteger(news.keep) || news.keep < 1))
+      failures.push({ property: "keep", reason: `expected an integer >= 1, got ${JSON.stringify(news.keep)}` });
+    const conn = news.connection as SshConnection | string | undefined;
+    if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
+      failures.push({
+        property: "connection",
+        reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
+      });
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const c = news.connection as SshConnection | string;
+    const replaces: string[] = [];
+    if (news.root !== UNKNOWN && rootOf(news) !== olds.root) replaces.push("root");
+    if (
+      typeof c === "object" &&
+      c !== null &&
+      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
+    )
+      replaces.push("connection");
+    const drift = remoteReleaseDrift(olds, news);
+    return { changes: replaces.length > 0 || drift.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    const outs = await install(inputs);
+    return { id: `${inputs.connection.host}:${rootOf(inputs)}`, outs };
+  },
+
+  async read(id, props) {
+    if (!props) throw new Error(`RemoteRelease ${id}: read needs the stored state; import is not supported`);
+    const c = props.connection;
+    const live = await withSsh(c, (client) => status(client, c, props.root, props.hash));
+    if (live.current === "" && live.installed.length === 0) return { id: "", props };
+    return { id, props: { ...props, ...live } };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await install(news) };
+  },
+
+  async delete(_id, props) {
+    const c = props.connection;
+    const script = [
+      `cd -- ${shq(props.root)} 2>/dev/null || exit 0`,
+      `if [ "$(readlink current 2>/dev/null)" = ${shq(`releases/${props.hash}`)} ]; then rm -f current; fi`,
+      `rm -rf -- releases/${shq(props.hash)}`,
+    ].join("\n");
+    const res = await withSsh(c, (client) => exec(client, c, script));
+    if (res.code !== 0)
+      throw new Error(`ssh ${sshName(c)}: removing release ${props.hash} failed: ${res.stderr.trim()}`);
+  },
+};
+
+export interface RemoteReleaseArgs {
+  connection: pulumi.Input<SshConnection>;
+  root?: pulumi.Input<string>;
+  hash: pulumi.Input<string>;
+  archivePath: pulumi.Input<string>;
+  archiveSha256: pulumi.Input<string>;
+  keep?: pulumi.Input<number>;
+}
+
+export class RemoteRelease extends pulumi.dynamic.Resource {
+  declare readonly current: pulumi.Output<string>;
+  declare readonly intact: pulumi.Output<boolean>;
+
+  constructor(name: string, args: RemoteReleaseArgs, opts?: pulumi.CustomResourceOptions) {
+    const provider: pulumi.dynamic.ResourceProvider<RemoteReleaseInputs, RemoteReleaseOutputs> = remoteReleaseProvider;
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        connection: pulumi.secret(args.connection),
+        providerVersion: RELEASE_PROVIDER_VERSION,
+        current: undefined,
+        intact: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      "sealfarm",
+      "RemoteRelease",
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { agentReleaseSources, buildRelease } from "./build-release.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sealfarm-build-release-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function sourcesIn(name: string, proofs = "binary v1") {
+  const src = join(dir, name);
+  mkdirSync(join(src, "agent"), { recursive: true });
+  writeFileSync(join(src, "agent", "main.ts"), "console.log(1);\n");
+  writeFileSync(join(src, "proofs"), proofs);
+  chmodSync(join(src, "proofs"), 0o755);
+  return [
+    { from: join(src, "agent", "main.ts"), path: "agent/main.ts" },
+    { from: join(src, "proofs"), path: "bin/sealfarm-proofs" },
+  ];
+}
+
+test("the archive holds the files and a manifest whose sha256 is the release hash", () => {
+  const built = buildRelease(sourcesIn("a"), join(dir, "out"));
+  const x = join(dir, "x");
+  mkdirSync(x);
+  const tar = spawnSync("tar", ["-xzf", built.archivePath, "-C", x], { encoding: "utf8" });
+  assert.equal(tar.status, 0, tar.stderr);
+  const manifest = readFileSync(join(x, "MANIFEST"), "utf8");
+  const sha = (b: string | Buffer) => spawnSync("sha256sum", { input: b, encoding: "utf8" }).stdout.split(" ")[0];
+  assert.equal(sha(manifest), built.hash);
+  assert.equal(readFileSync(join(x, "bin", "sealfarm-proofs"), "utf8"), "binary v1");
+  assert.equal(statSync(join(x, "bin", "sealfarm-proofs")).mode & 0o777, 0o755);
+  assert.equal(sha(readFileSync(built.archivePath)), built.archiveSha256);
+});
+
+test("same content, same hash and the archive is reused; a changed binary is a new release", () => {
+  const one = buildRelease(sourcesIn("b"), join(dir, "out2"));
+  const two = buildRelease(sourcesIn("c"), join(dir, "out2"));
+  assert.equal(one.hash, two.hash);
+  assert.equal(one.archivePath, two.archivePath);
+  const three = buildRelease(sourcesIn("d", "binary v2"), join(dir, "out2"));
+  assert.notEqual(three.hash, one.hash);
+});
+
+test("a missing proofs binary is reported with the command that builds it", () => {
+  const repo = join(dir, "repo");
+  mkdirSync(join(repo, "agent"), { recursive: true });
+  assert.throws(
+    () => agentReleaseSources(repo),
+    /native\/target\/release\/sealfarm-proofs not found: run `npm run build:native`/,
+  );
+});
