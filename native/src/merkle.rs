@@ -284,18 +284,9 @@ impl StoredTree {
         } else {
             let span = 1usize << (3 * self.first_row);
             let a = idx / span;
-            let leaves = fetch(a * span, span)?;
-            let sub = build_rows(leaves);
-            if sub.last().unwrap()[0] != self.rows[0][a] {
-                return Err(format!("leaves {}..{} do not hash to the cached tree node", a * span, (a + 1) * span));
-            }
-            let local = idx - a * span;
-            leaf = sub[0][local];
-            let mut i = local;
-            for row in &sub[..sub.len() - 1] {
-                path.push(element(row, i));
-                i /= 8;
-            }
+            let (l, p) = rebuild_below(self.rows[0][a], a, span, idx, fetch)?;
+            leaf = l;
+            path = p;
         }
         let mut i = idx >> (3 * self.first_row);
         for row in &self.rows[..self.rows.len() - 1] {
@@ -304,6 +295,98 @@ impl StoredTree {
         }
         Ok((leaf, path))
     }
+}
+
+/// A base tree file read on demand (seek per level), for trees too large to load: the same layout as
+/// `StoredTree::to_bytes`.
+pub struct TreeFile {
+    pub path: std::path::PathBuf,
+    pub leaves: usize,
+    pub first_row: usize,
+    /// (node offset, length) of each stored row, bottom first.
+    rows: Vec<(u64, usize)>,
+}
+
+impl TreeFile {
+    pub fn open(path: &std::path::Path, leaves: usize, first_row: usize) -> Result<TreeFile, String> {
+        let mut rows = Vec::new();
+        let mut n = leaves >> (3 * first_row);
+        let mut off = 0u64;
+        loop {
+            rows.push((off, n));
+            off += n as u64;
+            if n == 1 {
+                break;
+            }
+            n /= 8;
+        }
+        let len = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        if len != off * 32 {
+            return Err(format!("{}: expected {} bytes, found {len}", path.display(), off * 32));
+        }
+        Ok(TreeFile { path: path.to_path_buf(), leaves, first_row, rows })
+    }
+
+    fn read(&self, node: u64, count: usize) -> Result<Vec<Fr>, String> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = std::fs::File::open(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        f.seek(SeekFrom::Start(node * 32)).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        let mut b = vec![0u8; count * 32];
+        f.read_exact(&mut b).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        bytes_to_fr(&b).map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+
+    pub fn root(&self) -> Result<Fr, String> {
+        Ok(self.read(self.rows.last().unwrap().0, 1)?[0])
+    }
+
+    /// Same contract as `StoredTree::path`; reads one 8-node group per stored row.
+    pub fn path(
+        &self,
+        idx: usize,
+        fetch: &dyn Fn(usize, usize) -> Result<Vec<Fr>, String>,
+    ) -> Result<(Fr, Vec<PathElement>), String> {
+        let (leaf, mut path) = if self.first_row == 0 {
+            (self.read(self.rows[0].0 + idx as u64, 1)?[0], Vec::new())
+        } else {
+            let span = 1usize << (3 * self.first_row);
+            let a = idx / span;
+            let cached = self.read(self.rows[0].0 + a as u64, 1)?[0];
+            rebuild_below(cached, a, span, idx, fetch)?
+        };
+        let mut i = idx >> (3 * self.first_row);
+        for &(off, _) in &self.rows[..self.rows.len() - 1] {
+            let g = i / 8 * 8;
+            let group = self.read(off + g as u64, 8)?;
+            path.push(element(&group, i % 8));
+            i /= 8;
+        }
+        Ok((leaf, path))
+    }
+}
+
+/// Rebuilds the discarded rows under cached node `a` (covering `span` leaves) and returns the leaf at `idx` and
+/// its path up to (not including) the cached row.
+fn rebuild_below(
+    cached: Fr,
+    a: usize,
+    span: usize,
+    idx: usize,
+    fetch: &dyn Fn(usize, usize) -> Result<Vec<Fr>, String>,
+) -> Result<(Fr, Vec<PathElement>), String> {
+    let leaves = fetch(a * span, span)?;
+    let sub = build_rows(leaves);
+    if sub.last().unwrap()[0] != cached {
+        return Err(format!("leaves {}..{} do not hash to the cached tree node", a * span, (a + 1) * span));
+    }
+    let local = idx - a * span;
+    let mut path = Vec::new();
+    let mut i = local;
+    for row in &sub[..sub.len() - 1] {
+        path.push(element(row, i));
+        i /= 8;
+    }
+    Ok((sub[0][local], path))
 }
 
 fn element(row: &[Fr], i: usize) -> PathElement {

@@ -297,3 +297,18 @@ mod tests {
         fs::remove_dir_all(&d).unwrap();
     }
 }
+
+/// Stage `pc2`: task `{pc1out, cache_dir, sealed_file}` -> `{comm_r, comm_d, registered_proof}`.
+pub fn stage(task: &Json) -> Result<Json, String> {
+    let pc1out = task.field("pc1out")?;
+    let proof = crate::ids::SealProof::from_json(pc1out.field("registered_proof").map_err(|e| format!("field `pc1out`: {e}"))?, "pc1out/registered_proof")?;
+    let comm_d = pc1out.field_bytes32("comm_d").map_err(|e| format!("field `pc1out`: {e}"))?;
+    let cache_dir = PathBuf::from(task.field_str("cache_dir")?);
+    let sealed = PathBuf::from(task.field_str("sealed_file")?);
+    let r = run(&cache_dir, &sealed, proof.nodes(), proof.layers())?;
+    Ok(Json::obj(vec![
+        ("comm_r", Json::bytes(&r.comm_r)),
+        ("comm_d", Json::bytes(&comm_d)),
+        ("registered_proof", Json::str(proof.name)),
+    ]))
+}

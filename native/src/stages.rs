@@ -9,7 +9,13 @@ use crate::json::Json;
 pub type StageFn = fn(&Json) -> Result<Json, String>;
 
 /// (damocles stage name, implementation).
-pub const STAGES: &[(&str, StageFn)] = &[];
+pub const STAGES: &[(&str, StageFn)] = &[
+    // native II: PC2, C1 (in-process in damocles, exposed here), C2 (vanilla bundle), verification
+    ("pc2", crate::pc2::stage),
+    ("c1", crate::c1::stage),
+    ("c2", crate::c2::stage),
+    ("verify_seal", crate::verify_seal::stage),
+];
 
 pub fn lookup(name: &str) -> Option<StageFn> {
     STAGES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)

@@ -1,0 +1,311 @@
+//! Whole-sector tests: staged data -> tree_d -> SDR labels -> pc2 -> c1 -> c2 -> verify_seal, for a CC sector and
+//! one holding a real piece, at 2 KiB and 8 MiB, plus tampering (sealed file, proof bytes, public inputs),
+//! WindowPoSt with faults, and unseal. The first half uses native I's library functions (tree_d, sdr, commp).
+
+use crate::base64;
+use crate::commp;
+use crate::fr32;
+use crate::ids::{self, SealProof};
+use crate::json::Json;
+use crate::pc2;
+use crate::sdr::{cache, graph::Graph, labels};
+use crate::stages;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub struct Sealed {
+    pub proof: SealProof,
+    pub dir: PathBuf,
+    pub cache_dir: PathBuf,
+    pub sealed: PathBuf,
+    pub staged: PathBuf,
+    pub comm_d: [u8; 32],
+    pub comm_r: [u8; 32],
+    pub prover_id: [u8; 32],
+    pub sector_id: u64,
+    pub ticket: [u8; 32],
+    pub seed: [u8; 32],
+    /// (commitment, unpadded size)
+    pub pieces: Vec<([u8; 32], u64)>,
+    /// The unpadded bytes of the real piece, if any.
+    pub piece: Vec<u8>,
+}
+
+impl Drop for Sealed {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn pseudo_random(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+pub fn tmpdir(tag: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let k = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("sealfarm-n2-{tag}-{}-{k}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Seals a sector through pc2; `with_piece` puts a random piece of half the sector first.
+pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
+    let proof = SealProof::by_name(proof_name).unwrap();
+    let dir = tmpdir(&format!("seal-{sector_id}"));
+    let cache_dir = dir.join("cache");
+    fs::create_dir_all(&cache_dir).unwrap();
+    let size = proof.sector_size;
+    let mut staged_bytes = vec![0u8; size as usize];
+    let mut pieces = Vec::new();
+    let mut piece = Vec::new();
+    if with_piece {
+        let padded = size / 2;
+        let unpadded = fr32::to_unpadded_size(padded);
+        piece = pseudo_random(unpadded as usize, sector_id + 17);
+        fr32::pad(&piece, &mut staged_bytes[..padded as usize]);
+        let comm = commp::subtree_root(&staged_bytes[..padded as usize], &mut Vec::new());
+        pieces.push((comm, unpadded));
+    } else {
+        pieces.push((commp::zero_comm_for_size(size), fr32::to_unpadded_size(size)));
+    }
+    let staged = dir.join("staged");
+    fs::write(&staged, &staged_bytes).unwrap();
+    let comm_d = crate::tree_d::build(&staged, size, &cache_dir).unwrap();
+    let prover_id = ids::prover_id(1000);
+    let ticket = [3u8; 32];
+    let replica_id = ids::replica_id(&prover_id, sector_id, &ticket, &comm_d, &proof.porep_id());
+    let pc = cache::generate(&Graph::for_proof(&proof), 2);
+    labels::label_all::<String>(&replica_id, proof.layers(), &pc, |layer, l| {
+        fs::write(pc2::layer_path(&cache_dir, layer), l).map_err(|e| e.to_string())
+    })
+    .unwrap();
+    let sealed = dir.join("sealed");
+    fs::copy(&staged, &sealed).unwrap();
+    let out = stages::run(
+        "pc2",
+        &Json::obj(vec![
+            ("pc1out", pc1out(&proof, &cache_dir, &comm_d)),
+            ("cache_dir", Json::str(cache_dir.to_str().unwrap())),
+            ("sealed_file", Json::str(sealed.to_str().unwrap())),
+        ]),
+    )
+    .unwrap();
+    let comm_r = out.field_bytes32("comm_r").unwrap();
+    assert_eq!(out.field_bytes32("comm_d").unwrap(), comm_d);
+    Sealed {
+        proof,
+        dir,
+        cache_dir,
+        sealed,
+        staged,
+        comm_d,
+        comm_r,
+        prover_id,
+        sector_id,
+        ticket,
+        seed: [5u8; 32],
+        pieces,
+        piece,
+    }
+}
+
+/// The PC1 output layout from damocles' wire notes (only registered_proof and comm_d are read by pc2).
+fn pc1out(p: &SealProof, cache_dir: &Path, comm_d: &[u8; 32]) -> Json {
+    let cfg = |id: String, size: u64| {
+        Json::obj(vec![
+            ("path", Json::str(cache_dir.to_str().unwrap())),
+            ("id", Json::str(id)),
+            ("size", Json::U64(size)),
+            ("rows_to_discard", Json::U64(0)),
+        ])
+    };
+    let layers = (1..=p.layers()).map(|l| cfg(format!("layer-{l}"), p.nodes())).collect();
+    Json::obj(vec![
+        ("registered_proof", Json::str(p.name)),
+        (
+            "labels",
+            Json::obj(vec![(p.shape_key(), Json::obj(vec![("labels", Json::Arr(layers)), ("_h", Json::Null)]))]),
+        ),
+        ("config", cfg("tree-d".into(), 2 * p.nodes() - 1)),
+        ("comm_d", Json::bytes(comm_d)),
+    ])
+}
+
+pub fn c1_task(s: &Sealed) -> Json {
+    Json::obj(vec![
+        ("registered_proof", Json::str(s.proof.name)),
+        ("cache_path", Json::str(s.cache_dir.to_str().unwrap())),
+        ("replica_path", Json::str(s.sealed.to_str().unwrap())),
+        ("comm_r", Json::bytes(&s.comm_r)),
+        ("comm_d", Json::bytes(&s.comm_d)),
+        ("prover_id", Json::bytes(&s.prover_id)),
+        ("sector_id", Json::U64(s.sector_id)),
+        ("ticket", Json::bytes(&s.ticket)),
+        ("seed", Json::bytes(&s.seed)),
+        (
+            "piece_infos",
+            Json::Arr(
+                s.pieces
+                    .iter()
+                    .map(|(c, n)| Json::obj(vec![("commitment", Json::bytes(c)), ("size", Json::U64(*n))]))
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+pub fn verify_task(s: &Sealed, proof: &[u8]) -> Json {
+    Json::obj(vec![
+        ("registered_proof", Json::str(s.proof.name)),
+        ("comm_r", Json::bytes(&s.comm_r)),
+        ("comm_d", Json::bytes(&s.comm_d)),
+        ("prover_id", Json::bytes(&s.prover_id)),
+        ("sector_id", Json::U64(s.sector_id)),
+        ("ticket", Json::bytes(&s.ticket)),
+        ("seed", Json::bytes(&s.seed)),
+        ("proof", Json::str(base64::encode(proof))),
+    ])
+}
+
+/// c1 -> c2 through the stage registry; returns the bundle bytes.
+pub fn commit(s: &Sealed) -> Vec<u8> {
+    let c1 = stages::run("c1", &c1_task(s)).unwrap();
+    // the c1 output survives a JSON round trip as damocles stores it
+    let c1 = Json::parse(&c1.to_string()).unwrap();
+    let c2 = stages::run(
+        "c2",
+        &Json::obj(vec![
+            ("c1out", c1),
+            ("prover_id", Json::bytes(&s.prover_id)),
+            ("sector_id", Json::U64(s.sector_id)),
+            ("miner_id", Json::U64(1000)),
+        ]),
+    )
+    .unwrap();
+    c2.field("proof").unwrap().to_bytes().unwrap()
+}
+
+pub fn valid(task: &Json) -> Result<(), String> {
+    let v = stages::run("verify_seal", task).unwrap();
+    if v.get("valid") == Some(&Json::Bool(true)) {
+        Ok(())
+    } else {
+        Err(v.field_str("reason").unwrap().to_string())
+    }
+}
+
+fn with(task: &Json, key: &str, value: Json) -> Json {
+    match task {
+        Json::Obj(pairs) => Json::Obj(pairs.iter().map(|(k, v)| (k.clone(), if k == key { value.clone() } else { v.clone() })).collect()),
+        _ => unreachable!(),
+    }
+}
+
+fn full_cycle(proof_name: &str, with_piece: bool, sector_id: u64) {
+    let s = seal(proof_name, with_piece, sector_id);
+    let bundle = commit(&s);
+    let task = verify_task(&s, &bundle);
+    valid(&task).unwrap();
+
+    // any single public input changed -> rejected
+    let mut other = s.comm_r;
+    other[0] ^= 1;
+    assert!(valid(&with(&task, "comm_r", Json::bytes(&other))).is_err());
+    let mut other = s.comm_d;
+    other[1] ^= 1;
+    assert!(valid(&with(&task, "comm_d", Json::bytes(&other))).is_err());
+    assert!(valid(&with(&task, "sector_id", Json::U64(sector_id + 1))).is_err());
+    assert!(valid(&with(&task, "prover_id", Json::bytes(&ids::prover_id(1001)))).is_err());
+    assert!(valid(&with(&task, "ticket", Json::bytes(&[4u8; 32]))).is_err());
+    assert!(valid(&with(&task, "seed", Json::bytes(&[6u8; 32]))).is_err());
+
+    // any byte of the proof changed -> rejected (sampled positions across the bundle)
+    let step = (bundle.len() / 97).max(1);
+    for i in (0..bundle.len()).step_by(step) {
+        let mut b = bundle.clone();
+        b[i] ^= 0x01;
+        assert!(valid(&verify_task(&s, &b)).is_err(), "byte {i} of {} changed but accepted", bundle.len());
+    }
+}
+
+#[test]
+fn seal_2kib_cc_and_piece_end_to_end_with_tampering() {
+    full_cycle("StackedDrg2KiBV1_1", false, 1);
+    full_cycle("StackedDrg2KiBV1_1", true, 2);
+}
+
+#[test]
+fn seal_8mib_piece_end_to_end() {
+    let s = seal("StackedDrg8MiBV1_1", true, 77);
+    let bundle = commit(&s);
+    valid(&verify_task(&s, &bundle)).unwrap();
+    let mut other = s.seed;
+    other[9] ^= 0x10;
+    let e = valid(&with(&verify_task(&s, &bundle), "seed", Json::bytes(&other))).unwrap_err();
+    assert!(e.contains("seed"), "{e}");
+}
+
+#[test]
+fn tampered_bundle_with_fixed_digest_is_rejected_by_the_checks() {
+    let s = seal("StackedDrg2KiBV1_1", true, 3);
+    let bundle = commit(&s);
+    let mut v = crate::bundle::decode(&bundle).unwrap();
+    // change one label in c_x's column of the first challenge and re-encode (digest recomputed)
+    let col = &mut v.partitions[0][0].columns[0];
+    col.rows[0] = col.rows[0].add(&crate::field::Fr::ONE);
+    let forged = crate::bundle::encode(&v);
+    let e = valid(&verify_task(&s, &forged)).unwrap_err();
+    assert!(e.contains("column 0"), "{e}");
+    // swap in a different, valid-looking challenge index
+    let mut v = crate::bundle::decode(&bundle).unwrap();
+    v.partitions[0][0].challenge ^= 1;
+    let e = valid(&verify_task(&s, &crate::bundle::encode(&v))).unwrap_err();
+    assert!(e.contains("challenges"), "{e}");
+}
+
+#[test]
+fn c1_refuses_a_tampered_sealed_file_and_wrong_inputs() {
+    let s = seal("StackedDrg2KiBV1_1", false, 4);
+    // comm_d that does not match the pieces
+    let mut t = c1_task(&s);
+    let mut bad = s.comm_d;
+    bad[0] ^= 1;
+    t = with(&t, "comm_d", Json::bytes(&bad));
+    let e = stages::run("c1", &t).unwrap_err();
+    assert!(e.contains("piece_infos"), "{e}");
+    let e = stages::run("c1", &with(&c1_task(&s), "sector_id", Json::str("x"))).unwrap_err();
+    assert!(e.contains("sector_id"), "{e}");
+    // every sealed node changed: whichever nodes are challenged, tree_r_last no longer matches
+    let mut b = fs::read(&s.sealed).unwrap();
+    for i in 0..b.len() / 32 {
+        b[i * 32] ^= 1;
+    }
+    fs::write(&s.sealed, &b).unwrap();
+    let e = stages::run("c1", &c1_task(&s)).unwrap_err();
+    assert!(e.contains("do not hash to the cached tree node"), "{e}");
+}
+
+#[test]
+fn verify_seal_names_malformed_fields() {
+    let s = seal("StackedDrg2KiBV1_1", false, 5);
+    let task = verify_task(&s, b"xx");
+    let e = stages::run("verify_seal", &with(&task, "comm_r", Json::bytes(&[1, 2]))).unwrap_err();
+    assert!(e.contains("comm_r"), "{e}");
+    let e = stages::run("verify_seal", &with(&task, "proof", Json::str("!!!!"))).unwrap_err();
+    assert!(e.contains("proof"), "{e}");
+    let e = stages::run("verify_seal", &with(&task, "registered_proof", Json::str("StackedDrg3KiB"))).unwrap_err();
+    assert!(e.contains("registered_proof"), "{e}");
+    // well-formed but not a bundle: valid:false, not an error
+    let r = valid(&task).unwrap_err();
+    assert!(r.contains("bundle"), "{r}");
+}
