@@ -72,7 +72,9 @@ export async function runStage<T>(deps: StageDeps, stage: string, task: unknown)
     deps.onStageDone(stage, Date.now() - started);
     return out as T;
   } catch (e) {
-    if (deps.signal.aborted && !(e instanceof ProcessorError))
+    // Interrupted while waiting for a slot (pause/stop), or the children were stopped under a task at shutdown.
+    const stopping = deps.signal.aborted && (deps.signal.reason as Error | undefined)?.message === "stopping";
+    if (deps.signal.aborted && (stopping || !(e instanceof ProcessorError)))
       throw new Interrupted(`interrupted while waiting for ${stage}`);
     if (e instanceof Failure) throw e;
     if (e instanceof ProcessorError && /child process exited|not started|restart/.test(e.message)) throw temp(e, stage);

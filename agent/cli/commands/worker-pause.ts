@@ -1,0 +1,24 @@
+// `sealfarm worker pause --index N`: pause a thread at its next check (a running processor task finishes first).
+import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+import { callWorker } from "../../worker/rpc/worker-rpc.js";
+import { type Command, UsageError } from "../command.js";
+import { defaultWorkerUrl } from "./worker-list.js";
+
+export const workerPause: Command = {
+  path: ["worker", "pause"],
+  summary: "pause a sealing thread",
+  usage: "usage: sealfarm worker pause --index N [--url URL]",
+  async run(argv, io) {
+    const args = parseArgs(argv, ["url", "index"]);
+    const index = flag(args, "index");
+    if (index === undefined) throw new UsageError("--index N is required");
+    const url = flag(args, "url") ?? process.env.SEALFARM_WORKER_URL ?? defaultWorkerUrl;
+    const ok = await callWorker(url, "VenusWorker.WorkerPause", [parseUint(index, "--index")]);
+    if (ok !== true) {
+      io.err(`thread ${index}: not paused (no such thread, or a pause is already pending)`);
+      return 1;
+    }
+    io.out(`thread ${index}: pause requested`);
+    return 0;
+  },
+};

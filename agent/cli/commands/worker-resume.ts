@@ -1,0 +1,30 @@
+// `sealfarm worker resume --index N [--state S]`: resume a paused thread, optionally at state S (e.g. TreeDBuilt
+// for an expired ticket, Aborted to drop the sector).
+import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+import { isSealerState, sealerStates } from "../../worker/planner/sealer.js";
+import { isWdPostState } from "../../worker/planner/wdpost.js";
+import { callWorker } from "../../worker/rpc/worker-rpc.js";
+import { type Command, UsageError } from "../command.js";
+import { defaultWorkerUrl } from "./worker-list.js";
+
+export const workerResume: Command = {
+  path: ["worker", "resume"],
+  summary: "resume a paused sealing thread, optionally at a given state",
+  usage: "usage: sealfarm worker resume --index N [--state S] [--url URL]",
+  async run(argv, io) {
+    const args = parseArgs(argv, ["url", "index", "state"]);
+    const index = flag(args, "index");
+    if (index === undefined) throw new UsageError("--index N is required");
+    const state = flag(args, "state");
+    if (state !== undefined && !isSealerState(state) && !isWdPostState(state))
+      throw new UsageError(`--state: expected one of ${sealerStates.join(", ")}, got ${JSON.stringify(state)}`);
+    const url = flag(args, "url") ?? process.env.SEALFARM_WORKER_URL ?? defaultWorkerUrl;
+    const ok = await callWorker(url, "VenusWorker.WorkerResume", [parseUint(index, "--index"), state ?? null]);
+    if (ok !== true) {
+      io.err(`thread ${index}: not resumed (no such thread, it is not paused, or the state does not fit its plan)`);
+      return 1;
+    }
+    io.out(`thread ${index}: resumed${state === undefined ? "" : ` at ${state}`}`);
+    return 0;
+  },
+};

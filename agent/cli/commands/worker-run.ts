@@ -1,0 +1,54 @@
+// `sealfarm worker run --config worker.toml`: loads and validates the worker TOML, starts the agent, serves until
+// SIGINT/SIGTERM, then stops cleanly (running processor tasks are cut; each sector resumes at its recorded state).
+import { resolve } from "node:path";
+import { flag, parseArgs } from "../../manager/cli/cli-args.js";
+import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { defaultProofsBin } from "../../worker/default-bin.js";
+import { WorkerAgent } from "../../worker/worker-agent.js";
+import { type Command, UsageError } from "../command.js";
+
+export const workerRun: Command = {
+  path: ["worker", "run"],
+  summary: "run the worker agent (sealing threads, processors, worker RPC)",
+  usage: [
+    "usage: sealfarm worker run --config FILE",
+    "",
+    "FILE is damocles-worker's TOML ([sector_manager], [[sealing_thread]], [[attached]], [processors] ...).",
+    "Serves VenusWorker.* JSON-RPC and /metrics at [worker] rpc_server (default 127.0.0.1:17890) until SIGINT/SIGTERM.",
+  ].join("\n"),
+  async run(argv, io) {
+    const args = parseArgs(argv, ["config"]);
+    const file = flag(args, "config");
+    if (file === undefined) throw new UsageError("--config FILE is required");
+    let loaded: ReturnType<typeof loadWorkerConfig>;
+    try {
+      loaded = loadWorkerConfig(resolve(file), { defaultBin: defaultProofsBin() });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        io.err(e.message);
+        return 1;
+      }
+      throw e;
+    }
+    for (const w of loaded.warnings) io.err(`warning: ${w}`);
+    const agent = await WorkerAgent.start({
+      config: loaded.config,
+      defaultBin: defaultProofsBin(),
+      log: (l) => io.err(l),
+    });
+    io.out(`sealfarm worker: ${agent.instance} running ${agent.threads.length} threads, RPC at ${agent.rpcUrl}`);
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        done();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    io.err("sealfarm worker: stopping");
+    await agent.stop();
+    io.out("sealfarm worker: stopped");
+    return 0;
+  },
+};

@@ -1,0 +1,196 @@
+// The worker agent: loads nothing itself (it gets a WorkerConfig), checks the attached stores with the manager,
+// starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
+import { hostname } from "node:os";
+import { packageVersion } from "../cli/main.js";
+import { createVenusClient, type VenusClient } from "../shared/rpc/index.js";
+import type { WorkerConfig } from "./config/worker-config.js";
+import { WorkerMetrics } from "./metrics/worker-metrics.js";
+import type { SectorRecord } from "./planner/sector.js";
+import { ProcessorPool } from "./processors/processor-pool.js";
+import { startWorkerRpcServer } from "./rpc/worker-rpc.js";
+import { SealingThread } from "./thread/sealing-thread.js";
+import type { ThreadListEntry } from "./thread/thread-status.js";
+import { WdPostThread } from "./thread/wdpost-thread.js";
+
+export interface WorkerAgentOptions {
+  config: WorkerConfig;
+  defaultBin: string;
+  log?: (line: string) => void;
+  onSectorDone?: (sector: string, outcome: "finished" | "aborted", record: SectorRecord) => void;
+  onJobDone?: (jobId: string, ok: boolean, detail: string) => void;
+  /** Delay before respawning a crashed processor (damocles: 3 s). */
+  processorRestartDelayMs?: number;
+}
+
+type AnyThread = SealingThread | WdPostThread;
+
+export class WorkerAgent {
+  readonly metrics = new WorkerMetrics();
+  readonly threads: AnyThread[] = [];
+  private runs: Array<Promise<void>> = [];
+  private pingTimer: NodeJS.Timeout | undefined;
+  private rpcServer: Awaited<ReturnType<typeof startWorkerRpcServer>> | undefined;
+  rpcUrl = "";
+  readonly instance: string;
+  readonly version = `v${packageVersion()}-sealfarm`;
+
+  private constructor(
+    readonly config: WorkerConfig,
+    readonly rpc: VenusClient,
+    readonly pool: ProcessorPool,
+    private readonly log: (line: string) => void,
+  ) {
+    this.instance = config.worker.name ?? hostname();
+  }
+
+  static async start(o: WorkerAgentOptions): Promise<WorkerAgent> {
+    const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const c = o.config;
+    const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
+    const sealers = c.threads.filter((t) => t.plan !== "wdpost");
+    const unsupported = c.threads.filter((t) => t.plan !== "sealer" && t.plan !== "wdpost");
+    if (unsupported.length > 0)
+      throw new Error(
+        `${c.file}: sealing_thread[${unsupported[0]?.index}].plan: "${unsupported[0]?.plan}" is not implemented by this worker (sealer and wdpost are)`,
+      );
+    if (sealers.length > 0 && c.attached.filter((a) => !a.readonly).length === 0)
+      throw new Error(
+        `${c.file}: no attached store available ([[attached]] with a writable store is required to seal)`,
+      );
+    // Startup is strict, like damocles: every attached store must be known to the manager.
+    for (const a of c.attached) {
+      let info: unknown;
+      try {
+        info = await rpc.callVenus("StoreBasicInfo", [a.name]);
+      } catch (e) {
+        rpc.close();
+        throw new Error(
+          `cannot check attached store ${JSON.stringify(a.name)} with the manager at ${c.sectorManager.url}: ${(e as Error).message}`,
+        );
+      }
+      if (info === null) {
+        rpc.close();
+        throw new Error(
+          `${c.file}: attached store ${JSON.stringify(a.name)} is not known to the manager (its PersistStores)`,
+        );
+      }
+    }
+    const pool = new ProcessorPool(c.processors, o.defaultBin, {
+      log,
+      restartDelayMs: o.processorRestartDelayMs ?? 3000,
+    });
+    try {
+      await pool.start();
+    } catch (e) {
+      rpc.close();
+      throw e;
+    }
+    const agent = new WorkerAgent(c, rpc, pool, log);
+    for (const t of c.threads) {
+      if (t.plan === "wdpost") {
+        agent.threads.push(
+          new WdPostThread(t, {
+            rpc,
+            pool,
+            attached: c.attached,
+            instance: agent.instance,
+            commonSealing: c.sealing,
+            metrics: agent.metrics,
+            log,
+            onJobDone: o.onJobDone,
+          }),
+        );
+      } else {
+        agent.threads.push(
+          new SealingThread(t, {
+            rpc,
+            pool,
+            attached: c.attached,
+            localPiecesDirs: c.worker.localPiecesDirs,
+            managerUrl: c.sectorManager.url,
+            instance: agent.instance,
+            commonSealing: c.sealing,
+            metrics: agent.metrics,
+            log,
+            onSectorDone: o.onSectorDone,
+          }),
+        );
+      }
+    }
+    try {
+      agent.rpcServer = await startWorkerRpcServer(c.worker.rpcHost, c.worker.rpcPort, {
+        list: () => agent.list(),
+        pause: (i) => agent.thread(i)?.pause() ?? false,
+        resume: (i, s) => agent.thread(i)?.resume(s ?? undefined) ?? false,
+        version: () => agent.version,
+        metrics: () => agent.renderMetrics(),
+      });
+      agent.rpcUrl = agent.rpcServer.url;
+    } catch (e) {
+      await pool.stop();
+      rpc.close();
+      throw new Error(
+        `cannot listen on ${c.worker.rpcHost}:${c.worker.rpcPort} for the worker RPC: ${(e as Error).message}`,
+      );
+    }
+    agent.runs = agent.threads.map((t) =>
+      t.run().catch((e: Error) => log(`thread ${t.index} stopped on an unexpected error: ${e.stack ?? e.message}`)),
+    );
+    agent.ping();
+    agent.pingTimer = setInterval(() => agent.ping(), c.worker.pingIntervalMs);
+    log(
+      `worker ${agent.instance}: ${agent.threads.length} threads, RPC at ${agent.rpcUrl}, manager ${c.sectorManager.url}`,
+    );
+    return agent;
+  }
+
+  thread(index: number): AnyThread | undefined {
+    return this.threads.find((t) => t.index === index);
+  }
+
+  list(): ThreadListEntry[] {
+    return this.threads.map((t) => t.list());
+  }
+
+  threadsByState(): Record<string, number> {
+    const out: Record<string, number> = { Idle: 0, Paused: 0, Running: 0, Waiting: 0 };
+    for (const t of this.threads) out[t.status.state] = (out[t.status.state] ?? 0) + 1;
+    return out;
+  }
+
+  renderMetrics(): string {
+    return this.metrics.render(this.threadsByState(), { worker_name: this.instance });
+  }
+
+  private ping(): void {
+    const by = this.threadsByState();
+    const dest = this.rpcUrl.replace(/^http:\/\//, "");
+    this.rpc
+      .callVenus("WorkerPing", [
+        {
+          Name: this.instance,
+          Dest: dest,
+          Version: this.version,
+          Summary: {
+            Threads: this.threads.length,
+            Empty: this.threads.filter((t) => t.status.jobId === null).length,
+            Paused: by.Paused ?? 0,
+            Running: by.Running ?? 0,
+            Waiting: by.Waiting ?? 0,
+            Errors: this.threads.filter((t) => t.status.lastError !== null).length,
+          },
+        },
+      ])
+      .catch((e: Error) => this.log(`WorkerPing failed (ignored): ${e.message}`));
+  }
+
+  /** Stops every thread (a running processor call finishes first), the children, and the servers. */
+  async stop(): Promise<void> {
+    if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
+    for (const t of this.threads) t.stop();
+    await Promise.all(this.runs);
+    await this.pool.stop();
+    await this.rpcServer?.close();
+    this.rpc.close();
+  }
+}
