@@ -1,5 +1,26 @@
 // Every `sealfarm` subcommand, in the order `sealfarm --help` lists them. A command is added here only when it
 // works end to end.
 import type { Command } from "../command.js";
+import { chainHead } from "./chain-head.js";
+import { dealsImport } from "./deals-import.js";
+import { hostProbe } from "./host-probe.js";
+import { managerInit } from "./manager-init.js";
+import { managerRun } from "./manager-run.js";
+import { managerTokenCreate } from "./manager-token-create.js";
+import { plan } from "./plan.js";
+import { sectorsList } from "./sectors-list.js";
+import { sectorsShow } from "./sectors-show.js";
+import { workersList } from "./workers-list.js";
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  managerInit,
+  managerRun,
+  managerTokenCreate,
+  sectorsList,
+  sectorsShow,
+  workersList,
+  chainHead,
+  dealsImport,
+  plan,
+  hostProbe,
+];

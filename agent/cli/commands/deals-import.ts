@@ -1,0 +1,49 @@
+// `sealfarm deals import FILE [--miner ID]`: CommP via sealfarm-proofs, the file kept in the piece store, the
+// piece queued for AcquireDeals. Works on the manager's database directly (SQLite WAL allows a running manager).
+import { resolve } from "node:path";
+import { openDevnet } from "../../manager/chain/devnet/devnet.js";
+import { flag, managerHome, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
+import { dbFeatures, migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
+import { importDeal } from "../../manager/deals/deal.service.js";
+import { resolveProofsBin } from "../../manager/proofs/proofs-binary.js";
+import { type Command, UsageError } from "../command.js";
+
+export const dealsImport: Command = {
+  path: ["deals", "import"],
+  summary: "compute a file's CommP, store it and queue it for a sector",
+  usage:
+    "usage: sealfarm deals import FILE [--miner ID] [--home DIR]\n\nPrints the deal id, piece CID and padded size.",
+  async run(argv, io) {
+    const args = parseArgs(argv, ["home", "miner"], ["json"]);
+    const [file] = args.positionals;
+    if (file === undefined || args.positionals.length !== 1) throw new UsageError("expected one FILE");
+    const config = loadManagerConfig(resolve(managerHome(args)));
+    const minerFlag = flag(args, "miner");
+    const miner =
+      minerFlag === undefined ? config.miners[0]?.actor : parseUint(minerFlag.replace(/^[tf]0/, ""), "--miner");
+    if (miner === undefined) throw new UsageError("no miner in manager.toml; pass --miner");
+    const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
+    try {
+      await migrateToLatest(db);
+      const chain = await openDevnet(db, config.chain);
+      const ctx = {
+        db,
+        config,
+        chain,
+        proofsBin: resolveProofsBin(config.proofsBin),
+        rowLocks: dbFeatures(db).rowLocks,
+        now: Date.now,
+      };
+      const deal = await importDeal(ctx, resolve(file), miner);
+      io.out(
+        args.flags.has("json")
+          ? JSON.stringify(deal)
+          : `deal ${deal.id}: ${deal.pieceCid} (${deal.paddedSize} padded bytes, ${deal.payloadSize} payload) queued for t0${deal.miner}`,
+      );
+      return 0;
+    } finally {
+      await db.destroy();
+    }
+  },
+};

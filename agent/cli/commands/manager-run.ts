@@ -1,0 +1,42 @@
+// `sealfarm manager run --home DIR`: validates the config, starts the manager and serves until SIGINT/SIGTERM.
+import { resolve } from "node:path";
+import { managerHome, parseArgs } from "../../manager/cli/cli-args.js";
+import { ConfigError } from "../../manager/config/manager-config.js";
+import { startManager } from "../../manager/manager.js";
+import type { Command } from "../command.js";
+
+export const managerRun: Command = {
+  path: ["manager", "run"],
+  summary: "start the sector manager (JSON-RPC at /rpc/v0, embedded devnet)",
+  usage:
+    "usage: sealfarm manager run [--home DIR]\n\nServes until SIGINT or SIGTERM. Prints `listening on URL` once ready.",
+  async run(argv, io) {
+    const args = parseArgs(argv, ["home"]);
+    const home = resolve(managerHome(args));
+    let manager: Awaited<ReturnType<typeof startManager>>;
+    try {
+      manager = await startManager({ home });
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        for (const p of error.problems) io.err(p);
+        return 1;
+      }
+      throw error;
+    }
+    io.out(
+      `sealfarm manager: listening on ${manager.url} (db ${manager.ctx.config.dbUrl.replace(/\/\/[^@/]*@/, "//***@")})`,
+    );
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        done();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    await manager.close();
+    io.out("sealfarm manager: stopped");
+    return 0;
+  },
+};

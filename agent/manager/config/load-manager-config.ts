@@ -1,0 +1,94 @@
+// Reads manager.toml: TOML parse → JSON Schema (defaults filled in) → cross-field checks → resolved config.
+// Every error names the file, the JSON pointer of the key, what was expected and what was found.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { parse as parseToml } from "smol-toml";
+import { ConfigError, type ManagerConfig, type ManagerToml, resolveManagerConfig } from "./manager-config.js";
+
+const schemaPath = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "schemas", "manager.schema.json");
+let validator: ReturnType<Ajv2020["compile"]> | undefined;
+
+function validate(): ReturnType<Ajv2020["compile"]> {
+  if (validator === undefined) {
+    const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
+  }
+  return validator;
+}
+
+function got(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let v: unknown = root;
+  for (const part of pointer.split("/").slice(1)) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return v;
+}
+
+/** One line per ajv error, in the project's `file: /pointer: expected …, got …` form. */
+export function describeSchemaErrors(file: string, data: unknown, errors: readonly ErrorObject[]): string[] {
+  return errors.map((e) => {
+    const at = e.instancePath === "" ? "/" : e.instancePath;
+    const value = valueAt(data, e.instancePath);
+    switch (e.keyword) {
+      case "additionalProperties":
+        return `${file}: ${at}: unknown key ${JSON.stringify(e.params.additionalProperty)}`;
+      case "required":
+        return `${file}: ${at}: missing required key ${JSON.stringify(e.params.missingProperty)}`;
+      case "pattern":
+        if (String(e.params.pattern).includes("ms|s|m|h"))
+          return `${file}: ${at}: expected a duration like "500ms" or "30s", got ${got(value)}`;
+        return `${file}: ${at}: expected a string matching ${e.params.pattern}, got ${got(value)}`;
+      case "enum":
+        return `${file}: ${at}: expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${got(value)}`;
+      case "const":
+        return `${file}: ${at}: expected ${JSON.stringify(e.params.allowedValue)}, got ${got(value)}`;
+      default:
+        return `${file}: ${at}: expected a value that ${e.message ?? "matches the schema"}, got ${got(value)}`;
+    }
+  });
+}
+
+/** Validates a parsed TOML document; returns it with every default filled in. */
+export function checkManagerToml(file: string, data: unknown): ManagerToml {
+  const v = validate();
+  const copy = structuredClone(data);
+  if (!v(copy)) throw new ConfigError(describeSchemaErrors(file, copy, v.errors ?? []));
+  return copy as ManagerToml;
+}
+
+export function parseManagerToml(file: string, text: string): ManagerToml {
+  let data: unknown;
+  try {
+    data = parseToml(text);
+  } catch (error) {
+    throw new ConfigError([
+      `${file}: not valid TOML: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+    ]);
+  }
+  return checkManagerToml(file, data);
+}
+
+export function configPath(home: string): string {
+  return join(home, "manager.toml");
+}
+
+/** Loads `<home>/manager.toml`. A missing file is an error that says how to create one. */
+export function loadManagerConfig(home: string): ManagerConfig {
+  const file = configPath(home);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new ConfigError([`${file}: not found (run \`sealfarm manager init --home ${home}\`)`]);
+    throw error;
+  }
+  return resolveManagerConfig(home, parseManagerToml(file, text), file);
+}

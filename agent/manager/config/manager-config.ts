@@ -1,0 +1,188 @@
+// The manager's configuration: the TOML shape (snake_case keys, duration strings), its defaults, and the resolved
+// form the code uses (absolute paths, milliseconds, proof ids). Pure.
+import { isAbsolute, join } from "node:path";
+import { sealProofByName } from "../proofs/proof-types.js";
+import { parseDurationMs } from "./duration.js";
+
+export interface ManagerToml {
+  listen: string;
+  db: { url: string; synchronous: "full" | "normal" };
+  rpc: { max_body_bytes: number };
+  auth: { secret_file: string; trusted: string[] };
+  chain: {
+    kind: "devnet";
+    block_time: string;
+    precommit_challenge_delay: number;
+    confidence: number;
+    proving_period: number;
+    deadlines: number;
+  };
+  batching: { max_batch: number; max_wait: string };
+  post: { heartbeat_timeout: string; job_max_try: number };
+  proofs: { bin: string };
+  piece_store: { path: string };
+  miners: {
+    actor: number;
+    seal_proof: string;
+    min_number: number;
+    max_number: number;
+    enable_deals: boolean;
+  }[];
+  persist_stores: { name: string; path: string; read_only: boolean; weight: number }[];
+}
+
+/** Every setting with its default. Relative paths are relative to the home directory. */
+export function defaultManagerToml(): ManagerToml {
+  return {
+    listen: "127.0.0.1:1789",
+    db: { url: "sqlite://manager.db", synchronous: "full" },
+    rpc: { max_body_bytes: 4 * 1024 * 1024 },
+    auth: { secret_file: "auth.secret", trusted: ["127.0.0.1/32", "::1/128"] },
+    chain: {
+      kind: "devnet",
+      block_time: "1s",
+      precommit_challenge_delay: 10,
+      confidence: 2,
+      proving_period: 40,
+      deadlines: 4,
+    },
+    batching: { max_batch: 4, max_wait: "5s" },
+    post: { heartbeat_timeout: "15s", job_max_try: 2 },
+    proofs: { bin: "" },
+    piece_store: { path: "pieces" },
+    miners: [
+      { actor: 1000, seal_proof: "StackedDrg2KiBV1_1", min_number: 1, max_number: 1_000_000, enable_deals: false },
+    ],
+    persist_stores: [{ name: "persist-1", path: "persist-1", read_only: false, weight: 1 }],
+  };
+}
+
+export interface MinerConfig {
+  actor: number;
+  sealProof: number;
+  minNumber: number;
+  maxNumber: number;
+  enableDeals: boolean;
+}
+
+export interface PersistStoreConfig {
+  name: string;
+  path: string;
+  readOnly: boolean;
+  weight: number;
+}
+
+export interface ChainConfig {
+  blockTimeMs: number;
+  precommitChallengeDelay: number;
+  confidence: number;
+  provingPeriod: number;
+  deadlines: number;
+}
+
+export interface ManagerConfig {
+  home: string;
+  host: string;
+  port: number;
+  dbUrl: string;
+  sqliteSynchronous: "full" | "normal";
+  maxBodyBytes: number;
+  secretFile: string;
+  trusted: string[];
+  chain: ChainConfig;
+  batching: { maxBatch: number; maxWaitMs: number };
+  post: { heartbeatTimeoutMs: number; jobMaxTry: number };
+  proofsBin: string;
+  pieceStorePath: string;
+  miners: MinerConfig[];
+  persistStores: PersistStoreConfig[];
+}
+
+function resolvePath(home: string, p: string): string {
+  return isAbsolute(p) ? p : join(home, p);
+}
+
+/** `sqlite://manager.db` is relative to the home directory; `sqlite:///abs/path` and postgres URLs are kept. */
+export function resolveDbUrl(home: string, url: string): string {
+  if (!url.startsWith("sqlite://")) return url;
+  return `sqlite://${resolvePath(home, url.slice("sqlite://".length))}`;
+}
+
+/** Splits "host:port" ("[::1]:1789" for IPv6). The schema already checked the shape. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):([0-9]+)$/.exec(listen);
+  if (m === null) throw new RangeError(`listen: expected "host:port", got ${JSON.stringify(listen)}`);
+  return { host: m[1] ?? m[2] ?? "", port: Number(m[3]) };
+}
+
+/** Turns a schema-valid TOML object into the resolved config. Cross-field errors name the key. */
+export function resolveManagerConfig(home: string, toml: ManagerToml, file: string): ManagerConfig {
+  const problems: string[] = [];
+  const miners: MinerConfig[] = toml.miners.map((m, i) => {
+    const proof = sealProofByName(m.seal_proof);
+    if (proof === undefined)
+      problems.push(`${file}: /miners/${i}/seal_proof: unknown seal proof ${JSON.stringify(m.seal_proof)}`);
+    if (m.max_number < m.min_number)
+      problems.push(`${file}: /miners/${i}/max_number: expected ≥ min_number (${m.min_number}), got ${m.max_number}`);
+    return {
+      actor: m.actor,
+      sealProof: proof?.id ?? -1,
+      minNumber: m.min_number,
+      maxNumber: m.max_number,
+      enableDeals: m.enable_deals,
+    };
+  });
+  const actors = new Set<number>();
+  toml.miners.forEach((m, i) => {
+    if (actors.has(m.actor)) problems.push(`${file}: /miners/${i}/actor: actor ${m.actor} is listed twice`);
+    actors.add(m.actor);
+  });
+  const names = new Set<string>();
+  toml.persist_stores.forEach((s, i) => {
+    if (names.has(s.name))
+      problems.push(`${file}: /persist_stores/${i}/name: store ${JSON.stringify(s.name)} is listed twice`);
+    names.add(s.name);
+  });
+  if (toml.chain.proving_period % toml.chain.deadlines !== 0)
+    problems.push(
+      `${file}: /chain/proving_period: expected a multiple of chain.deadlines (${toml.chain.deadlines}), got ${toml.chain.proving_period}`,
+    );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const { host, port } = parseListen(toml.listen);
+  return {
+    home,
+    host,
+    port,
+    dbUrl: resolveDbUrl(home, toml.db.url),
+    sqliteSynchronous: toml.db.synchronous,
+    maxBodyBytes: toml.rpc.max_body_bytes,
+    secretFile: resolvePath(home, toml.auth.secret_file),
+    trusted: toml.auth.trusted,
+    chain: {
+      blockTimeMs: parseDurationMs(toml.chain.block_time),
+      precommitChallengeDelay: toml.chain.precommit_challenge_delay,
+      confidence: toml.chain.confidence,
+      provingPeriod: toml.chain.proving_period,
+      deadlines: toml.chain.deadlines,
+    },
+    batching: { maxBatch: toml.batching.max_batch, maxWaitMs: parseDurationMs(toml.batching.max_wait) },
+    post: { heartbeatTimeoutMs: parseDurationMs(toml.post.heartbeat_timeout), jobMaxTry: toml.post.job_max_try },
+    proofsBin: toml.proofs.bin,
+    pieceStorePath: resolvePath(home, toml.piece_store.path),
+    miners,
+    persistStores: toml.persist_stores.map((s) => ({
+      name: s.name,
+      path: resolvePath(home, s.path),
+      readOnly: s.read_only,
+      weight: s.weight === 0 ? 1 : s.weight,
+    })),
+  };
+}
+
+/** Every problem found in a config file, one line each, each naming the file and the key. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}

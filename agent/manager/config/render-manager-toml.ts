@@ -1,0 +1,81 @@
+// `sealfarm manager init` writes manager.toml: every setting present, each with a comment giving its meaning and
+// default. Values are serialized by smol-toml, never interpolated. Pure.
+import { stringify } from "smol-toml";
+import type { ManagerToml } from "./manager-config.js";
+
+type Doc = Record<string, string>;
+
+const KEY_DOCS: Record<string, Doc> = {
+  "": { listen: "host:port for JSON-RPC (/rpc/v0), /healthcheck, /metrics and /piecestore" },
+  db: {
+    url: "sqlite://PATH (relative to the home dir, or sqlite:///absolute) or postgres://user@host:port/database",
+    synchronous:
+      'SQLite only: "full" fsyncs every commit (survives power loss); "normal" survives a crash of the process',
+  },
+  rpc: { max_body_bytes: "requests with a larger body are refused with HTTP 413" },
+  auth: {
+    secret_file: "HMAC secret for API tokens (created on first start, mode 0600)",
+    trusted: "addresses (CIDR) allowed without a token, e.g. for stock damocles workers; [] trusts nobody",
+  },
+  chain: {
+    kind: "only the embedded devnet for now",
+    block_time: "epoch length",
+    precommit_challenge_delay: "epochs between a PreCommit landing and its seed",
+    confidence: "epochs before a message counts as landed",
+    proving_period: "epochs in one WindowPoSt proving period",
+    deadlines: "proving deadlines per period (proving_period must be a multiple)",
+  },
+  batching: {
+    max_batch: "a PreCommit/ProveCommit message is sent once this many sectors wait",
+    max_wait: "or once the oldest waiting sector has waited this long",
+  },
+  post: {
+    heartbeat_timeout: "a running WindowPoSt job without a heartbeat for this long fails",
+    job_max_try: "attempts per WindowPoSt job",
+  },
+  proofs: {
+    bin: "sealfarm-proofs binary; empty = native/target/release/sealfarm-proofs (env SEALFARM_PROOFS_BIN wins)",
+  },
+  piece_store: { path: "directory where `sealfarm deals import` keeps piece files" },
+  miners: {
+    actor: "miner actor id",
+    seal_proof: "seal proof type of new sectors",
+    min_number: "first sector number",
+    max_number: "last sector number",
+    enable_deals: "AcquireDeals hands out imported deals (false: CC only)",
+  },
+  persist_stores: {
+    name: "store name, matched against the workers' [[attached]] names",
+    path: "store directory",
+    read_only: "never chosen for new sectors",
+    weight: "weighted random choice among stores with space (0 means 1)",
+  },
+};
+
+function line(key: string, value: unknown): string {
+  return stringify({ [key]: value }).trimEnd();
+}
+
+function table(out: string[], name: string, values: Record<string, unknown>, array: boolean): void {
+  out.push("", array ? `[[${name}]]` : `[${name}]`);
+  const docs = KEY_DOCS[name] ?? {};
+  for (const [key, value] of Object.entries(values)) {
+    out.push(`# ${docs[key] ?? key}. Default: ${line(key, value).slice(key.length + 3)}`, line(key, value));
+  }
+}
+
+export function renderManagerToml(toml: ManagerToml): string {
+  const out = ["# sealfarm manager configuration (schemas/manager.schema.json). Every key is optional."];
+  out.push(`# ${KEY_DOCS[""]?.listen}. Default: "127.0.0.1:1789"`, line("listen", toml.listen));
+  table(out, "db", toml.db, false);
+  table(out, "rpc", toml.rpc, false);
+  table(out, "auth", toml.auth, false);
+  table(out, "chain", toml.chain, false);
+  table(out, "batching", toml.batching, false);
+  table(out, "post", toml.post, false);
+  table(out, "proofs", toml.proofs, false);
+  table(out, "piece_store", toml.piece_store, false);
+  for (const m of toml.miners) table(out, "miners", m, true);
+  for (const s of toml.persist_stores) table(out, "persist_stores", s, true);
+  return `${out.join("\n")}\n`;
+}

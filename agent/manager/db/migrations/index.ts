@@ -1,0 +1,12 @@
+// A static migration provider: a bundled release cannot read a migrations folder at run time. Names start with an
+// ISO date because Kysely runs them in name order.
+import type { Migration, MigrationProvider } from "kysely";
+import * as initial from "./2026-11-25-0001-initial.js";
+
+export const migrations: Record<string, Migration> = {
+  "2026-11-25-0001-initial": initial,
+};
+
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { hasSubcommand, ProofsBinaryError, proverId, resolveProofsBin, verifySeal } from "./proofs-binary.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sealfarm-proofs-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("prover_id is the actor's uvarint, zero-padded to 32 bytes", () => {
+  assert.deepEqual(proverId(1000).slice(0, 3), [232, 7, 0]);
+  assert.equal(proverId(1000).length, 32);
+  assert.deepEqual(proverId(5).slice(0, 2), [5, 0]);
+  assert.deepEqual(proverId(128).slice(0, 3), [128, 1, 0]);
+});
+
+test("the release build of the package is the default binary", () => {
+  const saved = process.env.SEALFARM_PROOFS_BIN;
+  delete process.env.SEALFARM_PROOFS_BIN;
+  try {
+    assert.match(resolveProofsBin(""), /native\/target\/release\/sealfarm-proofs$/);
+    assert.equal(resolveProofsBin("/opt/x"), "/opt/x");
+  } finally {
+    if (saved !== undefined) process.env.SEALFARM_PROOFS_BIN = saved;
+  }
+});
+
+test("a missing binary or a crash is a binary error, not a verdict", async () => {
+  await assert.rejects(
+    verifySeal(join(dir, "absent"), {} as never),
+    (e: unknown) => e instanceof ProofsBinaryError && /not found/.test(e.message),
+  );
+  // A real program that is not sealfarm-proofs: /bin/false exits 1.
+  await assert.rejects(verifySeal("/bin/false", {} as never), /exited 1/);
+});
+
+test("hasSubcommand recognises the binary's 'unknown command' answer", async () => {
+  // A real executable script standing in for an older sealfarm-proofs build.
+  const old = join(dir, "old-proofs");
+  writeFileSync(old, '#!/bin/sh\necho "sealfarm-proofs: unknown command \\"$1\\"" >&2\nexit 2\n');
+  chmodSync(old, 0o755);
+  assert.equal(await hasSubcommand(old, "verify-seal"), false);
+  const cat = join(dir, "answering-proofs");
+  writeFileSync(cat, '#!/bin/sh\ncat >/dev/null\necho \'{"valid":false,"reason":"bad proof"}\'\n');
+  chmodSync(cat, 0o755);
+  assert.equal(await hasSubcommand(cat, "verify-seal"), true);
+  assert.deepEqual(await verifySeal(cat, {} as never), { valid: false, reason: "bad proof" });
+});

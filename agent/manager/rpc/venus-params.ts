@@ -1,0 +1,69 @@
+// The param checks for each Venus.* shape (reference/damocles.md §5.2).
+import type {
+  AcquireDealsSpec,
+  AllocatedSector,
+  AllocateSectorSpec,
+  AllocateWdPoStJobSpec,
+  PreCommitOnChainInfo,
+  ProofOnChainInfo,
+  ReportStateReq,
+  SectorID,
+  WindowPoStOutput,
+  WorkerInfo,
+} from "../../shared/rpc/venus-types.js";
+import {
+  arrayOf,
+  base64,
+  base64Of32,
+  bytes32,
+  type Check,
+  nonEmptyStr,
+  nullable,
+  object,
+  str,
+  u64,
+} from "./param-checks.js";
+
+export const sectorId: Check<SectorID> = object({ Miner: u64, Number: u64 });
+
+export const allocateSectorSpec: Check<AllocateSectorSpec> = object({
+  AllowedMiners: nullable(arrayOf(u64)),
+  AllowedProofTypes: nullable(arrayOf(u64)),
+});
+
+export const allocatedSector: Check<AllocatedSector> = object({ ID: sectorId, ProofType: u64 });
+
+export const acquireDealsSpec: Check<AcquireDealsSpec> = object({
+  MaxDeals: nullable(u64),
+  MinUsedSpace: nullable(u64),
+});
+
+export const preCommitInfo: Check<PreCommitOnChainInfo> = object({
+  CommR: bytes32,
+  CommD: bytes32,
+  Ticket: object({ Ticket: base64Of32, Epoch: u64 }),
+});
+
+export const proofInfo: Check<ProofOnChainInfo> = object({ Proof: base64 });
+
+export const reportStateReq: Check<ReportStateReq> = object({
+  Worker: object({ Instance: str, Location: str }),
+  StateChange: object({ Prev: str, Next: str, Event: str }),
+  Failure: nullable(object({ Level: str, Desc: str })),
+});
+
+export const workerInfo: Check<WorkerInfo> = object({
+  Name: nonEmptyStr,
+  Dest: nonEmptyStr,
+  Version: str,
+  Summary: object({ Threads: u64, Empty: u64, Paused: u64, Running: u64, Waiting: u64, Errors: u64 }),
+});
+
+export const wdpostJobSpec: Check<AllocateWdPoStJobSpec> = object({
+  AllowedMiners: nullable(arrayOf(u64)),
+  AllowedProofTypes: nullable(arrayOf(str)),
+});
+
+export const windowPostOutput: Check<WindowPoStOutput | null> = nullable(
+  object({ proofs: arrayOf(base64), faults: (v, p) => (v === null || v === undefined ? [] : arrayOf(u64)(v, p)) }),
+);

@@ -1,0 +1,83 @@
+// Venus.AllocateSector and Venus.AssignTicket.
+import { toBase64 } from "../../shared/rpc/bytes.js";
+import type { AllocatedSector, AllocateSectorSpec, SectorID, Ticket } from "../../shared/rpc/venus-types.js";
+import type { ManagerContext } from "../context.js";
+import { liveSector } from "./live-sector.js";
+import { insertSector, takeCounter, updateSector } from "./sector.repository.js";
+
+/** Miners that match the spec; an empty or null list allows everything, as damocles does. */
+export function eligibleMiners(ctx: ManagerContext, spec: AllocateSectorSpec) {
+  return ctx.config.miners.filter(
+    (m) =>
+      (spec.AllowedMiners === null || spec.AllowedMiners.length === 0 || spec.AllowedMiners.includes(m.actor)) &&
+      (spec.AllowedProofTypes === null ||
+        spec.AllowedProofTypes.length === 0 ||
+        spec.AllowedProofTypes.includes(m.sealProof)),
+  );
+}
+
+export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSpec): Promise<AllocatedSector | null> {
+  const candidates = eligibleMiners(ctx, spec);
+  // Random order, then the first miner that still has numbers left.
+  for (const miner of candidates.sort(() => Math.random() - 0.5)) {
+    const allocated = await ctx.db.transaction().execute(async (trx) => {
+      const number = await takeCounter(trx, `sector:${miner.actor}`, miner.minNumber);
+      if (number > miner.maxNumber) return null;
+      const now = ctx.now();
+      await insertSector(trx, {
+        miner: miner.actor,
+        number,
+        proof_type: miner.sealProof,
+        state: "Allocated",
+        created_at: now,
+        updated_at: now,
+        worker: null,
+        location: null,
+        latest_state: null,
+        last_failure: null,
+        ticket: null,
+        ticket_epoch: null,
+        deals_acquired: 0,
+        pc_comm_r: null,
+        pc_comm_d: null,
+        pc_ticket: null,
+        pc_ticket_epoch: null,
+        pc_stage: "none",
+        pc_msg: null,
+        pc_desc: null,
+        pc_queued_at: null,
+        pc_epoch: null,
+        seed: null,
+        seed_epoch: null,
+        persist_instance: null,
+        reserved_store: null,
+        reserved_size: null,
+        proof: null,
+        proof_stage: "none",
+        proof_msg: null,
+        proof_desc: null,
+        proof_queued_at: null,
+        active_epoch: null,
+        deadline: null,
+        faulty: 0,
+        finalized: 0,
+        aborted: 0,
+        abort_reason: null,
+      });
+      return { ID: { Miner: miner.actor, Number: number }, ProofType: miner.sealProof };
+    });
+    if (allocated !== null) return allocated;
+  }
+  return null;
+}
+
+/** A fresh ticket from the randomness one epoch behind the head, stored with the sector. */
+export async function assignTicket(ctx: ManagerContext, sid: SectorID): Promise<Ticket> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await liveSector(ctx, trx, sid);
+    const epoch = Math.max(0, ctx.chain.head() - 1);
+    const ticket = toBase64(ctx.chain.randomness("ticket", epoch));
+    await updateSector(trx, sid.Miner, sid.Number, { ticket, ticket_epoch: epoch, updated_at: ctx.now() });
+    return { Ticket: ticket, Epoch: epoch };
+  });
+}

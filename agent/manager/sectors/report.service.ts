@@ -1,0 +1,98 @@
+// Venus.ReportState (kept as the sector's timeline), ReportFinalized, ReportAborted and SubmitPersisted(Ex).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { ReportStateReq, SectorID, SectorStateResp } from "../../shared/rpc/venus-types.js";
+import type { ManagerContext } from "../context.js";
+import { sectorNotFound } from "../rpc/rpc-errors.js";
+import { liveSector } from "./live-sector.js";
+import { appendTimeline, findSector, updateSector } from "./sector.repository.js";
+import { sectorName } from "./sector-name.js";
+
+export async function reportState(ctx: ManagerContext, sid: SectorID, req: ReportStateReq): Promise<SectorStateResp> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findSector(trx, sid.Miner, sid.Number, ctx.rowLocks);
+    if (row === undefined) throw sectorNotFound(sid);
+    const now = ctx.now();
+    await appendTimeline(trx, {
+      miner: sid.Miner,
+      number: sid.Number,
+      at: now,
+      instance: req.Worker.Instance,
+      location: req.Worker.Location,
+      prev: req.StateChange.Prev,
+      next: req.StateChange.Next,
+      event: req.StateChange.Event,
+      failure_level: req.Failure?.Level ?? null,
+      failure_desc: req.Failure?.Desc ?? null,
+    });
+    const offline = row.finalized === 1 || row.aborted === 1;
+    if (!offline) {
+      await updateSector(trx, sid.Miner, sid.Number, {
+        worker: req.Worker.Instance,
+        location: req.Worker.Location,
+        latest_state: req.StateChange.Next,
+        last_failure: req.Failure ? `${req.Failure.Level}: ${req.Failure.Desc}` : row.last_failure,
+        updated_at: now,
+      });
+    }
+    // Finalized=true tells the worker the manager has let go of this sector (aborted or already finalized).
+    return { Id: sid, Finalized: offline, AbortReason: row.aborted ? row.abort_reason : null };
+  });
+}
+
+/** Idempotent: a second call on a finalized sector is a no-op; an aborted one answers 11001. */
+export async function reportFinalized(ctx: ManagerContext, sid: SectorID): Promise<null> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findSector(trx, sid.Miner, sid.Number, ctx.rowLocks);
+    if (row === undefined) throw sectorNotFound(sid);
+    if (row.aborted) throw sectorNotFound(sid, `was aborted: ${row.abort_reason ?? ""}`);
+    if (row.finalized) return null;
+    await updateSector(trx, sid.Miner, sid.Number, { finalized: 1, reserved_size: null, updated_at: ctx.now() });
+    return null;
+  });
+}
+
+/** Releases the sector's deals back to the queue and its reserved space; idempotent. */
+export async function reportAborted(ctx: ManagerContext, sid: SectorID, reason: string): Promise<null> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findSector(trx, sid.Miner, sid.Number, ctx.rowLocks);
+    if (row === undefined) throw sectorNotFound(sid);
+    if (row.aborted || row.finalized) return null;
+    await trx
+      .updateTable("deals")
+      .set({ state: "queued", sector_number: null })
+      .where("miner", "=", sid.Miner)
+      .where("sector_number", "=", sid.Number)
+      .where("state", "=", "assigned")
+      .execute();
+    await updateSector(trx, sid.Miner, sid.Number, {
+      aborted: 1,
+      abort_reason: reason,
+      state: row.state === "Active" ? row.state : "Aborted",
+      reserved_size: null,
+      updated_at: ctx.now(),
+    });
+    return null;
+  });
+}
+
+/**
+ * The worker has copied the sealed file and cache into `instance`. Like damocles' provability check, answer false
+ * when the store is unknown or the files are not there.
+ */
+export async function submitPersisted(
+  ctx: ManagerContext,
+  sid: SectorID,
+  instance: string,
+  isUpgrade: boolean,
+): Promise<boolean> {
+  const store = ctx.config.persistStores.find((s) => s.name === instance);
+  if (store === undefined || isUpgrade) return false;
+  const name = sectorName(sid);
+  if (!existsSync(join(store.path, "sealed", name)) || !existsSync(join(store.path, "cache", name))) return false;
+  return ctx.db.transaction().execute(async (trx) => {
+    await liveSector(ctx, trx, sid);
+    await updateSector(trx, sid.Miner, sid.Number, { persist_instance: instance, updated_at: ctx.now() });
+    return true;
+  });
+}

@@ -1,0 +1,148 @@
+// A scripted worker drives CC sectors through the manager over real HTTP, on SQLite and PostgreSQL.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { OnChainState, SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
+import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { pollUntil, report, sealToSeed } from "./scripted-worker.js";
+
+const commR = (n: number) => Array.from({ length: 32 }, (_, i) => (i * 7 + n) & 0x3f);
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: sealing a CC sector through Venus.*`, () => {
+    let tdb: TestDatabase;
+    let manager: RunningManager;
+    let c: VenusClient;
+    let verifierPresent = false;
+
+    before(async () => {
+      tdb = await freshDatabase(dialect);
+      manager = await startManager({ config: testConfig(tdb.home, tdb.url) });
+      c = createVenusClient({ url: manager.url });
+      verifierPresent = await hasSubcommand(resolveProofsBin(""), "verify-seal");
+    });
+    after(async () => {
+      c?.close();
+      await manager?.close();
+      await tdb?.drop();
+    });
+
+    const storeRoot = (name: string) => join(tdb.home, name === "persist-1" ? "persist-1" : name);
+
+    test("allocation through the seed, then an unverifiable proof fails the ProveCommit (PermFailed, or Failed without verify-seal)", async () => {
+      const s = await sealToSeed(c, commR(1), storeRoot);
+      assert.equal(s.sector.ProofType, 5);
+      assert.equal(s.pieces, null, "deals are off: a CC sector");
+      assert.ok(s.seed.Epoch >= 2);
+      // WaitSeed is stable once assigned.
+      assert.deepEqual((await c.callVenus("WaitSeed", [s.sid, 5])).Seed, s.seed);
+
+      const bogus = Buffer.alloc(192, 7).toString("base64");
+      assert.deepEqual(await c.callVenus("SubmitProof", [s.sid, { Proof: bogus }, false]), {
+        Res: SubmitResult.Accepted,
+        Desc: null,
+      });
+      // Resubmitting the same proof is accepted; a different one without reset is a mismatch.
+      assert.equal((await c.callVenus("SubmitProof", [s.sid, { Proof: bogus }, false])).Res, SubmitResult.Accepted);
+      assert.equal(
+        (await c.callVenus("SubmitProof", [s.sid, { Proof: Buffer.alloc(4).toString("base64") }, false])).Res,
+        SubmitResult.MismatchedSubmission,
+      );
+      const end = await pollUntil(() => c.callVenus("PollProofState", [s.sid]));
+      if (verifierPresent) {
+        assert.equal(end.State, OnChainState.PermFailed, JSON.stringify(end));
+        assert.match(end.Desc ?? "", /invalid proof/);
+      } else {
+        // Without verify-seal the manager must not pretend: the message fails and says why.
+        assert.equal(end.State, OnChainState.Failed, JSON.stringify(end));
+        assert.match(end.Desc ?? "", /proof not verified: .*(unknown command|not found)/);
+      }
+      const listed = await c.callVenus("ListSectors", [null]);
+      const mine = listed.find((x) => x.ID.Number === s.sid.Number);
+      assert.equal(mine?.State, "ProofFailed");
+      assert.equal(mine?.Worker, "scripted-1");
+    });
+
+    test("PreCommit resubmission: same info Accepted, different info Mismatched, wrong CommD Mismatched", async () => {
+      const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: [1000], AllowedProofTypes: [5] }]);
+      assert.ok(sector);
+      const ticket = await c.callVenus("AssignTicket", [sector.ID]);
+      const wrongD = { CommR: commR(2), CommD: commR(3), Ticket: ticket };
+      const bad = await c.callVenus("SubmitPreCommit", [sector, wrongD, false]);
+      assert.equal(bad.Res, SubmitResult.MismatchedSubmission);
+      assert.match(bad.Desc ?? "", /CommD does not match the sector's pieces: expected fc7e9282/);
+      const s2 = await sealToSeed(c, commR(4), storeRoot);
+      const again = await c.callVenus("SubmitPreCommit", [s2.sector, s2.info, false]);
+      assert.equal(again.Res, SubmitResult.Accepted);
+      const other = await c.callVenus("SubmitPreCommit", [s2.sector, { ...s2.info, CommR: commR(5) }, true]);
+      assert.equal(other.Res, SubmitResult.MismatchedSubmission, "landed PreCommits cannot be replaced");
+    });
+
+    test("a ticket that is not the assigned one is Rejected", async () => {
+      const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      assert.ok(sector);
+      const ticket = await c.callVenus("AssignTicket", [sector.ID]);
+      const forged = { Ticket: Buffer.alloc(32, 9).toString("base64"), Epoch: ticket.Epoch };
+      const r = await c.callVenus("SubmitPreCommit", [
+        sector,
+        { CommR: commR(6), CommD: commR(0).map(() => 0), Ticket: forged },
+        false,
+      ]);
+      assert.equal(r.Res, SubmitResult.Rejected);
+      assert.match(r.Desc ?? "", /Ticket does not match/);
+      assert.equal((await c.callVenus("PollPreCommitState", [sector.ID])).State, OnChainState.Failed);
+    });
+
+    test("ReportState builds the timeline; ReportAborted makes later reports answer Finalized", async () => {
+      const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      assert.ok(sector);
+      const sid = sector.ID;
+      assert.deepEqual(await report(c, sid, "Empty", "Allocated"), { Id: sid, Finalized: false, AbortReason: null });
+      await report(c, sid, "Allocated", "Allocated", { Level: "Temporary", Desc: "disk full" });
+      const detail = await c.callVenus("FindSector", [sid]);
+      assert.equal(detail.Timeline.length, 2);
+      assert.equal(detail.Timeline[1]?.FailureDesc, "disk full");
+      assert.equal(detail.Sector.LastFailure, "Temporary: disk full");
+      assert.equal(await c.callVenus("ReportAborted", [sid, "operator said so"]), null);
+      assert.deepEqual(await report(c, sid, "Allocated", "Aborted"), {
+        Id: sid,
+        Finalized: true,
+        AbortReason: "operator said so",
+      });
+      await assert.rejects(c.callVenus("AssignTicket", [sid]), (e: unknown) => (e as { code: number }).code === 11001);
+      const aborted = await c.callVenus("ListSectors", ["Aborted"]);
+      assert.ok(aborted.some((x) => x.ID.Number === sid.Number));
+    });
+
+    test("WorkerPing registers workers; StoreBasicInfo knows configured stores only", async () => {
+      await c.callVenus("WorkerPing", [
+        {
+          Name: "w1",
+          Dest: "127.0.0.1:17890",
+          Version: "v0.1.0",
+          Summary: { Threads: 4, Empty: 1, Paused: 0, Running: 3, Waiting: 0, Errors: 0 },
+        },
+      ]);
+      const list = await c.callVenus("WorkerPingInfoList", []);
+      assert.equal(list[0]?.Info.Summary.Running, 3);
+      assert.ok(Math.abs((list[0]?.LastPing ?? 0) - Date.now() / 1000) < 5);
+      assert.equal((await c.callVenus("StoreBasicInfo", ["persist-1"]))?.Name, "persist-1");
+      assert.equal(await c.callVenus("StoreBasicInfo", ["nope"]), null);
+    });
+
+    test("1,000 concurrent AllocateSector calls get 1,000 distinct numbers", async () => {
+      const calls = Array.from({ length: 1000 }, () =>
+        c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]),
+      );
+      const got = await Promise.all(calls);
+      const numbers = got.map((g) => g?.ID.Number);
+      assert.equal(new Set(numbers).size, 1000);
+      assert.ok(numbers.every((n) => typeof n === "number" && n > 0));
+      const rows = await manager.ctx.db.selectFrom("sectors").select("number").where("miner", "=", 1000).execute();
+      assert.equal(new Set(rows.map((r) => r.number)).size, rows.length, "no number stored twice");
+    });
+  });
+}
