@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parse } from "smol-toml";
+import type { CliIo } from "../command.js";
+import { main } from "../main.js";
+import { plan } from "./plan.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe("sealfarm plan", () => {
+  it("prints the report as comments followed by the worker TOML, all parseable as TOML", async () => {
+    const io = capture();
+    const code = await main(["plan", "--class", "stacks/classes/epyc-2gpu.yaml", "--sector-size", "32GiB"], io, [plan]);
+    assert.equal(code, 0, io.stderr.join("\n"));
+    const text = io.stdout.join("");
+    assert.match(text, /^# class epyc-2gpu, role sealer, sector size 32GiB\n# threads: 15 \(bottleneck: memory\)\n/);
+    assert.match(text, /# sectors\/day: 73\.8 /);
+    const toml = parse(text) as { sealing_thread: unknown[] };
+    assert.equal(toml.sealing_thread.length, 15);
+  });
+
+  it("--json gives the report and the worker TOML object", async () => {
+    const io = capture();
+    const code = await main(
+      ["plan", "--class", "stacks/classes/post-1gpu.yaml", "--sector-size", "32GiB", "--role", "post", "--json"],
+      io,
+      [plan],
+    );
+    assert.equal(code, 0);
+    const out = JSON.parse(io.stdout.join("")) as {
+      report: { threads: number; role: string };
+      workerToml: { sealing_thread: Array<{ plan: string }> };
+    };
+    assert.deepEqual([out.report.role, out.report.threads], ["post", 1]);
+    assert.deepEqual(out.workerToml.sealing_thread, [{ plan: "wdpost" }]);
+  });
+
+  it("exits 1 with the numbers when the class cannot seal the size, and 1 naming file and pointer for a bad class", async () => {
+    let io = capture();
+    assert.equal(await main(["plan", "--class", "stacks/classes/dev.yaml", "--sector-size", "64GiB"], io, [plan]), 1);
+    assert.match(
+      io.stderr.join("\n"),
+      /^sealfarm plan: class dev cannot seal 64GiB sectors: no sealing thread fits \(nvme allows 0/,
+    );
+    io = capture();
+    assert.equal(
+      await main(["plan", "--class", "test/fixtures/config/class-bad-cpu-list.yaml", "--sector-size", "2KiB"], io, [
+        plan,
+      ]),
+      1,
+    );
+    assert.equal(
+      io.stderr.join("\n"),
+      'sealfarm plan: test/fixtures/config/class-bad-cpu-list.yaml: /numa/1/cores: expected a CPU list like "0-15,32-47", got "0-15," (a string)',
+    );
+  });
+
+  it("exits 2 with usage for missing or wrong options", async () => {
+    for (const [argv, message] of [
+      [["plan", "--sector-size", "32GiB"], "--class FILE is required"],
+      [
+        ["plan", "--class", "x.yaml", "--sector-size", "32G"],
+        '--sector-size: expected one of 2KiB, 8MiB, 512MiB, 32GiB, 64GiB, got "32G"',
+      ],
+      [
+        ["plan", "--class", "x.yaml", "--sector-size", "2KiB", "--role", "manager"],
+        '--role: expected "sealer" or "post", got "manager"',
+      ],
+    ] as const) {
+      const io = capture();
+      assert.equal(await main([...argv], io, [plan]), 2);
+      assert.equal(io.stderr[0], `sealfarm plan: ${message}`);
+      assert.match(io.stderr[1] ?? "", /^usage: sealfarm plan/);
+    }
+  });
+
+  it("runs through the real sealfarm binary", () => {
+    const out = execFileSync(
+      process.execPath,
+      ["bin/sealfarm.js", "plan", "--class", "stacks/classes/dev.yaml", "--sector-size", "2KiB"],
+      { cwd: root, encoding: "utf8" },
+    );
+    assert.match(out, /# threads: 1 \(bottleneck: cores\)/);
+    const probe = spawnSync(process.execPath, ["bin/sealfarm.js", "host", "probe", "--help"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    assert.equal(probe.status, 0);
+    assert.match(probe.stdout, /^usage: sealfarm host probe/);
+  });
+});
