@@ -15,8 +15,9 @@
 //   finalize    5 min at 32 GiB (moving sealed + 0.1x cache to a persist store at ~110 MiB/s)
 //   64 GiB      PC1/PC2/C2/AddPiece/tree_d/finalize doubled (twice the nodes per layer, same layer count)
 //   512 MiB, 8 MiB, 2 KiB: PC1 = 2 layers x (982 s per 32 GiB layer scaled by nodes); the other stages scaled by
-//               size from 32 GiB with a 1 s floor. WaitSeed keeps the mainnet 150 epochs: a devnet with a shorter
-//               challenge delay seals small sectors faster than this table says.
+//               size from 32 GiB with a 1 s floor.
+// Small sectors exist only on devnets, so their WaitSeed is the embedded devnet's default
+// (agent/manager/config/manager-config.ts: precommit_challenge_delay 10 epochs + confidence 2, block_time 1 s).
 //   seal_interval 30 s: damocles' default pause between sectors (reference/damocles.md §1.4)
 import type { SectorSizeName } from "../config/sector-size.js";
 
@@ -39,6 +40,7 @@ export interface StageTimingRow {
 }
 
 const WAIT_SEED = 150 * 30;
+const DEVNET_WAIT_SEED = (10 + 2) * 1;
 const SEAL_INTERVAL = 30;
 
 export const stageTimings: Readonly<Record<SectorSizeName, StageTimingRow>> = {
@@ -48,13 +50,14 @@ export const stageTimings: Readonly<Record<SectorSizeName, StageTimingRow>> = {
       treeD: 1,
       pc1: 1,
       pc2: 1,
-      waitSeed: WAIT_SEED,
+      waitSeed: DEVNET_WAIT_SEED,
       c1: 1,
       c2: 1,
       finalize: 1,
       sealInterval: SEAL_INTERVAL,
     },
-    source: "estimate: 32 GiB anchors (curio-lotus.md §4) scaled by size, 1 s floor; WaitSeed 150 epochs",
+    source:
+      "estimate: 32 GiB anchors (curio-lotus.md §4) scaled by size, 1 s floor; WaitSeed of the embedded devnet (12 s)",
   },
   "8MiB": {
     seconds: {
@@ -62,13 +65,14 @@ export const stageTimings: Readonly<Record<SectorSizeName, StageTimingRow>> = {
       treeD: 1,
       pc1: 1,
       pc2: 1,
-      waitSeed: WAIT_SEED,
+      waitSeed: DEVNET_WAIT_SEED,
       c1: 1,
       c2: 1,
       finalize: 1,
       sealInterval: SEAL_INTERVAL,
     },
-    source: "estimate: 32 GiB anchors (curio-lotus.md §4) scaled by size, 1 s floor; WaitSeed 150 epochs",
+    source:
+      "estimate: 32 GiB anchors (curio-lotus.md §4) scaled by size, 1 s floor; WaitSeed of the embedded devnet (12 s)",
   },
   "512MiB": {
     seconds: {
@@ -76,13 +80,14 @@ export const stageTimings: Readonly<Record<SectorSizeName, StageTimingRow>> = {
       treeD: 2,
       pc1: 31,
       pc2: 15,
-      waitSeed: WAIT_SEED,
+      waitSeed: DEVNET_WAIT_SEED,
       c1: 1,
       c2: 13,
       finalize: 5,
       sealInterval: SEAL_INTERVAL,
     },
-    source: "estimate: 32 GiB anchors (curio-lotus.md §4) scaled by size, PC1 by 2 layers; WaitSeed 150 epochs",
+    source:
+      "estimate: 32 GiB anchors (curio-lotus.md §4) scaled by size, PC1 by 2 layers; WaitSeed of the embedded devnet (12 s)",
   },
   "32GiB": {
     seconds: {

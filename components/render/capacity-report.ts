@@ -1,7 +1,20 @@
 // The capacity report as text for `sealfarm plan`: threads, what bounds them, and the expected rate.
 import type { CapacityReport } from "../plan/plan-host.js";
 
-const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ? 2 : 1)} GiB`;
+/** Bytes in the largest binary unit that keeps the number at least 1: "515.2 GiB", "14.2 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (i < units.length - 1 && bytes >= 1024 ** (i + 1)) i++;
+  return i === 0 ? `${bytes} B` : `${(bytes / 1024 ** i).toFixed(1)} ${units[i]}`;
+}
+
+/** Seconds as "49 s", "12.5 min" or "4.88 h". */
+export function formatSeconds(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(2)} h`;
+}
 
 export function renderCapacityReport(r: CapacityReport): string {
   const lines = [
@@ -10,14 +23,14 @@ export function renderCapacityReport(r: CapacityReport): string {
     `limits: ${Object.entries(r.limits)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
-    `memory: ${gib(r.memory.totalBytes)} total, ${gib(r.memory.reservedBytes)} reserved, ` +
-      `${gib(r.memory.perThreadBytes)} per thread` +
-      (r.memory.gpuSideBytes > 0 ? `, ${gib(r.memory.gpuSideBytes)} for PC2/C2` : ""),
+    `memory: ${formatBytes(r.memory.totalBytes)} total, ${formatBytes(r.memory.reservedBytes)} reserved, ` +
+      `${formatBytes(r.memory.perThreadBytes)} per thread` +
+      (r.memory.gpuSideBytes > 0 ? `, ${formatBytes(r.memory.gpuSideBytes)} for PC2/C2` : ""),
   ];
   if (r.role === "sealer") {
     lines.push(
-      `scratch per sector: ${gib(r.sectorFootprintBytes)}`,
-      `cycle per thread: ${((r.cycleSeconds ?? 0) / 3600).toFixed(2)} h`,
+      `scratch per sector: ${formatBytes(r.sectorFootprintBytes)}`,
+      `cycle per thread: ${formatSeconds(r.cycleSeconds ?? 0)}`,
       `sectors/day: ${r.expectedSectorsPerDay} (threads allow ${r.threadSectorsPerDay}, GPUs allow ${r.gpuSectorsPerDay})`,
       `timings: ${r.timingSource}`,
     );

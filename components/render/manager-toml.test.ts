@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseManagerToml } from "../../agent/manager/config/load-manager-config.js";
+import { resolveManagerConfig } from "../../agent/manager/config/manager-config.js";
+import { loadFarmStackFile } from "../config/load-stack-file.js";
+import { renderManagerToml } from "./manager-toml.js";
+
+const fixtures = fileURLToPath(new URL("../../test/fixtures/render/manager/", import.meta.url));
+const classNames = ["dev", "epyc-2gpu", "manager-small", "post-1gpu"];
+
+describe("manager.toml for a farm", () => {
+  for (const stack of ["example", "dev"]) {
+    it(`${stack}: passes the manager's own schema and resolution, and matches its golden file`, () => {
+      const farm = loadFarmStackFile(`stacks/Pulumi.${stack}.yaml`, { classNames });
+      const text = renderManagerToml(farm);
+      assert.match(text, /^# Managed by sealfarm \(Pulumi\)/);
+      const toml = parseManagerToml(`manager-${stack}.toml`, text);
+      const resolved = resolveManagerConfig("/var/lib/sealfarm/manager", toml, `manager-${stack}.toml`);
+      assert.equal(resolved.port, farm.manager.rpcPort);
+      assert.equal(resolved.host, "0.0.0.0");
+      assert.equal(resolved.dbUrl, farm.manager.database.url);
+      assert.deepEqual(
+        resolved.miners.map((m) => m.actor),
+        farm.miners,
+      );
+      assert.deepEqual(
+        resolved.persistStores.map((s) => [s.name, s.path]),
+        farm.persistStores.map((s) => [s.name, s.path]),
+      );
+      assert.equal(resolved.proofsBin, "/opt/sealfarm/current/bin/sealfarm-proofs");
+      const golden = `${fixtures}${stack}.toml`;
+      if (process.env.UPDATE_GOLDEN === "1") {
+        mkdirSync(fixtures, { recursive: true });
+        writeFileSync(golden, text);
+      } else {
+        assert.ok(existsSync(golden), `${golden} missing: UPDATE_GOLDEN=1`);
+        assert.equal(text, readFileSync(golden, "utf8"));
+      }
+    });
+  }
+});

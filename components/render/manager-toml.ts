@@ -1,0 +1,44 @@
+// The manager's config for a farm: the same file `sealfarm manager init` writes (the manager's own renderer, so
+// the format has one owner), filled from the farm: listen on the RPC port for the workers, the farm's database,
+// miners and persist stores, the release's proof binary. Pure.
+
+import { defaultManagerToml, type ManagerToml } from "../../agent/manager/config/manager-config.js";
+import { renderManagerToml as renderManagerTomlText } from "../../agent/manager/config/render-manager-toml.js";
+import type { FarmConfig } from "../config/load-farm.js";
+import { RELEASE_CURRENT } from "../plan/plan-host.js";
+import { MANAGED_HEADER } from "./managed-header.js";
+
+export interface ManagerTomlOptions {
+  /** Where the manager listens; workers on other hosts connect to it. Default 0.0.0.0. */
+  readonly listenHost?: string;
+  readonly proofsBin?: string;
+}
+
+/** The manager.toml object for a farm; everything the farm does not say keeps the manager's default. */
+export function managerTomlForFarm(farm: FarmConfig, options: ManagerTomlOptions = {}): ManagerToml {
+  const defaults = defaultManagerToml();
+  return {
+    ...defaults,
+    listen: `${options.listenHost ?? "0.0.0.0"}:${farm.manager.rpcPort}`,
+    db: { ...defaults.db, url: farm.manager.database.url },
+    proofs: { bin: options.proofsBin ?? `${RELEASE_CURRENT}/bin/sealfarm-proofs` },
+    miners: farm.miners.map((actor) => ({
+      actor,
+      seal_proof: `StackedDrg${farm.sectorSize}V1_1`,
+      min_number: 1,
+      max_number: 1_000_000,
+      enable_deals: false,
+    })),
+    persist_stores: farm.persistStores.map((s) => ({
+      name: s.name,
+      path: s.path,
+      read_only: s.readonly === true,
+      weight: 1,
+    })),
+  };
+}
+
+/** manager.toml text for the farm's manager host, with the managed-by header. */
+export function renderManagerToml(farm: FarmConfig, options: ManagerTomlOptions = {}): string {
+  return `${MANAGED_HEADER}\n${renderManagerTomlText(managerTomlForFarm(farm, options))}`;
+}
