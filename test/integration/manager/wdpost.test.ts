@@ -1,0 +1,151 @@
+// WindowPoSt through Venus.WdPoSt*: jobs per deadline window, allocation filters, heartbeats and their timeout,
+// retries up to job_max_try, and sectors marked faulty when the job fails for good. The sectors are sealed through
+// the real RPC flow up to the seed; making them Active is done on the row, because a real seal proof needs the
+// native verifier (see the skip below).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { currentDeadline } from "../../../agent/manager/chain/devnet/devnet-clock.js";
+import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { updateSector } from "../../../agent/manager/sectors/sector.repository.js";
+import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import type { SectorID, WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
+import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { sealToSeed } from "./scripted-worker.js";
+
+const SPEC_2K = {
+  AllowedMiners: [],
+  AllowedProofTypes: ["StackedDrgWinning2KiBV1", "StackedDrgWindow2KiBV1", "StackedDrgWindow2KiBV1_2"],
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: WindowPoSt jobs`, () => {
+    let tdb: TestDatabase;
+    let m: RunningManager;
+    let c: VenusClient;
+    const sids: SectorID[] = [];
+
+    before(async () => {
+      tdb = await freshDatabase(dialect);
+      m = await startManager({
+        config: testConfig(tdb.home, tdb.url, {
+          chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 400, deadlines: 2 },
+          post: { heartbeat_timeout: "300ms", job_max_try: 2 },
+        }),
+      });
+      c = createVenusClient({ url: m.url });
+      for (let i = 0; i < 2; i++) {
+        const s = await sealToSeed(c, new Array(32).fill(i + 1), (name) => join(tdb.home, name));
+        sids.push(s.sid);
+      }
+      // Put both sectors in the deadline that is open now (the window is 200 epochs = 10 s, ample for the test).
+      const d = currentDeadline(m.ctx.chain.config, m.ctx.chain.head());
+      for (const sid of sids)
+        await updateSector(m.ctx.db, sid.Miner, sid.Number, {
+          state: "Active",
+          proof_stage: "landed",
+          active_epoch: d.open - 1,
+          deadline: d.index,
+        });
+    });
+    after(async () => {
+      c?.close();
+      await m?.close();
+      await tdb?.drop();
+    });
+
+    async function allocate(spec = SPEC_2K, worker = "post-1"): Promise<WdPoStAllocatedJob[]> {
+      const until = Date.now() + 5000;
+      for (;;) {
+        const jobs = await c.callVenus("WdPoStAllocateJobs", [spec, 1, worker]);
+        if (jobs.length > 0 || Date.now() > until) return jobs;
+        await sleep(30);
+      }
+    }
+
+    test("a job for the open deadline carries every sector, its CommR, store and a masked seed", async () => {
+      const none = await c.callVenus("WdPoStAllocateJobs", [
+        { AllowedMiners: [], AllowedProofTypes: ["StackedDrgWindow32GiBV1_2"] },
+        1,
+        "post-1",
+      ]);
+      assert.deepEqual(none, [], "a 32 GiB prover gets no 2 KiB job");
+      const [job] = await allocate();
+      assert.ok(job, "a job was created");
+      assert.equal(job.Input.MinerId, 1000);
+      assert.equal(job.Input.ProofType, "StackedDrgWindow2KiBV1_2");
+      assert.deepEqual(
+        job.Input.Sectors.map((s) => s.SectorId),
+        sids.map((s) => s.Number),
+      );
+      assert.deepEqual(job.Input.Sectors[0]?.CommR, new Array(32).fill(1));
+      assert.deepEqual(job.Input.Sectors[0]?.Accesses, { SealedFile: "persist-1", CacheDir: "persist-1" });
+      assert.ok((job.Input.Seed[31] ?? 255) <= 0x3f);
+      assert.match(job.Id, /^[1-9A-HJ-NP-Za-km-z]{8,12}$/);
+      assert.deepEqual(
+        await c.callVenus("WdPoStAllocateJobs", [SPEC_2K, 1, "post-2"]),
+        [],
+        "a running job is not handed out twice",
+      );
+
+      // Without heartbeats the job times out and goes back to the queue (try 1 of 2).
+      await sleep(600);
+      const [again] = await allocate();
+      assert.equal(again?.Id, job.Id);
+      assert.equal(await c.callVenus("WdPoStHeartbeatJobs", [[job.Id], "post-1"]), null);
+
+      // The worker reports a processor error on the last try: the job fails for good and its sectors are faulty.
+      await c.callVenus("WdPoStFinishJob", [job.Id, null, "window_post: no such file sealed/s-t01000-1"]);
+      const row = await m.ctx.db
+        .selectFrom("wdpost_jobs")
+        .selectAll()
+        .where("id", "=", job.Id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.state, "finished");
+      assert.equal(row.succeeded, 0);
+      assert.equal(row.try_num, 2);
+      assert.match(row.error ?? "", /no such file/);
+      const faulty = await c.callVenus("ListSectors", ["Faulty"]);
+      assert.deepEqual(
+        faulty.map((s) => s.ID.Number),
+        sids.map((s) => s.Number),
+      );
+      await assert.rejects(c.callVenus("WdPoStFinishJob", [job.Id, null, "again"]), /is finished, not running/);
+    });
+
+    test("metrics show sectors by state and the chain height", async () => {
+      const text = await (await fetch(`${m.url}/metrics`)).text();
+      assert.match(text, /sealfarm_manager_sectors\{state="Active"\} 2/);
+      assert.match(text, /sealfarm_manager_chain_height \d+/);
+      assert.match(text, /sealfarm_manager_rpc_duration_ms_count\{method="Venus.WdPoStAllocateJobs"\} \d+/);
+    });
+
+    test("an invalid WindowPoSt proof fails the job and leaves the sectors faulty", async (t) => {
+      if (!(await hasSubcommand(resolveProofsBin(""), "verify-window-post"))) {
+        t.skip("sealfarm-proofs has no verify-window-post subcommand yet (native II): cannot judge a proof");
+        return;
+      }
+      // Let the deadline's job be created afresh (same input, same id) and prove it with garbage.
+      await m.ctx.db.deleteFrom("wdpost_jobs").execute();
+      await m.tick();
+      const [job] = await allocate();
+      assert.ok(job);
+      await c.callVenus("WdPoStFinishJob", [
+        job.Id,
+        { proofs: [Buffer.alloc(192, 1).toString("base64")], faults: [] },
+        "",
+      ]);
+      const row = await m.ctx.db
+        .selectFrom("wdpost_jobs")
+        .selectAll()
+        .where("id", "=", job.Id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.succeeded, 0);
+      assert.match(row.error ?? "", /invalid WindowPoSt/);
+      const faulty = await c.callVenus("ListSectors", ["Faulty"]);
+      assert.equal(faulty.length, 2, "an invalid proof recovers nothing");
+    });
+  });
+}
