@@ -1,26 +1,115 @@
 //! sealfarm-proofs: argv dispatch only; each algorithm lives in its own module.
 
-// Modules live in lib.rs; main.rs only dispatches argv.
-fn usage() -> &'static str {
-    "usage: sealfarm-proofs <command> [args]\n\ncommands:\n  --version    print the version\n"
+use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, sha256::to_hex, stages};
+
+fn usage() -> String {
+    format!(
+        "usage: sealfarm-proofs <command> [args]
+
+commands:
+  commp FILE            CommP of a file: {{\"comm_p\",\"piece_cid\",\"unpadded_size\",\"padded_size\"}}
+  processor STAGE       serve the damocles external-processor protocol on stdin/stdout
+  run STAGE             run one task: task JSON on stdin, output JSON on stdout
+  bench sha256|commp|pc1 PROOF|poseidon
+                        one benchmark figure as a JSON line (see npm run bench:native)
+  --version             print the version
+
+stages: {}
+",
+        stages::names().join(", ")
+    )
+}
+
+fn commp_file(path: &str) -> i32 {
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("sealfarm-proofs commp: {path}: {e}");
+            return 1;
+        }
+    };
+    if f.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
+        eprintln!("sealfarm-proofs commp: {path}: empty file (a piece holds at least 1 byte)");
+        return 1;
+    }
+    match commp::commp_reader(&mut std::io::BufReader::with_capacity(1 << 20, f), None) {
+        Ok(c) => {
+            println!(
+                "{{\"comm_p\":\"{}\",\"piece_cid\":\"{}\",\"unpadded_size\":{},\"padded_size\":{}}}",
+                to_hex(&c.comm_p),
+                commp::piece_cid(&c.comm_p),
+                c.unpadded_size,
+                c.padded_size
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("sealfarm-proofs commp: {path}: {e}");
+            1
+        }
+    }
+}
+
+fn bench(args: &[String]) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("sha256") => println!("{}", bench_sealing::sha256_rate(1000)),
+        Some("commp") => println!("{}", bench_sealing::commp_rate(64)),
+        Some("pc1") => {
+            let name = args.get(1).map(String::as_str).unwrap_or("StackedDrg8MiBV1_1");
+            let Some(p) = SealProof::by_name(name) else {
+                eprintln!("sealfarm-proofs bench pc1: unknown registered proof {name:?}");
+                return 2;
+            };
+            println!("{}", bench_sealing::pc1_rate(&p));
+        }
+        Some("poseidon") => {
+            for line in sealfarm_proofs::bench::poseidon_rates(300) {
+                println!("{line}");
+            }
+        }
+        other => {
+            eprintln!("sealfarm-proofs bench: unknown benchmark {other:?}\n{}", usage());
+            return 2;
+        }
+    }
+    0
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--version") => println!("sealfarm-proofs {}", env!("CARGO_PKG_VERSION")),
-        Some("--help") | None => print!("{}", usage()),
-        Some(other) => {
-            eprintln!("sealfarm-proofs: unknown command {other:?}\n{}", usage());
-            std::process::exit(2);
+    let arg = |i: usize| args.get(i).map(String::as_str);
+    let code = match (arg(0), arg(1)) {
+        (Some("--version"), _) => {
+            println!("sealfarm-proofs {}", env!("CARGO_PKG_VERSION"));
+            0
         }
-    }
+        (Some("--help") | None, _) => {
+            print!("{}", usage());
+            0
+        }
+        (Some("commp"), Some(file)) => commp_file(file),
+        (Some("processor"), Some(stage)) => processor::serve(stage),
+        (Some("run"), Some(stage)) => processor::run_once(stage),
+        (Some("bench"), _) => bench(&args[1..]),
+        (Some(cmd @ ("commp" | "processor" | "run")), None) => {
+            eprintln!("sealfarm-proofs {cmd}: missing argument\n{}", usage());
+            2
+        }
+        (Some(other), _) => {
+            eprintln!("sealfarm-proofs: unknown command {other:?}\n{}", usage());
+            2
+        }
+    };
+    std::process::exit(code);
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn usage_names_version() {
-        assert!(super::usage().contains("--version"));
+    fn usage_names_every_command() {
+        let u = super::usage();
+        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "pc1"] {
+            assert!(u.contains(c), "{c}");
+        }
     }
 }

@@ -45,16 +45,32 @@ fn compress(h: &mut [u64; 8], block: &[u8; 128], t: u128, last: bool) {
     if last {
         v[14] = !v[14];
     }
-    for s in &SIGMA {
-        g(&mut v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-        g(&mut v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-        g(&mut v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-        g(&mut v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-        g(&mut v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-        g(&mut v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-        g(&mut v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-        g(&mut v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+    // Fully unrolled so every message index is a constant (the SIGMA loop left dynamic indexing in the hot path).
+    macro_rules! round {
+        ($r:expr) => {{
+            const S: [usize; 16] = SIGMA[$r];
+            g(&mut v, 0, 4, 8, 12, m[S[0]], m[S[1]]);
+            g(&mut v, 1, 5, 9, 13, m[S[2]], m[S[3]]);
+            g(&mut v, 2, 6, 10, 14, m[S[4]], m[S[5]]);
+            g(&mut v, 3, 7, 11, 15, m[S[6]], m[S[7]]);
+            g(&mut v, 0, 5, 10, 15, m[S[8]], m[S[9]]);
+            g(&mut v, 1, 6, 11, 12, m[S[10]], m[S[11]]);
+            g(&mut v, 2, 7, 8, 13, m[S[12]], m[S[13]]);
+            g(&mut v, 3, 4, 9, 14, m[S[14]], m[S[15]]);
+        }};
     }
+    round!(0);
+    round!(1);
+    round!(2);
+    round!(3);
+    round!(4);
+    round!(5);
+    round!(6);
+    round!(7);
+    round!(8);
+    round!(9);
+    round!(10);
+    round!(11);
     for i in 0..8 {
         h[i] ^= v[i] ^ v[i + 8];
     }

@@ -1,0 +1,83 @@
+//! `sealfarm-proofs bench sha256|commp|pc1 SIZE`: the figures `npm run bench:native` prints (not a test). Each
+//! result is one JSON line; the TypeScript side computes the ratios against the raw compression rate measured in
+//! the same run.
+
+use crate::commp::commp_reader;
+use crate::ids::SealProof;
+use crate::json::Json;
+use crate::sdr::{cache, graph::Graph, labels::label_all};
+use crate::sha256::{compress, compress_portable, has_sha_ni, IV};
+use std::time::Instant;
+
+/// Single-core SHA-256 compressions per second, chained 20 blocks at a time exactly like a label.
+pub fn sha256_rate(millis: u64) -> Json {
+    let buf: Vec<u8> = (0..1280u32).map(|i| (i * 7) as u8).collect();
+    let rate = |portable: bool| {
+        let t = Instant::now();
+        let mut n = 0u64;
+        let mut st = IV;
+        while t.elapsed().as_millis() < millis as u128 {
+            for _ in 0..64 {
+                if portable {
+                    compress_portable(&mut st, &buf);
+                } else {
+                    compress(&mut st, &buf);
+                }
+            }
+            n += 64 * 20;
+        }
+        std::hint::black_box(st);
+        n as f64 / t.elapsed().as_secs_f64()
+    };
+    let fast = rate(false);
+    let portable = rate(true);
+    Json::obj(vec![
+        ("bench", Json::str("sha256")),
+        ("sha_ni", Json::Bool(has_sha_ni())),
+        ("compressions_per_sec", Json::F64(fast.round())),
+        ("portable_compressions_per_sec", Json::F64(portable.round())),
+    ])
+}
+
+/// CommP over `mib` MiB of in-memory data (single thread): bytes and tree compressions per second.
+pub fn commp_rate(mib: usize) -> Json {
+    let unpadded = 127 * 8192 * mib; // pads to exactly `mib` MiB
+    let data: Vec<u8> = (0..unpadded).map(|i| (i % 253) as u8).collect();
+    let t = Instant::now();
+    let c = commp_reader(&mut &data[..], None).expect("in-memory read");
+    let secs = t.elapsed().as_secs_f64();
+    std::hint::black_box(c.comm_p);
+    let nodes = c.padded_size / 32 - 1;
+    Json::obj(vec![
+        ("bench", Json::str("commp")),
+        ("bytes", Json::U64(unpadded as u64)),
+        ("bytes_per_sec", Json::F64((unpadded as f64 / secs).round())),
+        ("compressions_per_sec", Json::F64((nodes as f64 * 2.0 / secs).round())),
+    ])
+}
+
+/// PC1 labels of one sector of `proof` (both layers, parent cache in memory), labels per second.
+pub fn pc1_rate(proof: &SealProof) -> Json {
+    let g = Graph::for_proof(proof);
+    let t = Instant::now();
+    let c = cache::generate(&g, std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let cache_secs = t.elapsed().as_secs_f64();
+    let rid = [0x2au8; 32];
+    let t = Instant::now();
+    let mut last = [0u8; 32];
+    label_all::<()>(&rid, proof.layers(), &c, |_, l| {
+        last.copy_from_slice(&l[l.len() - 32..]);
+        Ok(())
+    })
+    .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    let labels = proof.nodes() as f64 * proof.layers() as f64;
+    Json::obj(vec![
+        ("bench", Json::str("pc1")),
+        ("proof", Json::str(proof.name)),
+        ("labels", Json::U64(labels as u64)),
+        ("seconds", Json::F64((secs * 1000.0).round() / 1000.0)),
+        ("labels_per_sec", Json::F64((labels / secs).round())),
+        ("parent_cache_seconds", Json::F64((cache_secs * 1000.0).round() / 1000.0)),
+    ])
+}
