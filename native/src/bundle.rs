@@ -25,20 +25,21 @@ use crate::verify_seal::{ChallengeProof, ColumnProof, VanillaSeal};
 pub const MAGIC: &[u8; 4] = b"SFVB";
 pub const VERSION: u8 = 1;
 
-struct W(Vec<u8>);
+/// Byte writer shared with the WindowPoSt proof format.
+pub(crate) struct W(pub Vec<u8>);
 
 impl W {
-    fn u8(&mut self, v: usize) {
+    pub fn u8(&mut self, v: usize) {
         assert!(v < 256);
         self.0.push(v as u8);
     }
-    fn b(&mut self, b: &[u8]) {
+    pub fn b(&mut self, b: &[u8]) {
         self.0.extend_from_slice(b);
     }
-    fn fr(&mut self, f: &Fr) {
+    pub fn fr(&mut self, f: &Fr) {
         self.b(&f.to_bytes());
     }
-    fn merkle(&mut self, p: &MerkleProof) {
+    pub fn merkle(&mut self, p: &MerkleProof) {
         self.fr(&p.leaf);
         self.u8(p.base_len);
         self.u8(p.path.len());
@@ -89,13 +90,14 @@ pub fn encode(v: &VanillaSeal) -> Vec<u8> {
     w.0
 }
 
-struct R<'a> {
-    b: &'a [u8],
-    pos: usize,
+/// Bounds-checked reader shared with the WindowPoSt proof format.
+pub(crate) struct R<'a> {
+    pub b: &'a [u8],
+    pub pos: usize,
 }
 
 impl R<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+    pub fn take(&mut self, n: usize) -> Result<&[u8], String> {
         if self.pos + n > self.b.len() {
             return Err(format!("bundle truncated at byte {} (needed {n} more)", self.pos));
         }
@@ -103,23 +105,23 @@ impl R<'_> {
         self.pos += n;
         Ok(s)
     }
-    fn u8(&mut self) -> Result<usize, String> {
+    pub fn u8(&mut self) -> Result<usize, String> {
         Ok(self.take(1)?[0] as usize)
     }
-    fn u32(&mut self) -> Result<usize, String> {
+    pub fn u32(&mut self) -> Result<usize, String> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap()) as usize)
     }
-    fn u64(&mut self) -> Result<u64, String> {
+    pub fn u64(&mut self) -> Result<u64, String> {
         Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
     }
-    fn b32(&mut self) -> Result<[u8; 32], String> {
+    pub fn b32(&mut self) -> Result<[u8; 32], String> {
         Ok(self.take(32)?.try_into().unwrap())
     }
-    fn fr(&mut self) -> Result<Fr, String> {
+    pub fn fr(&mut self) -> Result<Fr, String> {
         let at = self.pos;
         Fr::from_bytes(&self.b32()?).ok_or_else(|| format!("bundle byte {at}: not a canonical field element"))
     }
-    fn merkle(&mut self, root: Fr) -> Result<MerkleProof, String> {
+    pub fn merkle(&mut self, root: Fr) -> Result<MerkleProof, String> {
         let leaf = self.fr()?;
         let base_len = self.u8()?;
         let levels = self.u8()?;

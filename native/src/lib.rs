@@ -14,8 +14,15 @@ pub mod c1;
 pub mod c2;
 pub mod challenges;
 pub mod verify_seal;
+pub mod window_post;
+pub mod unseal;
+#[cfg(test)]
+mod seal_tests;
 pub mod sha256;
 pub mod fr32;
 pub mod commp;
 pub mod ids;
 pub mod sdr;
+pub mod tree_d;
+pub mod piece_fetch;
+pub mod pieces;

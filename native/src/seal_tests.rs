@@ -18,7 +18,6 @@ pub struct Sealed {
     pub dir: PathBuf,
     pub cache_dir: PathBuf,
     pub sealed: PathBuf,
-    pub staged: PathBuf,
     pub comm_d: [u8; 32],
     pub comm_r: [u8; 32],
     pub prover_id: [u8; 32],
@@ -107,7 +106,6 @@ pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
         dir,
         cache_dir,
         sealed,
-        staged,
         comm_d,
         comm_r,
         prover_id,
@@ -308,4 +306,154 @@ fn verify_seal_names_malformed_fields() {
     // well-formed but not a bundle: valid:false, not an error
     let r = valid(&task).unwrap_err();
     assert!(r.contains("bundle"), "{r}");
+}
+
+fn post_task(sectors: &[&Sealed], seed: [u8; 32]) -> Json {
+    Json::obj(vec![
+        ("miner_id", Json::U64(1000)),
+        ("proof_type", Json::str("StackedDrgWindow2KiBV1_2")),
+        (
+            "replicas",
+            Json::Arr(
+                sectors
+                    .iter()
+                    .map(|s| {
+                        Json::obj(vec![
+                            ("sector_id", Json::U64(s.sector_id)),
+                            ("comm_r", Json::bytes(&s.comm_r)),
+                            ("cache_dir", Json::str(s.cache_dir.to_str().unwrap())),
+                            ("sealed_file", Json::str(s.sealed.to_str().unwrap())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("seed", Json::bytes(&seed)),
+    ])
+}
+
+fn post_verify_task(sectors: &[&Sealed], randomness: [u8; 32], proofs: &Json) -> Json {
+    Json::obj(vec![
+        ("proof_type", Json::str("StackedDrgWindow2KiBV1_2")),
+        ("miner_id", Json::U64(1000)),
+        ("randomness", Json::bytes(&randomness)),
+        (
+            "replicas",
+            Json::Arr(
+                sectors
+                    .iter()
+                    .map(|s| Json::obj(vec![("sector_id", Json::U64(s.sector_id)), ("comm_r", Json::bytes(&s.comm_r))]))
+                    .collect(),
+            ),
+        ),
+        ("proofs", proofs.clone()),
+    ])
+}
+
+fn post_valid(task: &Json) -> Result<(), String> {
+    let v = stages::run("verify_window_post", task).unwrap();
+    if v.get("valid") == Some(&Json::Bool(true)) {
+        Ok(())
+    } else {
+        Err(v.field_str("reason").unwrap().to_string())
+    }
+}
+
+#[test]
+fn window_post_reports_deleted_and_corrupted_replicas_as_faults() {
+    let a = seal("StackedDrg2KiBV1_1", false, 11);
+    let b = seal("StackedDrg2KiBV1_1", true, 12);
+    let c = seal("StackedDrg2KiBV1_1", true, 13);
+    let d = seal("StackedDrg2KiBV1_1", false, 14);
+    let e = seal("StackedDrg2KiBV1_1", true, 15);
+    fs::remove_file(&b.sealed).unwrap();
+    let mut bytes = fs::read(&d.sealed).unwrap();
+    for i in 0..bytes.len() / 32 {
+        bytes[i * 32 + 5] ^= 0x40;
+    }
+    fs::write(&d.sealed, bytes).unwrap();
+    let seed = [0xabu8; 32];
+    let out = stages::run("window_post", &post_task(&[&a, &b, &c, &d, &e], seed)).unwrap();
+    assert_eq!(out.field("faults").unwrap(), &Json::Arr(vec![Json::U64(12), Json::U64(14)]));
+    let proofs = out.field("proofs").unwrap().clone();
+    // 3 proven sectors, 2 per partition
+    assert_eq!(proofs.as_array().unwrap().len(), 2);
+    post_valid(&post_verify_task(&[&a, &c, &e], seed, &proofs)).unwrap();
+    // the manager masks seed[31]; the same proof verifies against the masked randomness
+    let mut masked = seed;
+    masked[31] &= 0x3f;
+    post_valid(&post_verify_task(&[&a, &c, &e], masked, &proofs)).unwrap();
+    // wrong randomness, claiming a faulty sector, or a different order: rejected
+    assert!(post_valid(&post_verify_task(&[&a, &c, &e], [0xacu8; 32], &proofs)).is_err());
+    assert!(post_valid(&post_verify_task(&[&a, &d, &e], seed, &proofs)).is_err());
+    assert!(post_valid(&post_verify_task(&[&c, &a, &e], seed, &proofs)).is_err());
+    // a changed byte in a proof: rejected
+    let raw = base64::decode(proofs.as_array().unwrap()[0].as_str().unwrap()).unwrap();
+    for i in [0usize, 7, 20, 100, raw.len() / 2, raw.len() - 1] {
+        let mut t = raw.clone();
+        t[i] ^= 2;
+        let tampered = Json::Arr(vec![Json::str(base64::encode(&t)), proofs.as_array().unwrap()[1].clone()]);
+        assert!(post_valid(&post_verify_task(&[&a, &c, &e], seed, &tampered)).is_err(), "byte {i}");
+    }
+    // forged content with a recomputed digest: rejected by the inclusion checks
+    let (miner, mut sectors) = crate::window_post::decode(&raw).unwrap();
+    sectors[0].leaves[3].leaf = sectors[0].leaves[3].leaf.add(&crate::field::Fr::ONE);
+    let forged = crate::window_post::encode(miner, &sectors);
+    let forged = Json::Arr(vec![Json::str(base64::encode(&forged)), proofs.as_array().unwrap()[1].clone()]);
+    let r = post_valid(&post_verify_task(&[&a, &c, &e], seed, &forged)).unwrap_err();
+    assert!(r.contains("sector 11"), "{r}");
+    // malformed input names the field
+    let bad = post_verify_task(&[&a], seed, &Json::Arr(vec![Json::U64(1)]));
+    assert!(stages::run("verify_window_post", &bad).unwrap_err().contains("proofs/0"));
+    let mut t = post_task(&[&a], seed);
+    if let Json::Obj(p) = &mut t {
+        p[1].1 = Json::str("StackedDrgWindow3KiBV1");
+    }
+    assert!(stages::run("window_post", &t).unwrap_err().contains("proof_type"));
+}
+
+#[test]
+fn unseal_round_trips_the_piece_with_and_without_cached_labels() {
+    let s = seal("StackedDrg2KiBV1_1", true, 21);
+    let run = |offset: u64, n: u64| -> Vec<u8> {
+        let out = s.dir.join(format!("unsealed-{offset}-{n}"));
+        let task = Json::obj(vec![
+            ("registered_proof", Json::str(s.proof.name)),
+            ("prover_id", Json::bytes(&s.prover_id)),
+            ("sector_id", Json::U64(s.sector_id)),
+            ("comm_d", Json::bytes(&s.comm_d)),
+            ("ticket", Json::bytes(&s.ticket)),
+            ("cache_dir", Json::str(s.cache_dir.to_str().unwrap())),
+            ("sealed_file", Json::str(s.sealed.to_str().unwrap())),
+            ("unsealed_output", Json::str(out.to_str().unwrap())),
+            ("offset", Json::U64(offset)),
+            ("num_bytes", Json::U64(n)),
+        ]);
+        let r = stages::run("unseal", &task).unwrap();
+        assert_eq!(r, Json::U64(n));
+        fs::read(&out).unwrap()
+    };
+    let piece = s.piece.clone();
+    assert_eq!(run(0, piece.len() as u64), piece);
+    assert_eq!(run(100, 300), piece[100..400].to_vec());
+    assert_eq!(run(1000, 16), piece[1000..1016].to_vec());
+    // the rest of the sector is zeros
+    assert_eq!(run(1016, 1016), vec![0u8; 1016]);
+    // without the layer files the labels are regenerated
+    for l in 1..=2 {
+        fs::remove_file(pc2::layer_path(&s.cache_dir, l)).unwrap();
+    }
+    std::env::set_var("FIL_PROOFS_PARENT_CACHE", s.dir.join("parents"));
+    fs::create_dir_all(s.dir.join("parents")).unwrap();
+    assert_eq!(run(3, 500), piece[3..503].to_vec());
+    let bad = Json::obj(vec![("registered_proof", Json::str(s.proof.name))]);
+    assert!(stages::run("unseal", &bad).unwrap_err().contains("unsealed_output"));
+}
+
+#[test]
+fn unseal_rejects_out_of_range() {
+    let s = seal("StackedDrg2KiBV1_1", false, 22);
+    let e = crate::unseal::unseal_range(&s.proof, &s.prover_id, 22, &s.comm_d, &s.ticket, &s.cache_dir, &s.sealed, 2000, 100)
+        .unwrap_err();
+    assert!(e.contains("offset"), "{e}");
 }

@@ -10,11 +10,18 @@ pub type StageFn = fn(&Json) -> Result<Json, String>;
 
 /// (damocles stage name, implementation).
 pub const STAGES: &[(&str, StageFn)] = &[
+    // native I: add_pieces, tree_d, PC1
+    ("add_pieces", crate::pieces::stage),
+    ("tree_d", crate::tree_d::stage),
+    ("pc1", crate::sdr::pc1::stage),
     // native II: PC2, C1 (in-process in damocles, exposed here), C2 (vanilla bundle), verification
     ("pc2", crate::pc2::stage),
     ("c1", crate::c1::stage),
     ("c2", crate::c2::stage),
     ("verify_seal", crate::verify_seal::stage),
+    ("window_post", crate::window_post::stage),
+    ("verify_window_post", crate::window_post::verify_stage),
+    ("unseal", crate::unseal::stage),
 ];
 
 pub fn lookup(name: &str) -> Option<StageFn> {

@@ -1,0 +1,94 @@
+//! Unseal: recover a byte range of the original (unpadded) data from the sealed replica.
+//!
+//! data_i = replica_i − label_L(i) in Fr (the inverse of PC2's encoding), then fr32-unpad. The last-layer labels
+//! come from `sc-02-data-layer-L.dat` when the cache still has it; otherwise they are regenerated from the
+//! replica_id exactly as PC1 made them (rust-fil-proofs `extract_range` does the same), using the shared parent
+//! cache (`FIL_PROOFS_PARENT_CACHE`).
+//!
+//! Task (damocles §4.4): `{registered_proof, prover_id, sector_id, comm_d, ticket, cache_dir, sealed_file,
+//! unsealed_output, offset, num_bytes}`; offset and num_bytes are unpadded byte positions in the sector. The
+//! range is written to `unsealed_output` (through a temp file and rename) and the output is the number of
+//! unpadded bytes written.
+
+use crate::field::Fr;
+use crate::fr32;
+use crate::ids::{self, SealProof};
+use crate::json::Json;
+use crate::pc2;
+use crate::sdr::{cache, graph::Graph, labels};
+use std::path::{Path, PathBuf};
+
+/// Bytes [offset, offset + num_bytes) of the unpadded data.
+#[allow(clippy::too_many_arguments)]
+pub fn unseal_range(
+    proof: &SealProof,
+    prover_id: &[u8; 32],
+    sector_id: u64,
+    comm_d: &[u8; 32],
+    ticket: &[u8; 32],
+    cache_dir: &Path,
+    sealed: &Path,
+    offset: u64,
+    num_bytes: u64,
+) -> Result<Vec<u8>, String> {
+    let unpadded_size = proof.unpadded_sector_size();
+    if offset.checked_add(num_bytes).is_none_or(|end| end > unpadded_size) {
+        return Err(format!(
+            "range {offset}+{num_bytes} exceeds the sector's {unpadded_size} unpadded bytes (field `offset`/`num_bytes`)"
+        ));
+    }
+    if num_bytes == 0 {
+        return Ok(Vec::new());
+    }
+    // whole 127-byte fr32 chunks covering the range; each is 4 nodes of the replica
+    let first = offset / 127;
+    let end = (offset + num_bytes).div_ceil(127);
+    let chunks = (end - first) as usize;
+    let replica = pc2::read_nodes(sealed, first * 4, chunks * 4)?;
+    let layers = proof.layers();
+    let last = pc2::layer_path(cache_dir, layers);
+    let key: Vec<u8> = if std::fs::metadata(&last).map(|m| m.len() == proof.sector_size).unwrap_or(false) {
+        pc2::read_nodes(&last, first * 4, chunks * 4)?
+    } else {
+        let replica_id = ids::replica_id(prover_id, sector_id, ticket, comm_d, &proof.porep_id());
+        let pc = cache::load_or_generate(&Graph::for_proof(proof), &cache::default_dir())?;
+        let mut out = Vec::new();
+        labels::label_all::<String>(&replica_id, layers, &pc, |layer, l| {
+            if layer == layers {
+                out = l[(first * 128) as usize..(end * 128) as usize].to_vec();
+            }
+            Ok(())
+        })?;
+        out
+    };
+    let mut padded = vec![0u8; chunks * 128];
+    for i in 0..chunks * 4 {
+        let r = Fr::from_slice(&replica[i * 32..i * 32 + 32])
+            .ok_or_else(|| format!("{}: node {} is not a field element", sealed.display(), first * 4 + i as u64))?;
+        let k = Fr::from_slice(&key[i * 32..i * 32 + 32]).ok_or_else(|| format!("label node {} is not canonical", first * 4 + i as u64))?;
+        padded[i * 32..i * 32 + 32].copy_from_slice(&r.sub(&k).to_bytes());
+    }
+    let mut unpadded = vec![0u8; chunks * 127];
+    fr32::unpad(&padded, &mut unpadded);
+    let skip = (offset - first * 127) as usize;
+    Ok(unpadded[skip..skip + num_bytes as usize].to_vec())
+}
+
+/// Stage `unseal`.
+pub fn stage(task: &Json) -> Result<Json, String> {
+    let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
+    let out_path = PathBuf::from(task.field_str("unsealed_output")?);
+    let data = unseal_range(
+        &proof,
+        &task.field_bytes32("prover_id")?,
+        task.field_u64("sector_id")?,
+        &task.field_bytes32("comm_d")?,
+        &task.field_bytes32("ticket")?,
+        Path::new(task.field_str("cache_dir")?),
+        Path::new(task.field_str("sealed_file")?),
+        task.field_u64("offset")?,
+        task.field_u64("num_bytes")?,
+    )?;
+    pc2::write_atomic(&out_path, &data)?;
+    Ok(Json::U64(data.len() as u64))
+}
