@@ -26,3 +26,5 @@ pub mod sdr;
 pub mod tree_d;
 pub mod piece_fetch;
 pub mod pieces;
+pub mod processor;
+pub mod bench_sealing;
