@@ -1,0 +1,143 @@
+// ManagerHost: the sector manager's host. planManagerHost (pure) renders manager.toml and the unit; the component
+// creates the children:
+//   <host>-prepare          one-shot (@pulumi/command): the service user and the manager's directories
+//   <host>-release          RemoteRelease
+//   <host>-manager-toml     RemoteFile: <home>/manager.toml
+//   <host>-auth-secret      RemoteFile: <home>/auth.secret (the key that signs API tokens: a secret, mode 0600)
+//   <host>-manager-service  SystemdService: sealfarm-manager.service, restarted only when its own trigger changes
+
+import { remote } from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { defaultManagerToml, type ManagerToml } from "../agent/manager/config/manager-config.js";
+import { renderManagerToml } from "../agent/manager/config/render-manager-toml.js";
+import type { FarmConfig } from "./config/load-farm.js";
+import { RELEASE_CURRENT } from "./plan/plan-host.js";
+import { RemoteRelease } from "./providers/release.js";
+import { RemoteFile, type SshConnection } from "./providers/remote-file.js";
+import { SystemdService } from "./providers/systemd-service.js";
+import { MANAGER_HOME, renderManagerUnit, SERVICE_USER } from "./render/service-units.js";
+import { type HostConnection, prepareHostScript, type ReleaseRef, serviceTrigger } from "./worker-host.js";
+
+export const MANAGER_UNIT_NAME = "sealfarm-manager.service";
+
+export interface ManagerHostPlan {
+  readonly managerToml: ManagerToml;
+  readonly managerTomlText: string;
+  readonly unitText: string;
+  readonly prepareScript: string;
+  readonly home: string;
+}
+
+/** manager.toml, the unit and the preparation for the farm's manager. Pure. */
+export function planManagerHost(farm: FarmConfig, home: string = MANAGER_HOME): ManagerHostPlan {
+  const defaults = defaultManagerToml();
+  const managerToml: ManagerToml = {
+    ...defaults,
+    // Workers on other hosts connect, so listen on every address; tokens (auth.secret) guard the API.
+    listen: `0.0.0.0:${farm.manager.rpcPort}`,
+    db: { ...defaults.db, url: farm.manager.database.url },
+    proofs: { bin: `${RELEASE_CURRENT}/bin/sealfarm-proofs` },
+    miners: farm.miners.map((actor) => ({
+      actor,
+      seal_proof: `StackedDrg${farm.sectorSize}V1_1`,
+      min_number: 1,
+      max_number: 1_000_000_000,
+      enable_deals: false,
+    })),
+    persist_stores: farm.persistStores.map((s) => ({
+      name: s.name,
+      path: s.path,
+      read_only: s.readonly ?? false,
+      weight: 1,
+    })),
+  };
+  const persistPaths = farm.persistStores.map((s) => s.path);
+  return {
+    managerToml,
+    managerTomlText: renderManagerToml(managerToml),
+    unitText: renderManagerUnit({ home, persistStorePaths: persistPaths }),
+    prepareScript: prepareHostScript(SERVICE_USER, [home, ...persistPaths], []),
+    home,
+  };
+}
+
+export interface ManagerHostArgs {
+  readonly farm: FarmConfig;
+  readonly release: ReleaseRef;
+  readonly connection: HostConnection;
+  readonly sshPrivateKey: pulumi.Input<string>;
+  /** 64 hex characters: the key the manager signs and checks API tokens with. */
+  readonly managerAuthSecret: pulumi.Input<string>;
+}
+
+export class ManagerHost extends pulumi.ComponentResource {
+  public readonly rpcAddr: string;
+  public readonly service: SystemdService;
+
+  constructor(name: string, args: ManagerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("sealfarm:index:ManagerHost", name, {}, opts);
+    const h = args.farm.manager.name;
+    const p = planManagerHost(args.farm);
+    const connection = pulumi.secret(
+      pulumi.output(args.sshPrivateKey).apply((privateKey): SshConnection => ({ ...args.connection, privateKey })),
+    );
+    const prepare = new remote.Command(
+      `${h}-prepare`,
+      {
+        connection: {
+          host: args.connection.host,
+          port: args.connection.port,
+          user: args.connection.user,
+          hostKey: args.connection.hostKey,
+          privateKey: args.sshPrivateKey,
+        },
+        create: p.prepareScript,
+        triggers: [serviceTrigger([p.prepareScript])],
+        logging: "stderr",
+      },
+      { parent: this },
+    );
+    const release = new RemoteRelease(
+      `${h}-release`,
+      { connection, ...args.release },
+      { parent: this, dependsOn: [prepare] },
+    );
+    const config = new RemoteFile(
+      `${h}-manager-toml`,
+      {
+        connection,
+        path: `${p.home}/manager.toml`,
+        content: p.managerTomlText,
+        mode: "0640",
+        owner: "root",
+        group: SERVICE_USER,
+      },
+      { parent: this, dependsOn: [prepare] },
+    );
+    const secretText = pulumi.secret(args.managerAuthSecret).apply((s) => `${s.trim()}\n`);
+    const authSecret = new RemoteFile(
+      `${h}-auth-secret`,
+      { connection, path: `${p.home}/auth.secret`, content: secretText, mode: "0600", owner: SERVICE_USER },
+      { parent: this, dependsOn: [prepare] },
+    );
+    this.service = new SystemdService(
+      `${h}-manager-service`,
+      {
+        connection,
+        name: MANAGER_UNIT_NAME,
+        unit: p.unitText,
+        restartTrigger: secretText.apply((s) => serviceTrigger([p.unitText, p.managerTomlText, s, args.release.hash])),
+      },
+      { parent: this, dependsOn: [release, config, authSecret] },
+    );
+    this.rpcAddr = managerRpcAddr(args.farm);
+    this.registerOutputs({ rpcAddr: this.rpcAddr, activeState: this.service.activeState });
+  }
+}
+
+/** The manager as workers reach it: a multiaddr for an IPv4/IPv6 address, else a DNS multiaddr. */
+export function managerRpcAddr(farm: FarmConfig): string {
+  const a = farm.manager.address;
+  const proto = /^\d+\.\d+\.\d+\.\d+$/.test(a) ? "ip4" : a.includes(":") ? "ip6" : "dns";
+  return `/${proto}/${a}/tcp/${farm.manager.rpcPort}`;
+}

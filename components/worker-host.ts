@@ -1,0 +1,161 @@
+// WorkerHost: one sealing or WindowPoSt host. planWorkerHost (pure, exported, tested without an engine) turns the
+// host's class and role into the files and the unit; the component only unwraps the secrets and creates children:
+//   <host>-prepare         one-shot (@pulumi/command): the service user and the store directories
+//   <host>-release         RemoteRelease: the agent + sealfarm-proofs under /opt/sealfarm/releases/<hash>
+//   <host>-worker-toml     RemoteFile: /etc/sealfarm/worker.toml (holds the manager token: a secret)
+//   <host>-worker-service  SystemdService: sealfarm-worker.service, restarted only when its own trigger changes
+import { createHash } from "node:crypto";
+import { remote } from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { FarmHost } from "./config/load-farm.js";
+import type { MachineClass } from "./config/machine-class.js";
+import type { SectorSizeName } from "./config/sector-size.js";
+import { type HostPlan, type PlanContext, planHost } from "./plan/plan-host.js";
+import { RemoteRelease } from "./providers/release.js";
+import { RemoteFile, type SshConnection } from "./providers/remote-file.js";
+import { SystemdService } from "./providers/systemd-service.js";
+import { renderWorkerUnit, SERVICE_USER, WORKER_CONFIG_PATH } from "./render/service-units.js";
+import { renderWorkerToml } from "./render/worker-toml.js";
+
+/** How to reach a host, without the private key (which only ever travels inside a Pulumi secret). */
+export type HostConnection = Omit<SshConnection, "privateKey">;
+
+/** A built release, as plain values (see components/release/build-release.ts). */
+export interface ReleaseRef {
+  readonly hash: string;
+  readonly archivePath: string;
+  readonly archiveSha256: string;
+}
+
+export const WORKER_UNIT_NAME = "sealfarm-worker.service";
+export const CONFIG_DIR = "/etc/sealfarm";
+
+/**
+ * A service's restart trigger: the sha256 of everything it runs with (unit, config files, release), length-prefixed
+ * so that moving bytes between parts changes it. Two services on one farm share a part only if they share an input.
+ */
+export function serviceTrigger(parts: readonly string[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(`${Buffer.byteLength(p)}:`).update(p);
+  return h.digest("hex");
+}
+
+function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The one-shot preparation: a system user for the services and their directories, owned by it. Idempotent, so a
+ * re-run (after a change of the directory list) only adds what is missing.
+ */
+export function prepareHostScript(user: string, ownedDirs: readonly string[], rootDirs: readonly string[]): string {
+  const lines = [
+    "set -e",
+    `id -u ${shq(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${shq(user)}`,
+  ];
+  for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${shq(d)}`);
+  for (const d of [...new Set(ownedDirs)].sort())
+    lines.push(`install -d -m 0750 -o ${shq(user)} -g ${shq(user)} ${shq(d)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export interface WorkerHostPlan {
+  readonly plan: HostPlan;
+  /** The directories the worker writes: its sealing stores and the persist stores. */
+  readonly storePaths: readonly string[];
+  readonly unitText: string;
+  readonly prepareScript: string;
+}
+
+/** Everything about a worker host that does not depend on a secret. Pure. */
+export function planWorkerHost(
+  host: FarmHost,
+  mc: MachineClass,
+  sectorSize: SectorSizeName,
+  context: Partial<PlanContext>,
+): WorkerHostPlan {
+  const plan = planHost(mc, host.role, sectorSize, { ...context, workerName: host.name });
+  const storePaths = [
+    ...plan.workerToml.sealing_thread.flatMap((t) => (t.location === undefined ? [] : [t.location])),
+    ...plan.workerToml.attached.map((a) => a.location),
+  ];
+  return {
+    plan,
+    storePaths,
+    unitText: renderWorkerUnit({ storePaths }),
+    prepareScript: prepareHostScript(SERVICE_USER, storePaths, [CONFIG_DIR]),
+  };
+}
+
+export interface WorkerHostArgs {
+  readonly host: FarmHost;
+  readonly machineClass: MachineClass;
+  readonly sectorSize: SectorSizeName;
+  /** Farm-level planning inputs: the manager's RPC address, miners, persist stores. */
+  readonly planContext: Partial<PlanContext>;
+  readonly release: ReleaseRef;
+  readonly connection: HostConnection;
+  readonly sshPrivateKey: pulumi.Input<string>;
+  readonly managerToken: pulumi.Input<string>;
+}
+
+export class WorkerHost extends pulumi.ComponentResource {
+  public readonly threads: number;
+  public readonly expectedSectorsPerDay: number | undefined;
+  public readonly service: SystemdService;
+
+  constructor(name: string, args: WorkerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    // No args to super: they would be stored as the component's inputs, and they include secrets.
+    super("sealfarm:index:WorkerHost", name, {}, opts);
+    const h = args.host.name;
+    const p = planWorkerHost(args.host, args.machineClass, args.sectorSize, args.planContext);
+    const connection = pulumi.secret(
+      pulumi.output(args.sshPrivateKey).apply((privateKey): SshConnection => ({ ...args.connection, privateKey })),
+    );
+
+    const prepare = new remote.Command(
+      `${h}-prepare`,
+      {
+        connection: {
+          host: args.connection.host,
+          port: args.connection.port,
+          user: args.connection.user,
+          hostKey: args.connection.hostKey,
+          privateKey: args.sshPrivateKey,
+        },
+        create: p.prepareScript,
+        triggers: [serviceTrigger([p.prepareScript])],
+        logging: "stderr",
+      },
+      { parent: this },
+    );
+    const release = new RemoteRelease(
+      `${h}-release`,
+      { connection, ...args.release },
+      { parent: this, dependsOn: [prepare] },
+    );
+    const toml = pulumi.secret(args.managerToken).apply((managerToken) => renderWorkerToml(p.plan, { managerToken }));
+    const config = new RemoteFile(
+      `${h}-worker-toml`,
+      { connection, path: WORKER_CONFIG_PATH, content: toml, mode: "0640", owner: "root", group: SERVICE_USER },
+      { parent: this, dependsOn: [prepare] },
+    );
+    this.service = new SystemdService(
+      `${h}-worker-service`,
+      {
+        connection,
+        name: WORKER_UNIT_NAME,
+        unit: p.unitText,
+        restartTrigger: toml.apply((t) => serviceTrigger([p.unitText, t, args.release.hash])),
+      },
+      { parent: this, dependsOn: [release, config] },
+    );
+    this.threads = p.plan.report.threads;
+    this.expectedSectorsPerDay = p.plan.report.expectedSectorsPerDay;
+    this.registerOutputs({
+      threads: this.threads,
+      expectedSectorsPerDay: this.expectedSectorsPerDay,
+      activeState: this.service.activeState,
+    });
+  }
+}
