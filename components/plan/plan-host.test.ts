@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { formatCpuList, parseCpuList } from "../config/cpu-list.js";
 import { loadClassDirectory } from "../config/load-class.js";
+import { loadFarmStackFile } from "../config/load-stack-file.js";
 import { type MachineClass, machineClassProblems } from "../config/machine-class.js";
 import { type SectorSizeName, sectorSizeNames } from "../config/sector-size.js";
 import { physicalCores } from "./cpu-layout.js";
@@ -58,6 +59,7 @@ export function generateClass(seed: number): MachineClass {
     memoryGiB: [8, 16, 64, 128, 256, 512, 768, 1024, 2048][int(0, 8)] as number,
     gpus,
     nvme,
+    ...(rand() < 0.2 ? { hugepages: { pageSize: "1GiB" as const, count: int(1, 64) } } : {}),
   };
 }
 
@@ -218,4 +220,22 @@ describe("planner on the shipped classes", () => {
     assert.deepEqual(plan.workerToml.sealing.allowed_miners, [1000, 1001]);
     assert.deepEqual(plan.workerToml.attached, [{ name: "persist-1", location: "/mnt/persist-1", readonly: true }]);
   });
+});
+
+describe("the shipped stacks", () => {
+  const classes = loadClassDirectory("stacks/classes");
+  for (const stack of ["example", "dev"]) {
+    it(`every host of stacks/Pulumi.${stack}.yaml plans with its class, role and the farm's sector size`, () => {
+      const farm = loadFarmStackFile(`stacks/Pulumi.${stack}.yaml`, { classNames: classes.keys() });
+      let sectorsPerDay = 0;
+      for (const host of farm.hosts) {
+        const mc = classes.get(host.class) as MachineClass;
+        const plan = planHost(mc, host.role, farm.sectorSize, { workerName: host.name });
+        assert.ok(plan.report.threads >= 1, host.name);
+        sectorsPerDay += plan.report.expectedSectorsPerDay ?? 0;
+      }
+      assert.ok(sectorsPerDay > 0);
+      if (stack === "example") assert.equal(Math.round(sectorsPerDay * 10) / 10, 7 * 73.8);
+    });
+  }
 });

@@ -104,13 +104,23 @@ function base(ctx: PlanContext, size: SectorSizeName): Omit<WorkerToml, "sealing
   };
 }
 
+/**
+ * RAM the planner must not hand to processors: the system reserve, plus the class's hugepages, which the kernel
+ * sets aside at boot and sealfarm-proofs does not map.
+ */
+export function unavailableMemoryBytes(mc: MachineClass): number {
+  const huge =
+    mc.hugepages === undefined ? 0 : mc.hugepages.count * (mc.hugepages.pageSize === "1GiB" ? GiB : 2 * 1024 ** 2);
+  return reservedMemoryBytes(mc.memoryGiB * GiB) + huge;
+}
+
 /** Thread counts each resource allows for a sealer, and the scratch devices' per-device store counts. */
 export function sealerLimits(mc: MachineClass, size: SectorSizeName) {
   const costs = stageCosts[size];
   const footprint = sectorFootprintBytes(size);
   const perDevice = mc.nvme.map((d) => Math.floor((d.sizeGiB * GiB * NVME_USABLE_FRACTION) / footprint));
   const totalBytes = mc.memoryGiB * GiB;
-  const reservedBytes = reservedMemoryBytes(totalBytes);
+  const reservedBytes = unavailableMemoryBytes(mc);
   // PC2 and C2 on one GPU share its lock, so only the larger runs at a time; without a GPU both may run on CPU.
   const gpuSideBytes =
     mc.gpus.length > 0
@@ -245,7 +255,7 @@ function planSealer(mc: MachineClass, size: SectorSizeName, ctx: PlanContext): H
 function planPost(mc: MachineClass, size: SectorSizeName, ctx: PlanContext): HostPlan {
   const costs = stageCosts[size];
   const totalBytes = mc.memoryGiB * GiB;
-  const reservedBytes = reservedMemoryBytes(totalBytes);
+  const reservedBytes = unavailableMemoryBytes(mc);
   const layout = layoutCpus(mc, SYSTEM_CORES, mc.gpus.length > 0 ? CORES_PER_GPU : 0);
   const memory = Math.max(0, Math.floor((totalBytes - reservedBytes) / costs.windowPostMemoryBytes));
   const gpus = Math.max(1, mc.gpus.length); // without a GPU one CPU WindowPoSt thread
