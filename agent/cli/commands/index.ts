@@ -10,6 +10,10 @@ import { managerTokenCreate } from "./manager-token-create.js";
 import { plan } from "./plan.js";
 import { sectorsList } from "./sectors-list.js";
 import { sectorsShow } from "./sectors-show.js";
+import { workerList } from "./worker-list.js";
+import { workerPause } from "./worker-pause.js";
+import { workerResume } from "./worker-resume.js";
+import { workerRun } from "./worker-run.js";
 import { workersList } from "./workers-list.js";
 
 export const commands: readonly Command[] = [
@@ -19,6 +23,10 @@ export const commands: readonly Command[] = [
   sectorsList,
   sectorsShow,
   workersList,
+  workerRun,
+  workerList,
+  workerPause,
+  workerResume,
   chainHead,
   dealsImport,
   plan,

@@ -129,7 +129,7 @@ export class ProcessorChild {
         if (p === undefined) return;
         this.pending.delete(r.id);
         if (r.ok) p.resolve(r.output);
-        else p.reject(new ProcessorError(`${e.stage}: ${r.error}`));
+        else p.reject(new ProcessorError(r.error.startsWith(`${e.stage}`) ? r.error : `${e.stage}: ${r.error}`));
       });
       child.on("exit", (code, sig) => {
         clearTimeout(timer);

@@ -200,9 +200,10 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
           )
             rmSync(join(p.cacheDir, f), { force: true });
         }
-        // PC2 writes the sealed file in place: if an earlier PC2 was interrupted, start again from the staged data.
-        if (existsSync(p.pc2Marker)) copyFileSync(p.staged, p.sealed);
-        else writeFileSync(p.pc2Marker, "");
+        // PC2 encodes the sealed file in place, starting from a copy of the staged data. Copy it every time: a
+        // PC2 interrupted earlier (`.pc2_running` present) left a half-encoded file behind (damocles #837).
+        writeFileSync(p.pc2Marker, "");
+        copyFileSync(p.staged, p.sealed);
       } catch (e) {
         throw crit(e, `prepare PC2 in ${p.cacheDir}`);
       }

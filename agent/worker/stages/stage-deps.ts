@@ -77,9 +77,8 @@ export async function runStage<T>(deps: StageDeps, stage: string, task: unknown)
     if (deps.signal.aborted && (stopping || !(e instanceof ProcessorError)))
       throw new Interrupted(`interrupted while waiting for ${stage}`);
     if (e instanceof Failure) throw e;
-    if (e instanceof ProcessorError && /child process exited|not started|restart/.test(e.message)) throw temp(e, stage);
-    if (e instanceof ProcessorError && /cannot start|before it was ready|no ".*" line/.test(e.message))
-      throw crit(e, stage);
-    throw perm(e, stage);
+    if (e instanceof ProcessorError && /child process exited|not started|restart/.test(e.message)) throw temp(e);
+    if (e instanceof ProcessorError && /cannot start|before it was ready|no ".*" line/.test(e.message)) throw crit(e);
+    throw e instanceof ProcessorError ? perm(e) : perm(e, stage);
   }
 }

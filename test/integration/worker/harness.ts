@@ -1,0 +1,194 @@
+// A real manager (in-process, SQLite, fast devnet) and a real worker agent (a child process running
+// `sealfarm worker run`, so tests can SIGKILL it) with the real sealfarm-proofs processors.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "smol-toml";
+import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { createVenusClient, type SectorStateView, type VenusClient } from "../../../agent/shared/rpc/index.js";
+import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
+import { testConfig } from "../manager/dialects.js";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+export const sealfarmBin = join(repoRoot, "bin", "sealfarm.js");
+
+/** Asks the real binary whether it serves a processor stage (ready line within 5 s). */
+export async function processorHasStage(stage: string): Promise<boolean> {
+  const bin = defaultProofsBin();
+  if (!existsSync(bin)) return false;
+  return new Promise((resolve) => {
+    const child = spawn(bin, ["processor", stage], { stdio: ["pipe", "pipe", "ignore"] });
+    let out = "";
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 5000);
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) done(out.split("\n")[0]?.trim() === `${stage} processor ready`);
+    });
+    child.on("error", () => done(false));
+    child.on("exit", () => done(out.split("\n")[0]?.trim() === `${stage} processor ready`));
+  });
+}
+
+export const sealStages = ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"] as const;
+
+/** The stages the binary is missing, by asking it. */
+export async function missingStages(stages: readonly string[] = sealStages): Promise<string[]> {
+  const have = await Promise.all(stages.map((s) => processorHasStage(s)));
+  return stages.filter((_, i) => !have[i]);
+}
+
+export interface Farm {
+  dir: string;
+  manager: RunningManager;
+  rpc: VenusClient;
+  persistDir: string;
+  threadDirs: string[];
+  configFile: string;
+  close(): Promise<void>;
+}
+
+export interface FarmOptions {
+  threads?: number;
+  managerToml?: Record<string, unknown>;
+  sealing?: Record<string, unknown>;
+  /** Extra top-level worker TOML (processors etc.). */
+  workerToml?: Record<string, unknown>;
+  wdpost?: boolean;
+}
+
+export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
+  const dir = mkdtempSync(join(tmpdir(), "sealfarm-worker-it-"));
+  const managerHome = join(dir, "manager");
+  const manager = await startManager({
+    config: testConfig(managerHome, `sqlite://${join(managerHome, "manager.db")}`, o.managerToml ?? {}),
+  });
+  const persistDir = join(managerHome, "persist-1");
+  const threadDirs = Array.from({ length: o.threads ?? 1 }, (_, i) => join(dir, `store${i}`));
+  const threads: Array<Record<string, unknown>> = threadDirs.map((location) => ({ location }));
+  if (o.wdpost) threads.push({ plan: "wdpost" });
+  const toml = {
+    worker: { name: "it-worker", rpc_server: { host: "127.0.0.1", port: 0 }, ping_interval: "1s" },
+    sector_manager: { rpc_client: { addr: manager.url } },
+    sealing: {
+      allowed_sizes: ["2KiB"],
+      max_retries: 3,
+      seal_interval: "100ms",
+      recover_interval: "200ms",
+      rpc_polling_interval: "100ms",
+      request_task_max_retries: 1000,
+      ...o.sealing,
+    },
+    sealing_thread: threads,
+    attached: [{ name: "persist-1", location: persistDir }],
+    ...o.workerToml,
+  };
+  const configFile = join(dir, "worker.toml");
+  writeFileSync(configFile, stringify(toml));
+  const rpc = createVenusClient({ url: manager.url });
+  return {
+    dir,
+    manager,
+    rpc,
+    persistDir,
+    threadDirs,
+    configFile,
+    close: async () => {
+      rpc.close();
+      await manager.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything the worker wrote to stderr so far. */
+  log(): string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+/** Starts `sealfarm worker run --config FILE` and waits for its "RPC at URL" line. */
+export async function startWorker(configFile: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [sealfarmBin, "worker", "run", "--config", configFile], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
+  let stderr = "";
+  let stdout = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (process.env.SEALFARM_TEST_VERBOSE) process.stderr.write(d);
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 20 s:\n${stderr}`)), 20_000);
+    child.stdout?.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      const m = /RPC at (http:\/\/\S+)/.exec(stdout);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before it was ready:\n${stderr}`));
+    });
+  });
+  return {
+    child,
+    url,
+    log: () => stderr,
+    exited,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+    kill9: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails with `what` after the timeout. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The state recorded in a sealing store, or undefined if it holds no sector. */
+export function recordedState(store: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(store, "meta", "sector.json"), "utf8")) as { state: string }).state;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sectors(rpc: VenusClient): Promise<SectorStateView[]> {
+  return rpc.callVenus("ListSectors", [null]);
+}
