@@ -35,6 +35,39 @@ pub fn poseidon_rates(millis: u64) -> Vec<Json> {
     out
 }
 
+/// PC1 (labels) then PC2 of one CC sector of `proof` in a temp dir, both timed in the same run.
+pub fn pc2_rate(proof: &crate::ids::SealProof) -> Result<Json, String> {
+    use crate::sdr::{cache, graph::Graph, labels};
+    let dir = std::env::temp_dir().join(format!("sealfarm-bench-pc2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let result = (|| {
+        let pc = cache::generate(&Graph::for_proof(proof), crate::merkle::threads());
+        let t = Instant::now();
+        labels::label_all::<String>(&[0x2a; 32], proof.layers(), &pc, |layer, l| {
+            std::fs::write(crate::pc2::layer_path(&dir, layer), l).map_err(|e| e.to_string())
+        })?;
+        let pc1 = t.elapsed().as_secs_f64();
+        drop(pc);
+        let sealed = dir.join("sealed");
+        std::fs::write(&sealed, vec![0u8; proof.sector_size as usize]).map_err(|e| e.to_string())?;
+        let t = Instant::now();
+        crate::pc2::run(&dir, &sealed, proof.nodes(), proof.layers())?;
+        let pc2 = t.elapsed().as_secs_f64();
+        let ms = |s: f64| Json::F64((s * 1000.0).round() / 1000.0);
+        Ok(Json::obj(vec![
+            ("bench", Json::str("pc2")),
+            ("proof", Json::str(proof.name)),
+            ("threads", Json::U64(crate::merkle::threads() as u64)),
+            ("pc1_seconds", ms(pc1)),
+            ("pc2_seconds", ms(pc2)),
+            ("pc2_over_pc1", Json::F64((pc2 / pc1 * 100.0).round() / 100.0)),
+        ]))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

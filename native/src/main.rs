@@ -10,8 +10,10 @@ commands:
   commp FILE            CommP of a file: {{\"comm_p\",\"piece_cid\",\"unpadded_size\",\"padded_size\"}}
   processor STAGE       serve the damocles external-processor protocol on stdin/stdout
   run STAGE             run one task: task JSON on stdin, output JSON on stdout
-  bench sha256|commp|pc1 PROOF|poseidon
+  bench sha256|commp|pc1 PROOF|poseidon|pc2 PROOF
                         one benchmark figure as a JSON line (see npm run bench:native)
+  verify-seal           verify a c2 proof: request JSON on stdin, {{\"valid\":...}} on stdout
+  verify-window-post    verify WindowPoSt proofs: request JSON on stdin, {{\"valid\":...}} on stdout
   --version             print the version
 
 stages: {}
@@ -62,6 +64,20 @@ fn bench(args: &[String]) -> i32 {
             };
             println!("{}", bench_sealing::pc1_rate(&p));
         }
+        Some("pc2") => {
+            let name = args.get(1).map(String::as_str).unwrap_or("StackedDrg8MiBV1_1");
+            let Some(p) = SealProof::by_name(name) else {
+                eprintln!("sealfarm-proofs bench pc2: unknown registered proof {name:?}");
+                return 2;
+            };
+            match sealfarm_proofs::bench::pc2_rate(&p) {
+                Ok(line) => println!("{line}"),
+                Err(e) => {
+                    eprintln!("sealfarm-proofs bench pc2: {e}");
+                    return 1;
+                }
+            }
+        }
         Some("poseidon") => {
             for line in sealfarm_proofs::bench::poseidon_rates(300) {
                 println!("{line}");
@@ -91,6 +107,9 @@ fn main() {
         (Some("processor"), Some(stage)) => processor::serve(stage),
         (Some("run"), Some(stage)) => processor::run_once(stage),
         (Some("bench"), _) => bench(&args[1..]),
+        // native II: verifiers (same JSON as the verify_seal / verify_window_post stages)
+        (Some("verify-seal"), _) => processor::run_once("verify_seal"),
+        (Some("verify-window-post"), _) => processor::run_once("verify_window_post"),
         (Some(cmd @ ("commp" | "processor" | "run")), None) => {
             eprintln!("sealfarm-proofs {cmd}: missing argument\n{}", usage());
             2
