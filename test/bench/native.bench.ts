@@ -44,6 +44,9 @@ function main(): void {
   const runs: string[][] = [["sha256"], ["commp"], ["pc1", "StackedDrg8MiBV1_1"]];
   if (large) runs.push(["pc1", "StackedDrg512MiBV1_1"]);
   runs.push(["poseidon"]);
+  // native II: PC2 times its own PC1 (labels) in the same run, so the ratio needs no other line
+  runs.push(["pc2", "StackedDrg8MiBV1_1"]);
+  if (large) runs.push(["pc2", "StackedDrg512MiBV1_1"]);
 
   let raw = 0;
   for (const args of runs) {
@@ -74,6 +77,12 @@ function main(): void {
           console.log(
             `poseidon    arity ${String(l.arity).padStart(2)}: ${fmt(num(l, "hashes_per_sec"))} hashes/s ` +
               `(plain ${fmt(num(l, "plain_hashes_per_sec"))}/s); one hash = ${(raw / num(l, "hashes_per_sec")).toFixed(1)} SHA-256 compressions`,
+          );
+          break;
+        case "pc2":
+          console.log(
+            `pc2 ${String(l.proof).padEnd(22)} ${num(l, "pc2_seconds")} s on ${num(l, "threads")} threads, ` +
+              `PC1 of the same sector ${num(l, "pc1_seconds")} s: PC2 / PC1 = ${num(l, "pc2_over_pc1").toFixed(2)} x`,
           );
           break;
         default:
