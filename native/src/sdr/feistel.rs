@@ -2,7 +2,7 @@
 //! the first three feistel keys, round function = first 8 bytes (big-endian) of BLAKE2b-512(u64_be(R) ‖ u64_be(key)),
 //! cycle-walking down to the domain size.
 
-use super::blake2b::blake2b_512;
+use super::blake2b::blake2b_512_be_u64_pair;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Precomputed {
@@ -23,11 +23,7 @@ pub fn precompute(n: u64) -> Precomputed {
 
 #[inline]
 fn round(right: u64, key: u64, mask: u64) -> u64 {
-    let mut data = [0u8; 16];
-    data[..8].copy_from_slice(&right.to_be_bytes());
-    data[8..].copy_from_slice(&key.to_be_bytes());
-    let h = blake2b_512(&data);
-    u64::from_be_bytes(h[..8].try_into().unwrap()) & mask
+    blake2b_512_be_u64_pair(right, key) & mask
 }
 
 #[inline]
