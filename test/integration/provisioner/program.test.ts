@@ -1,0 +1,115 @@
+// The Pulumi program itself (index.ts) under pulumi.runtime.setMocks, with stack config set the way
+// `pulumi config set` would: the farm object under sealfarm:farm and the secrets as secret keys. Its release is the
+// real one built from this repository (it needs native/target/release/sealfarm-proofs: `npm run build:native`).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+
+// A query string gives each test its own instance of the program module (the program runs at import).
+const programUrl = (instance: string) => `${new URL("../../../index.ts", import.meta.url).href}?${instance}`;
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function hostKey(): string {
+  const type = Buffer.from("ssh-ed25519");
+  const blob = Buffer.alloc(4 + type.length + 4 + 32);
+  blob.writeUInt32BE(type.length, 0);
+  type.copy(blob, 4);
+  blob.writeUInt32BE(32, 4 + type.length);
+  randomBytes(32).copy(blob, 8 + type.length);
+  return `ssh-ed25519 ${blob.toString("base64")}`;
+}
+
+const farm = (sealerClass: string) => ({
+  sectorSize: "2KiB",
+  miners: [1000],
+  manager: {
+    name: "mgr",
+    address: "10.2.0.10",
+    class: "manager-small",
+    database: { url: "sqlite:///var/lib/sealfarm/manager/manager.db" },
+    ssh: { hostKey: hostKey() },
+  },
+  persistStores: [{ name: "persist-1", path: "/var/lib/sealfarm/persist-1" }],
+  hosts: [
+    { name: "s1", address: "10.2.0.21", class: sealerClass, role: "sealer", ssh: { hostKey: hostKey() } },
+    { name: "s2", address: "10.2.0.22", class: "dev", role: "sealer", ssh: { hostKey: hostKey() } },
+  ],
+});
+
+describe("the Pulumi program (mocked engine)", () => {
+  const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+  const secretKeys = ["sealfarm:sshPrivateKey", "sealfarm:managerAuthSecret"];
+
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+      },
+      "sealfarm",
+      "test",
+      false,
+    );
+  });
+  after(() => pulumi.runtime.setAllConfig({}, []));
+
+  test("a stack with a class typo fails before creating anything, naming the file, key path and choices (mocked engine)", async () => {
+    pulumi.runtime.setAllConfig(
+      {
+        "sealfarm:farm": JSON.stringify(farm("epyc2gpu")),
+        "sealfarm:sshPrivateKey": "k",
+        "sealfarm:managerAuthSecret": "ab".repeat(32),
+      },
+      secretKeys,
+    );
+    await assert.rejects(import(programUrl("typo")), (err: Error) => {
+      assert.match(
+        err.message,
+        /stacks\/Pulumi\.test\.yaml: sealfarm:farm\/hosts\/0\/class: expected one of .*"epyc-2gpu".*got "epyc2gpu"/,
+      );
+      return true;
+    });
+    assert.equal(registered.length, 0);
+  });
+
+  test("a valid stack declares the farm and exports the hosts' capacity (mocked engine)", async () => {
+    pulumi.runtime.setAllConfig(
+      {
+        "sealfarm:farm": JSON.stringify(farm("dev")),
+        "sealfarm:sshPrivateKey":
+          "-----BEGIN OPENSSH PRIVATE KEY-----\nprogram-test-key\n-----END OPENSSH PRIVATE KEY-----\n",
+        "sealfarm:managerAuthSecret": "ab".repeat(32),
+      },
+      secretKeys,
+    );
+    const program = (await import(programUrl("valid"))) as {
+      releaseHash: string;
+      hosts: Record<string, { role: string; threads?: number }>;
+      services: Record<string, pulumi.Output<string>>;
+    };
+    await Promise.all(Object.values(program.services).map((o) => new Promise((r) => o.apply(r))));
+    assert.match(program.releaseHash, /^[0-9a-f]{64}$/);
+    assert.deepEqual(Object.keys(program.hosts).sort(), ["mgr", "s1", "s2"]);
+    assert.equal(program.hosts.s1?.threads, 1);
+    const services = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/sealfarm:SystemdService");
+    assert.deepEqual(services.map((r) => r.name).sort(), [
+      "mgr-manager-service",
+      "s1-worker-service",
+      "s2-worker-service",
+    ]);
+    const release = registered.find((r) => r.name === "s1-release");
+    assert.equal(release?.inputs.hash, program.releaseHash);
+    for (const r of registered) {
+      const text = JSON.stringify(r.inputs, (_k, v) =>
+        v && typeof v === "object" && SECRET_SIG in v ? "[secret]" : v,
+      );
+      assert.ok(!text.includes("program-test-key"), `${r.name} shows the SSH key`);
+      assert.ok(!text.includes("ab".repeat(32)), `${r.name} shows the auth secret`);
+    }
+  });
+});
