@@ -2,7 +2,8 @@
 //! (`reference/filecoin-proofs.md` §6; rust-fil-proofs `stacked/vanilla/proof.rs::transform_and_replicate_layers`).
 //!
 //! Inputs: the L label layers `sc-02-data-layer-{1..L}.dat` in the cache dir and the sealed file, which PC1 left
-//! holding a copy of the fr32-padded unsealed data (rust-fil-proofs writes the replica in place over it).
+//! holding a copy of the fr32-padded unsealed data (rust-fil-proofs writes the replica in place over it). If the
+//! sealed file is still empty (damocles creates it empty before PC1), the data is read from tree_d's leaf row.
 //!
 //! 1. column hash c_i = Poseidon_L(label_1(i), …, label_L(i)) (arity 2 for 2-layer sectors, 11 for 32/64 GiB);
 //! 2. tree_c = the 8-ary Poseidon tree (compound for 32/64 GiB) over the column hashes, stored whole;
@@ -120,7 +121,20 @@ pub fn run(cache_dir: &Path, sealed_file: &Path, nodes: u64, layers: usize) -> R
     for l in 1..=layers {
         node_len(&layer_path(cache_dir, l), nodes)?;
     }
-    node_len(sealed_file, nodes)?;
+    // The data to encode: rust-fil-proofs' PC1 copies the staged data into the sealed file; if PC1 left the sealed
+    // file empty (damocles creates it empty), the same bytes are the leaf row of tree_d (stored whole, leaves first).
+    let sealed_len = fs::metadata(sealed_file).map_err(|e| format!("{}: {e}", sealed_file.display()))?.len();
+    let data_src = if sealed_len == 0 {
+        let td = cache_dir.join("sc-02-data-tree-d.dat");
+        let len = fs::metadata(&td).map_err(|e| format!("{} is empty and {}: {e}", sealed_file.display(), td.display()))?.len();
+        if len != (2 * nodes - 1) * 32 {
+            return Err(format!("{} is empty and {} has {len} bytes, expected {}", sealed_file.display(), td.display(), (2 * nodes - 1) * 32));
+        }
+        td
+    } else {
+        node_len(sealed_file, nodes)?;
+        sealed_file.to_path_buf()
+    };
     let per = shape.leaves_per_base();
     let rows_to_discard = shape.rows_to_discard();
 
@@ -150,9 +164,9 @@ pub fn run(cache_dir: &Path, sealed_file: &Path, nodes: u64, layers: usize) -> R
             let n = (per - s).min(CHUNK as u64) as usize;
             let start = j as u64 * per + s;
             let key = merkle::bytes_to_fr(&read_nodes(&last, start, n)?).map_err(|e| format!("{}: {e}", last.display()))?;
-            let data_b = read_nodes(sealed_file, start, n)?;
+            let data_b = read_nodes(&data_src, start, n)?;
             let data = merkle::bytes_to_fr(&data_b).map_err(|e| {
-                format!("{}: unsealed data at node {start}+: {e} (is it fr32-padded?)", sealed_file.display())
+                format!("{}: unsealed data at node {start}+: {e} (is it fr32-padded?)", data_src.display())
             })?;
             let rep = merkle::par_map(n, |i| key[i].add(&data[i]));
             out.write_all(&merkle::fr_to_bytes(&rep)).map_err(|e| format!("{}: {e}", sealed_tmp.display()))?;

@@ -89,7 +89,13 @@ pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
     })
     .unwrap();
     let sealed = dir.join("sealed");
-    fs::copy(&staged, &sealed).unwrap();
+    // CC sectors: an empty sealed file as damocles creates it (PC2 takes the data from tree_d); with a piece:
+    // the staged copy rust-fil-proofs' PC1 leaves there.
+    if with_piece {
+        fs::copy(&staged, &sealed).unwrap();
+    } else {
+        fs::write(&sealed, b"").unwrap();
+    }
     let out = stages::run(
         "pc2",
         &Json::obj(vec![
