@@ -1,4 +1,5 @@
 // The capacity report as text for `sealfarm plan`: threads, what bounds them, and the expected rate.
+import type { FarmCapacity } from "../plan/farm-capacity.js";
 import type { CapacityReport } from "../plan/plan-host.js";
 
 /** Bytes in the largest binary unit that keeps the number at least 1: "515.2 GiB", "14.2 KiB". */
@@ -35,5 +36,29 @@ export function renderCapacityReport(r: CapacityReport): string {
       `timings: ${r.timingSource}`,
     );
   }
+  return `${lines.join("\n")}\n`;
+}
+
+/** One line per host, then the farm's total. */
+export function renderFarmCapacity(c: FarmCapacity): string {
+  const rows = [
+    ["host", "class", "role", "threads", "bound by", "sectors/day"],
+    ...c.hosts.map((h) => [
+      h.name,
+      h.class,
+      h.role,
+      String(h.threads),
+      h.bottleneck,
+      h.expectedSectorsPerDay === undefined ? "-" : String(h.expectedSectorsPerDay),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
+  lines.push("", `farm: ${c.sectorsPerDay} sectors/day, ${formatBytes(c.bytesPerDay)} of sealed capacity per day`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -65,7 +68,11 @@ describe("sealfarm plan", () => {
 
   it("exits 2 with usage for missing or wrong options", async () => {
     for (const [argv, message] of [
-      [["plan", "--sector-size", "32GiB"], "--class FILE is required"],
+      [["plan", "--sector-size", "32GiB"], "--class FILE (or --farm STACKFILE) is required"],
+      [
+        ["plan", "--farm", "f.yaml", "--role", "post"],
+        "--farm plans every host of the farm: it takes no --class, --sector-size or --role",
+      ],
       [
         ["plan", "--class", "x.yaml", "--sector-size", "32G"],
         '--sector-size: expected one of 2KiB, 8MiB, 512MiB, 32GiB, 64GiB, got "32G"',
@@ -79,6 +86,38 @@ describe("sealfarm plan", () => {
       assert.equal(await main([...argv], io, [plan]), 2);
       assert.equal(io.stderr[0], `sealfarm plan: ${message}`);
       assert.match(io.stderr[1] ?? "", /^usage: sealfarm plan/);
+    }
+  });
+
+  it("--farm plans every host of the example farm and sums its sectors per day", async () => {
+    const io = capture();
+    assert.equal(await main(["plan", "--farm", "stacks/Pulumi.example.yaml"], io, [plan]), 0, io.stderr.join("\n"));
+    const lines = io.stdout.join("").split("\n");
+    assert.equal(lines[0], "host       class      role    threads  bound by  sectors/day");
+    assert.equal(lines[1], "sealer-01  epyc-2gpu  sealer  15       memory    73.8");
+    assert.equal(lines[9], "post-02    post-1gpu  post    1        gpus      -");
+    assert.equal(lines[11], "farm: 516.6 sectors/day, 16.1 TiB of sealed capacity per day");
+  });
+
+  it("--farm names every host whose class cannot run its role", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sealfarm-plan-"));
+    try {
+      const text = readFileSync("stacks/Pulumi.example.yaml", "utf8").replaceAll("class: post-1gpu", "class: dev");
+      writeFileSync(join(dir, "Pulumi.x.yaml"), text);
+      const io = capture();
+      assert.equal(
+        await main(["plan", "--farm", join(dir, "Pulumi.x.yaml"), "--classes", "stacks/classes"], io, [plan]),
+        1,
+      );
+      const err = io.stderr.join("\n").split("\n");
+      assert.equal(err.length, 2);
+      assert.match(
+        err[0] ?? "",
+        /^sealfarm plan: sealfarm:farm\/hosts\/7 \(post-01\): class dev cannot run WindowPoSt for 32GiB sectors: memory 23\.5 GiB/,
+      );
+      assert.match(err[1] ?? "", /^sealfarm:farm\/hosts\/8 \(post-02\): class dev cannot run WindowPoSt/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,12 +1,16 @@
 // `sealfarm plan --class FILE --sector-size S [--role R] [--json]`: the worker TOML and capacity report the
 // provisioner would deploy for one host of this class. Without --json the output is a valid TOML file whose
 // leading comments are the report, so it can be redirected straight into a worker config.
+// `sealfarm plan --farm STACKFILE [--classes DIR]`: every host of a farm and the farm's sectors per day.
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadMachineClass } from "../../../components/config/load-class.js";
+import { loadClassDirectory, loadMachineClass } from "../../../components/config/load-class.js";
 import type { HostRole } from "../../../components/config/load-farm.js";
+import { loadFarmStackFile } from "../../../components/config/load-stack-file.js";
 import { isSectorSizeName, sectorSizeNames } from "../../../components/config/sector-size.js";
+import { farmCapacity } from "../../../components/plan/farm-capacity.js";
 import { planHost } from "../../../components/plan/plan-host.js";
-import { renderCapacityReport } from "../../../components/render/capacity-report.js";
+import { renderCapacityReport, renderFarmCapacity } from "../../../components/render/capacity-report.js";
 import { renderWorkerToml } from "../../../components/render/worker-toml.js";
 import { type Command, UsageError } from "../command.js";
 
@@ -17,6 +21,7 @@ export const plan: Command = {
   summary: "plan one host of a machine class: worker TOML + capacity report",
   usage: [
     "usage: sealfarm plan --class FILE --sector-size SIZE [--role sealer|post] [--json]",
+    "       sealfarm plan --farm STACKFILE [--classes DIR] [--json]",
     "",
     "Plans a host of the machine class in FILE (e.g. stacks/classes/epyc-2gpu.yaml) for one sector size",
     `(${sectorSizeNames.join(", ")}) and prints the damocles worker TOML, preceded by the capacity report`,
@@ -26,9 +31,19 @@ export const plan: Command = {
     "  --sector-size SIZE  sector size to seal or prove",
     "  --role ROLE         sealer (default) or post (a WindowPoSt-only worker)",
     "  --json              print {report, workerToml, toml} as JSON instead",
+    "",
+    "With --farm, plans every worker host of a stack file (e.g. stacks/Pulumi.example.yaml) with its class",
+    "(from DIR, default: the classes/ directory beside the stack file) and prints the farm's sectors per day.",
   ].join("\n"),
   async run(argv, io) {
-    let values: { class?: string; "sector-size"?: string; role?: string; json?: boolean };
+    let values: {
+      class?: string;
+      "sector-size"?: string;
+      role?: string;
+      json?: boolean;
+      farm?: string;
+      classes?: string;
+    };
     try {
       ({ values } = parseArgs({
         args: argv,
@@ -37,6 +52,8 @@ export const plan: Command = {
           "sector-size": { type: "string" },
           role: { type: "string" },
           json: { type: "boolean" },
+          farm: { type: "string" },
+          classes: { type: "string" },
         },
         strict: true,
         allowPositionals: false,
@@ -44,7 +61,17 @@ export const plan: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    if (values.class === undefined) throw new UsageError("--class FILE is required");
+    if (values.farm !== undefined) {
+      if (values.class !== undefined || values["sector-size"] !== undefined || values.role !== undefined) {
+        throw new UsageError("--farm plans every host of the farm: it takes no --class, --sector-size or --role");
+      }
+      const classes = loadClassDirectory(values.classes ?? join(dirname(values.farm), "classes"));
+      const farm = loadFarmStackFile(values.farm, { classNames: classes.keys() });
+      const capacity = farmCapacity(farm, classes);
+      io.out(values.json ? JSON.stringify(capacity, null, 2) : renderFarmCapacity(capacity));
+      return 0;
+    }
+    if (values.class === undefined) throw new UsageError("--class FILE (or --farm STACKFILE) is required");
     const size = values["sector-size"];
     if (size === undefined) throw new UsageError("--sector-size is required");
     if (!isSectorSizeName(size)) {
