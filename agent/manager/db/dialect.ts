@@ -32,6 +32,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Kysely<Dat
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+    // An idle client can lose its server (restart, pg_terminate_backend); the pool replaces it. Without a
+    // listener the error would be an uncaught exception and take the manager down.
+    pool.on("error", (error) => console.error(`sealfarm manager: postgres idle client: ${error.message}`));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   throw new RangeError(`db.url: expected sqlite://PATH or postgres://…, got ${JSON.stringify(url)}`);
