@@ -18,13 +18,20 @@ export interface HostFacts {
   /** From /sys/devices/system/node/node<N>/cpulist; empty when the kernel exposes no NUMA nodes. */
   readonly numa: ReadonlyArray<{ readonly node: number; readonly cpulist: string }>;
   readonly memoryBytes: number;
-  readonly gpus: ReadonlyArray<{ readonly vendor: string; readonly model: string; readonly vramMiB: number | null }>;
+  /** numaNode: the PCI device's numa_node from /sys (-1 or null when the kernel does not say). */
+  readonly gpus: ReadonlyArray<{
+    readonly vendor: string;
+    readonly model: string;
+    readonly vramMiB: number | null;
+    readonly numaNode?: number | null;
+  }>;
   readonly disks: ReadonlyArray<{
     readonly name: string;
     readonly device: string;
     readonly type: string;
     readonly removable: boolean;
     readonly size: number;
+    readonly numaNode?: number | null;
   }>;
   readonly filesystems: ReadonlyArray<{ readonly fs: string; readonly mount: string; readonly size: number }>;
 }
@@ -60,6 +67,9 @@ export function machineClassFromFacts(facts: HostFacts, name: string): ProbeResu
     notes.push("no NUMA information in /sys: one node with every CPU assumed");
     numa = [{ node: 0, cpus: Array.from({ length: facts.cpu.logicalCpus }, (_, i) => i) }];
   }
+  const nodeIds = new Set(numa.map((n) => n.node));
+  const numaOf = (node: number | null | undefined): { numa?: number } =>
+    node !== null && node !== undefined && nodeIds.has(node) ? { numa: node } : {};
   const threadsPerCore = smt >= 1 && numa.every((n) => n.cpus.length % smt === 0) ? smt : 1;
   const gpus: GpuSpec[] = [];
   for (const g of facts.gpus) {
@@ -68,7 +78,7 @@ export function machineClassFromFacts(facts: HostFacts, name: string): ProbeResu
       notes.push(`GPU "${g.model}": memory unknown, left out (add it under gpus: by hand)`);
       continue;
     }
-    gpus.push({ model: g.model, memoryGiB: Math.round((g.vramMiB / 1024) * 10) / 10 });
+    gpus.push({ model: g.model, memoryGiB: Math.round((g.vramMiB / 1024) * 10) / 10, ...numaOf(g.numaNode) });
   }
   // Scratch space: every mounted NVMe drive; a machine without one (a dev box) offers its largest filesystem.
   const mounted = facts.disks
@@ -87,7 +97,12 @@ export function machineClassFromFacts(facts: HostFacts, name: string): ProbeResu
   if (chosen.length === 0) notes.push("no mounted disk found: nvme is empty, so this class cannot seal");
   const nvme: NvmeSpec[] = chosen
     .sort((a, b) => a.disk.device.localeCompare(b.disk.device))
-    .map((x) => ({ device: x.disk.device, mount: x.fs.mount, sizeGiB: Math.floor(x.fs.size / GiB) }));
+    .map((x) => ({
+      device: x.disk.device,
+      mount: x.fs.mount,
+      sizeGiB: Math.floor(x.fs.size / GiB),
+      ...numaOf(x.disk.numaNode),
+    }));
   const model = `${facts.cpu.manufacturer} ${facts.cpu.brand}`.trim();
   const machineClass: MachineClass = {
     name,

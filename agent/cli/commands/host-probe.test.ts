@@ -13,7 +13,7 @@ import { loadMachineClass } from "../../../components/config/load-class.js";
 import { planHost } from "../../../components/plan/plan-host.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
-import { hostProbe } from "./host-probe.js";
+import { hostProbe, pciNumaNode } from "./host-probe.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "sealfarm-probe-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -78,13 +78,13 @@ const sealerFacts: HostFacts = {
   memoryBytes: 64 * 1024 ** 3 + 123,
   gpus: [
     { vendor: "ASPEED Technology, Inc.", model: "ASPEED Graphics Family", vramMiB: 8 },
-    { vendor: "NVIDIA Corporation", model: "RTX A5000", vramMiB: 24_564 },
+    { vendor: "NVIDIA Corporation", model: "RTX A5000", vramMiB: 24_564, numaNode: 1 },
     { vendor: "NVIDIA Corporation", model: "RTX A5000", vramMiB: null },
   ],
   disks: [
     { name: "sda", device: "/dev/sda", type: "disk", removable: false, size: 480e9 },
-    { name: "nvme1n1", device: "/dev/nvme1n1", type: "disk", removable: false, size: 7.68e12 },
-    { name: "nvme0n1", device: "/dev/nvme0n1", type: "disk", removable: false, size: 7.68e12 },
+    { name: "nvme1n1", device: "/dev/nvme1n1", type: "disk", removable: false, size: 7.68e12, numaNode: -1 },
+    { name: "nvme0n1", device: "/dev/nvme0n1", type: "disk", removable: false, size: 7.68e12, numaNode: 0 },
     { name: "sdb", device: "/dev/sdb", type: "disk", removable: true, size: 32e9 },
   ],
   filesystems: [
@@ -105,9 +105,9 @@ describe("machine class from probed facts", () => {
       { node: 1, cores: "2-3,6-7" },
     ]);
     assert.equal(mc.memoryGiB, 64);
-    assert.deepEqual(mc.gpus, [{ model: "RTX A5000", memoryGiB: 24 }]);
+    assert.deepEqual(mc.gpus, [{ model: "RTX A5000", memoryGiB: 24, numa: 1 }]);
     assert.deepEqual(mc.nvme, [
-      { device: "/dev/nvme0n1", mount: "/mnt/nvme0", sizeGiB: 6984 },
+      { device: "/dev/nvme0n1", mount: "/mnt/nvme0", sizeGiB: 6984, numa: 0 },
       { device: "/dev/nvme1n1", mount: "/mnt/nvme1", sizeGiB: 6984 },
     ]);
     assert.deepEqual(notes, ['GPU "RTX A5000": memory unknown, left out (add it under gpus: by hand)']);
@@ -121,6 +121,12 @@ describe("machine class from probed facts", () => {
     assert.deepEqual(mc.numa, [{ node: 0, cores: "0-7" }]);
     assert.deepEqual(mc.nvme, [{ device: "/dev/sda", mount: "/", sizeGiB: 437 }]);
     assert.deepEqual(notes, ["no NUMA information in /sys: one node with every CPU assumed"]);
+  });
+
+  it("reads a PCI device's NUMA node from /sys only for a well-formed address", () => {
+    assert.equal(pciNumaNode(undefined), null);
+    assert.equal(pciNumaNode("not-an-address"), null);
+    assert.equal(pciNumaNode("ff:1f.7"), null, "no such device on this machine");
   });
 
   it("makes a valid class name from any host name", () => {

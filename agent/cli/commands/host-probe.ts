@@ -30,6 +30,28 @@ function readNuma(): HostFacts["numa"] {
   }));
 }
 
+function readNumber(path: string): number | null {
+  try {
+    const n = Number(readFileSync(path, "utf8").trim());
+    return Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The NUMA node of a PCI device from its address as nvidia-smi ("00000000:3B:00.0") or lspci ("3b:00.0") give it. */
+export function pciNumaNode(address: string | undefined): number | null {
+  const m = /(?:([0-9a-fA-F]{4,8}):)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])$/.exec(address ?? "");
+  if (m === null) return null;
+  const domain = (m[1] ?? "0000").slice(-4).toLowerCase();
+  return readNumber(`/sys/bus/pci/devices/${domain}:${(m[2] as string).toLowerCase()}/numa_node`);
+}
+
+/** A block device's NUMA node: NVMe namespaces sit below their controller, which sits below the PCI device. */
+function diskNumaNode(name: string): number | null {
+  return readNumber(`/sys/block/${name}/device/device/numa_node`) ?? readNumber(`/sys/block/${name}/device/numa_node`);
+}
+
 /** Everything the class is derived from, read from this machine. */
 export async function gatherHostFacts(): Promise<HostFacts> {
   const [cpu, flags, mem, graphics, disks, filesystems] = await Promise.all([
