@@ -74,13 +74,19 @@ export async function gatherHostFacts(): Promise<HostFacts> {
     },
     numa: readNuma(),
     memoryBytes: mem.total,
-    gpus: graphics.controllers.map((c) => ({ vendor: c.vendor, model: c.model, vramMiB: c.vram ?? null })),
+    gpus: graphics.controllers.map((c) => ({
+      vendor: c.vendor,
+      model: c.model,
+      vramMiB: c.vram ?? null,
+      numaNode: pciNumaNode(c.pciBus ?? c.busAddress),
+    })),
     disks: disks.map((d) => ({
       name: d.name,
       device: d.device ?? `/dev/${d.name}`,
       type: d.type,
       removable: d.removable,
       size: d.size,
+      numaNode: diskNumaNode(d.name),
     })),
     filesystems: filesystems.map((f) => ({ fs: f.fs, mount: f.mount, size: f.size })),
   };
