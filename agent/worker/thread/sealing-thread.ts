@@ -260,7 +260,9 @@ export class SealingThread {
         const finalized = await this.report(sector, failure);
         if (finalized) return this.abortSector(sector, "finalized by the manager", false);
         if (d.level === "temporary") {
-          this.log(`${failure.describe(this.status.jobId ?? undefined)}; retry ${d.retry}/${this.options.maxRetries}`);
+          this.log(
+            `${failure.describe(this.status.jobId === null ? undefined : `${this.status.jobId} ${sector.state}`)}; retry ${d.retry}/${this.options.maxRetries}`,
+          );
           this.env.metrics.inc("retried");
           sector = { ...sector, retry: d.retry };
           this.store.save(sector);

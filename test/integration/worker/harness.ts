@@ -2,6 +2,7 @@
 // `sealfarm worker run`, so tests can SIGKILL it) with the real sealfarm-proofs processors.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,6 +48,9 @@ export async function missingStages(stages: readonly string[] = sealStages): Pro
 export interface Farm {
   dir: string;
   manager: RunningManager;
+  /** Stops the manager (an outage); `startManagerAgain` brings it back on the same port and database. */
+  stopManager(): Promise<void>;
+  startManagerAgain(): Promise<void>;
   rpc: VenusClient;
   persistDir: string;
   threadDirs: string[];
@@ -66,9 +70,13 @@ export interface FarmOptions {
 export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
   const dir = mkdtempSync(join(tmpdir(), "sealfarm-worker-it-"));
   const managerHome = join(dir, "manager");
-  const manager = await startManager({
-    config: testConfig(managerHome, `sqlite://${join(managerHome, "manager.db")}`, o.managerToml ?? {}),
+  // A fixed (but free) port, so the manager can come back at the same address after an outage.
+  const port = await freePort();
+  const managerConfig = testConfig(managerHome, `sqlite://${join(managerHome, "manager.db")}`, {
+    listen: `127.0.0.1:${port}`,
+    ...o.managerToml,
   });
+  let manager = await startManager({ config: managerConfig });
   const persistDir = join(managerHome, "persist-1");
   const threadDirs = Array.from({ length: o.threads ?? 1 }, (_, i) => join(dir, `store${i}`));
   const threads: Array<Record<string, unknown>> = threadDirs.map((location) => ({ location }));
@@ -92,19 +100,41 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
   const configFile = join(dir, "worker.toml");
   writeFileSync(configFile, stringify(toml));
   const rpc = createVenusClient({ url: manager.url });
+  let down = false;
   return {
     dir,
-    manager,
+    get manager() {
+      return manager;
+    },
+    stopManager: async () => {
+      down = true;
+      await manager.close();
+    },
+    startManagerAgain: async () => {
+      manager = await startManager({ config: managerConfig });
+      down = false;
+    },
     rpc,
     persistDir,
     threadDirs,
     configFile,
     close: async () => {
       rpc.close();
-      await manager.close();
+      if (!down) await manager.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export interface WorkerProcess {

@@ -1,0 +1,138 @@
+// Failures with the real manager and the real processors: a processor killed mid-task (restarted, task retried),
+// a manager outage (ridden out with temporary retries), a permanent error (thread pauses; `worker resume` goes on).
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
+import {
+  type Farm,
+  missingStages,
+  recordedState,
+  sealfarmBin,
+  sectors,
+  startFarm,
+  startWorker,
+  type WorkerProcess,
+  waitFor,
+} from "./harness.js";
+
+const run = promisify(execFile);
+const missing = await missingStages();
+const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+
+const eightMiB = {
+  managerToml: { miners: [{ actor: 1000, seal_proof: "StackedDrg8MiBV1_1" }] },
+  sealing: { allowed_sizes: ["8MiB"] },
+};
+
+const list = async (w: WorkerProcess) => (await callWorker(w.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[];
+const activeSector = (farm: Farm, n: number, timeoutMs = 120_000) =>
+  waitFor(
+    `sector ${n} Active`,
+    async () => (await sectors(farm.rpc)).find((s) => s.ID.Number === n && s.State === "Active"),
+    timeoutMs,
+  );
+
+describe("failure handling with the real manager and processors", { skip }, () => {
+  let farm: Farm | undefined;
+  let worker: WorkerProcess | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    await farm?.close();
+    worker = undefined;
+    farm = undefined;
+  });
+
+  it("restarts a processor killed mid-task and retries the task on the new child", async () => {
+    farm = await startFarm({ threads: 1, ...eightMiB });
+    const w = await startWorker(farm.configFile);
+    worker = w;
+    const pid = await waitFor("PC1 running in a child", async () => {
+      const t = (await list(w))[0];
+      const m = /ext\(pid: (\d+)\)/.exec(t?.thread_state.proc ?? "");
+      return t?.job_stage === "PC1" && t.thread_state.state === "Running" && m ? Number(m[1]) : undefined;
+    });
+    process.kill(pid, "SIGKILL");
+    const s1 = await activeSector(farm, 1);
+    const timeline = (await farm.rpc.callVenus("FindSector", [s1.ID])).Timeline;
+    const temp = timeline.find((e) => e.FailureLevel === "Temporary");
+    assert.match(
+      temp?.FailureDesc ?? "",
+      /child process exited: pc1/,
+      JSON.stringify(timeline.filter((e) => e.FailureLevel)),
+    );
+    assert.equal(temp?.Next, "TicketAssigned", "the failure was in PC1 (state TicketAssigned)");
+    assert.match(w.log(), /\[pc1\[0\]\] child process exited: pc1 \(SIGKILL\); restarting in 3000 ms/);
+    const after = (await list(w))[0];
+    assert.notEqual(after?.thread_state.state, "Paused");
+    assert.equal(after?.last_error, null);
+  });
+
+  it("rides out a manager outage with temporary retries", async () => {
+    farm = await startFarm({ threads: 1, sealing: { max_retries: 40, recover_interval: "200ms" } });
+    const f = farm;
+    worker = await startWorker(f.configFile);
+    const store = f.threadDirs[0] as string;
+    await waitFor("a sector in PC1Done", () => (recordedState(store) === "PC1Done" ? true : undefined));
+    const n = (
+      JSON.parse(readFileSync(join(store, "meta", "sector.json"), "utf8")) as { allocated: { ID: { Number: number } } }
+    ).allocated.ID.Number;
+    await f.stopManager();
+    await new Promise((r) => setTimeout(r, 2500));
+    await f.startManagerAgain();
+    const s = await activeSector(f, n);
+    assert.equal(s.AbortReason, null);
+    assert.match(worker.log(), /temporary: s-t01000-\d+ \w+: Venus\.\w+: .*; retry \d+\/40/);
+    assert.ok((await list(worker)).every((t) => t.thread_state.state !== "Paused" && t.last_error === null));
+  });
+
+  it("pauses the thread on a permanent error, and worker resume --state continues it", async () => {
+    farm = await startFarm({ threads: 1, ...eightMiB });
+    const f = farm;
+    const store = f.threadDirs[0] as string;
+    const first = await startWorker(f.configFile);
+    await waitFor("TicketAssigned recorded", () => (recordedState(store) === "TicketAssigned" ? true : undefined));
+    await first.kill9();
+    // The staged data vanishes while the agent is down (a wiped scratch disk): PC1 cannot run, a human must decide.
+    rmSync(join(store, "data", "unsealed", "s-t01000-1"));
+    const w = await startWorker(f.configFile);
+    worker = w;
+    const paused = await waitFor("thread 0 paused with a permanent error", async () => {
+      const t = (await list(w))[0];
+      return t?.thread_state.state === "Paused" && t.last_error !== null ? t : undefined;
+    });
+    assert.match(paused.last_error ?? "", /^permanent: s-t01000-1 TicketAssigned: pc1: .*unsealed\/s-t01000-1/);
+    assert.equal(recordedState(store), "TicketAssigned", "the sector stays where it failed");
+    const pauseAgain = await run(process.execPath, [
+      sealfarmBin,
+      "worker",
+      "pause",
+      "--index",
+      "0",
+      "--url",
+      w.url,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((pauseAgain as { code?: number }).code, 1, "an already paused thread is not paused again");
+    const resumed = await run(process.execPath, [
+      sealfarmBin,
+      "worker",
+      "resume",
+      "--index",
+      "0",
+      "--state",
+      "DealsAcquired",
+      "--url",
+      w.url,
+    ]);
+    assert.match(resumed.stdout, /thread 0: resumed at DealsAcquired/);
+    const s1 = await activeSector(f, 1);
+    const timeline = (await f.rpc.callVenus("FindSector", [s1.ID])).Timeline;
+    assert.ok(timeline.some((e) => e.FailureLevel === "Permanent" && e.Next === "TicketAssigned"));
+    const t = (await list(w))[0];
+    assert.equal(t?.last_error, null);
+  });
+});
