@@ -105,7 +105,13 @@ fn result_from(comm_c: [u8; 32], comm_r_last: [u8; 32]) -> Result<Pc2Result, Str
 
 /// Runs PC2 for a sector of `nodes` nodes and `layers` layers.
 pub fn run(cache_dir: &Path, sealed_file: &Path, nodes: u64, layers: usize) -> Result<Pc2Result, String> {
-    let shape = TreeShape::for_nodes(nodes)?;
+    run_shape(cache_dir, sealed_file, &TreeShape::for_nodes(nodes)?, layers)
+}
+
+/// `run` for an explicit tree shape (tests use small compound shapes to exercise the 32/64 GiB code path).
+pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers: usize) -> Result<Pc2Result, String> {
+    let shape = *shape;
+    let nodes = shape.nodes;
     if !matches!(layers, 2 | 4 | 8 | 11 | 16) {
         return Err(format!("no Poseidon column hash for {layers} layers"));
     }
@@ -287,6 +293,67 @@ mod tests {
         let again = run(&d, &sealed, n as u64, 2).unwrap();
         assert_eq!(again, r);
         assert_eq!(fs::read(&sealed).unwrap(), merkle::fr_to_bytes(&replica));
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn pc2_recovers_from_a_crash_at_either_point() {
+        let n = 64usize;
+        let setup = |tag: &str| {
+            let d = tmpdir(tag);
+            fs::write(layer_path(&d, 1), fake_nodes(n, 1)).unwrap();
+            fs::write(layer_path(&d, 2), fake_nodes(n, 2)).unwrap();
+            fs::write(d.join("sealed"), fake_nodes(n, 3)).unwrap();
+            d
+        };
+        let clean = setup("clean");
+        let want = run(&clean, &clean.join("sealed"), n as u64, 2).unwrap();
+        let want_sealed = fs::read(clean.join("sealed")).unwrap();
+
+        // killed while encoding: a partial replica temp file and tree files, no p_aux; the data is untouched
+        let d = setup("mid");
+        fs::write(d.join("sealed.pc2.tmp"), &want_sealed[..1000]).unwrap();
+        fs::write(d.join("sc-02-data-tree-c.dat"), b"partial").unwrap();
+        assert_eq!(run(&d, &d.join("sealed"), n as u64, 2).unwrap(), want);
+        assert_eq!(fs::read(d.join("sealed")).unwrap(), want_sealed);
+        assert!(!d.join("sealed.pc2.tmp").exists());
+
+        // killed after p_aux, before the replica replaced the data: the rerun only finishes the rename
+        let d = setup("late");
+        for f in ["p_aux", "t_aux", "sc-02-data-tree-c.dat", "sc-02-data-tree-r-last.dat"] {
+            fs::copy(clean.join(f), d.join(f)).unwrap();
+        }
+        fs::write(d.join("sealed.pc2.tmp"), &want_sealed).unwrap();
+        assert_eq!(run(&d, &d.join("sealed"), n as u64, 2).unwrap(), want);
+        assert_eq!(fs::read(d.join("sealed")).unwrap(), want_sealed);
+        for d in [clean, d] {
+            fs::remove_dir_all(d).unwrap();
+        }
+    }
+
+    #[test]
+    fn pc2_compound_shape_writes_one_file_per_base_tree_and_proves_through_sub_and_top() {
+        // 16 base trees of 8 leaves, sub level of 8, top level of 2: the 64 GiB layout in miniature
+        let shape = TreeShape { nodes: 128, base_trees: 16, sub_arity: 8, top_arity: 2 };
+        let d = tmpdir("compound");
+        fs::write(layer_path(&d, 1), fake_nodes(128, 1)).unwrap();
+        fs::write(layer_path(&d, 2), fake_nodes(128, 2)).unwrap();
+        fs::write(d.join("sealed"), fake_nodes(128, 3)).unwrap();
+        let r = run_shape(&d, &d.join("sealed"), &shape, 2).unwrap();
+        assert!(d.join("sc-02-data-tree-c-15.dat").exists() && d.join("sc-02-data-tree-r-last-15.dat").exists());
+        assert!(!d.join("sc-02-data-tree-c.dat").exists());
+        // independent root: 16 base roots -> 2 sub roots (arity 8) -> top (arity 2)
+        let replica = merkle::bytes_to_fr(&fs::read(d.join("sealed")).unwrap()).unwrap();
+        let roots: Vec<Fr> = replica.chunks(8).map(|c| poseidon::constants(8).hash_plain(c)).collect();
+        let subs: Vec<Fr> = roots.chunks(8).map(|c| poseidon::constants(8).hash_plain(c)).collect();
+        assert_eq!(r.comm_r_last, poseidon::constants(2).hash_plain(&subs).to_bytes());
+        // a proof for leaf 93 from the tree files goes base -> sub -> top
+        let files = load_tree_r_last(&d, &shape).unwrap();
+        let fetch = |s: usize, c: usize| Ok(replica[88 + s..88 + s + c].to_vec());
+        let (leaf, path) = files[11].path(5, &fetch).unwrap();
+        let p = merkle::compound_proof(&shape, &roots, 11, leaf, path);
+        assert!(p.verify() && p.has_shape(&shape));
+        assert_eq!((p.leaf_index(), p.root.to_bytes()), (93, r.comm_r_last));
         fs::remove_dir_all(&d).unwrap();
     }
 
