@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { agentReleaseSources, buildRelease } from "./build-release.js";
+import { agentReleaseSources, bareImports, buildRelease, moduleClosure } from "./build-release.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-build-release-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,4 +51,38 @@ test("a missing proofs binary is reported with the command that builds it", () =
     () => agentReleaseSources(repo),
     /native\/target\/release\/sealfarm-proofs not found: run `npm run build:native`/,
   );
+});
+
+test("moduleClosure follows dependencies the way node resolves them, nested copies first", () => {
+  const lock = {
+    "node_modules/a": { dependencies: { b: "^1", c: "^1" }, optionalDependencies: { "other-os": "1" } },
+    "node_modules/a/node_modules/b": { dependencies: { d: "^1" } },
+    "node_modules/b": { dependencies: { unused: "^1" } },
+    "node_modules/c": {},
+    "node_modules/d": {},
+    "node_modules/other-os": {},
+    "node_modules/@s/e": { dependencies: { c: "^1" } },
+  };
+  const notInstalled = new Set(["node_modules/other-os"]);
+  assert.deepEqual(
+    moduleClosure(lock, ["a", "@s/e"], (d) => !notInstalled.has(d)),
+    ["node_modules/@s/e", "node_modules/a", "node_modules/a/node_modules/b", "node_modules/c", "node_modules/d"],
+  );
+  assert.throws(
+    () => moduleClosure({ "node_modules/x": { dependencies: { y: "1" } } }, ["x"]),
+    /y \(needed by node_modules\/x\) is not installed/,
+  );
+});
+
+test("bareImports finds the packages a source imports, not node built-ins or relative paths", () => {
+  const src = [
+    'import { register } from "tsx/esm/api";',
+    'import type { Kysely } from "kysely";',
+    'import Ajv from "ajv/dist/2020.js";',
+    'import { readFileSync } from "node:fs";',
+    'import { x } from "./local.js";',
+    'const pg = await import("pg");',
+    'import "@scope/pkg/sub";',
+  ].join("\n");
+  assert.deepEqual(bareImports(src), ["@scope/pkg", "ajv", "kysely", "pg", "tsx"]);
 });

@@ -50,21 +50,116 @@ function walk(dir: string, keep: (path: string) => boolean): string[] {
 
 export const PROOFS_BINARY = "native/target/release/sealfarm-proofs";
 
-/** What a host runs: the agent without its tests, the launcher, the schemas, the package files and the binary. */
+/** package-lock.json's `packages` map: "node_modules/a" (or nested "node_modules/a/node_modules/b") → entry. */
+export type LockPackages = Readonly<
+  Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }>
+>;
+
+/**
+ * The package directories that `roots` need at run time, following the lock file the way node resolves a
+ * dependency (the nearest node_modules up the tree). Optional dependencies that are not installed (other platforms'
+ * binaries) are skipped; a missing required one is an error. Sorted. Pure: `isInstalled` is the only question asked.
+ */
+export function moduleClosure(
+  lock: LockPackages,
+  roots: readonly string[],
+  isInstalled: (pkgDir: string) => boolean = () => true,
+): string[] {
+  const found = new Set<string>();
+  const resolveFrom = (from: string, dep: string): string | undefined => {
+    let base = from;
+    for (;;) {
+      const candidate = `${base === "" ? "" : `${base}/`}node_modules/${dep}`;
+      if (lock[candidate] && isInstalled(candidate)) return candidate;
+      if (base === "") return undefined;
+      const cut = base.lastIndexOf("/node_modules/");
+      base = cut < 0 ? "" : base.slice(0, cut);
+    }
+  };
+  const visit = (from: string, dep: string, optional: boolean) => {
+    const at = resolveFrom(from, dep);
+    if (!at) {
+      if (optional) return;
+      throw new Error(`package-lock.json: ${dep} (needed by ${from || "the release"}) is not installed`);
+    }
+    if (found.has(at)) return;
+    found.add(at);
+    const entry = lock[at] ?? {};
+    for (const d of Object.keys(entry.dependencies ?? {})) visit(at, d, false);
+    for (const d of Object.keys(entry.optionalDependencies ?? {})) visit(at, d, true);
+  };
+  for (const r of roots) visit("", r, false);
+  return [...found].sort();
+}
+
+/** Package names a source file imports (bare specifiers; "node:" built-ins excluded). Pure. */
+export function bareImports(source: string): string[] {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g)) {
+    const spec = m[1] as string;
+    if (spec.startsWith("node:")) continue;
+    const parts = spec.split("/");
+    names.add(spec.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string));
+  }
+  return [...names].sort();
+}
+
+/** Files of an installed package that a running agent never reads: types, maps, docs, native build leftovers. */
+function isRuntimeFile(pkg: string, rel: string): boolean {
+  if (/\.(d\.ts|d\.mts|d\.cts|map|md|markdown)$/i.test(rel)) return false;
+  if (pkg === "better-sqlite3")
+    return rel === "package.json" || rel.startsWith("lib/") || rel === "build/Release/better_sqlite3.node";
+  return true;
+}
+
+/**
+ * What a host runs: the agent and the pure provisioner modules it uses (config, plan, render) without tests, the
+ * launcher as bin/sealfarm, the schemas, the package files, the proofs binary as bin/sealfarm-proofs, and the
+ * node_modules those sources import at run time (the closure from package-lock.json), so a host needs only node.
+ */
 export function agentReleaseSources(repoRoot: string): ReleaseSource[] {
   const binary = join(repoRoot, PROOFS_BINARY);
   if (!existsSync(binary)) throw new Error(`${PROOFS_BINARY} not found: run \`npm run build:native\` first`);
   const rel = (p: string) => relative(repoRoot, p).split(sep).join("/");
   const sources: ReleaseSource[] = [];
-  for (const dir of ["agent", "bin", "schemas"]) {
+  const code = (p: string) => !p.endsWith(".test.ts") && !p.endsWith(".bench.ts");
+  for (const dir of [
+    "agent",
+    "bin",
+    "schemas",
+    "components/config",
+    "components/plan",
+    "components/render",
+    "components/tools",
+  ]) {
     const abs = join(repoRoot, dir);
     if (!existsSync(abs)) continue;
-    for (const f of walk(abs, (p) => !p.endsWith(".test.ts"))) sources.push({ from: f, path: rel(f) });
+    for (const f of walk(abs, code)) sources.push({ from: f, path: rel(f) });
   }
   for (const f of ["package.json", "package-lock.json", "tsconfig.json"]) {
     if (existsSync(join(repoRoot, f))) sources.push({ from: join(repoRoot, f), path: f });
   }
+  // The unit runs /opt/sealfarm/current/bin/sealfarm: the same launcher, without the extension.
+  sources.push({ from: join(repoRoot, "bin", "sealfarm.js"), path: "bin/sealfarm" });
   sources.push({ from: binary, path: "bin/sealfarm-proofs" });
+
+  const roots = new Set<string>();
+  for (const s of sources) {
+    if (/\.(ts|js|mjs)$/.test(s.from) || s.path === "bin/sealfarm")
+      for (const name of bareImports(readFileSync(s.from, "utf8"))) roots.add(name);
+  }
+  const lockFile = join(repoRoot, "package-lock.json");
+  const lock = (JSON.parse(readFileSync(lockFile, "utf8")) as { packages: LockPackages }).packages;
+  const installed = (pkgDir: string) => existsSync(join(repoRoot, ...pkgDir.split("/"), "package.json"));
+  for (const pkgDir of moduleClosure(lock, [...roots].sort(), installed)) {
+    const abs = join(repoRoot, ...pkgDir.split("/"));
+    const pkg = pkgDir.slice(pkgDir.lastIndexOf("node_modules/") + "node_modules/".length);
+    for (const f of walk(abs, (p) => isRuntimeFile(pkg, relative(abs, p).split(sep).join("/")))) {
+      // Nested node_modules are their own closure entries; walk() would otherwise take them twice.
+      if (relative(abs, f).split(sep).includes("node_modules")) continue;
+      sources.push({ from: f, path: rel(f) });
+    }
+  }
   return sources;
 }
 

@@ -14,11 +14,11 @@ export interface ReleaseFile {
 export const MANIFEST_NAME = "MANIFEST";
 
 /** Paths a manifest line and a shell can carry without quoting, and that stay inside the release directory. */
-const SAFE_PATH = /^[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/;
+const SAFE_PATH = /^[A-Za-z0-9._+@-]+(\/[A-Za-z0-9._+@-]+)*$/;
 
 export function checkReleasePath(path: string): string | undefined {
   if (!SAFE_PATH.test(path))
-    return `release path ${JSON.stringify(path)}: expected letters, digits, ".", "_", "+", "-" and "/" separators`;
+    return `release path ${JSON.stringify(path)}: expected letters, digits, ".", "_", "+", "@", "-" and "/" separators`;
   if (path.split("/").some((part) => part === "." || part === ".."))
     return `release path ${JSON.stringify(path)}: "." and ".." are not allowed`;
   if (path === MANIFEST_NAME) return `release path ${JSON.stringify(path)}: reserved for the manifest`;
