@@ -9,7 +9,9 @@
 //! WindowPoSt (fallback PoSt, `storage-proofs-post/src/fallback/vanilla.rs::generate_leaf_challenge`): for a
 //! sector and challenge index i in 0..10,
 //!   leaf = u64_le(SHA256(randomness ‖ u64_le(sector_id) ‖ u64_le(i))[0..8]) mod N,
-//! with the randomness' top two bits cleared as the manager does (`Seed[31] &= 0x3f`).
+//! with the randomness' top two bits cleared as the manager does (`Seed[31] &= 0x3f`). The leaf index restarts at
+//! 0 for every sector; rust-fil-proofs' older rule numbered it across the partition
+//! ((partition·sectors_per_partition + i)·10 + n). Without a SNARK this proof is our own format either way.
 
 use crate::ids::SealProof;
 use crate::sha256::Sha256;

@@ -299,6 +299,7 @@ impl StoredTree {
 
 /// A base tree file read on demand (seek per level), for trees too large to load: the same layout as
 /// `StoredTree::to_bytes`.
+#[derive(Debug)]
 pub struct TreeFile {
     pub path: std::path::PathBuf,
     pub leaves: usize,
@@ -467,6 +468,21 @@ mod tests {
             bad.path[1].hashes[3] = Fr::from_u64(5);
             assert!(!bad.verify());
         }
+        // the on-demand file reader gives the same paths
+        let dir = std::env::temp_dir().join(format!("sealfarm-merkle-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (t, first) in [(&full, 0usize), (&cached, 1)] {
+            let f = dir.join(format!("t{first}"));
+            std::fs::write(&f, t.to_bytes()).unwrap();
+            let tf = TreeFile::open(&f, 64, first).unwrap();
+            assert_eq!(tf.root().unwrap(), t.root());
+            for idx in [0usize, 13, 63] {
+                assert_eq!(tf.path(idx, &fetch).unwrap(), t.path(idx, &fetch).unwrap());
+            }
+        }
+        std::fs::write(dir.join("short"), [0u8; 64]).unwrap();
+        assert!(TreeFile::open(&dir.join("short"), 64, 0).unwrap_err().contains("expected 2336 bytes"));
+        std::fs::remove_dir_all(&dir).unwrap();
         // a corrupted leaf under a discarded row is detected against the cache
         let bad_fetch = |s: usize, c: usize| {
             let mut v = leaves[s..s + c].to_vec();
