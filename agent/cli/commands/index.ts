@@ -3,6 +3,7 @@
 import type { Command } from "../command.js";
 import { chainHead } from "./chain-head.js";
 import { dealsImport } from "./deals-import.js";
+import { dev } from "./dev.js";
 import { hostProbe } from "./host-probe.js";
 import { managerInit } from "./manager-init.js";
 import { managerRun } from "./manager-run.js";
@@ -17,6 +18,7 @@ import { workerRun } from "./worker-run.js";
 import { workersList } from "./workers-list.js";
 
 export const commands: readonly Command[] = [
+  dev,
   managerInit,
   managerRun,
   managerTokenCreate,

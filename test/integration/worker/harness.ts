@@ -1,7 +1,7 @@
 // A real manager (in-process, SQLite, fast devnet) and a real worker agent (a child process running
 // `sealfarm worker run`, so tests can SIGKILL it) with the real sealfarm-proofs processors.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,31 +10,15 @@ import { stringify } from "smol-toml";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { createVenusClient, type SectorStateView, type VenusClient } from "../../../agent/shared/rpc/index.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
+import { processorHasStage as probeStage } from "../../../agent/worker/processors/probe-stage.js";
 import { testConfig } from "../manager/dialects.js";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const sealfarmBin = join(repoRoot, "bin", "sealfarm.js");
 
 /** Asks the real binary whether it serves a processor stage (ready line within 5 s). */
-export async function processorHasStage(stage: string): Promise<boolean> {
-  const bin = defaultProofsBin();
-  if (!existsSync(bin)) return false;
-  return new Promise((resolve) => {
-    const child = spawn(bin, ["processor", stage], { stdio: ["pipe", "pipe", "ignore"] });
-    let out = "";
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 5000);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("\n")) done(out.split("\n")[0]?.trim() === `${stage} processor ready`);
-    });
-    child.on("error", () => done(false));
-    child.on("exit", () => done(out.split("\n")[0]?.trim() === `${stage} processor ready`));
-  });
+export function processorHasStage(stage: string): Promise<boolean> {
+  return probeStage(defaultProofsBin(), stage);
 }
 
 export const sealStages = ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"] as const;

@@ -1,0 +1,54 @@
+// `sealfarm dev` (what `npm start` runs): the whole farm on this machine with embedded defaults. Seals N sectors
+// end to end with the real proof binary, waits for a WindowPoSt to verify, exits 0 only then. Ctrl-C stops
+// cleanly; running it again continues from ./.sealfarm/dev.
+import { resolve } from "node:path";
+import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+import { parseSectorSize } from "../../shared/units.js";
+import { runDev } from "../../worker/dev/run-dev.js";
+import { type Command, UsageError } from "../command.js";
+
+export const dev: Command = {
+  path: ["dev"],
+  summary: "run a whole farm on this machine and seal sectors end to end (npm start)",
+  usage: [
+    "usage: sealfarm dev [--sectors N] [--sector-size 2KiB|8MiB|512MiB] [--threads T] [--dir DIR] [--json]",
+    "",
+    "Starts a manager (SQLite, devnet with short delays) and a worker (T sealing threads + a PoSt thread) under",
+    "DIR (default ./.sealfarm/dev), imports a small deal, seals N sectors (default 4 of 2KiB, 3 threads) with the",
+    "real sealfarm-proofs, and waits for a WindowPoSt to verify. Exit 0 only then. Ctrl-C stops; run again to continue.",
+    "--json prints the final summary as one JSON object instead of the live view and table.",
+  ].join("\n"),
+  async run(argv, io) {
+    const args = parseArgs(argv, ["sectors", "sector-size", "threads", "dir"], ["json"]);
+    const sectors = parseUint(flag(args, "sectors") ?? "4", "--sectors");
+    const threads = parseUint(flag(args, "threads") ?? "3", "--threads");
+    if (sectors < 1) throw new UsageError("--sectors: expected at least 1");
+    if (threads < 1) throw new UsageError("--threads: expected at least 1");
+    const sectorSize = flag(args, "sector-size") ?? "2KiB";
+    try {
+      parseSectorSize(sectorSize);
+    } catch (e) {
+      throw new UsageError(`--sector-size: ${(e as Error).message}`);
+    }
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    try {
+      return await runDev(
+        {
+          root: resolve(flag(args, "dir") ?? ".sealfarm/dev"),
+          sectors,
+          sectorSize,
+          threads,
+          json: args.flags.has("json"),
+        },
+        { ...io, isTTY: process.stdout.isTTY === true, write: (raw) => process.stdout.write(raw) },
+        ac.signal,
+      );
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
+  },
+};

@@ -1,0 +1,76 @@
+// `sealfarm dev` as a user runs it: one command seals N sectors with the real binary and a WindowPoSt verifies;
+// Ctrl-C stops it cleanly and a second run continues from the same directory.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import type { DevSummary } from "../../../agent/worker/dev/dev-view.js";
+import { missingStages, sealfarmBin } from "./harness.js";
+
+const missing = await missingStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post"]);
+const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+const dir = mkdtempSync(join(tmpdir(), "sealfarm-dev-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function dev(
+  args: string[],
+  interruptAfterMs?: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [sealfarmBin, "dev", "--dir", dir, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    const interrupt =
+      interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), interruptAfterMs);
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      if (interrupt) clearTimeout(interrupt);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("sealfarm dev", { skip }, () => {
+  it("stops cleanly on Ctrl-C, and a second run continues to N Active sectors and a verified WindowPoSt", async () => {
+    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], 2500);
+    assert.equal(first.code, 130, first.stderr);
+    const partial = JSON.parse(first.stdout.trim()) as DevSummary;
+    assert.equal(partial.ok, false);
+    assert.match(partial.problem ?? "", /interrupted/);
+
+    const second = await dev(["--sectors", "3", "--threads", "2", "--json"]);
+    assert.equal(second.code, 0, second.stderr);
+    const s = JSON.parse(second.stdout.trim()) as DevSummary;
+    assert.equal(s.ok, true);
+    assert.equal(s.sectorsActive, 3);
+    assert.equal(s.sectorsAborted, 0);
+    assert.equal(s.dealsSealed, 1, "the imported deal is sealed in one sector");
+    assert.ok(s.windowPostsVerified >= 1);
+    // Together the two runs sealed exactly 3 sectors: the second did not start over.
+    const third = await dev(["--sectors", "3", "--threads", "2"]);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stdout, /sectors Active\s+3\/3/);
+    assert.match(third.stdout, /ok: every sector is Active and a WindowPoSt verified/);
+    assert.match(third.stdout, /stage\s+tasks\s+mean\s+total/);
+  });
+
+  it("rejects bad options with a usage error", async () => {
+    const r = await dev(["--sector-size", "4KiB"]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /--sector-size: expected a sector size, one of "2KiB", "8MiB", "512MiB", "32GiB", "64GiB", got "4KiB"/,
+    );
+  });
+});
