@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,8 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
 import type { CliIo } from "../command.js";
-import { main } from "../main.js";
+import { main, renderHelp } from "../main.js";
+import { commands } from "./index.js";
 import { plan } from "./plan.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -121,18 +122,15 @@ describe("sealfarm plan", () => {
     }
   });
 
-  it("runs through the real sealfarm binary", () => {
+  it("is registered, and runs through the real sealfarm binary", () => {
+    const help = renderHelp(commands);
+    assert.match(help, /\n {2}plan +plan one host of a machine class/);
+    assert.match(help, /\n {2}host probe +write a machine class describing this machine's real hardware/);
     const out = execFileSync(
       process.execPath,
       ["bin/sealfarm.js", "plan", "--class", "stacks/classes/dev.yaml", "--sector-size", "2KiB"],
       { cwd: root, encoding: "utf8" },
     );
     assert.match(out, /# threads: 1 \(bottleneck: cores\)/);
-    const probe = spawnSync(process.execPath, ["bin/sealfarm.js", "host", "probe", "--help"], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    assert.equal(probe.status, 0);
-    assert.match(probe.stdout, /^usage: sealfarm host probe/);
   });
 });
