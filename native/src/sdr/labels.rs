@@ -2,8 +2,9 @@
 //! labels), the parents being the 6 DRG parents of the current layer (repeated 6 times plus the first once more) in
 //! layer 1, and 6 DRG parents of this layer + 8 expander parents of the previous layer (P, P, P[0..9]) after it.
 //!
-//! The message is always 1248 bytes = 20 blocks with the padding in place, so each label is one `compress` call
-//! over a reused stack buffer: no allocation per label. Parent labels of a node a few steps ahead are prefetched
+//! The message is always 1248 bytes = 20 blocks with the padding in place; the repeated parent runs are whole
+//! blocks, so each label gathers its distinct parents once into a reused stack buffer (no allocation per label)
+//! and compresses those bytes repeatedly. Parent labels of a node a few steps ahead are prefetched
 //! while the current one hashes, which hides most of the random DRAM reads of large layers.
 
 use super::cache::ParentCache;
@@ -11,7 +12,7 @@ use super::graph::{BASE_DEGREE, DEGREE};
 use crate::sha256::{compress, digest, IV};
 
 const MSG: usize = 64 + 37 * 32; // 1248
-const BUF: usize = 1280; // 20 blocks
+const BUF: usize = 64 + 14 * 32; // header + the 14 distinct parents
 const LOOKAHEAD: usize = 8;
 
 #[inline(always)]
@@ -44,8 +45,12 @@ pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev:
         cur[..32].copy_from_slice(&d);
         cur[31] &= 0x3f;
     }
-    buf[MSG] = 0x80;
-    buf[BUF - 8..].copy_from_slice(&((MSG as u64) * 8).to_be_bytes());
+    // The repeated parent runs are whole blocks (layer 1: B = 6 labels = 3 blocks; later: P = 14 labels = 7 blocks),
+    // so each label gathers its parents once and compresses the same bytes repeatedly instead of copying 37 labels.
+    // The last block is the final parent label plus the padding (message length 1248 bytes).
+    let mut fin = [0u8; 64];
+    fin[32] = 0x80;
+    fin[56..].copy_from_slice(&((MSG as u64) * 8).to_be_bytes());
     let parents = &cache.parents;
     for v in 1..n {
         if v + LOOKAHEAD < n {
@@ -61,35 +66,34 @@ pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev:
         }
         let ps = &parents[v * DEGREE..(v + 1) * DEGREE];
         buf[36..44].copy_from_slice(&(v as u64).to_be_bytes());
+        for (k, &p) in ps[..BASE_DEGREE].iter().enumerate() {
+            let p = p as usize * 32;
+            buf[64 + 32 * k..96 + 32 * k].copy_from_slice(&cur[p..p + 32]);
+        }
+        let mut st = IV;
         match prev {
             None => {
-                for (k, &p) in ps[..BASE_DEGREE].iter().enumerate() {
-                    let p = p as usize * 32;
-                    buf[64 + 32 * k..96 + 32 * k].copy_from_slice(&cur[p..p + 32]);
+                // header ‖ B×6 ‖ B[0]
+                compress(&mut st, &buf[..256]);
+                for _ in 1..6 {
+                    compress(&mut st, &buf[64..256]);
                 }
-                // B repeated six times, then B[0].
-                for j in 1..6 {
-                    buf.copy_within(64..64 + 192, 64 + 192 * j);
-                }
-                buf.copy_within(64..96, 64 + 36 * 32);
+                fin[..32].copy_from_slice(&buf[64..96]);
             }
             Some(prev) => {
-                for (k, &p) in ps[..BASE_DEGREE].iter().enumerate() {
-                    let p = p as usize * 32;
-                    buf[64 + 32 * k..96 + 32 * k].copy_from_slice(&cur[p..p + 32]);
-                }
                 for (k, &p) in ps[BASE_DEGREE..].iter().enumerate() {
                     let p = p as usize * 32;
                     let o = 64 + 32 * (BASE_DEGREE + k);
                     buf[o..o + 32].copy_from_slice(&prev[p..p + 32]);
                 }
-                // P, P, P[0..9].
-                buf.copy_within(64..64 + 448, 64 + 448);
-                buf.copy_within(64..64 + 288, 64 + 896);
+                // header ‖ P ‖ P ‖ P[0..8] ‖ P[8]
+                compress(&mut st, &buf[..512]);
+                compress(&mut st, &buf[64..512]);
+                compress(&mut st, &buf[64..320]);
+                fin[..32].copy_from_slice(&buf[320..352]);
             }
         }
-        let mut st = IV;
-        compress(&mut st, &buf);
+        compress(&mut st, &fin);
         let out = &mut cur[v * 32..v * 32 + 32];
         out.copy_from_slice(&digest(&st));
         out[31] &= 0x3f;
