@@ -166,7 +166,7 @@ pub fn prove(inp: &C1Inputs) -> Result<VanillaSeal, String> {
     };
 
     let mut partitions = Vec::new();
-    for part in challenges::interactive(&p, &replica_id, &inp.seed) {
+    for part in challenges::porep(&p, &replica_id, &inp.seed, &inp.comm_r)? {
         let mut out = Vec::new();
         for c in part {
             let (comm_d_leaf, comm_d_siblings) = tree_d_path(&tree_d, nodes, c)?;

@@ -1,5 +1,8 @@
 //! Challenge derivation for interactive PoRep (C1) and for WindowPoSt.
 //!
+//! `porep` picks the rule by the proof type: interactive for V1/V1_1, non-interactive (no seed; comm_r instead)
+//! for V1_2_Feat_NonInteractivePoRep; synthetic PoRep is refused.
+//!
 //! Interactive PoRep (rust-fil-proofs `stacked/vanilla/challenges.rs`, `reference/filecoin-proofs.md` §8.1): for
 //! partition k and i in 0..n, j = n·k + i (u32) and
 //!   challenge = (LE integer of SHA256(replica_id ‖ seed ‖ u32_le(j))) mod (N − 1) + 1,
@@ -57,6 +60,48 @@ pub fn interactive(p: &SealProof, replica_id: &[u8; 32], seed: &[u8; 32]) -> Vec
         .collect()
 }
 
+/// NI-PoRep partitions and challenges per partition (FIP-0090: 13 × 2 for the test sizes, 126 × 18 for 32/64 GiB).
+pub fn ni_shape(p: &SealProof) -> (usize, usize) {
+    if p.sector_size >= 32 << 30 {
+        (126, 18)
+    } else {
+        (13, 2)
+    }
+}
+
+/// Non-interactive PoRep challenges: SHA256("filecoin.io|PoRep|1|NonInteractive|1" ‖ replica_id ‖ comm_r ‖
+/// u32_le(j)), the same reduction as the interactive ones; there is no seed.
+pub fn non_interactive(p: &SealProof, replica_id: &[u8; 32], comm_r: &[u8; 32]) -> Vec<Vec<u64>> {
+    let (parts, n) = ni_shape(p);
+    let nodes = p.nodes();
+    (0..parts)
+        .map(|k| {
+            (0..n)
+                .map(|i| {
+                    let mut h = Sha256::new();
+                    h.update(b"filecoin.io|PoRep|1|NonInteractive|1");
+                    h.update(replica_id);
+                    h.update(comm_r);
+                    h.update(&((n * k + i) as u32).to_le_bytes());
+                    le_mod(&h.finish(), nodes - 1) + 1
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The PoRep challenges C1 proves and the verifier expects, by the proof type's feature. Synthetic PoRep
+/// (precomputed synthetic challenges selected by the seed) is not implemented and is refused.
+pub fn porep(p: &SealProof, replica_id: &[u8; 32], seed: &[u8; 32], comm_r: &[u8; 32]) -> Result<Vec<Vec<u64>>, String> {
+    match p.feature {
+        crate::ids::Feature::None => Ok(interactive(p, replica_id, seed)),
+        crate::ids::Feature::NonInteractivePoRep => Ok(non_interactive(p, replica_id, comm_r)),
+        crate::ids::Feature::SyntheticPoRep => {
+            Err(format!("{}: synthetic PoRep challenges are not supported by sealfarm-proofs", p.name))
+        }
+    }
+}
+
 /// WindowPoSt leaf challenges for one sector.
 pub fn post(randomness: &[u8; 32], sector_id: u64, nodes: u64) -> Vec<u64> {
     let mut r = *randomness;
@@ -105,6 +150,26 @@ mod tests {
         h.update(&[9u8; 32]);
         h.update(&(18u32 * 3 + 5).to_le_bytes());
         assert_eq!(c[3][5], le_mod(&h.finish(), (1 << 30) - 1) + 1);
+    }
+
+    #[test]
+    fn porep_challenges_follow_the_feature() {
+        let ni = SealProof::by_name("StackedDrg2KiBV1_2_Feat_NonInteractivePoRep").unwrap();
+        let c = porep(&ni, &[7u8; 32], &[9u8; 32], &[1u8; 32]).unwrap();
+        assert_eq!((c.len(), c[12].len()), (13, 2));
+        // no seed dependence, comm_r dependence
+        assert_eq!(c, porep(&ni, &[7u8; 32], &[10u8; 32], &[1u8; 32]).unwrap());
+        assert_ne!(c, porep(&ni, &[7u8; 32], &[9u8; 32], &[2u8; 32]).unwrap());
+        let mut h = Sha256::new();
+        h.update(b"filecoin.io|PoRep|1|NonInteractive|1");
+        h.update(&[7u8; 32]);
+        h.update(&[1u8; 32]);
+        h.update(&25u32.to_le_bytes());
+        assert_eq!(c[12][1], le_mod(&h.finish(), 63) + 1);
+        let syn = SealProof::by_name("StackedDrg2KiBV1_1_Feat_SyntheticPoRep").unwrap();
+        assert!(porep(&syn, &[7u8; 32], &[9u8; 32], &[1u8; 32]).unwrap_err().contains("synthetic"));
+        let v11 = SealProof::by_name("StackedDrg2KiBV1_1").unwrap();
+        assert_eq!(porep(&v11, &[7u8; 32], &[9u8; 32], &[1u8; 32]).unwrap(), interactive(&v11, &[7u8; 32], &[9u8; 32]));
     }
 
     #[test]

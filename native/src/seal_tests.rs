@@ -249,6 +249,14 @@ fn seal_2kib_cc_and_piece_end_to_end_with_tampering() {
 }
 
 #[test]
+fn seal_2kib_non_interactive_end_to_end() {
+    full_cycle("StackedDrg2KiBV1_2_Feat_NonInteractivePoRep", true, 6);
+    let s = seal("StackedDrg2KiBV1_2_Feat_NonInteractivePoRep", false, 7);
+    let v = crate::bundle::decode(&commit(&s)).unwrap();
+    assert_eq!((v.partitions.len(), v.partitions[12].len()), (13, 2));
+}
+
+#[test]
 fn seal_8mib_piece_end_to_end() {
     let s = seal("StackedDrg8MiBV1_1", true, 77);
     let bundle = commit(&s);

@@ -150,7 +150,7 @@ pub fn verify(v: &VanillaSeal, inputs: &SealInputs) -> Result<(), String> {
     if poseidon::hash(&[v.comm_c, v.comm_r_last]).to_bytes() != inputs.comm_r {
         return Err("Poseidon(comm_c, comm_r_last) != comm_r".into());
     }
-    let expected = challenges::interactive(&p, &replica_id, &inputs.seed);
+    let expected = challenges::porep(&p, &replica_id, &inputs.seed, &inputs.comm_r)?;
     let got: Vec<Vec<u64>> = v.partitions.iter().map(|ps| ps.iter().map(|c| c.challenge).collect()).collect();
     if got != expected {
         return Err(format!("challenges {got:?} are not the ones derived from the seed ({expected:?})"));
