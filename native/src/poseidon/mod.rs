@@ -196,6 +196,13 @@ mod tests {
                     })
                     .collect();
                 assert_eq!(c.hash(&inputs), c.hash_plain(&inputs), "arity {arity}");
+                let mut a = [Fr::ZERO; 17];
+                a[0] = c.merkle_tag;
+                a[1..=arity].copy_from_slice(&inputs);
+                let mut b = a;
+                c.fast.permute(&mut a[..arity + 1]);
+                c.fast.permute_any(&mut b[..arity + 1]);
+                assert_eq!(a, b, "arity {arity} specialized vs generic");
             }
         }
     }

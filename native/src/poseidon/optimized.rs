@@ -28,6 +28,11 @@ pub struct Optimized {
     pre_sparse: Mat,
     /// Per partial round: (S[0][0..t], S[1..t][0]).
     sparse: Vec<(Vec<Fr>, Vec<Fr>)>,
+    /// The same matrices flattened for the width-specialized permutation: mds and pre_sparse row-major, then per
+    /// partial round S[0][0..t] ‖ S[1..t][0] (2t − 1 values).
+    mds_flat: Vec<Fr>,
+    pre_flat: Vec<Fr>,
+    sparse_flat: Vec<Fr>,
 }
 
 fn mat_mul(a: &Mat, b: &Mat) -> Mat {
@@ -127,7 +132,22 @@ impl Optimized {
             d_last = d;
         }
         let pre_sparse = mat_mul(&d_last, &m);
-        Optimized { width: t, half_full: half, partial: rp, full_constants, partial_constants, mds: m, pre_sparse, sparse }
+        let mds_flat = m.iter().flatten().copied().collect();
+        let pre_flat = pre_sparse.iter().flatten().copied().collect();
+        let sparse_flat = sparse.iter().flat_map(|(r, c)| r.iter().chain(c.iter()).copied()).collect();
+        Optimized {
+            width: t,
+            half_full: half,
+            partial: rp,
+            full_constants,
+            partial_constants,
+            mds: m,
+            pre_sparse,
+            sparse,
+            mds_flat,
+            pre_flat,
+            sparse_flat,
+        }
     }
 
     #[inline(always)]
@@ -152,7 +172,63 @@ impl Optimized {
         self.dense(matrix, s);
     }
 
+    /// The permutation, specialized by width for the widths Filecoin uses (same arithmetic as `permute_any`).
     pub fn permute(&self, s: &mut [Fr]) {
+        match self.width {
+            3 => self.permute_t::<3>(s),
+            5 => self.permute_t::<5>(s),
+            9 => self.permute_t::<9>(s),
+            12 => self.permute_t::<12>(s),
+            _ => self.permute_any(s),
+        }
+    }
+
+    #[inline(always)]
+    fn dense_t<const T: usize>(m: &[Fr], s: &mut [Fr; T]) {
+        let mut out = [Fr::ZERO; T];
+        for (i, o) in out.iter_mut().enumerate() {
+            let row = &m[i * T..i * T + T];
+            let mut acc = row[0].mul(&s[0]);
+            for j in 1..T {
+                acc = acc.add(&row[j].mul(&s[j]));
+            }
+            *o = acc;
+        }
+        *s = out;
+    }
+
+    fn permute_t<const T: usize>(&self, state: &mut [Fr]) {
+        let mut s: [Fr; T] = state.try_into().expect("state width");
+        let full = |s: &mut [Fr; T], r: usize, m: &[Fr]| {
+            let c = &self.full_constants[r * T..r * T + T];
+            for i in 0..T {
+                s[i] = s[i].add(&c[i]).pow5();
+            }
+            Self::dense_t::<T>(m, s);
+        };
+        for r in 0..self.half_full {
+            full(&mut s, r, if r + 1 == self.half_full { &self.pre_flat } else { &self.mds_flat });
+        }
+        let w = 2 * T - 1;
+        for (k, sp) in self.sparse_flat.chunks_exact(w).enumerate() {
+            let x0 = s[0].add(&self.partial_constants[k]).pow5();
+            let mut acc = sp[0].mul(&x0);
+            for j in 1..T {
+                acc = acc.add(&sp[j].mul(&s[j]));
+            }
+            for i in 1..T {
+                s[i] = s[i].add(&sp[T + i - 1].mul(&x0));
+            }
+            s[0] = acc;
+        }
+        for r in self.half_full..2 * self.half_full {
+            full(&mut s, r, &self.mds_flat);
+        }
+        state.copy_from_slice(&s);
+    }
+
+    /// Any width (arity 16 and others).
+    pub fn permute_any(&self, s: &mut [Fr]) {
         let t = self.width;
         for r in 0..self.half_full {
             let m = if r + 1 == self.half_full { &self.pre_sparse } else { &self.mds };
