@@ -88,6 +88,19 @@ pub fn column_hashes(cache_dir: &Path, layers: usize, start: u64, count: usize) 
     }))
 }
 
+/// Identifies the labels PC2 ran on: node 0 of layer 1 and node N−1 of layer L (every label depends on the
+/// replica_id, so a PC1 redone with another ticket changes both).
+fn labels_fingerprint(cache_dir: &Path, nodes: u64, layers: usize) -> Result<String, String> {
+    let first = read_nodes(&layer_path(cache_dir, 1), 0, 1)?;
+    let last = read_nodes(&layer_path(cache_dir, layers), nodes - 1, 1)?;
+    Ok(format!("{}{}", crate::field::hex(&first), crate::field::hex(&last)))
+}
+
+fn previous_fingerprint(cache_dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(cache_dir.join("t_aux")).ok()?;
+    Json::parse(&text).ok()?.get("labels_fingerprint")?.as_str().map(str::to_string)
+}
+
 /// Reads p_aux: (comm_c, comm_r_last).
 pub fn read_p_aux(cache_dir: &Path) -> Result<([u8; 32], [u8; 32]), String> {
     let p = cache_dir.join("p_aux");
@@ -116,16 +129,21 @@ pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers
         return Err(format!("no Poseidon column hash for {layers} layers"));
     }
     let sealed_tmp = tmp_path(sealed_file, "pc2.tmp");
-    if cache_dir.join("p_aux").exists() {
-        // A previous run finished everything but (maybe) the final rename of the replica.
-        if sealed_tmp.exists() {
-            fs::rename(&sealed_tmp, sealed_file).map_err(|e| format!("{}: {e}", sealed_file.display()))?;
-        }
-        let (c, r) = read_p_aux(cache_dir)?;
-        return result_from(c, r);
-    }
     for l in 1..=layers {
         node_len(&layer_path(cache_dir, l), nodes)?;
+    }
+    let fingerprint = labels_fingerprint(cache_dir, nodes, layers)?;
+    if cache_dir.join("p_aux").exists() {
+        if previous_fingerprint(cache_dir).as_deref() == Some(fingerprint.as_str()) {
+            // A previous run over these very labels finished everything but (maybe) the final rename.
+            if sealed_tmp.exists() {
+                fs::rename(&sealed_tmp, sealed_file).map_err(|e| format!("{}: {e}", sealed_file.display()))?;
+            }
+            let (c, r) = read_p_aux(cache_dir)?;
+            return result_from(c, r);
+        }
+        // p_aux of an earlier PC1 (e.g. redone with a new ticket): stale, start over.
+        fs::remove_file(cache_dir.join("p_aux")).map_err(|e| format!("{}: {e}", cache_dir.join("p_aux").display()))?;
     }
     // The data to encode: rust-fil-proofs' PC1 copies the staged data into the sealed file; if PC1 left the sealed
     // file empty (damocles creates it empty), the same bytes are the leaf row of tree_d (stored whole, leaves first).
@@ -189,6 +207,7 @@ pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers
     let comm_c = shape.root_of_roots(&c_roots).to_bytes();
     let comm_r_last = shape.root_of_roots(&r_roots).to_bytes();
     let t_aux = Json::obj(vec![
+        ("labels_fingerprint", Json::str(fingerprint)),
         ("nodes", Json::U64(nodes)),
         ("layers", Json::U64(layers as u64)),
         ("base_trees", Json::U64(shape.base_trees as u64)),
@@ -293,6 +312,15 @@ mod tests {
         let again = run(&d, &sealed, n as u64, 2).unwrap();
         assert_eq!(again, r);
         assert_eq!(fs::read(&sealed).unwrap(), merkle::fr_to_bytes(&replica));
+        // PC1 redone (new labels) over fresh data: the old p_aux is stale and PC2 runs again
+        fs::write(layer_path(&d, 1), fake_nodes(n, 11)).unwrap();
+        fs::write(layer_path(&d, 2), fake_nodes(n, 12)).unwrap();
+        fs::write(&sealed, &data).unwrap();
+        let redone = run(&d, &sealed, n as u64, 2).unwrap();
+        assert_ne!(redone, r);
+        let l2b = fake_nodes(n, 12);
+        let replica2: Vec<Fr> = (0..n).map(|i| fr(&l2b, i).add(&fr(&data, i))).collect();
+        assert_eq!(redone.comm_r_last, root(replica2).to_bytes());
         fs::remove_dir_all(&d).unwrap();
     }
 
