@@ -38,6 +38,8 @@ export interface SectorRecord {
   };
   /** Wall-clock ms spent per state so far (for metrics and the dev summary); survives restarts. */
   stateMs: Partial<Record<SealerState, number>>;
+  /** Of `stateMs`, the part spent waiting for a stage slot or a processor (limits, locks), not working. */
+  stateWaitMs?: Partial<Record<SealerState, number>>;
 }
 
 export function emptySector(): SectorRecord {

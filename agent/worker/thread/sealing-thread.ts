@@ -42,6 +42,9 @@ export class SealingThread {
   private hotMtime: number | undefined;
   private hot: Partial<SealingOptions> = {};
   private options: SealingOptions;
+  /** Time the current step spent waiting for a stage slot or a processor (for the pipeline benchmark). */
+  private waitMs = 0;
+  private waitStart: number | undefined;
 
   constructor(
     readonly config: SealingThreadConfig,
@@ -151,7 +154,14 @@ export class SealingThread {
       options: this.options,
       sleep: (ms) => this.control.sleep(ms),
       signal: this.control.signal,
-      onProc: (state, pid) => this.status.set(state, pid === undefined ? undefined : `ext(pid: ${pid})`),
+      onProc: (state, pid) => {
+        if (state === "Waiting") this.waitStart = Date.now();
+        else if (this.waitStart !== undefined) {
+          this.waitMs += Date.now() - this.waitStart;
+          this.waitStart = undefined;
+        }
+        this.status.set(state, pid === undefined ? undefined : `ext(pid: ${pid})`);
+      },
       onStageDone: (stage, ms) => this.env.metrics.stageDone(stage, ms),
     };
   }
@@ -245,6 +255,8 @@ export class SealingThread {
       this.control.check();
       this.status.set("Running");
       const t0 = Date.now();
+      this.waitMs = 0;
+      this.waitStart = undefined;
       let result: Awaited<ReturnType<typeof execSealer>> | undefined;
       let failure: Failure | undefined;
       try {
@@ -297,6 +309,8 @@ export class SealingThread {
       if (!applied.ok) throw new Failure("critical", applied.error);
       const next = applied.sector;
       next.stateMs = { ...sector.stateMs, [ran]: (sector.stateMs[ran] ?? 0) + elapsed };
+      if (this.waitMs > 0)
+        next.stateWaitMs = { ...sector.stateWaitMs, [ran]: (sector.stateWaitMs?.[ran] ?? 0) + this.waitMs };
       this.env.metrics.stateDone(ran, elapsed);
       this.store.save(next);
       sector = next;
