@@ -85,8 +85,15 @@ impl TreeShape {
     }
 }
 
+/// Thread count forced by tests (0 = not forced).
+pub static THREADS_OVERRIDE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Worker threads for hashing: `SEALFARM_THREADS` or the available parallelism.
 pub fn threads() -> usize {
+    let forced = THREADS_OVERRIDE.load(std::sync::atomic::Ordering::Relaxed);
+    if forced > 0 {
+        return forced;
+    }
     std::env::var("SEALFARM_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())

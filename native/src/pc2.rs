@@ -386,6 +386,28 @@ mod tests {
     }
 
     #[test]
+    fn pc2_output_is_byte_identical_for_one_and_four_threads() {
+        let n = 4096usize;
+        let mut outputs = Vec::new();
+        for t in [1usize, 4] {
+            let d = tmpdir(&format!("threads{t}"));
+            fs::write(layer_path(&d, 1), fake_nodes(n, 1)).unwrap();
+            fs::write(layer_path(&d, 2), fake_nodes(n, 2)).unwrap();
+            fs::write(d.join("sealed"), fake_nodes(n, 3)).unwrap();
+            merkle::THREADS_OVERRIDE.store(t, std::sync::atomic::Ordering::SeqCst);
+            let r = run(&d, &d.join("sealed"), n as u64, 2);
+            merkle::THREADS_OVERRIDE.store(0, std::sync::atomic::Ordering::SeqCst);
+            let files: Vec<Vec<u8>> = ["sealed", "sc-02-data-tree-c.dat", "sc-02-data-tree-r-last.dat", "p_aux"]
+                .iter()
+                .map(|f| fs::read(d.join(f)).unwrap())
+                .collect();
+            outputs.push((r.unwrap(), files));
+            fs::remove_dir_all(&d).unwrap();
+        }
+        assert_eq!(outputs[0], outputs[1]);
+    }
+
+    #[test]
     fn pc2_names_the_missing_or_short_file() {
         let d = tmpdir("bad");
         fs::write(layer_path(&d, 1), fake_nodes(64, 1)).unwrap();
