@@ -1,0 +1,114 @@
+// The manager lets go of a sector (Finalized in the ReportState reply): the agent drops it locally and moves on.
+// Hot config `<location>/config.toml` is picked up between sectors. Startup refuses unknown attached stores and
+// reports config errors with the file and key path.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { stringify } from "smol-toml";
+import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
+import {
+  type Farm,
+  missingStages,
+  recordedState,
+  sealfarmBin,
+  sectors,
+  startFarm,
+  startWorker,
+  type WorkerProcess,
+  waitFor,
+} from "./harness.js";
+
+const run = promisify(execFile);
+const missing = await missingStages();
+const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+
+describe("manager-side abort, hot config, strict startup", { skip }, () => {
+  let farm: Farm | undefined;
+  let worker: WorkerProcess | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    await farm?.close();
+    worker = undefined;
+    farm = undefined;
+  });
+
+  it("drops a sector the manager aborted and goes on with the next one", async () => {
+    farm = await startFarm({
+      threads: 1,
+      managerToml: { miners: [{ actor: 1000, seal_proof: "StackedDrg8MiBV1_1" }] },
+      sealing: { allowed_sizes: ["8MiB"] },
+    });
+    const f = farm;
+    const store = f.threadDirs[0] as string;
+    worker = await startWorker(f.configFile);
+    await waitFor("PC2 started", () => (recordedState(store) === "PC1Done" ? true : undefined), 120_000);
+    await f.rpc.callVenus("ReportAborted", [{ Miner: 1000, Number: 1 }, "operator: bad disk"]);
+    // The next report (after PC2) answers Finalized=true: the agent wipes the sector and allocates sector 2.
+    await waitFor(
+      "sector 2 allocated",
+      async () => ((await sectors(f.rpc)).some((s) => s.ID.Number === 2) ? true : undefined),
+      120_000,
+    );
+    const s1 = (await sectors(f.rpc)).find((s) => s.ID.Number === 1);
+    assert.equal(s1?.State, "Aborted");
+    assert.equal(s1?.AbortReason, "operator: bad disk");
+    assert.match(worker.log(), /s-t01000-1: manager says finalized \(operator: bad disk\), aborting locally/);
+    assert.ok(!existsSync(join(store, "data", "sealed", "s-t01000-1")), "local files of the aborted sector are gone");
+    const t = ((await callWorker(worker.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[])[0];
+    assert.notEqual(t?.thread_state.state, "Paused");
+  });
+
+  it("reloads <location>/config.toml between sectors", async () => {
+    farm = await startFarm({ threads: 1, sealing: { request_task_max_retries: 1 } });
+    const f = farm;
+    const store = f.threadDirs[0] as string;
+    const hot = join(store, "config.toml");
+    mkdirSync(store, { recursive: true });
+    // Allowed miners that do not exist: after the current sector, the thread gets nothing to seal.
+    writeFileSync(hot, stringify({ sealing: { allowed_miners: [4242] } }));
+    const w = await startWorker(f.configFile);
+    worker = w;
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await sectors(f.rpc)).length, 0, "no sector allocated for miner 4242");
+    assert.match(w.log(), /hot config reloaded/);
+    rmSync(hot);
+    await waitFor("a sector Active after the hot file was removed", async () =>
+      (await sectors(f.rpc)).some((s) => s.State === "Active") ? true : undefined,
+    );
+    assert.equal(readdirSync(store).includes("config.toml"), false);
+  });
+
+  it("refuses to start with an attached store the manager does not know, or a bad config", async () => {
+    farm = await startFarm({ threads: 1 });
+    const bad = join(farm.dir, "bad.toml");
+    writeFileSync(
+      bad,
+      stringify({
+        sector_manager: { rpc_client: { addr: farm.manager.url } },
+        sealing_thread: [{ location: join(farm.dir, "s9") }],
+        attached: [{ name: "persist-9", location: join(farm.dir, "p9") }],
+      }),
+    );
+    const r1 = await run(process.execPath, [sealfarmBin, "worker", "run", "--config", bad]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal((r1 as { code: number }).code, 1);
+    assert.match((r1 as { stderr: string }).stderr, /attached store "persist-9" is not known to the manager/);
+    writeFileSync(
+      bad,
+      `[sector_manager]\nrpc_client.addr = "${farm.manager.url}"\n[[sealing_thread]]\nlocation = "/tmp/x"\nsealing.max_retries = -1\n`,
+    );
+    const r2 = await run(process.execPath, [sealfarmBin, "worker", "run", "--config", bad]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal((r2 as { code: number }).code, 1);
+    assert.match(
+      (r2 as { stderr: string }).stderr,
+      /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got number -1/,
+    );
+  });
+});
