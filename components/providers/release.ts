@@ -234,6 +234,8 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
     `un=${rel}/.unpack-$$`,
     `mkdir -- "$un"`,
     `tar -xzf "$tmp" -C "$un" --no-same-owner`,
+    // Services run as their own user: the release must be traversable whatever the archive said about "./".
+    `chmod 0755 "$un"`,
     `rm -f -- "$tmp"`,
     `touch -- "$un/.complete"`,
     `if ! verify "$un" ${shq(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,

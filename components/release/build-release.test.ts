@@ -33,6 +33,8 @@ test("the archive holds the files and a manifest whose sha256 is the release has
   assert.equal(readFileSync(join(x, "bin", "sealfarm-proofs"), "utf8"), "binary v1");
   assert.equal(statSync(join(x, "bin", "sealfarm-proofs")).mode & 0o777, 0o755);
   assert.equal(sha(readFileSync(built.archivePath)), built.archiveSha256);
+  const listing = spawnSync("tar", ["-tvzf", built.archivePath], { encoding: "utf8" }).stdout.split("\n");
+  for (const dir of listing.filter((l) => l.startsWith("d"))) assert.match(dir, /^drwxr-xr-x 0\/0 /, dir);
 });
 
 test("same content, same hash and the archive is reused; a changed binary is a new release", () => {

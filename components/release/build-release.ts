@@ -186,10 +186,12 @@ export function buildRelease(sources: readonly ReleaseSource[], outDir: string):
 
   const stage = mkdtempSync(join(outDir, ".stage-"));
   try {
+    // The stage becomes the release directory's own entry ("./") in the archive: readable by the service user.
+    chmodSync(stage, 0o755);
     const byPath = new Map(sources.map((s) => [s.path, s.from]));
     for (const f of files) {
       const to = join(stage, ...f.path.split("/"));
-      mkdirSync(dirname(to), { recursive: true });
+      mkdirSync(dirname(to), { recursive: true, mode: 0o755 });
       copyFileSync(byPath.get(f.path) as string, to);
       chmodSync(to, f.mode);
     }
