@@ -416,6 +416,9 @@ fn window_post_reports_deleted_and_corrupted_replicas_as_faults() {
     let forged = Json::Arr(vec![Json::str(base64::encode(&forged)), proofs.as_array().unwrap()[1].clone()]);
     let r = post_valid(&post_verify_task(&[&a, &c, &e], seed, &forged)).unwrap_err();
     assert!(r.contains("sector 11"), "{r}");
+    // a replica whose files do not belong to the claimed comm_r is faulty too
+    let e = crate::window_post::prove_sector(2048, 11, &c.comm_r, &a.cache_dir, &a.sealed, &seed).unwrap_err();
+    assert!(e.contains("comm_r"), "{e}");
     // malformed input names the field
     let bad = post_verify_task(&[&a], seed, &Json::Arr(vec![Json::U64(1)]));
     assert!(stages::run("verify_window_post", &bad).unwrap_err().contains("proofs/0"));
