@@ -9,7 +9,9 @@
 //! 2. tree_c = the 8-ary Poseidon tree (compound for 32/64 GiB) over the column hashes, stored whole;
 //! 3. replica_i = label_L(i) + data_i in Fr, written as 32-byte LE canonical nodes;
 //! 4. tree_r_last = the same tree shape over the replica, stored from row rows_to_discard + 1 up;
-//! 5. comm_r = Poseidon_2(comm_c, comm_r_last). p_aux = comm_c ‖ comm_r_last (64 bytes, bincode of the pair).
+//! 5. comm_r = Poseidon_2(comm_c, comm_r_last). p_aux = comm_c ‖ comm_r_last (64 bytes, bincode of the pair, as
+//!    lotus/curio caches hold it). t_aux is sealfarm's own JSON (shape, rows_to_discard, base-tree roots and a
+//!    fingerprint of the labels), not rust-fil-proofs' bincode `TemporaryAux`.
 //!
 //! Crash safety: every output is written to `<name>.tmp` and renamed. The encoded replica goes to
 //! `<sealed>.pc2.tmp` and replaces the sealed file only after p_aux exists, so a rerun after `kill -9` either starts
