@@ -460,9 +460,23 @@ fn unseal_round_trips_the_piece_with_and_without_cached_labels() {
     for l in 1..=2 {
         fs::remove_file(pc2::layer_path(&s.cache_dir, l)).unwrap();
     }
-    std::env::set_var("FIL_PROOFS_PARENT_CACHE", s.dir.join("parents"));
     fs::create_dir_all(s.dir.join("parents")).unwrap();
-    assert_eq!(run(3, 500), piece[3..503].to_vec());
+    let p = &s.proof;
+    let got = crate::unseal::unseal_range(
+        p,
+        &s.prover_id,
+        s.sector_id,
+        &s.comm_d,
+        &s.ticket,
+        &s.cache_dir,
+        &s.sealed,
+        3,
+        500,
+        &s.dir.join("parents"),
+    )
+    .unwrap();
+    assert_eq!(got, piece[3..503].to_vec());
+    assert!(fs::read_dir(s.dir.join("parents")).unwrap().count() == 1, "the parent cache was stored");
     let bad = Json::obj(vec![("registered_proof", Json::str(s.proof.name))]);
     assert!(stages::run("unseal", &bad).unwrap_err().contains("unsealed_output"));
 }
@@ -470,7 +484,18 @@ fn unseal_round_trips_the_piece_with_and_without_cached_labels() {
 #[test]
 fn unseal_rejects_out_of_range() {
     let s = seal("StackedDrg2KiBV1_1", false, 22);
-    let e = crate::unseal::unseal_range(&s.proof, &s.prover_id, 22, &s.comm_d, &s.ticket, &s.cache_dir, &s.sealed, 2000, 100)
-        .unwrap_err();
+    let e = crate::unseal::unseal_range(
+        &s.proof,
+        &s.prover_id,
+        22,
+        &s.comm_d,
+        &s.ticket,
+        &s.cache_dir,
+        &s.sealed,
+        2000,
+        100,
+        &s.dir.join("parents"),
+    )
+    .unwrap_err();
     assert!(e.contains("offset"), "{e}");
 }

@@ -30,6 +30,7 @@ pub fn unseal_range(
     sealed: &Path,
     offset: u64,
     num_bytes: u64,
+    parent_cache_dir: &Path,
 ) -> Result<Vec<u8>, String> {
     let unpadded_size = proof.unpadded_sector_size();
     if offset.checked_add(num_bytes).is_none_or(|end| end > unpadded_size) {
@@ -51,7 +52,7 @@ pub fn unseal_range(
         pc2::read_nodes(&last, first * 4, chunks * 4)?
     } else {
         let replica_id = ids::replica_id(prover_id, sector_id, ticket, comm_d, &proof.porep_id());
-        let pc = cache::load_or_generate(&Graph::for_proof(proof), &cache::default_dir())?;
+        let pc = cache::load_or_generate(&Graph::for_proof(proof), parent_cache_dir)?;
         let mut out = Vec::new();
         labels::label_all::<String>(&replica_id, layers, &pc, |layer, l| {
             if layer == layers {
@@ -88,6 +89,7 @@ pub fn stage(task: &Json) -> Result<Json, String> {
         Path::new(task.field_str("sealed_file")?),
         task.field_u64("offset")?,
         task.field_u64("num_bytes")?,
+        &cache::default_dir(),
     )?;
     pc2::write_atomic(&out_path, &data)?;
     Ok(Json::U64(data.len() as u64))
