@@ -279,7 +279,9 @@ function checkInputs(news: RemoteFileInputs): pulumi.dynamic.CheckFailure[] {
 /** Why the host differs from what is wanted; empty when it does not. */
 export function remoteFileDrift(olds: RemoteFileOutputs, news: RemoteFileInputs): string[] {
   const reasons: string[] = [];
-  if (news.content !== UNKNOWN && olds.sha256 !== sha256Hex(news.content))
+  // Unknown at preview (computed from another resource's output): it may change, so say so.
+  if (news.content === UNKNOWN) reasons.push("content unknown until apply");
+  else if (olds.sha256 !== sha256Hex(news.content))
     reasons.push(`content sha256 ${olds.sha256 || "(none)"}, want ${sha256Hex(news.content)}`);
   if (olds.mode !== normalizeMode(news.mode)) reasons.push(`mode ${olds.mode}, want ${normalizeMode(news.mode)}`);
   const owner = news.owner ?? "root";

@@ -203,6 +203,20 @@ describe("RemoteFile provider against sshd test hosts", () => {
     }
   });
 
+  test("during preview, unknown inputs (the engine's sentinel) pass check() and diff() without a connection", async () => {
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const path = join(work, "h1", "preview.toml");
+    const created = await p.create(inputs(h1(), path, "v1\n"));
+    const preview = { ...inputs(h1(), path, "v1\n"), content: UNKNOWN } as RemoteFileInputs;
+    assert.deepEqual((await p.check({} as RemoteFileInputs, preview)).failures, []);
+    const unknownConnection = { ...preview, connection: UNKNOWN } as unknown as RemoteFileInputs;
+    assert.deepEqual((await p.check({} as RemoteFileInputs, unknownConnection)).failures, []);
+    const diff = await p.diff(created.id, created.outs, unknownConnection);
+    assert.deepEqual(diff.replaces, []);
+    assert.equal(diff.changes, true, "unknown content may change: preview says so");
+    assert.deepEqual(remoteFileDrift(created.outs, preview), ["content unknown until apply"]);
+  });
+
   test("check() names the property and what was expected", async () => {
     const bad = await p.check(
       {} as RemoteFileInputs,
