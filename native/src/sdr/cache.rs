@@ -82,7 +82,7 @@ pub fn known_digest(id: &str) -> Option<&'static str> {
 /// Computes every node's parents, split over `threads` threads (the result does not depend on the split).
 pub fn generate(g: &Graph, threads: usize) -> ParentCache {
     let n = g.nodes as usize;
-    let mut parents = vec![0u32; n * DEGREE];
+    let mut parents: Vec<u32> = super::huge_pages::zeroed_vec(n * DEGREE);
     let threads = threads.max(1).min(n);
     let per = n.div_ceil(threads);
     std::thread::scope(|s| {
@@ -122,7 +122,7 @@ fn read_file(path: &Path, g: &Graph) -> Result<Option<ParentCache>, String> {
         return Ok(None);
     }
     let mut f = std::fs::File::open(path).map_err(|e| format!("parent cache {}: {e}", path.display()))?;
-    let mut parents = vec![0u32; (want / 4) as usize];
+    let mut parents: Vec<u32> = super::huge_pages::zeroed_vec((want / 4) as usize);
     let mut buf = vec![0u8; 1 << 20];
     for chunk in parents.chunks_mut(1 << 18) {
         let b = &mut buf[..chunk.len() * 4];

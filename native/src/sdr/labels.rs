@@ -109,8 +109,8 @@ pub fn label_all<E>(
     mut sink: impl FnMut(usize, &[u8]) -> Result<(), E>,
 ) -> Result<(), E> {
     let n = cache.nodes as usize;
-    let mut prev = vec![0u8; n * 32];
-    let mut cur = vec![0u8; n * 32];
+    let mut prev: Vec<u8> = super::huge_pages::zeroed_vec(n * 32);
+    let mut cur: Vec<u8> = super::huge_pages::zeroed_vec(n * 32);
     for layer in 1..=layers {
         label_layer(replica_id, layer as u32, cache, if layer == 1 { None } else { Some(&prev) }, &mut cur);
         sink(layer, &cur)?;

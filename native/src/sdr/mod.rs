@@ -6,5 +6,6 @@ pub mod cache;
 pub mod chacha8;
 pub mod feistel;
 pub mod graph;
+pub mod huge_pages;
 pub mod labels;
 pub mod pc1;
