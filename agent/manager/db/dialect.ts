@@ -1,10 +1,11 @@
 // The one place that knows which database is behind `db.url`. Everything else talks to Kysely and asks
 // `dbFeatures(db)` what the database can do.
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteAdapter } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
 import { staticMigrationProvider } from "./migrations/index.js";
+import { GroupCommitSqliteDialect } from "./sqlite-group-commit.js";
 
 export interface OpenOptions {
   /** SQLite: "full" fsyncs the WAL on every commit; "normal" is durable against process crashes only. */
@@ -28,7 +29,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Kysely<Dat
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     sqlite.pragma("busy_timeout = 5000");
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });

@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { main } from "../../../agent/cli/main.js";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { computeCommD, zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../../../agent/manager/proofs/piece-cid.js";
@@ -14,11 +15,12 @@ import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/v
 import { SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 
+const bin = fileURLToPath(new URL("../../../bin/sealfarm.js", import.meta.url));
+
+/** The CLI as its own process, as an operator runs it next to a running manager (two SQLite connections). */
 async function cli(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
+  const r = await execa(process.execPath, [bin, ...argv], { reject: false });
+  return { code: r.exitCode ?? -1, out: r.stdout, err: r.stderr };
 }
 
 for (const dialect of DIALECTS) {

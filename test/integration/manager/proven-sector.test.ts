@@ -1,0 +1,145 @@
+// The whole path with real proofs: a scripted worker seals a 2 KiB CC sector with sealfarm-proofs, the manager
+// verifies the proof when the ProveCommit lands (sector Active), hands out WindowPoSt jobs, verifies the PoSt,
+// marks a sector whose files are gone faulty, and recovers it when it proves again. Skipped, with the reason,
+// only while the binary lacks verify-seal.
+import assert from "node:assert/strict";
+import { renameSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { OnChainState, SubmitResult, type WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
+import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { commitPhase, persist, precommitPhase, runStage } from "./real-seal.js";
+import { pollUntil, report } from "./scripted-worker.js";
+
+const bin = resolveProofsBin("");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a really sealed sector`, () => {
+    let tdb: TestDatabase;
+    let m: RunningManager;
+    let c: VenusClient;
+    let ready = false;
+
+    before(async () => {
+      ready = (await hasSubcommand(bin, "verify-seal")) && (await hasSubcommand(bin, "verify-window-post"));
+      if (!ready) return;
+      tdb = await freshDatabase(dialect);
+      m = await startManager({
+        config: testConfig(tdb.home, tdb.url, {
+          chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 24, deadlines: 1 },
+          batching: { max_batch: 4, max_wait: "50ms" },
+          post: { heartbeat_timeout: "5s", job_max_try: 1 },
+        }),
+      });
+      c = createVenusClient({ url: m.url });
+    });
+    after(async () => {
+      c?.close();
+      await m?.close();
+      await tdb?.drop();
+    });
+
+    async function nextJob(after: Set<string>): Promise<WdPoStAllocatedJob> {
+      const until = Date.now() + 15_000;
+      for (;;) {
+        const [job] = await c.callVenus("WdPoStAllocateJobs", [
+          { AllowedMiners: [1000], AllowedProofTypes: [] },
+          1,
+          "post-1",
+        ]);
+        if (job && !after.has(job.Id)) return job;
+        if (Date.now() > until) throw new Error("no new WindowPoSt job");
+        await sleep(25);
+      }
+    }
+
+    async function prove(job: WdPoStAllocatedJob) {
+      const store = join(tdb.home, "persist-1");
+      const out = await runStage(bin, "window_post", {
+        miner_id: job.Input.MinerId,
+        proof_type: job.Input.ProofType,
+        seed: job.Input.Seed,
+        replicas: job.Input.Sectors.map((s) => ({
+          sector_id: s.SectorId,
+          comm_r: s.CommR,
+          cache_dir: join(store, "cache", `s-t01000-${s.SectorId}`),
+          sealed_file: join(store, "sealed", `s-t01000-${s.SectorId}`),
+        })),
+      });
+      await c.callVenus("WdPoStFinishJob", [job.Id, out as { proofs: string[]; faults: number[] }, ""]);
+      return m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
+    }
+
+    test("seal → Active → WindowPoSt → fault → recovery", async (t) => {
+      if (!ready) {
+        t.skip("sealfarm-proofs lacks verify-seal/verify-window-post (native II not built yet)");
+        return;
+      }
+      const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      assert.ok(sector);
+      const sid = sector.ID;
+      const name = `s-t01000-${sid.Number}`;
+      assert.equal(await c.callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]), null);
+      const ticket = await c.callVenus("AssignTicket", [sid]);
+      const sealed = await precommitPhase(bin, join(tdb.home, "work"), sid.Number, ticket.Ticket);
+      await report(c, sid, "TreeDBuilt", "TicketAssigned");
+      const pc = await c.callVenus("SubmitPreCommit", [
+        sector,
+        { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket },
+        false,
+      ]);
+      assert.equal(pc.Res, SubmitResult.Accepted, pc.Desc ?? "");
+      assert.equal((await pollUntil(() => c.callVenus("PollPreCommitState", [sid]))).State, OnChainState.Landed);
+      const store = await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]);
+      assert.equal(store?.Name, "persist-1");
+      persist(sealed, join(tdb.home, "persist-1"), name);
+      assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
+      let seed = null;
+      while (seed === null) {
+        const w = await c.callVenus("WaitSeed", [sid, 5]);
+        seed = w.Seed;
+        if (seed === null) await sleep(50);
+      }
+      const proof = await commitPhase(bin, sealed, sid.Number, ticket.Ticket, seed.Seed);
+      assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
+      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]), 30_000);
+      assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
+      assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
+      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
+
+      // A WindowPoSt over the persisted files verifies.
+      const seen = new Set<string>();
+      const j1 = await nextJob(seen);
+      seen.add(j1.Id);
+      assert.deepEqual(
+        j1.Input.Sectors.map((s) => s.SectorId),
+        [sid.Number],
+      );
+      const r1 = await prove(j1);
+      assert.equal(r1.succeeded, 1, r1.error ?? "");
+
+      // The sealed file disappears: the prover declares a fault, the sector is faulty.
+      const file = join(tdb.home, "persist-1", "sealed", name);
+      renameSync(file, `${file}.away`);
+      const j2 = await nextJob(seen);
+      seen.add(j2.Id);
+      await prove(j2);
+      assert.deepEqual(
+        (await c.callVenus("ListSectors", ["Faulty"])).map((s) => s.ID.Number),
+        [sid.Number],
+      );
+
+      // The file is back: the next deadline proves it and the sector recovers.
+      renameSync(`${file}.away`, file);
+      const j3 = await nextJob(seen);
+      const r3 = await prove(j3);
+      assert.equal(r3.succeeded, 1, r3.error ?? "");
+      assert.deepEqual(await c.callVenus("ListSectors", ["Faulty"]), []);
+      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
+    });
+  });
+}
