@@ -258,6 +258,9 @@ async function converge(news: SystemdServiceInputs, previous?: SystemdServiceOut
     if (enabled && before.enabledState !== "enabled") await systemctl(client, c, ["enable", news.name]);
     if (!enabled && before.enabledState === "enabled") await systemctl(client, c, ["disable", news.name]);
     const triggered = previous !== undefined && previous.restartTrigger !== trigger;
+    // A unit that hit its start limit refuses `start` until its failed state is cleared.
+    if (active && before.activeState === "failed")
+      await exec(client, c, `systemctl reset-failed ${shq(news.name)} 2>/dev/null || true`);
     if (active && (unitChanged || triggered) && before.activeState === "active")
       await systemctl(client, c, ["restart", news.name]);
     else if (active) await systemctl(client, c, ["start", news.name]);

@@ -117,7 +117,10 @@ describe("SystemdService provider against a systemd test host", () => {
     const state = { ...(await p.create(inputs())).outs, name: "sealfarm-broken.service" };
     const left = await p.read("x", state);
     assert.equal(left.props.activeState, "failed");
-    await p.delete("x", left.props);
+    // Fixing the unit brings it up, although systemd still remembers the failure.
+    const fixed = await p.create(inputs({ name: "sealfarm-broken.service", unit: unitText("fixed") }));
+    assert.equal(fixed.outs.activeState, "active");
+    await p.delete("x", fixed.outs);
     assert.equal(
       onHost("sh", "-c", "test -e /etc/systemd/system/sealfarm-broken.service && echo present || echo absent"),
       "absent",
