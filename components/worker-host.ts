@@ -51,7 +51,8 @@ function shq(s: string): string {
 export function prepareHostScript(user: string, ownedDirs: readonly string[], rootDirs: readonly string[]): string {
   const lines = [
     "set -e",
-    `id -u ${shq(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${shq(user)}`,
+    // Two preparations may run at once on a shared machine (manager and worker): a lost useradd race is fine.
+    `id -u ${shq(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${shq(user)} || id -u ${shq(user)} >/dev/null`,
   ];
   for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${shq(d)}`);
   for (const d of [...new Set(ownedDirs)].sort())

@@ -220,12 +220,26 @@ function parseStatus(stdout: string): LiveRelease {
   };
 }
 
+/**
+ * Serializes installs on one host (a manager and a worker may share a machine and its release root): fd 9 holds an
+ * flock on <root>/.release.lock until the script ends, also when its session is cut.
+ */
+function lockScript(root: string): string {
+  return [
+    `mkdir -p -- ${shq(`${root}/releases`)}`,
+    `exec 9> ${shq(`${root}/.release.lock`)}`,
+    `flock -w 600 9 || { echo "timed out waiting for another release install on this host" >&2; exit 5; }`,
+  ].join("\n");
+}
+
 function uploadScript(root: string, hash: string, archiveSha256: string): string {
   const rel = shq(`${root}/releases`);
   return [
     "set -e",
     VERIFY_FN,
     `mkdir -p -- ${rel}`,
+    lockScript(root),
+    // Leftovers of cut uploads go (under the lock, no other install on this host is using them).
     `rm -rf -- ${rel}/.upload-* ${rel}/.unpack-*`,
     `tmp=${rel}/.upload-$$.tar.gz`,
     `cat > "$tmp"`,
@@ -241,8 +255,8 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
     `if ! verify "$un" ${shq(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,
     // fsync just these files and directories (a bare `sync` would flush the whole machine).
     `find "$un" -exec sync -- {} +`,
-    `rm -rf -- ${rel}/${shq(hash)}`,
-    `mv -T -- "$un" ${rel}/${shq(hash)}`,
+    // Another install of the same release may have finished first: keep a verified copy, replace a broken one.
+    `if verify ${rel}/${shq(hash)} ${shq(hash)}; then rm -rf -- "$un"; else rm -rf -- ${rel}/${shq(hash)}; mv -T -- "$un" ${rel}/${shq(hash)}; fi`,
     `sync -- ${rel}`,
   ].join("\n");
 }
@@ -250,6 +264,7 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
 function switchScript(root: string, hash: string, keep: number): string {
   return [
     "set -e",
+    lockScript(root),
     `cd -- ${shq(root)}`,
     `touch -- releases/${shq(hash)}`,
     `ln -sfn -- releases/${shq(hash)} .current.tmp-$$`,

@@ -167,6 +167,20 @@ describe("RemoteRelease provider against sshd test hosts", () => {
     );
   });
 
+  test("two resources installing on one host at once (a shared manager and worker machine) both succeed", async () => {
+    const root = join(work, "h2-shared");
+    const [a, b] = [release("shared-a"), release("shared-b")];
+    const [ra, rb] = await Promise.all([p.create(inputs(h2(), root, a, 3)), p.create(inputs(h2(), root, b, 3))]);
+    assert.equal(ra.outs.intact && rb.outs.intact, true);
+    assert.ok([`releases/${a.hash}`, `releases/${b.hash}`].includes(readlinkSync(join(root, "current"))));
+    assert.deepEqual(readdirSync(join(root, "releases")).sort(), [a.hash, b.hash].sort());
+    const same = await Promise.all([p.create(inputs(h2(), root, a, 3)), p.create(inputs(h2(), root, a, 3))]);
+    assert.deepEqual(
+      same.map((r) => r.outs.current),
+      [a.hash, a.hash],
+    );
+  });
+
   test("delete removes the release and current; check() names bad fields", async () => {
     const root = join(work, "h2-del");
     const r = release("del");
