@@ -113,7 +113,11 @@ export async function startWorkerRpcServer(
   return {
     server,
     url,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

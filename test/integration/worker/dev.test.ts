@@ -2,7 +2,7 @@
 // Ctrl-C stops it cleanly and a second run continues from the same directory.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -31,11 +31,20 @@ function dev(
       stderr += d.toString();
     });
     const killer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    // Ctrl-C once the farm is up (the worker logged its start), plus a little sealing time.
     const interrupt =
-      interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), interruptAfterMs);
+      interruptAfterMs === undefined
+        ? undefined
+        : setInterval(() => {
+            const log = existsSync(join(dir, "dev.log")) ? readFileSync(join(dir, "dev.log"), "utf8") : "";
+            if (/worker dev-worker: \d+ threads/.test(log)) {
+              clearInterval(interrupt);
+              setTimeout(() => child.kill("SIGINT"), interruptAfterMs);
+            }
+          }, 50);
     child.on("exit", (code) => {
       clearTimeout(killer);
-      if (interrupt) clearTimeout(interrupt);
+      if (interrupt) clearInterval(interrupt);
       resolve({ code, stdout, stderr });
     });
   });
@@ -43,7 +52,7 @@ function dev(
 
 describe("sealfarm dev", { skip }, () => {
   it("stops cleanly on Ctrl-C, and a second run continues to N Active sectors and a verified WindowPoSt", async () => {
-    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], 2500);
+    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], 1000);
     assert.equal(first.code, 130, first.stderr);
     const partial = JSON.parse(first.stdout.trim()) as DevSummary;
     assert.equal(partial.ok, false);

@@ -57,8 +57,10 @@ describe("failure handling with the real manager and processors", { skip }, () =
       return t?.job_stage === "PC1" && t.thread_state.state === "Running" && m ? Number(m[1]) : undefined;
     });
     process.kill(pid, "SIGKILL");
-    const s1 = await activeSector(farm, 1);
-    const timeline = (await farm.rpc.callVenus("FindSector", [s1.ID])).Timeline;
+    // The retried PC1 runs on the restarted child and the sector moves on (PC2 and later are not this test's concern).
+    const store = farm.threadDirs[0] as string;
+    await waitFor("PC1 done after the retry", () => (recordedState(store) === "PC1Done" ? true : undefined), 120_000);
+    const timeline = (await farm.rpc.callVenus("FindSector", [{ Miner: 1000, Number: 1 }])).Timeline;
     const temp = timeline.find((e) => e.FailureLevel === "Temporary");
     assert.match(
       temp?.FailureDesc ?? "",
@@ -129,9 +131,15 @@ describe("failure handling with the real manager and processors", { skip }, () =
       w.url,
     ]);
     assert.match(resumed.stdout, /thread 0: resumed at DealsAcquired/);
-    const s1 = await activeSector(f, 1);
-    const timeline = (await f.rpc.callVenus("FindSector", [s1.ID])).Timeline;
+    // add_pieces rebuilds the staged file, and PC1 now succeeds.
+    await waitFor("PC1 done after the resume", () => (recordedState(store) === "PC1Done" ? true : undefined), 120_000);
+    const timeline = (await f.rpc.callVenus("FindSector", [{ Miner: 1000, Number: 1 }])).Timeline;
     assert.ok(timeline.some((e) => e.FailureLevel === "Permanent" && e.Next === "TicketAssigned"));
+    const resumedAt = timeline.findIndex((e) => e.FailureLevel === "Permanent");
+    assert.ok(
+      timeline.slice(resumedAt + 1).some((e) => e.Next === "PieceAdded"),
+      "resumed at DealsAcquired: add_pieces ran again",
+    );
     const t = (await list(w))[0];
     assert.equal(t?.last_error, null);
   });

@@ -45,9 +45,9 @@ describe("manager-side abort, hot config, strict startup", { skip }, () => {
     const f = farm;
     const store = f.threadDirs[0] as string;
     worker = await startWorker(f.configFile);
-    await waitFor("PC2 started", () => (recordedState(store) === "PC1Done" ? true : undefined), 120_000);
+    await waitFor("PC1 started", () => (recordedState(store) === "TicketAssigned" ? true : undefined), 120_000);
     await f.rpc.callVenus("ReportAborted", [{ Miner: 1000, Number: 1 }, "operator: bad disk"]);
-    // The next report (after PC2) answers Finalized=true: the agent wipes the sector and allocates sector 2.
+    // The next report (after PC1) answers Finalized=true: the agent wipes the sector and allocates sector 2.
     await waitFor(
       "sector 2 allocated",
       async () => ((await sectors(f.rpc)).some((s) => s.ID.Number === 2) ? true : undefined),
