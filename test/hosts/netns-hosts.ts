@@ -181,8 +181,28 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
     rmSync(dir, { recursive: true, force: true });
   };
 
+  // If the process exits without stop() (a test runner timing out, an uncaught error), still take the hosts down.
+  const onExit = () => {
+    for (const child of sshds.values()) {
+      for (const c of childPids(child.pid ?? 0)) tryRun("kill", ["-9", String(c)]);
+      child.kill("SIGKILL");
+    }
+    for (const veth of created.veths) tryRun("ip", ["link", "del", veth]);
+    for (const ns of created.netns) tryRun("ip", ["netns", "del", ns]);
+    if (created.bridge) tryRun("ip", ["link", "del", bridge]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
+  const stopOnce = stop;
+  const stopAll = async () => {
+    process.removeListener("exit", onExit);
+    await stopOnce();
+  };
+
   try {
     mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+    // A crashed earlier run with the same PID may have left these names behind.
+    tryRun("ip", ["link", "del", bridge]);
     const client = generateKeyPair(dir, "client_ed25519");
     writeFileSync(join(dir, "authorized_keys"), `${client.publicLine}\n`, { mode: 0o600 });
 
@@ -202,6 +222,8 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
       const veth = `sfv${tag}x${i}`.slice(0, 15);
       const address = `${subnet}.${10 + i}`;
       try {
+        tryRun("ip", ["netns", "del", netns]);
+        tryRun("ip", ["link", "del", veth]);
         run("ip", ["netns", "add", netns]);
       } catch (err) {
         throw new Error(`test hosts: ip netns add ${netns} is not permitted here (run as root): ${String(err)}`);
@@ -332,10 +354,10 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
       setLinkUp(host, up) {
         run("ip", ["link", "set", host.veth, up ? "up" : "down"]);
       },
-      stop,
+      stop: stopAll,
     };
   } catch (err) {
-    await stop();
+    await stopAll();
     throw err;
   }
 }
