@@ -68,12 +68,21 @@ export class GroupCommitSqliteDriver implements Driver {
   private readonly waiters: (() => void)[] = [];
   private batch: Batch | undefined;
   private commitScheduled = false;
+  // The control statements run for every unit: prepare them once.
+  private readonly sql: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", BetterSqlite3.Statement>;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly options: GroupCommitOptions,
   ) {
     this.connection = new GroupCommitConnection(db);
+    this.sql = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      savepoint: db.prepare("SAVEPOINT unit"),
+      release: db.prepare("RELEASE unit"),
+      rollbackTo: db.prepare("ROLLBACK TO unit"),
+      commit: db.prepare("COMMIT"),
+    };
   }
 
   async init(): Promise<void> {}
@@ -84,7 +93,7 @@ export class GroupCommitSqliteDriver implements Driver {
     try {
       if (this.batch === undefined) {
         // Throws SQLITE_BUSY if another process holds the write lock past busy_timeout.
-        this.db.exec("BEGIN IMMEDIATE");
+        this.sql.begin.run();
         let resolve = () => {};
         let reject: (e: unknown) => void = () => {};
         const done = new Promise<void>((res, rej) => {
@@ -95,7 +104,7 @@ export class GroupCommitSqliteDriver implements Driver {
         done.catch(() => {});
         this.batch = { startedAt: performance.now(), units: 0, done, resolve, reject };
       }
-      this.db.exec("SAVEPOINT unit");
+      this.sql.savepoint.run();
       this.batch.units++;
     } catch (error) {
       // Hand the connection on, or the next caller would wait forever.
@@ -113,13 +122,13 @@ export class GroupCommitSqliteDriver implements Driver {
   async commitTransaction(): Promise<void> {}
 
   async rollbackTransaction(): Promise<void> {
-    this.db.exec("ROLLBACK TO unit");
+    this.sql.rollbackTo.run();
   }
 
   async releaseConnection(): Promise<void> {
     const batch = this.batch;
     if (batch === undefined) throw new Error("group commit: connection released twice");
-    this.db.exec("RELEASE unit");
+    this.sql.release.run();
     const due =
       batch.units >= this.options.maxBatchUnits || performance.now() - batch.startedAt >= this.options.maxBatchMs;
     if (due) this.commit();
@@ -149,7 +158,7 @@ export class GroupCommitSqliteDriver implements Driver {
     if (batch === undefined) return;
     this.batch = undefined;
     try {
-      this.db.exec("COMMIT");
+      this.sql.commit.run();
       batch.resolve();
     } catch (error) {
       try {

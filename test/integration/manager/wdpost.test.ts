@@ -42,13 +42,17 @@ for (const dialect of DIALECTS) {
       }
       // Put both sectors in the deadline that is open now (the window is 200 epochs = 10 s, ample for the test).
       const d = currentDeadline(m.ctx.chain.config, m.ctx.chain.head());
-      for (const sid of sids)
-        await updateSector(m.ctx.db, sid.Miner, sid.Number, {
-          state: "Active",
-          proof_stage: "landed",
-          active_epoch: d.open - 1,
-          deadline: d.index,
-        });
+      // One statement, so the pump cannot build the job between the two sectors.
+      await m.ctx.db
+        .updateTable("sectors")
+        .set({ state: "Active", proof_stage: "landed", active_epoch: d.open - 1, deadline: d.index })
+        .where("miner", "=", 1000)
+        .where(
+          "number",
+          "in",
+          sids.map((s) => s.Number),
+        )
+        .execute();
     });
     after(async () => {
       c?.close();
@@ -146,6 +150,58 @@ for (const dialect of DIALECTS) {
       assert.match(row.error ?? "", /invalid WindowPoSt/);
       const faulty = await c.callVenus("ListSectors", ["Faulty"]);
       assert.equal(faulty.length, 2, "an invalid proof recovers nothing");
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a deadline that closes without a proof`, () => {
+    let tdb: TestDatabase;
+    let m: RunningManager;
+    let c: VenusClient;
+
+    before(async () => {
+      tdb = await freshDatabase(dialect);
+      // 4-epoch windows of 50 ms: a job nobody takes is missed within a fraction of a second.
+      m = await startManager({
+        config: testConfig(tdb.home, tdb.url, {
+          chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 8, deadlines: 2 },
+        }),
+      });
+      c = createVenusClient({ url: m.url });
+    });
+    after(async () => {
+      c?.close();
+      await m?.close();
+      await tdb?.drop();
+    });
+
+    test("the job fails with 'deadline closed' and its sectors become faulty", async () => {
+      const s = await sealToSeed(c, new Array(32).fill(9), (name) => join(tdb.home, name));
+      // Deadline 1 opens within one proving period (400 ms); nobody allocates its job.
+      await updateSector(m.ctx.db, s.sid.Miner, s.sid.Number, {
+        state: "Active",
+        proof_stage: "landed",
+        active_epoch: 0,
+        deadline: 1,
+      });
+      const until = Date.now() + 5000;
+      let closed: { error: string | null } | undefined;
+      while (Date.now() < until) {
+        closed = await m.ctx.db
+          .selectFrom("wdpost_jobs")
+          .select("error")
+          .where("state", "=", "finished")
+          .executeTakeFirst();
+        if (closed) break;
+        await sleep(50);
+      }
+      assert.match(closed?.error ?? "", /deadline closed before a proof was submitted/);
+      const faulty = await c.callVenus("ListSectors", ["Faulty"]);
+      assert.deepEqual(
+        faulty.map((x) => x.ID.Number),
+        [s.sid.Number],
+      );
     });
   });
 }
