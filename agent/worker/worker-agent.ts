@@ -1,5 +1,6 @@
 // The worker agent: loads nothing itself (it gets a WorkerConfig), checks the attached stores with the manager,
 // starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
+import http from "node:http";
 import { hostname } from "node:os";
 import { packageVersion } from "../cli/main.js";
 import { createVenusClient, type VenusClient } from "../shared/rpc/index.js";
@@ -30,6 +31,7 @@ export class WorkerAgent {
   private runs: Array<Promise<void>> = [];
   private pingTimer: NodeJS.Timeout | undefined;
   private rpcServer: Awaited<ReturnType<typeof startWorkerRpcServer>> | undefined;
+  private metricsServer: http.Server | undefined;
   rpcUrl = "";
   readonly instance: string;
   readonly version = `v${packageVersion()}-sealfarm`;
@@ -108,6 +110,7 @@ export class WorkerAgent {
             attached: c.attached,
             localPiecesDirs: c.worker.localPiecesDirs,
             managerUrl: c.sectorManager.url,
+            staticTreeD: c.processors.staticTreeD,
             instance: agent.instance,
             commonSealing: c.sealing,
             metrics: agent.metrics,
@@ -132,6 +135,28 @@ export class WorkerAgent {
       throw new Error(
         `cannot listen on ${c.worker.rpcHost}:${c.worker.rpcPort} for the worker RPC: ${(e as Error).message}`,
       );
+    }
+    if (c.metrics.enable) {
+      // `[metrics] http_listen`: a Prometheus endpoint of its own (the worker RPC port serves /metrics too).
+      const m = /^(?:\[([^\]]+)\]|(.+)):(\d+)$/.exec(c.metrics.httpListen);
+      const server = http.createServer((req, res) => {
+        if (req.url !== "/metrics") return void res.writeHead(404).end();
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(agent.renderMetrics());
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(Number(m?.[3]), m?.[1] ?? m?.[2], () => resolve());
+        });
+      } catch (e) {
+        await agent.rpcServer?.close();
+        await pool.stop();
+        rpc.close();
+        throw new Error(
+          `${c.file}: metrics.http_listen: cannot listen on ${c.metrics.httpListen}: ${(e as Error).message}`,
+        );
+      }
+      agent.metricsServer = server;
     }
     agent.runs = agent.threads.map((t) =>
       t.run().catch((e: Error) => log(`thread ${t.index} stopped on an unexpected error: ${e.stack ?? e.message}`)),
@@ -191,6 +216,12 @@ export class WorkerAgent {
     await Promise.all(this.runs);
     await this.pool.stop();
     await this.rpcServer?.close();
+    const ms = this.metricsServer;
+    if (ms !== undefined)
+      await new Promise<void>((r) => {
+        ms.close(() => r());
+        ms.closeAllConnections();
+      });
     this.rpc.close();
   }
 }

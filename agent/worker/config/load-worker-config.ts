@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
-import { parseBytes, parseDurationMs, parseSectorSize } from "../../shared/units.js";
+import { parseBytes, parseDurationMs, parseSectorSize, sectorSizeName } from "../../shared/units.js";
 import {
   type AttachedStore,
   type Plan,
@@ -309,8 +309,8 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   const staticTreeD: Record<string, string> = {};
   for (const [size, p] of Object.entries(obj(proc.static_tree_d))) {
     try {
-      parseSectorSize(size);
-      staticTreeD[size] = abs(String(p));
+      // Keyed by the canonical size name ("32GiB"), however the file spells it.
+      staticTreeD[sectorSizeName(parseSectorSize(size))] = abs(String(p));
     } catch (e) {
       problems.push(`processors.static_tree_d.${JSON.stringify(size)}: ${(e as Error).message}`);
     }

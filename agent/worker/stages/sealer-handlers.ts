@@ -18,6 +18,7 @@ import {
   paddedBytes,
   sealProofName,
   sealProofTypesForSize,
+  sectorSizeName,
   sectorSizeOfSealProof,
   toUnpadded,
 } from "../../shared/units.js";
@@ -153,6 +154,20 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
         mkdirSync(p.preparedDir, { recursive: true });
       } catch (e) {
         throw crit(e, `prepare ${p.preparedDir}`);
+      }
+      // A CC sector's tree_d is the same for every sector of a size: link the prebuilt one if configured.
+      const isCC = (sector.deals ?? []).every((d) =>
+        d.DealInfo.IsBuiltinMarket ? d.DealInfo.DealID === 0 : d.DealInfo.AllocationID === 0,
+      );
+      const staticTreeD = isCC ? deps.staticTreeD[sectorSizeName(sectorSize())] : undefined;
+      if (staticTreeD !== undefined) {
+        try {
+          if (!existsSync(staticTreeD)) throw new Error(`static tree_d ${staticTreeD} does not exist`);
+          symlinkSync(staticTreeD, p.treeD);
+        } catch (e) {
+          throw crit(e, "link static tree_d");
+        }
+        return { kind: "BuildTreeD" };
       }
       await runStage(deps, "tree_d", {
         registered_proof: proofName(),

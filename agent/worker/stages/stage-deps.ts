@@ -29,6 +29,8 @@ export interface StageDeps {
   /** The worker's instance name (ReportState `Worker.Instance`, wdpost worker name). */
   instance: string;
   options: SealingOptions;
+  /** `[processors.static_tree_d]`: size name ("32GiB") → a prebuilt CC tree_d file to symlink instead of computing. */
+  staticTreeD: Partial<Record<string, string>>;
   /** Sleeps, or throws Interrupted when the thread is paused/stopped meanwhile. */
   sleep(ms: number): Promise<void>;
   /** Aborted when the thread must stop waiting (pause, shutdown). */

@@ -27,6 +27,7 @@ export interface ThreadEnv {
   localPiecesDirs: readonly string[];
   managerUrl: string;
   instance: string;
+  staticTreeD: Partial<Record<string, string>>;
   /** `[sealing]` from the main file. */
   commonSealing: Partial<SealingOptions>;
   metrics: WorkerMetrics;
@@ -152,6 +153,7 @@ export class SealingThread {
       managerUrl: this.env.managerUrl,
       instance: this.env.instance,
       options: this.options,
+      staticTreeD: this.env.staticTreeD,
       sleep: (ms) => this.control.sleep(ms),
       signal: this.control.signal,
       onProc: (state, pid) => {
