@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UsageError } from "../../cli/command.js";
+import { parseArgs, parseUint } from "./cli-args.js";
+import { renderSectorDetail, renderSectorList, renderWorkers } from "./render-tables.js";
+
+test("parseArgs takes --k v, --k=v, booleans and positionals, and names unknown flags", () => {
+  const a = parseArgs(["1000", "--state", "Active", "--json", "--home=/h", "7"], ["state", "home"], ["json"]);
+  assert.deepEqual(a.positionals, ["1000", "7"]);
+  assert.equal(a.flags.get("state"), "Active");
+  assert.equal(a.flags.get("home"), "/h");
+  assert.equal(a.flags.get("json"), true);
+  assert.throws(
+    () => parseArgs(["--nope"], [], []),
+    (e: unknown) => e instanceof UsageError && /unknown option --nope/.test(e.message),
+  );
+  assert.throws(() => parseArgs(["--state"], ["state"]), /--state needs a value/);
+  assert.throws(() => parseUint("12a", "NUMBER"), /NUMBER: expected an unsigned integer, got "12a"/);
+});
+
+const sector = {
+  ID: { Miner: 1000, Number: 3 },
+  ProofType: 5,
+  State: "PreCommitSent",
+  Worker: "host-a",
+  LatestState: "PCSubmitted",
+  LastFailure: "Temporary: rpc timeout",
+  Finalized: false,
+  AbortReason: null,
+  Deals: 1,
+  CreatedAt: Date.UTC(2026, 10, 25, 12, 0, 0),
+  UpdatedAt: Date.UTC(2026, 10, 25, 12, 5, 0),
+};
+
+test("sector list and detail show worker, state and the timeline", () => {
+  assert.equal(
+    renderSectorList([sector]),
+    [
+      "SECTOR      STATE          WORKER STATE  WORKER  DEALS  UPDATED               LAST FAILURE",
+      "s-t01000-3  PreCommitSent  PCSubmitted   host-a  1      2026-11-25T12:05:00Z  Temporary: rpc timeout",
+    ].join("\n"),
+  );
+  const detail = renderSectorDetail({
+    Sector: sector,
+    Timeline: [
+      {
+        At: Date.UTC(2026, 10, 25, 12, 1, 0),
+        Instance: "host-a",
+        Location: "/mnt/seal/0",
+        Prev: "PC2Done",
+        Next: "PCSubmitted",
+        Event: "None",
+        FailureLevel: "Temporary",
+        FailureDesc: "rpc timeout",
+      },
+    ],
+  });
+  assert.match(detail, /proof +StackedDrg2KiBV1_1/);
+  assert.match(detail, /2026-11-25T12:01:00Z +host-a +\/mnt\/seal\/0 +PC2Done -> PCSubmitted +Temporary: rpc timeout/);
+  assert.equal(renderSectorList([]), "no sectors");
+});
+
+test("workers list shows the age of the last ping and threads by state", () => {
+  const text = renderWorkers(
+    [
+      {
+        Info: {
+          Name: "w1",
+          Dest: "10.0.0.2:17890",
+          Version: "v0.1",
+          Summary: { Threads: 4, Empty: 1, Paused: 0, Running: 2, Waiting: 1, Errors: 0 },
+        },
+        LastPing: 1000,
+      },
+    ],
+    1012,
+  );
+  assert.match(text, /^NAME +DEST/);
+  assert.match(text, /w1 +10\.0\.0\.2:17890 +v0\.1 +12s ago +4 +1 +2 +1 +0 +0/);
+});
