@@ -104,7 +104,13 @@ fn main() {
             0
         }
         (Some("commp"), Some(file)) => commp_file(file),
-        (Some("processor"), Some(stage)) => processor::serve(stage),
+        (Some("processor"), Some(stage)) => {
+            // damocles' builtin pc1 takes --hugepage_files_path*; this binary manages its own memory (THP hints).
+            if args.len() > 2 {
+                eprintln!("sealfarm-proofs processor {stage}: ignoring extra arguments {:?}", &args[2..]);
+            }
+            processor::serve(stage)
+        }
         (Some("run"), Some(stage)) => processor::run_once(stage),
         (Some("bench"), _) => bench(&args[1..]),
         // native II: verifiers (same JSON as the verify_seal / verify_window_post stages)
