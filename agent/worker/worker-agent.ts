@@ -9,6 +9,7 @@ import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { SectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
 import { startWorkerRpcServer } from "./rpc/worker-rpc.js";
+import { scanPersistStores } from "./store/scan-persist-stores.js";
 import { SealingThread } from "./thread/sealing-thread.js";
 import type { ThreadListEntry } from "./thread/thread-status.js";
 import { WdPostThread } from "./thread/wdpost-thread.js";
@@ -48,6 +49,18 @@ export class WorkerAgent {
   static async start(o: WorkerAgentOptions): Promise<WorkerAgent> {
     const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     const c = o.config;
+    // Scanned persist stores join the attached ones; names stay unique across both.
+    if (c.worker.scanPersistStores.length > 0) {
+      const { stores, problems } = scanPersistStores(c.worker.scanPersistStores);
+      if (problems.length > 0) throw new Error(`${c.file}: worker.scan_persist_stores:\n${problems.join("\n")}`);
+      for (const s of stores) {
+        if (c.attached.some((a) => a.name === s.name))
+          throw new Error(
+            `${c.file}: scanned store ${s.location} is named ${JSON.stringify(s.name)}, which another attached store uses`,
+          );
+        c.attached.push(s);
+      }
+    }
     const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
     const sealers = c.threads.filter((t) => t.plan !== "wdpost");
     const unsupported = c.threads.filter((t) => t.plan !== "sealer" && t.plan !== "wdpost");

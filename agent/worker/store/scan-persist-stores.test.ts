@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { parseSectorStoreJson, scanPersistStores } from "./scan-persist-stores.js";
+
+const root = mkdtempSync(join(tmpdir(), "sealfarm-scan-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe("scan_persist_stores", () => {
+  it("reads Name, falls back to ID, and honours ReadOnly", () => {
+    assert.deepEqual(parseSectorStoreJson('{"ID":"abc","ReadOnly":true}', "/mnt/a"), {
+      name: "abc",
+      location: "/mnt/a",
+      readonly: true,
+    });
+    assert.deepEqual(parseSectorStoreJson('{"Name":"p1","ID":"abc"}', "/mnt/b"), {
+      name: "p1",
+      location: "/mnt/b",
+      readonly: false,
+    });
+    assert.match(String(parseSectorStoreJson("{}", "/mnt/c")), /\/mnt\/c\/sectorstore\.json: has neither Name nor ID/);
+    assert.match(String(parseSectorStoreJson("{", "/mnt/c")), /not JSON/);
+  });
+  it("expands the glob and keeps only directories with a sectorstore.json", () => {
+    for (const d of ["p1", "p2", "empty"]) mkdirSync(join(root, d));
+    writeFileSync(join(root, "p1", "sectorstore.json"), '{"Name":"persist-1"}');
+    writeFileSync(join(root, "p2", "sectorstore.json"), '{"ID":"persist-2","ReadOnly":true}');
+    writeFileSync(join(root, "not-a-dir"), "");
+    const { stores, problems } = scanPersistStores([join(root, "*"), join(root, "missing", "*")]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(stores, [
+      { name: "persist-1", location: join(root, "p1"), readonly: false },
+      { name: "persist-2", location: join(root, "p2"), readonly: true },
+    ]);
+  });
+});
