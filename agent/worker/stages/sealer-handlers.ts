@@ -232,6 +232,22 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
       } catch (e) {
         throw crit(e, "remove .pc2_running");
       }
+      if (o.verifyAfterPc2) {
+        // Self-check (damocles v0.10): a C1 with an all-zero seed must succeed on what PC2 just wrote.
+        const id = alloc().ID;
+        await runStage<unknown>(deps, "c1", {
+          registered_proof: proofName(),
+          cache_path: p.cacheDir,
+          replica_path: p.sealed,
+          comm_r: out.comm_r,
+          comm_d: out.comm_d,
+          prover_id: proverId(id.Miner),
+          sector_id: id.Number,
+          ticket: bytes32FromB64(required(sector.phases.ticket, "phases.ticket").Ticket, "ticket"),
+          seed: new Array<number>(32).fill(0),
+          piece_infos: required(sector.phases.pieces, "phases.pieces"),
+        });
+      }
       return { kind: "PC2", out };
     }
     case "PC2Done": {

@@ -25,7 +25,7 @@ describe("worker agent seals CC sectors end to end", { skip }, () => {
   let farm: Farm;
   let worker: WorkerProcess;
   before(async () => {
-    farm = await startFarm({ threads: 2 });
+    farm = await startFarm({ threads: 2, sealing: { verify_after_pc2: true } });
     worker = await startWorker(farm.configFile);
   });
   after(async () => {
@@ -103,6 +103,15 @@ describe("worker agent seals CC sectors end to end", { skip }, () => {
         new RegExp(`sealfarm_worker_stage_duration_seconds_count\\{worker_name="it-worker",stage="${stage}"\\} [1-9]`),
       );
     assert.match(text, /sealfarm_worker_threads\{worker_name="it-worker",state="Idle"\} \d/);
+    // verify_after_pc2: every PC2 is followed by a self-check C1 (zero seed), so C1 runs about twice per sector.
+    const count = (stage: string) =>
+      Number(
+        new RegExp(`stage_duration_seconds_count\\{worker_name="it-worker",stage="${stage}"\\} (\\d+)`).exec(text)?.[1],
+      );
+    assert.ok(
+      count("c1") >= count("c2") + count("pc2") - 2,
+      `c1 ${count("c1")}, pc2 ${count("pc2")}, c2 ${count("c2")}`,
+    );
     assert.match(text, /sealfarm_worker_events_total\{worker_name="it-worker",event="finished"\} [1-9]/);
   });
 });
