@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import http from "node:http";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeRequest } from "../../agent/shared/rpc/json-rpc.js";
@@ -171,6 +172,12 @@ async function benchBackend(b: Backend): Promise<Map<number, { rpc: Result; floo
   return out;
 }
 
+// Figures depend on what else runs: print the machine and its load next to them.
+console.log(
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 const results = new Map<string, Map<number, { rpc: Result; floor: Result }>>();
 for (const b of BACKENDS) {
   console.error(`benchmarking ${b.label} for ${SECONDS}s per level…`);
@@ -195,6 +202,11 @@ const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | 
 console.log(fmt(header));
 console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
 for (const r of rows) console.log(fmt(r));
+console.log(
+  `load average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 const sqlite = results.get("sqlite (synchronous=full)");
 const pgr = results.get("postgres");
 if (sqlite && pgr) {
