@@ -185,8 +185,10 @@ const VERIFY_FN = [
   "  [ -f .complete ] && [ -f MANIFEST ] || exit 1",
   `  [ "$(sha256sum < MANIFEST | cut -d' ' -f1)" = "$2" ] || exit 1`,
   "  awk '{print $2\"  \"$3}' MANIFEST | sha256sum -c --quiet --strict - >/dev/null 2>&1 || exit 1",
-  // Modes are compared as numbers: the manifest says 0755, stat says 755.
-  '  while read -r m s p; do [ $((0$(stat -c %a -- "$p"))) -eq $((0$m)) ] || exit 1; done < MANIFEST',
+  // Every manifest entry must exist with its mode (find prints 755, the manifest 0755); one process, no fork per file.
+  "  find . -type f -printf '%m %P\\n' | awk 'NR == FNR { m = $1; sub(/^0+/, \"\", m); want[$3] = m; next }" +
+    " ($2 in want) { if (want[$2] != $1) bad = 1; seen[$2] = 1 }" +
+    " END { for (p in want) if (!(p in seen)) bad = 1; exit bad }' MANIFEST - || exit 1",
   ")",
 ].join("\n");
 
