@@ -21,17 +21,24 @@ describe("atomic file", () => {
   });
 
   it("never shows a torn file to a reader when the writer is SIGKILLed mid-loop", async () => {
-    const p = join(dir, "torn.json");
     const module = fileURLToPath(new URL("./atomic-file.ts", import.meta.url));
     // A writer that rewrites a large JSON document as fast as it can; we kill it at an arbitrary instant.
-    const script = `import { writeFileAtomic } from ${JSON.stringify(module)};
+    const script = (p: string) => `import { writeFileAtomic } from ${JSON.stringify(module)};
       const big = "x".repeat(200000);
       for (let i = 0; ; i++) writeFileAtomic(${JSON.stringify(p)}, JSON.stringify({ i, big }));`;
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      // A fresh file per round, so "the file exists" means this round's writer is inside its loop.
+      const p = join(dir, `torn-${round}.json`);
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script(p)], {
         stdio: "ignore",
       });
-      await new Promise((r) => setTimeout(r, 700 + round * 150));
+      // Wait until the writer has really started writing (tsx start-up is slow on a loaded machine), then kill it
+      // at an arbitrary instant inside its write loop.
+      const started = Date.now();
+      while (readFileIfExists(p) === undefined && Date.now() - started < 60_000) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 50 + round * 37));
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
       const doc = JSON.parse(readFileSync(p, "utf8")) as { i: number; big: string };
