@@ -188,7 +188,9 @@ export async function finishJob(
     return null;
   }
   const input = JSON.parse(job.input) as WdPoStInput;
-  const faults = new Set(output.faults);
+  // Only the job's own sectors can be declared faulty by it.
+  const inJob = new Set(input.Sectors.map((s) => s.SectorId));
+  const faults = new Set(output.faults.filter((n) => inJob.has(n)));
   for (const p of output.proofs)
     if (fromBase64(p) === null) throw generic("WdPoStFinishJob: param 1 (output): /proofs: expected base64 strings");
   const replicas = input.Sectors.filter((s) => !faults.has(s.SectorId)).map((s) => ({
