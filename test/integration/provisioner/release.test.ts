@@ -181,6 +181,19 @@ describe("RemoteRelease provider against sshd test hosts", () => {
     );
   });
 
+  test("a changed host key is refused with both fingerprints before anything is uploaded", async () => {
+    const root = join(work, "h1-wrong-key");
+    const r = release("wrong-key");
+    const wrong = inputs(h1(), root, r);
+    wrong.connection = { ...wrong.connection, hostKey: h2().hostKey };
+    await assert.rejects(p.create(wrong), (err: Error) => {
+      assert.match(err.message, /host key mismatch/);
+      assert.ok(err.message.includes(h1().hostKeyFingerprint) && err.message.includes(h2().hostKeyFingerprint));
+      return true;
+    });
+    assert.equal(existsSync(root), false);
+  });
+
   test("delete removes the release and current; check() names bad fields", async () => {
     const root = join(work, "h2-del");
     const r = release("del");

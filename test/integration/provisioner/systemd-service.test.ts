@@ -127,6 +127,20 @@ describe("SystemdService provider against a systemd test host", () => {
     );
   });
 
+  test("an unknown host key is refused with the presented fingerprint; nothing is installed", async () => {
+    const unpinned = inputs({ name: "sealfarm-unpinned.service" });
+    unpinned.connection = { ...unpinned.connection, hostKey: "" };
+    await assert.rejects(p.create(unpinned), (err: Error) => {
+      assert.match(err.message, /host key unknown/);
+      assert.ok(err.message.includes(host().hostKeyFingerprint));
+      return true;
+    });
+    assert.equal(
+      onHost("sh", "-c", "test -e /etc/systemd/system/sealfarm-unpinned.service && echo present || echo absent"),
+      "absent",
+    );
+  });
+
   test("delete disables, stops and removes the unit; a removed unit reads as gone", async () => {
     const created = await p.create(inputs());
     await p.delete(created.id, created.outs);
