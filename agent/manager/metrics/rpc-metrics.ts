@@ -48,7 +48,15 @@ export class RpcMetrics {
   }
 }
 
-export function renderGauges(height: number, sectorsByState: { state: string; n: number }[]): string[] {
+export interface Gauges {
+  height: number;
+  sectorsByState: { state: string; n: number }[];
+  faultySectors: number;
+  wdpostJobsByState: { state: string; n: number }[];
+}
+
+export function renderGauges(g: Gauges): string[] {
+  const { height, sectorsByState } = g;
   return [
     "# HELP sealfarm_manager_chain_height Current devnet epoch.",
     "# TYPE sealfarm_manager_chain_height gauge",
@@ -59,5 +67,14 @@ export function renderGauges(height: number, sectorsByState: { state: string; n:
       .slice()
       .sort((a, b) => a.state.localeCompare(b.state))
       .map((s) => `sealfarm_manager_sectors{state="${s.state}"} ${s.n}`),
+    "# HELP sealfarm_manager_sectors_faulty Active sectors whose last WindowPoSt failed or declared them faulty.",
+    "# TYPE sealfarm_manager_sectors_faulty gauge",
+    `sealfarm_manager_sectors_faulty ${g.faultySectors}`,
+    "# HELP sealfarm_manager_wdpost_jobs WindowPoSt jobs by state.",
+    "# TYPE sealfarm_manager_wdpost_jobs gauge",
+    ...g.wdpostJobsByState
+      .slice()
+      .sort((a, b) => a.state.localeCompare(b.state))
+      .map((s) => `sealfarm_manager_wdpost_jobs{state="${s.state}"} ${s.n}`),
   ];
 }

@@ -76,8 +76,25 @@ async function handleRpc(ctx: ManagerContext, opts: HttpOptions, req: http.Incom
 }
 
 async function handleMetrics(ctx: ManagerContext, opts: HttpOptions, res: http.ServerResponse) {
-  const byState = await countSectorsByState(ctx.db);
-  const text = [...renderGauges(ctx.chain.head(), byState), ...opts.metrics.render()].join("\n");
+  const sectorsByState = await countSectorsByState(ctx.db);
+  const faulty = await ctx.db
+    .selectFrom("sectors")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("state", "=", "Active")
+    .where("faulty", "=", 1)
+    .executeTakeFirstOrThrow();
+  const jobs = await ctx.db
+    .selectFrom("wdpost_jobs")
+    .select(["state", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("state")
+    .execute();
+  const gauges = renderGauges({
+    height: ctx.chain.head(),
+    sectorsByState,
+    faultySectors: Number(faulty.n),
+    wdpostJobsByState: jobs.map((j) => ({ state: j.state, n: Number(j.n) })),
+  });
+  const text = [...gauges, ...opts.metrics.render()].join("\n");
   send(res, 200, `${text}\n`, "text/plain; version=0.0.4");
 }
 

@@ -123,6 +123,8 @@ for (const dialect of DIALECTS) {
       const text = await (await fetch(`${m.url}/metrics`)).text();
       assert.match(text, /sealfarm_manager_sectors\{state="Active"\} 2/);
       assert.match(text, /sealfarm_manager_chain_height \d+/);
+      assert.match(text, /sealfarm_manager_sectors_faulty 2/);
+      assert.match(text, /sealfarm_manager_wdpost_jobs\{state="finished"\} 1/);
       assert.match(text, /sealfarm_manager_rpc_duration_ms_count\{method="Venus.WdPoStAllocateJobs"\} \d+/);
     });
 
