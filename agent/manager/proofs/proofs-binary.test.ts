@@ -41,9 +41,29 @@ test("hasSubcommand recognises the binary's 'unknown command' answer", async () 
   writeFileSync(old, '#!/bin/sh\necho "sealfarm-proofs: unknown command \\"$1\\"" >&2\nexit 2\n');
   chmodSync(old, 0o755);
   assert.equal(await hasSubcommand(old, "verify-seal"), false);
-  const cat = join(dir, "answering-proofs");
-  writeFileSync(cat, '#!/bin/sh\ncat >/dev/null\necho \'{"valid":false,"reason":"bad proof"}\'\n');
-  chmodSync(cat, 0o755);
-  assert.equal(await hasSubcommand(cat, "verify-seal"), true);
-  assert.deepEqual(await verifySeal(cat, {} as never), { valid: false, reason: "bad proof" });
+});
+
+test("the real binary's verdict on a proof that does not verify", async (t) => {
+  const bin = resolveProofsBin("");
+  if (!(await hasSubcommand(bin, "verify-seal"))) {
+    t.skip("sealfarm-proofs has no verify-seal subcommand yet");
+    return;
+  }
+  const input = {
+    registered_proof: "StackedDrg2KiBV1_1",
+    comm_r: new Array(32).fill(1),
+    comm_d: new Array(32).fill(2),
+    prover_id: proverId(1000),
+    sector_id: 1,
+    ticket: new Array(32).fill(3),
+    seed: new Array(32).fill(4),
+    proof: Buffer.alloc(64, 5).toString("base64"),
+  };
+  const verdict = await verifySeal(bin, input);
+  assert.equal(verdict.valid, false);
+  // Malformed input is not a verdict: the binary exits 1 and says what is wrong.
+  await assert.rejects(
+    verifySeal(bin, { ...input, comm_r: [1, 2] }),
+    (e: unknown) => e instanceof ProofsBinaryError && /exited 1/.test(e.message),
+  );
 });
