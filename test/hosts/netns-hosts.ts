@@ -192,10 +192,19 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
     if (created.bridge) tryRun("ip", ["link", "del", bridge]);
     rmSync(dir, { recursive: true, force: true });
   };
+  // A runner that times out sends SIGTERM, which skips "exit" handlers unless the signal is handled.
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    process.kill(process.pid, signal);
+  };
   process.once("exit", onExit);
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
   const stopOnce = stop;
   const stopAll = async () => {
     process.removeListener("exit", onExit);
+    process.removeListener("SIGTERM", onSignal);
+    process.removeListener("SIGINT", onSignal);
     await stopOnce();
   };
 
@@ -204,6 +213,7 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
     // A crashed earlier run with the same PID may have left these names behind.
     tryRun("ip", ["link", "del", bridge]);
     const client = generateKeyPair(dir, "client_ed25519");
+    writeFileSync(join(dir, "bashrc"), "# sealfarm test host: no interactive shell setup\n", { mode: 0o644 });
     writeFileSync(join(dir, "authorized_keys"), `${client.publicLine}\n`, { mode: 0o600 });
 
     try {
@@ -263,9 +273,15 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
             "",
           ].join("\n"),
         );
-        child = spawn("ip", ["netns", "exec", netns, "/usr/sbin/sshd", "-D", "-f", config, "-E", sshdLog], {
-          stdio: "ignore",
-        });
+        // sshd runs commands through root's login shell, and bash reads ~/.bashrc for ssh commands: this machine's
+        // (pyenv rehash, cargo env) would run, with side effects on the real /root, for every provider command. The
+        // host gets a neutral one, bind-mounted in its own mount namespace (unshare without --fork keeps the PID).
+        const boot = `mount --bind ${join(dir, "bashrc")} /root/.bashrc && exec /usr/sbin/sshd -D -f ${config} -E ${sshdLog}`;
+        child = spawn(
+          "ip",
+          ["netns", "exec", netns, "unshare", "--mount", "--propagation", "private", "sh", "-c", boot],
+          { stdio: "ignore" },
+        );
         listenerPid = () => child.pid ?? 0;
       } else {
         const root = join(dir, `root_${name}`);
@@ -275,6 +291,9 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
           mkdirSync(d, { recursive: true });
         for (const unit of unitsToMask()) symlinkSync("/dev/null", join(upper, "etc/systemd/system", unit));
         writeFileSync(join(upper, "etc/hostname"), `${name}\n`);
+        // The same neutral ~/.bashrc as the sshd hosts (see there), here simply in the host's own upper layer.
+        mkdirSync(join(upper, "root"), { mode: 0o700 });
+        copyFileSync(join(dir, "bashrc"), join(upper, "root/.bashrc"));
         copyFileSync(hostKey.privatePath, join(upper, "etc/ssh/sealfarm_test_host_ed25519_key"));
         copyFileSync(join(dir, "authorized_keys"), join(upper, "etc/ssh/sealfarm_test_authorized_keys"));
         writeFileSync(
