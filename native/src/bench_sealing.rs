@@ -5,7 +5,7 @@
 use crate::commp::commp_reader;
 use crate::ids::SealProof;
 use crate::json::Json;
-use crate::sdr::{cache, graph::Graph, labels::label_all};
+use crate::sdr::{cache, graph::Graph};
 use crate::sha256::{compress, compress_portable, has_sha_ni, IV};
 use std::time::Instant;
 
@@ -109,7 +109,8 @@ pub fn pc1_rate(proof: &SealProof) -> Json {
     let t = Instant::now();
     let c0 = thread_cpu_secs();
     let mut last = [0u8; 32];
-    label_all::<()>(&rid, proof.layers(), &c, |_, l| {
+    let pipelined = crate::sdr::labels::default_pipelined(proof.nodes());
+    crate::sdr::labels::label_all_mode::<()>(&rid, proof.layers(), &c, pipelined, |_, l| {
         last.copy_from_slice(&l[l.len() - 32..]);
         Ok(())
     })
@@ -121,6 +122,7 @@ pub fn pc1_rate(proof: &SealProof) -> Json {
         ("bench", Json::str("pc1")),
         ("proof", Json::str(proof.name)),
         ("labels", Json::U64(labels as u64)),
+        ("threads", Json::U64(if pipelined { 2 } else { 1 })),
         ("seconds", Json::F64((secs * 1000.0).round() / 1000.0)),
         ("labels_per_sec", Json::F64((labels / cpu).round())),
         ("wall_labels_per_sec", Json::F64((labels / secs).round())),

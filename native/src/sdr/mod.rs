@@ -8,4 +8,5 @@ pub mod feistel;
 pub mod graph;
 pub mod huge_pages;
 pub mod labels;
+pub mod labels_pipelined;
 pub mod pc1;
