@@ -3,8 +3,10 @@
 // real one built from this repository (it needs native/target/release/sealfarm-proofs: `npm run build:native`).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 
 // A query string gives each test its own instance of the program module (the program runs at import).
 const programUrl = (instance: string) => `${new URL("../../../index.ts", import.meta.url).href}?${instance}`;
@@ -77,6 +79,32 @@ describe("the Pulumi program (mocked engine)", () => {
     assert.equal(registered.length, 0);
   });
 
+  test("the shipped ten-host example stack declares one manager and nine workers (mocked engine)", async () => {
+    const file = new URL("../../../stacks/Pulumi.example.yaml", import.meta.url);
+    const doc = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    pulumi.runtime.setAllConfig(
+      {
+        "sealfarm:farm": JSON.stringify(doc.config["sealfarm:farm"]),
+        "sealfarm:sshPrivateKey": "k",
+        "sealfarm:managerAuthSecret": "ef".repeat(32),
+      },
+      secretKeys,
+    );
+    const start = registered.length;
+    const program = (await import(programUrl("example"))) as {
+      hosts: Record<string, { role: string; threads?: number }>;
+      services: Record<string, pulumi.Output<string>>;
+    };
+    await Promise.all(Object.values(program.services).map((o) => new Promise((r) => o.apply(r))));
+    const mine = registered.slice(start);
+    assert.equal(Object.keys(program.hosts).length, 10);
+    assert.equal(mine.filter((r) => r.type === "sealfarm:index:WorkerHost").length, 9);
+    assert.equal(mine.filter((r) => r.type === "sealfarm:index:ManagerHost").length, 1);
+    assert.equal(mine.length, 1 + (1 + 5) + 9 * (1 + 4));
+    assert.equal(program.hosts["sealer-01"]?.threads, 15);
+    assert.equal(program.hosts["post-01"]?.role, "post");
+  });
+
   test("a valid stack declares the farm and exports the hosts' capacity (mocked engine)", async () => {
     pulumi.runtime.setAllConfig(
       {
@@ -87,6 +115,7 @@ describe("the Pulumi program (mocked engine)", () => {
       },
       secretKeys,
     );
+    const start = registered.length;
     const program = (await import(programUrl("valid"))) as {
       releaseHash: string;
       hosts: Record<string, { role: string; threads?: number }>;
@@ -96,13 +125,14 @@ describe("the Pulumi program (mocked engine)", () => {
     assert.match(program.releaseHash, /^[0-9a-f]{64}$/);
     assert.deepEqual(Object.keys(program.hosts).sort(), ["mgr", "s1", "s2"]);
     assert.equal(program.hosts.s1?.threads, 1);
-    const services = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/sealfarm:SystemdService");
+    const mine = registered.slice(start);
+    const services = mine.filter((r) => r.type === "pulumi-nodejs:dynamic/sealfarm:SystemdService");
     assert.deepEqual(services.map((r) => r.name).sort(), [
       "mgr-manager-service",
       "s1-worker-service",
       "s2-worker-service",
     ]);
-    const release = registered.find((r) => r.name === "s1-release");
+    const release = mine.find((r) => r.name === "s1-release");
     assert.equal(release?.inputs.hash, program.releaseHash);
     for (const r of registered) {
       const text = JSON.stringify(r.inputs, (_k, v) =>
