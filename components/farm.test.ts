@@ -233,6 +233,39 @@ describe("Farm component (mocked engine)", () => {
     assert.deepEqual(changed, ["sealer-01-prepare", "sealer-01-worker-service", "sealer-01-worker-toml"]);
   });
 
+  test("adding a host (scale out) adds only that host's resources, wherever it sits in the list (mocked engine)", async () => {
+    const strip = (rs: Registered[]) =>
+      new Map(
+        rs
+          .filter((r) => !r.type.startsWith("sealfarm:index:"))
+          .map((r) => {
+            const { __provider: _, ...rest } = r.inputs;
+            return [r.name, JSON.stringify(rest)];
+          }),
+      );
+    const before = strip((await declare("farm-c", load("epyc-2gpu"))).resources);
+    const grown = farmObject("epyc-2gpu");
+    // The new host goes first: names come from hosts, not positions, so nothing else moves.
+    grown.hosts.unshift({
+      name: "sealer-02",
+      address: "10.1.0.22",
+      class: "epyc-2gpu",
+      role: "sealer",
+      ssh: { hostKey: hostKey() },
+    });
+    const afterGrowth = strip(
+      (await declare("farm-d", loadFarmConfig(grown, "Pulumi.test.yaml", { classNames: classes.keys() }))).resources,
+    );
+    const added = [...afterGrowth.keys()].filter((n) => !before.has(n)).sort();
+    assert.deepEqual(added, [
+      "sealer-02-prepare",
+      "sealer-02-release",
+      "sealer-02-worker-service",
+      "sealer-02-worker-toml",
+    ]);
+    for (const [n, inputs] of before) assert.equal(afterGrowth.get(n), inputs, `${n} changed`);
+  });
+
   test("the summary reports each host's role, threads and expected sectors per day (mocked engine)", async () => {
     const { farm } = await declare("farm-summary", load("epyc-2gpu"));
     assert.deepEqual(farm.summary["mgr-01"], { role: "manager", address: "10.1.0.10", class: "manager-small" });
