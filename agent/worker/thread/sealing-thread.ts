@@ -192,6 +192,9 @@ export class SealingThread {
 
   private async abortSector(sector: SectorRecord, reason: string, tellManager: boolean): Promise<void> {
     const id = sector.allocated?.ID;
+    // Record the decision first: a kill before the wipe resumes straight into this abort, not into the dead state.
+    if (sector.state !== "Aborted" && this.store.load() !== undefined)
+      this.store.save({ ...sector, prevState: sector.state, state: "Aborted" });
     if (id !== undefined && tellManager) {
       try {
         await this.env.rpc.callVenus("ReportAborted", [id, reason]);
