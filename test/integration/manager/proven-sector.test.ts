@@ -74,11 +74,8 @@ for (const dialect of DIALECTS) {
       return m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
     }
 
-    test("seal → Active → WindowPoSt → fault → recovery", async (t) => {
-      if (!ready) {
-        t.skip("sealfarm-proofs lacks verify-seal/verify-window-post (native II not built yet)");
-        return;
-      }
+    test("seal → Active → WindowPoSt → fault → recovery", async () => {
+      assert.ok(ready, "sealfarm-proofs lacks verify-seal/verify-window-post (run `npm run build:native`)");
       const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
       assert.ok(sector);
       const sid = sector.ID;

@@ -1,7 +1,7 @@
 // WindowPoSt through Venus.WdPoSt*: jobs per deadline window, allocation filters, heartbeats and their timeout,
 // retries up to job_max_try, and sectors marked faulty when the job fails for good. The sectors are sealed through
-// the real RPC flow up to the seed; making them Active is done on the row, because a real seal proof needs the
-// native verifier (see the skip below).
+// the real RPC flow up to the seed; making them Active is done on the row, so these tests are about job handling
+// (test/integration/manager/proven-sector.test.ts proves a really sealed sector).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -128,11 +128,11 @@ for (const dialect of DIALECTS) {
       assert.match(text, /sealfarm_manager_rpc_duration_ms_count\{method="Venus.WdPoStAllocateJobs"\} \d+/);
     });
 
-    test("an invalid WindowPoSt proof fails the job and leaves the sectors faulty", async (t) => {
-      if (!(await hasSubcommand(resolveProofsBin(""), "verify-window-post"))) {
-        t.skip("sealfarm-proofs has no verify-window-post subcommand yet (native II): cannot judge a proof");
-        return;
-      }
+    test("an invalid WindowPoSt proof fails the job and leaves the sectors faulty", async () => {
+      assert.ok(
+        await hasSubcommand(resolveProofsBin(""), "verify-window-post"),
+        "sealfarm-proofs has no verify-window-post subcommand (run `npm run build:native`)",
+      );
       // Let the deadline's job be created afresh (same input, same id) and prove it with garbage.
       await m.ctx.db.deleteFrom("wdpost_jobs").execute();
       await m.tick();

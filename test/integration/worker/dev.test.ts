@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { DevSummary } from "../../../agent/worker/dev/dev-view.js";
-import { missingStages, sealfarmBin } from "./harness.js";
+import { requireStages, sealfarmBin } from "./harness.js";
 
-const missing = await missingStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post"]);
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post"]);
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-dev-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,7 +49,7 @@ function dev(
   });
 }
 
-describe("sealfarm dev", { skip }, () => {
+describe("sealfarm dev", () => {
   it("stops cleanly on Ctrl-C, and a second run continues to N Active sectors and a verified WindowPoSt", async () => {
     const first = await dev(["--sectors", "3", "--threads", "2", "--json"], 1000);
     assert.equal(first.code, 130, first.stderr);

@@ -10,8 +10,8 @@ import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
 import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
 import {
   type Farm,
-  missingStages,
   recordedState,
+  requireStages,
   sealfarmBin,
   sectors,
   startFarm,
@@ -21,8 +21,7 @@ import {
 } from "./harness.js";
 
 const run = promisify(execFile);
-const missing = await missingStages();
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages();
 
 const eightMiB = {
   managerToml: { miners: [{ actor: 1000, seal_proof: "StackedDrg8MiBV1_1" }] },
@@ -37,7 +36,7 @@ const activeSector = (farm: Farm, n: number, timeoutMs = 120_000) =>
     timeoutMs,
   );
 
-describe("failure handling with the real manager and processors", { skip }, () => {
+describe("failure handling with the real manager and processors", () => {
   let farm: Farm | undefined;
   let worker: WorkerProcess | undefined;
   afterEach(async () => {

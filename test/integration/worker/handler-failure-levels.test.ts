@@ -14,13 +14,12 @@ import { ProcessorPool } from "../../../agent/worker/processors/processor-pool.j
 import { execSealer } from "../../../agent/worker/stages/sealer-handlers.js";
 import type { StageDeps } from "../../../agent/worker/stages/stage-deps.js";
 import { SealingStore } from "../../../agent/worker/store/sealing-store.js";
-import { type Farm, missingStages, startFarm } from "./harness.js";
+import { type Farm, requireStages, startFarm } from "./harness.js";
 
-const missing = await missingStages(["add_pieces", "pc1"]);
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages(["add_pieces", "pc1"]);
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-levels-"));
 
-describe("sealer handler failure levels", { skip }, () => {
+describe("sealer handler failure levels", () => {
   let farm: Farm;
   let pool: ProcessorPool;
   let deps: (rpc?: VenusClient) => StageDeps;

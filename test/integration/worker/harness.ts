@@ -23,10 +23,13 @@ export function processorHasStage(stage: string): Promise<boolean> {
 
 export const sealStages = ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"] as const;
 
-/** The stages the binary is missing, by asking it. */
-export async function missingStages(stages: readonly string[] = sealStages): Promise<string[]> {
+/** Fails the test file, naming the stages, when the built sealfarm-proofs does not serve them (a stale build). */
+export async function requireStages(stages: readonly string[] = sealStages): Promise<void> {
   const have = await Promise.all(stages.map((s) => processorHasStage(s)));
-  return stages.filter((_, i) => !have[i]);
+  const missing = stages.filter((_, i) => !have[i]);
+  if (missing.length > 0) {
+    throw new Error(`sealfarm-proofs lacks processor stages ${missing.join(", ")}: run npm run build:native`);
+  }
 }
 
 export interface Farm {

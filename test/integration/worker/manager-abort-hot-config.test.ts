@@ -12,8 +12,8 @@ import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
 import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
 import {
   type Farm,
-  missingStages,
   recordedState,
+  requireStages,
   sealfarmBin,
   sectors,
   startFarm,
@@ -23,10 +23,9 @@ import {
 } from "./harness.js";
 
 const run = promisify(execFile);
-const missing = await missingStages();
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages();
 
-describe("manager-side abort, hot config, strict startup", { skip }, () => {
+describe("manager-side abort, hot config, strict startup", () => {
   let farm: Farm | undefined;
   let worker: WorkerProcess | undefined;
   afterEach(async () => {

@@ -8,9 +8,9 @@ import { after, describe, it } from "node:test";
 import type { ProcessorEntry } from "../../../agent/worker/config/worker-config.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { ProcessorPool } from "../../../agent/worker/processors/processor-pool.js";
-import { processorHasStage } from "./harness.js";
+import { requireStages } from "./harness.js";
 
-const haveAddPieces = await processorHasStage("add_pieces");
+await requireStages(["add_pieces"]);
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-real-proc-"));
 const pools: ProcessorPool[] = [];
 after(async () => {
@@ -37,9 +37,7 @@ function entry(over: Partial<ProcessorEntry>): ProcessorEntry {
   };
 }
 
-describe("real sealfarm-proofs processors", {
-  skip: haveAddPieces ? false : "sealfarm-proofs lacks processor stage add_pieces",
-}, () => {
+describe("real sealfarm-proofs processors", () => {
   it("pins the child to cgroup.cpuset and passes envs", async () => {
     const cpu = String(availableParallelism() - 1);
     const pool = new ProcessorPool(

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import {
   type Farm,
-  missingStages,
+  requireStages,
   sealfarmBin,
   sectors,
   startFarm,
@@ -18,10 +18,9 @@ import {
 } from "./harness.js";
 
 const run = promisify(execFile);
-const missing = await missingStages();
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages();
 
-describe("worker agent seals CC sectors end to end", { skip }, () => {
+describe("worker agent seals CC sectors end to end", () => {
   let farm: Farm;
   let worker: WorkerProcess;
   before(async () => {

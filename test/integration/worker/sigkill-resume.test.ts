@@ -2,10 +2,9 @@
 // state it recorded, and the sector still ends Active on the manager, sealed once, with nothing aborted.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Farm, missingStages, recordedState, sectors, startFarm, startWorker, waitFor } from "./harness.js";
+import { type Farm, recordedState, requireStages, sectors, startFarm, startWorker, waitFor } from "./harness.js";
 
-const missing = await missingStages();
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages();
 
 // The state a sector is recorded in while that stage runs: its handler runs right after the record is written.
 const kills: Array<{ during: string; state: string; settleMs: number }> = [
@@ -15,7 +14,7 @@ const kills: Array<{ during: string; state: string; settleMs: number }> = [
   { during: "C2", state: "C1Done", settleMs: 20 },
 ];
 
-describe("SIGKILL at any stage resumes at the last recorded state", { skip }, () => {
+describe("SIGKILL at any stage resumes at the last recorded state", () => {
   let farm: Farm;
   before(async () => {
     farm = await startFarm({

@@ -8,10 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
-import { type Farm, missingStages, sectors, startFarm, startWorker, type WorkerProcess, waitFor } from "./harness.js";
+import { type Farm, requireStages, sectors, startFarm, startWorker, type WorkerProcess, waitFor } from "./harness.js";
 
-const missing = await missingStages();
-const skip = missing.length > 0 ? `sealfarm-proofs lacks processor stages: ${missing.join(", ")}` : false;
+await requireStages();
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -23,7 +22,7 @@ const freePort = () =>
 
 const staticDir = mkdtempSync(join(tmpdir(), "sealfarm-static-treed-"));
 
-describe("static tree_d and the metrics listener", { skip }, () => {
+describe("static tree_d and the metrics listener", () => {
   let farm: Farm | undefined;
   let worker: WorkerProcess | undefined;
   after(async () => {
