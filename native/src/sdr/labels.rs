@@ -9,10 +9,19 @@
 
 use super::cache::ParentCache;
 use super::graph::{BASE_DEGREE, DEGREE};
-use crate::sha256::{compress, digest, IV};
+use crate::sha256::{compress, compress_indexed, digest, IV};
 
 const MSG: usize = 64 + 37 * 32; // 1248
-const BUF: usize = 64 + 14 * 32; // header + the 14 distinct parents
+/// header ‖ the 14 distinct parents ‖ the final block (last parent label + padding): 9 blocks.
+const BUF: usize = 64 + 14 * 32 + 64;
+const FIN: usize = BUF - 64;
+/// The 20 blocks of a label as indices into `BUF`: layer 1 is header ‖ B×6 ‖ B[0] (B = blocks 1..=3), later
+/// layers header ‖ P ‖ P ‖ P[0..8] ‖ P[8] (P = blocks 1..=7); block 8 holds the final parent and the padding.
+const ORDER_FIRST: [u8; 20] = [0, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 8];
+const ORDER_LATER: [u8; 20] = [0, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 8];
+/// Prefetch distance in labels (~1 µs each, far more than one DRAM miss). Measured at 512 MiB on the 2-core Zen 3:
+/// 4 to 16 were equal within the run-to-run noise (±4 %), 24 and 64 were slower (0.74, 0.73 vs 0.78), presumably
+/// because 13 lines per label prefetched that early are evicted from L1 or overflow its TLB before use.
 const LOOKAHEAD: usize = 8;
 
 #[inline(always)]
@@ -46,11 +55,12 @@ pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev:
         cur[31] &= 0x3f;
     }
     // The repeated parent runs are whole blocks (layer 1: B = 6 labels = 3 blocks; later: P = 14 labels = 7 blocks),
-    // so each label gathers its parents once and compresses the same bytes repeatedly instead of copying 37 labels.
-    // The last block is the final parent label plus the padding (message length 1248 bytes).
-    let mut fin = [0u8; 64];
-    fin[32] = 0x80;
-    fin[56..].copy_from_slice(&((MSG as u64) * 8).to_be_bytes());
+    // so each label gathers its distinct parents once and hashes the 20 blocks by index, in one call (see
+    // `compress_indexed`), instead of copying 37 labels. The last block is the final parent label plus the padding
+    // (message length 1248 bytes).
+    buf[FIN + 32] = 0x80;
+    buf[FIN + 56..].copy_from_slice(&((MSG as u64) * 8).to_be_bytes());
+    let order = if prev.is_none() { &ORDER_FIRST } else { &ORDER_LATER };
     let parents = &cache.parents;
     for v in 1..n {
         if v + LOOKAHEAD < n {
@@ -70,30 +80,21 @@ pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev:
             let p = p as usize * 32;
             buf[64 + 32 * k..96 + 32 * k].copy_from_slice(&cur[p..p + 32]);
         }
-        let mut st = IV;
         match prev {
-            None => {
-                // header ‖ B×6 ‖ B[0]
-                compress(&mut st, &buf[..256]);
-                for _ in 1..6 {
-                    compress(&mut st, &buf[64..256]);
-                }
-                fin[..32].copy_from_slice(&buf[64..96]);
-            }
+            // Layer 1 ends with B[0].
+            None => buf.copy_within(64..96, FIN),
             Some(prev) => {
                 for (k, &p) in ps[BASE_DEGREE..].iter().enumerate() {
                     let p = p as usize * 32;
                     let o = 64 + 32 * (BASE_DEGREE + k);
                     buf[o..o + 32].copy_from_slice(&prev[p..p + 32]);
                 }
-                // header ‖ P ‖ P ‖ P[0..8] ‖ P[8]
-                compress(&mut st, &buf[..512]);
-                compress(&mut st, &buf[64..512]);
-                compress(&mut st, &buf[64..320]);
-                fin[..32].copy_from_slice(&buf[320..352]);
+                // Later layers end with P[8].
+                buf.copy_within(320..352, FIN);
             }
         }
-        compress(&mut st, &fin);
+        let mut st = IV;
+        compress_indexed(&mut st, &buf, order);
         let out = &mut cur[v * 32..v * 32 + 32];
         out.copy_from_slice(&digest(&st));
         out[31] &= 0x3f;
