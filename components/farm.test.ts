@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadClassDirectory } from "./config/load-class.js";
 import { type FarmConfig, loadFarmConfig } from "./config/load-farm.js";
 import type { Farm as FarmClass } from "./farm.js";
+import type { ReleaseRef } from "./host-foundation.js";
 import { buildRelease } from "./release/build-release.js";
-import type { ReleaseRef } from "./worker-host.js";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SSH_KEY =

@@ -6,8 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createToken } from "../agent/manager/auth/tokens.js";
 import type { FarmConfig, FarmHost, SshTarget } from "./config/load-farm.js";
 import type { MachineClass } from "./config/machine-class.js";
+import type { HostConnection, ReleaseRef } from "./host-foundation.js";
 import { ManagerHost, managerRpcAddr } from "./manager-host.js";
-import { type HostConnection, type ReleaseRef, WorkerHost } from "./worker-host.js";
+import { WorkerHost } from "./worker-host.js";
 
 /** Connection tuning applied to every host (retries and timeouts); the targets come from the farm config. */
 export interface ConnectionTuning {

@@ -6,17 +6,20 @@
 //   <host>-auth-secret      RemoteFile: <home>/auth.secret (the key that signs API tokens: a secret, mode 0600)
 //   <host>-manager-service  SystemdService: sealfarm-manager.service, restarted only when its own trigger changes
 
-import { remote } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultManagerToml, type ManagerToml } from "../agent/manager/config/manager-config.js";
-import { renderManagerToml } from "../agent/manager/config/render-manager-toml.js";
+import type { ManagerToml } from "../agent/manager/config/manager-config.js";
 import type { FarmConfig } from "./config/load-farm.js";
-import { RELEASE_CURRENT } from "./plan/plan-host.js";
-import { RemoteRelease } from "./providers/release.js";
-import { RemoteFile, type SshConnection } from "./providers/remote-file.js";
+import {
+  createHostFoundation,
+  type HostConnection,
+  prepareHostScript,
+  type ReleaseRef,
+  serviceTrigger,
+} from "./host-foundation.js";
+import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
+import { managerTomlForFarm, renderManagerToml } from "./render/manager-toml.js";
 import { MANAGER_HOME, renderManagerUnit, SERVICE_USER } from "./render/service-units.js";
-import { type HostConnection, prepareHostScript, type ReleaseRef, serviceTrigger } from "./worker-host.js";
 
 export const MANAGER_UNIT_NAME = "sealfarm-manager.service";
 
@@ -30,31 +33,11 @@ export interface ManagerHostPlan {
 
 /** manager.toml, the unit and the preparation for the farm's manager. Pure. */
 export function planManagerHost(farm: FarmConfig, home: string = MANAGER_HOME): ManagerHostPlan {
-  const defaults = defaultManagerToml();
-  const managerToml: ManagerToml = {
-    ...defaults,
-    // Workers on other hosts connect, so listen on every address; tokens (auth.secret) guard the API.
-    listen: `0.0.0.0:${farm.manager.rpcPort}`,
-    db: { ...defaults.db, url: farm.manager.database.url },
-    proofs: { bin: `${RELEASE_CURRENT}/bin/sealfarm-proofs` },
-    miners: farm.miners.map((actor) => ({
-      actor,
-      seal_proof: `StackedDrg${farm.sectorSize}V1_1`,
-      min_number: 1,
-      max_number: 1_000_000_000,
-      enable_deals: false,
-    })),
-    persist_stores: farm.persistStores.map((s) => ({
-      name: s.name,
-      path: s.path,
-      read_only: s.readonly ?? false,
-      weight: 1,
-    })),
-  };
+  const managerToml = managerTomlForFarm(farm);
   const persistPaths = farm.persistStores.map((s) => s.path);
   return {
     managerToml,
-    managerTomlText: renderManagerToml(managerToml),
+    managerTomlText: renderManagerToml(farm),
     unitText: renderManagerUnit({ home, persistStorePaths: persistPaths }),
     prepareScript: prepareHostScript(SERVICE_USER, [home, ...persistPaths], []),
     home,
@@ -78,30 +61,7 @@ export class ManagerHost extends pulumi.ComponentResource {
     super("sealfarm:index:ManagerHost", name, {}, opts);
     const h = args.farm.manager.name;
     const p = planManagerHost(args.farm);
-    const connection = pulumi.secret(
-      pulumi.output(args.sshPrivateKey).apply((privateKey): SshConnection => ({ ...args.connection, privateKey })),
-    );
-    const prepare = new remote.Command(
-      `${h}-prepare`,
-      {
-        connection: {
-          host: args.connection.host,
-          port: args.connection.port,
-          user: args.connection.user,
-          hostKey: args.connection.hostKey,
-          privateKey: args.sshPrivateKey,
-        },
-        create: p.prepareScript,
-        triggers: [serviceTrigger([p.prepareScript])],
-        logging: "stderr",
-      },
-      { parent: this },
-    );
-    const release = new RemoteRelease(
-      `${h}-release`,
-      { connection, ...args.release },
-      { parent: this, dependsOn: [prepare] },
-    );
+    const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript);
     const config = new RemoteFile(
       `${h}-manager-toml`,
       {

@@ -7,8 +7,9 @@ import { test } from "node:test";
 import { parseWorkerConfig } from "../agent/worker/config/load-worker-config.js";
 import { loadClassDirectory } from "./config/load-class.js";
 import type { FarmHost } from "./config/load-farm.js";
+import { prepareHostScript, serviceTrigger } from "./host-foundation.js";
 import { renderWorkerToml } from "./render/worker-toml.js";
-import { planWorkerHost, prepareHostScript, serviceTrigger } from "./worker-host.js";
+import { planWorkerHost } from "./worker-host.js";
 
 const classes = loadClassDirectory(join(import.meta.dirname, "..", "stacks", "classes"));
 function cls(name: string) {

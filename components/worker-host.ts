@@ -4,61 +4,25 @@
 //   <host>-release         RemoteRelease: the agent + sealfarm-proofs under /opt/sealfarm/releases/<hash>
 //   <host>-worker-toml     RemoteFile: /etc/sealfarm/worker.toml (holds the manager token: a secret)
 //   <host>-worker-service  SystemdService: sealfarm-worker.service, restarted only when its own trigger changes
-import { createHash } from "node:crypto";
-import { remote } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { FarmHost } from "./config/load-farm.js";
 import type { MachineClass } from "./config/machine-class.js";
 import type { SectorSizeName } from "./config/sector-size.js";
+import {
+  createHostFoundation,
+  type HostConnection,
+  prepareHostScript,
+  type ReleaseRef,
+  serviceTrigger,
+} from "./host-foundation.js";
 import { type HostPlan, type PlanContext, planHost } from "./plan/plan-host.js";
-import { RemoteRelease } from "./providers/release.js";
-import { RemoteFile, type SshConnection } from "./providers/remote-file.js";
+import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
 import { renderWorkerUnit, SERVICE_USER, WORKER_CONFIG_PATH } from "./render/service-units.js";
 import { renderWorkerToml } from "./render/worker-toml.js";
 
-/** How to reach a host, without the private key (which only ever travels inside a Pulumi secret). */
-export type HostConnection = Omit<SshConnection, "privateKey">;
-
-/** A built release, as plain values (see components/release/build-release.ts). */
-export interface ReleaseRef {
-  readonly hash: string;
-  readonly archivePath: string;
-  readonly archiveSha256: string;
-}
-
 export const WORKER_UNIT_NAME = "sealfarm-worker.service";
 export const CONFIG_DIR = "/etc/sealfarm";
-
-/**
- * A service's restart trigger: the sha256 of everything it runs with (unit, config files, release), length-prefixed
- * so that moving bytes between parts changes it. Two services on one farm share a part only if they share an input.
- */
-export function serviceTrigger(parts: readonly string[]): string {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(`${Buffer.byteLength(p)}:`).update(p);
-  return h.digest("hex");
-}
-
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The one-shot preparation: a system user for the services and their directories, owned by it. Idempotent, so a
- * re-run (after a change of the directory list) only adds what is missing.
- */
-export function prepareHostScript(user: string, ownedDirs: readonly string[], rootDirs: readonly string[]): string {
-  const lines = [
-    "set -e",
-    // Two preparations may run at once on a shared machine (manager and worker): a lost useradd race is fine.
-    `id -u ${shq(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${shq(user)} || id -u ${shq(user)} >/dev/null`,
-  ];
-  for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${shq(d)}`);
-  for (const d of [...new Set(ownedDirs)].sort())
-    lines.push(`install -d -m 0750 -o ${shq(user)} -g ${shq(user)} ${shq(d)}`);
-  return `${lines.join("\n")}\n`;
-}
 
 export interface WorkerHostPlan {
   readonly plan: HostPlan;
@@ -110,31 +74,7 @@ export class WorkerHost extends pulumi.ComponentResource {
     super("sealfarm:index:WorkerHost", name, {}, opts);
     const h = args.host.name;
     const p = planWorkerHost(args.host, args.machineClass, args.sectorSize, args.planContext);
-    const connection = pulumi.secret(
-      pulumi.output(args.sshPrivateKey).apply((privateKey): SshConnection => ({ ...args.connection, privateKey })),
-    );
-
-    const prepare = new remote.Command(
-      `${h}-prepare`,
-      {
-        connection: {
-          host: args.connection.host,
-          port: args.connection.port,
-          user: args.connection.user,
-          hostKey: args.connection.hostKey,
-          privateKey: args.sshPrivateKey,
-        },
-        create: p.prepareScript,
-        triggers: [serviceTrigger([p.prepareScript])],
-        logging: "stderr",
-      },
-      { parent: this },
-    );
-    const release = new RemoteRelease(
-      `${h}-release`,
-      { connection, ...args.release },
-      { parent: this, dependsOn: [prepare] },
-    );
+    const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript);
     const toml = pulumi.secret(args.managerToken).apply((managerToken) => renderWorkerToml(p.plan, { managerToken }));
     const config = new RemoteFile(
       `${h}-worker-toml`,

@@ -1,0 +1,93 @@
+// What every host component starts with, manager or worker: the SSH connection as a secret, the one-shot
+// preparation (service user and directories) and the release. Children keep their host-derived names
+// (<host>-prepare, <host>-release), so moving them here changed no URN.
+import { createHash } from "node:crypto";
+import { remote } from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { RemoteRelease } from "./providers/release.js";
+import type { SshConnection } from "./providers/remote-file.js";
+
+/** How to reach a host, without the private key (which only ever travels inside a Pulumi secret). */
+export type HostConnection = Omit<SshConnection, "privateKey">;
+
+/** A built release, as plain values (see components/release/build-release.ts). */
+export interface ReleaseRef {
+  readonly hash: string;
+  readonly archivePath: string;
+  readonly archiveSha256: string;
+}
+
+/**
+ * A service's restart trigger: the sha256 of everything it runs with (unit, config files, release), length-prefixed
+ * so that moving bytes between parts changes it. Two services on one farm share a part only if they share an input.
+ */
+export function serviceTrigger(parts: readonly string[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(`${Buffer.byteLength(p)}:`).update(p);
+  return h.digest("hex");
+}
+
+/**
+ * The one-shot preparation: a system user for the services and their directories, owned by it. Idempotent, so a
+ * re-run (after a change of the directory list) only adds what is missing.
+ */
+export function prepareHostScript(user: string, ownedDirs: readonly string[], rootDirs: readonly string[]): string {
+  // Always single-quoted (not tools/shell-quote's "only when needed"): the script's text is part of the prepare
+  // step's trigger, and quoting every value keeps it independent of which characters a path happens to use.
+  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const lines = [
+    "set -e",
+    // Two preparations may run at once on a shared machine (manager and worker): a lost useradd race is fine.
+    `id -u ${q(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${q(user)} || id -u ${q(user)} >/dev/null`,
+  ];
+  for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${q(d)}`);
+  for (const d of [...new Set(ownedDirs)].sort()) lines.push(`install -d -m 0750 -o ${q(user)} -g ${q(user)} ${q(d)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export interface HostFoundationArgs {
+  readonly connection: HostConnection;
+  readonly sshPrivateKey: pulumi.Input<string>;
+  readonly release: ReleaseRef;
+}
+
+export interface HostFoundation {
+  /** The connection for our providers, private key included: a secret wherever it goes. */
+  readonly connection: pulumi.Output<SshConnection>;
+  readonly prepare: remote.Command;
+  readonly release: RemoteRelease;
+}
+
+/** Creates `<host>-prepare` and `<host>-release` under `parent`; the release waits for the preparation. */
+export function createHostFoundation(
+  parent: pulumi.Resource,
+  hostName: string,
+  args: HostFoundationArgs,
+  prepareScript: string,
+): HostFoundation {
+  const connection = pulumi.secret(
+    pulumi.output(args.sshPrivateKey).apply((privateKey): SshConnection => ({ ...args.connection, privateKey })),
+  );
+  const prepare = new remote.Command(
+    `${hostName}-prepare`,
+    {
+      connection: {
+        host: args.connection.host,
+        port: args.connection.port,
+        user: args.connection.user,
+        hostKey: args.connection.hostKey,
+        privateKey: args.sshPrivateKey,
+      },
+      create: prepareScript,
+      triggers: [serviceTrigger([prepareScript])],
+      logging: "stderr",
+    },
+    { parent },
+  );
+  const release = new RemoteRelease(
+    `${hostName}-release`,
+    { connection, ...args.release },
+    { parent, dependsOn: [prepare] },
+  );
+  return { connection, prepare, release };
+}
