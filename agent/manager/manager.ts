@@ -4,15 +4,13 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { loadOrCreateSecret } from "./auth/tokens.js";
 import { trustedList } from "./auth/trusted-addresses.js";
-import { openDevnet } from "./chain/devnet/devnet.js";
 import { pumpMessages } from "./chain/devnet/message-pump.js";
 import { loadManagerConfig } from "./config/load-manager-config.js";
 import type { ManagerConfig } from "./config/manager-config.js";
-import type { ManagerContext } from "./context.js";
-import { dbFeatures, migrateToLatest, openDatabase } from "./db/dialect.js";
+import { createManagerContext, type ManagerContext } from "./context.js";
+import { migrateToLatest, openDatabase } from "./db/dialect.js";
 import { RpcMetrics } from "./metrics/rpc-metrics.js";
 import { postTick } from "./post/wdpost.service.js";
-import { resolveProofsBin } from "./proofs/proofs-binary.js";
 import { createHttpServer } from "./rpc/http-server.js";
 
 export interface RunningManager {
@@ -39,15 +37,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
     await db.destroy();
     throw error;
   }
-  const chain = await openDevnet(db, config.chain);
-  const ctx: ManagerContext = {
-    db,
-    config,
-    chain,
-    proofsBin: resolveProofsBin(config.proofsBin),
-    rowLocks: dbFeatures(db).rowLocks,
-    now: Date.now,
-  };
+  const ctx = await createManagerContext(db, config);
   const metrics = new RpcMetrics();
   const server = createHttpServer(ctx, {
     secret,

@@ -1,12 +1,11 @@
 // `sealfarm deals import FILE [--miner ID]`: CommP via sealfarm-proofs, the file kept in the piece store, the
 // piece queued for AcquireDeals. Works on the manager's database directly (SQLite WAL allows a running manager).
 import { resolve } from "node:path";
-import { openDevnet } from "../../manager/chain/devnet/devnet.js";
 import { flag, managerHome, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
-import { dbFeatures, migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
+import { createManagerContext } from "../../manager/context.js";
+import { migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
-import { resolveProofsBin } from "../../manager/proofs/proofs-binary.js";
 import { type Command, UsageError } from "../command.js";
 
 export const dealsImport: Command = {
@@ -26,15 +25,7 @@ export const dealsImport: Command = {
     const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
     try {
       await migrateToLatest(db);
-      const chain = await openDevnet(db, config.chain);
-      const ctx = {
-        db,
-        config,
-        chain,
-        proofsBin: resolveProofsBin(config.proofsBin),
-        rowLocks: dbFeatures(db).rowLocks,
-        now: Date.now,
-      };
+      const ctx = await createManagerContext(db, config);
       const deal = await importDeal(ctx, resolve(file), miner);
       io.out(
         args.flags.has("json")

@@ -4,6 +4,7 @@ import { managerHome, parseArgs } from "../../manager/cli/cli-args.js";
 import { ConfigError } from "../../manager/config/manager-config.js";
 import { startManager } from "../../manager/manager.js";
 import type { Command } from "../command.js";
+import { untilStopSignal } from "../stop-signal.js";
 
 export const managerRun: Command = {
   path: ["manager", "run"],
@@ -26,15 +27,7 @@ export const managerRun: Command = {
     io.out(
       `sealfarm manager: listening on ${manager.url} (db ${manager.ctx.config.dbUrl.replace(/\/\/[^@/]*@/, "//***@")})`,
     );
-    await new Promise<void>((done) => {
-      const stop = () => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        done();
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-    });
+    await untilStopSignal();
     await manager.close();
     io.out("sealfarm manager: stopped");
     return 0;

@@ -6,6 +6,7 @@ import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-c
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { WorkerAgent } from "../../worker/worker-agent.js";
 import { type Command, UsageError } from "../command.js";
+import { untilStopSignal } from "../stop-signal.js";
 
 export const workerRun: Command = {
   path: ["worker", "run"],
@@ -37,15 +38,7 @@ export const workerRun: Command = {
       log: (l) => io.err(l),
     });
     io.out(`sealfarm worker: ${agent.instance} running ${agent.threads.length} threads, RPC at ${agent.rpcUrl}`);
-    await new Promise<void>((done) => {
-      const stop = () => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        done();
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-    });
+    await untilStopSignal();
     io.err("sealfarm worker: stopping");
     await agent.stop();
     io.out("sealfarm worker: stopped");

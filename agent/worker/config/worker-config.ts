@@ -85,6 +85,25 @@ export interface ProcessorEntry {
   autoRestart: boolean;
 }
 
+/** damocles' defaults for a `[[processors.<stage>]]` entry that says nothing but its stage. */
+export function defaultProcessorEntry(stage: ProcessorStage, bin: string, index = 0): ProcessorEntry {
+  return {
+    stage,
+    index,
+    bin,
+    args: ["processor", stage],
+    stableWaitMs: 5000,
+    cpuset: undefined,
+    cgroupName: "vc-worker",
+    numaPreferred: undefined,
+    envs: {},
+    inheritEnvs: true,
+    concurrent: undefined,
+    locks: [],
+    autoRestart: true,
+  };
+}
+
 export interface ProcessorsConfig {
   concurrent: Partial<Record<string, number>>;
   staggeredMs: Partial<Record<string, number>>;

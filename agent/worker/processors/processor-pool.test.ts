@@ -4,7 +4,12 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { ProcessorEntry, ProcessorStage, ProcessorsConfig } from "../config/worker-config.js";
+import {
+  defaultProcessorEntry,
+  type ProcessorEntry,
+  type ProcessorStage,
+  type ProcessorsConfig,
+} from "../config/worker-config.js";
 import { ProcessorChild } from "./processor-child.js";
 import { ProcessorPool } from "./processor-pool.js";
 
@@ -12,19 +17,9 @@ const fixture = fileURLToPath(new URL("../../../test/fixtures/worker/custom-proc
 
 function entry(stage: ProcessorStage, index: number, over: Partial<ProcessorEntry> = {}): ProcessorEntry {
   return {
-    stage,
-    index,
-    bin: process.execPath,
+    ...defaultProcessorEntry(stage, process.execPath, index),
     args: [fixture, stage],
     stableWaitMs: 3000,
-    cpuset: undefined,
-    cgroupName: "vc-worker",
-    numaPreferred: undefined,
-    envs: {},
-    inheritEnvs: true,
-    concurrent: undefined,
-    locks: [],
-    autoRestart: true,
     ...over,
   };
 }

@@ -2,7 +2,12 @@
 // gets one default child (the bundled sealfarm-proofs) on first use, our counterpart of damocles' builtin.
 // `run` takes the stage limit first (thread state Waiting), then a child whose `concurrent` slot and `locks`
 // are all free (§4.5), and gives every slot back in `finally`.
-import type { ProcessorEntry, ProcessorStage, ProcessorsConfig } from "../config/worker-config.js";
+import {
+  defaultProcessorEntry,
+  type ProcessorEntry,
+  type ProcessorStage,
+  type ProcessorsConfig,
+} from "../config/worker-config.js";
 import type { Release } from "../resources/semaphore.js";
 import { Semaphore } from "../resources/semaphore.js";
 import { StageLimiter } from "../resources/stage-limiter.js";
@@ -59,21 +64,7 @@ export class ProcessorPool {
     if (have !== undefined) return have;
     let starting = this.starting.get(stage);
     if (starting === undefined) {
-      const entry: ProcessorEntry = {
-        stage: stage as ProcessorStage,
-        index: 0,
-        bin: this.defaultBin,
-        args: ["processor", stage],
-        stableWaitMs: 5000,
-        cpuset: undefined,
-        cgroupName: "vc-worker",
-        numaPreferred: undefined,
-        envs: {},
-        inheritEnvs: true,
-        concurrent: undefined,
-        locks: [],
-        autoRestart: true,
-      };
+      const entry = defaultProcessorEntry(stage as ProcessorStage, this.defaultBin);
       const child = new ProcessorChild(entry, this.childOptions);
       starting = child.start().then(
         () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { ProcessorEntry } from "../../../agent/worker/config/worker-config.js";
+import { defaultProcessorEntry, type ProcessorEntry } from "../../../agent/worker/config/worker-config.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { ProcessorPool } from "../../../agent/worker/processors/processor-pool.js";
 import { requireStages } from "./harness.js";
@@ -19,22 +19,7 @@ after(async () => {
 });
 
 function entry(over: Partial<ProcessorEntry>): ProcessorEntry {
-  return {
-    stage: "add_pieces",
-    index: 0,
-    bin: defaultProofsBin(),
-    args: ["processor", "add_pieces"],
-    stableWaitMs: 5000,
-    cpuset: undefined,
-    cgroupName: "vc-worker",
-    numaPreferred: undefined,
-    envs: {},
-    inheritEnvs: true,
-    concurrent: undefined,
-    locks: [],
-    autoRestart: true,
-    ...over,
-  };
+  return { ...defaultProcessorEntry("add_pieces", defaultProofsBin()), ...over };
 }
 
 describe("real sealfarm-proofs processors", () => {
