@@ -131,6 +131,18 @@ fn read_file(path: &Path, g: &Graph) -> Result<Option<ParentCache>, String> {
             *x = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
         }
     }
+    // The labelling loop indexes layers by these without bounds checks, so a damaged file must not get through.
+    if let Some(i) = parents.iter().position(|&p| p as u64 >= g.nodes) {
+        eprintln!(
+            "sealfarm-proofs: parent cache {} names node {} as parent {} of node {} (only {} nodes): regenerating",
+            path.display(),
+            parents[i],
+            i % DEGREE,
+            i / DEGREE,
+            g.nodes
+        );
+        return Ok(None);
+    }
     Ok(Some(ParentCache { nodes: g.nodes, parents }))
 }
 
@@ -249,6 +261,15 @@ mod tests {
         std::fs::write(&file, &bytes).unwrap();
         let c = load_or_generate(&g, &dir).unwrap();
         assert_eq!(c.digest(), known_digest(&cache_id(&g)).unwrap());
+        assert_ne!(std::fs::read(&file).unwrap(), bytes);
+        // A parent index past the last node is refused on read (the labelling loops rely on it), then regenerated.
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes[4 * 20..4 * 21].copy_from_slice(&64u32.to_le_bytes());
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(read_file(&file, &g).unwrap().is_none());
+        drop(c); // else the copy still in memory is shared and the file is not read
+        let d = load_or_generate(&g, &dir).unwrap();
+        assert_eq!(d.digest(), known_digest(&cache_id(&g)).unwrap());
         assert_ne!(std::fs::read(&file).unwrap(), bytes);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -17,15 +17,15 @@ const BUF: usize = 64 + 14 * 32 + 64;
 const FIN: usize = BUF - 64;
 /// The 20 blocks of a label as indices into `BUF`: layer 1 is header ‖ B×6 ‖ B[0] (B = blocks 1..=3), later
 /// layers header ‖ P ‖ P ‖ P[0..8] ‖ P[8] (P = blocks 1..=7); block 8 holds the final parent and the padding.
-const ORDER_FIRST: [u8; 20] = [0, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 8];
-const ORDER_LATER: [u8; 20] = [0, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 8];
+pub(super) const ORDER_FIRST: [u8; 20] = [0, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 8];
+pub(super) const ORDER_LATER: [u8; 20] = [0, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 8];
 /// Prefetch distance in labels (~1 µs each, far more than one DRAM miss). Measured at 512 MiB on the 2-core Zen 3:
 /// 4 to 16 were equal within the run-to-run noise (±4 %), 24 and 64 were slower (0.74, 0.73 vs 0.78), presumably
 /// because 13 lines per label prefetched that early are evicted from L1 or overflow its TLB before use.
 const LOOKAHEAD: usize = 8;
 
 #[inline(always)]
-fn prefetch(p: *const u8) {
+pub(super) fn prefetch(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     unsafe {
         core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
@@ -101,12 +101,19 @@ pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev:
     }
 }
 
-/// Whether PC1 uses the parent-gathering producer thread: only with `SEALFARM_PC1_THREADS=2` and for graphs large
-/// enough that parents miss the caches. On the 2-vCPU development machine it gave the hashing thread no measurable
-/// gain over prefetching (1.05 vs 1.04 M labels per CPU second at 512 MiB) while taking the second core, so the
-/// single-threaded path is the default. Either way the labels are identical.
+/// Whether PC1 uses the parent-gathering producer thread (`labels_pipelined`): `SEALFARM_PC1_THREADS=1` or `2`
+/// decides; otherwise it does when this process may run on two or more CPUs (its affinity mask: a processor pinned
+/// by `VC_CG_CPUSET` to one core with its SMT sibling counts two) and the graph is large enough that parents miss
+/// the caches. Measured on the 2-vCPU EPYC (KVM) development machine, 512 MiB: 0.75 of the raw SHA-256 rate
+/// single-threaded against 0.89 with the producer, because the random parent reads miss caches and TLB, and a
+/// software prefetch does not hide them from one thread (prefetching changed the single-threaded rate by under 3 %).
+/// rust-fil-proofs' multicore SDR makes the same trade. Either way the labels are identical.
 pub fn default_pipelined(nodes: u64) -> bool {
-    nodes >= 1 << 16 && std::env::var("SEALFARM_PC1_THREADS").map(|v| v == "2").unwrap_or(false)
+    match std::env::var("SEALFARM_PC1_THREADS").as_deref() {
+        Ok("1") => false,
+        Ok("2") => nodes >= 2,
+        _ => nodes >= 1 << 16 && std::thread::available_parallelism().map(|c| c.get() >= 2).unwrap_or(false),
+    }
 }
 
 /// Runs all `layers` layers, handing each finished layer (1-based index, N × 32 bytes) to `sink`. Two layer buffers

@@ -6,19 +6,29 @@
 //! predecessor v − 1, sometimes other close parents) is marked missing and filled in by the hasher itself. The
 //! message and so every label are byte-identical to `labels::label_layer` (tests compare them).
 //!
+//! Each slot is a whole label message (header, parents, final block), so the hasher fills in what is missing and
+//! makes one `compress_indexed` call; it also prefetches the slots just ahead, which the producer wrote on the other
+//! core, so taking them over does not stall the hash either.
+//!
 //! Synchronisation: `consumed` (labels of the current layer finished, Release by the hasher) tells the producer which
 //! current-layer labels it may read; `produced` (slots published, Release by the producer) tells the hasher which
 //! slots are ready. The producer parks when the ring is full and the hasher wakes it, so no core spins idle.
 
 use super::cache::ParentCache;
 use super::graph::{BASE_DEGREE, DEGREE};
-use crate::sha256::{compress, digest, IV};
+use super::labels::{ORDER_FIRST, ORDER_LATER};
+use crate::sha256::{compress, compress_indexed, digest, IV};
 use std::sync::atomic::{AtomicBool, AtomicU16, AtomicUsize, Ordering};
 
 const RING: usize = 512;
 const PUBLISH: usize = 16;
-const SLOT: usize = DEGREE * 32; // 448 bytes: the 14 distinct parents
+/// A slot is a whole label buffer as `labels::label_layer_plain` hashes it: the header block, the 14 distinct
+/// parents and the final block (last parent + padding), 9 blocks, so the hasher makes one `compress_indexed` call.
+const SLOT: usize = 64 + DEGREE * 32 + 64;
+const FIN: usize = SLOT - 64;
 const MSG_BITS: u64 = (64 + 37 * 32) * 8;
+/// How many slots ahead the hasher prefetches (only slots already published).
+const SLOT_PREFETCH: usize = 2;
 
 struct Shared {
     cur: *mut u8,
@@ -49,6 +59,11 @@ pub fn label_layer_pipelined(replica_id: &[u8; 32], layer: u32, cache: &ParentCa
         return;
     }
     let mut ring = vec![0u8; RING * SLOT];
+    for slot in ring.chunks_exact_mut(SLOT) {
+        slot[..36].copy_from_slice(&header[..36]);
+        slot[FIN + 32] = 0x80;
+        slot[FIN + 56..].copy_from_slice(&MSG_BITS.to_be_bytes());
+    }
     let missing: Vec<AtomicU16> = (0..RING).map(|_| AtomicU16::new(0)).collect();
     let produced = AtomicUsize::new(1); // slots for nodes 1..produced are ready
     let consumed = AtomicUsize::new(1); // labels 0..consumed are final
@@ -84,13 +99,16 @@ pub fn label_layer_pipelined(replica_id: &[u8; 32], layer: u32, cache: &ParentCa
                     done = consumed.load(Ordering::Acquire);
                 }
                 let slot = (v % RING) * SLOT;
+                // SAFETY: the slot belongs to the producer until `produced` passes v.
+                unsafe { std::ptr::copy_nonoverlapping((v as u64).to_be_bytes().as_ptr(), shared.ring.add(slot + 36), 8) };
                 let mut miss = 0u16;
                 for (k, &p) in ps[..BASE_DEGREE].iter().enumerate() {
                     let p = p as usize;
+                    assert!(p < n, "parent {k} of node {v} is {p}, outside the {n} nodes of the graph");
                     if p < done {
-                        // SAFETY: label p < consumed is final and never written again in this layer; the slot
-                        // belongs to the producer until `produced` passes v.
-                        unsafe { std::ptr::copy_nonoverlapping(shared.cur.add(p * 32), shared.ring.add(slot + 32 * k), 32) };
+                        // SAFETY: label p < consumed is final and never written again in this layer; the slot is
+                        // the producer's (above).
+                        unsafe { std::ptr::copy_nonoverlapping(shared.cur.add(p * 32), shared.ring.add(slot + 64 + 32 * k), 32) };
                     } else {
                         miss |= 1 << k;
                     }
@@ -98,11 +116,14 @@ pub fn label_layer_pipelined(replica_id: &[u8; 32], layer: u32, cache: &ParentCa
                 if let Some(prev) = prev {
                     for (k, &p) in ps[BASE_DEGREE..].iter().enumerate() {
                         let p = p as usize * 32;
+                        let src = &prev[p..p + 32];
                         // SAFETY: as above; the previous layer is read-only.
-                        unsafe {
-                            std::ptr::copy_nonoverlapping(prev.as_ptr().add(p), shared.ring.add(slot + 32 * (BASE_DEGREE + k)), 32)
-                        };
+                        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), shared.ring.add(slot + 64 + 32 * (BASE_DEGREE + k)), 32) };
                     }
+                    // Later layers end with P[8], an expander parent.
+                    let p = ps[8] as usize * 32;
+                    // SAFETY: as above.
+                    unsafe { std::ptr::copy_nonoverlapping(prev[p..p + 32].as_ptr(), shared.ring.add(slot + FIN), 32) };
                 }
                 missing[v % RING].store(miss, Ordering::Relaxed);
                 // Publish in batches: one shared-line write per PUBLISH nodes instead of per node.
@@ -112,17 +133,29 @@ pub fn label_layer_pipelined(replica_id: &[u8; 32], layer: u32, cache: &ParentCa
             }
         });
 
-        let mut fin = [0u8; 64];
-        fin[32] = 0x80;
-        fin[56..].copy_from_slice(&MSG_BITS.to_be_bytes());
+        let order = if prev.is_none() { &ORDER_FIRST } else { &ORDER_LATER };
+        let mut ready = 1;
         for v in 1..n {
-            let mut spins = 0u32;
-            while produced.load(Ordering::Acquire) <= v {
-                spins += 1;
-                if spins < 256 {
-                    std::hint::spin_loop();
-                } else {
-                    std::thread::yield_now();
+            if ready <= v {
+                let mut spins = 0u32;
+                loop {
+                    ready = produced.load(Ordering::Acquire);
+                    if ready > v {
+                        break;
+                    }
+                    spins += 1;
+                    if spins < 256 {
+                        std::hint::spin_loop();
+                    } else {
+                        std::thread::yield_now();
+                    }
+                }
+            }
+            // Pull a published slot a little ahead out of the producer's cache while this label hashes.
+            if v + SLOT_PREFETCH < ready {
+                let ahead = ((v + SLOT_PREFETCH) % RING) * SLOT;
+                for line in (0..SLOT).step_by(64) {
+                    super::labels::prefetch(shared.ring.wrapping_add(ahead + line));
                 }
             }
             let slot_off = (v % RING) * SLOT;
@@ -136,25 +169,14 @@ pub fn label_layer_pipelined(replica_id: &[u8; 32], layer: u32, cache: &ParentCa
                 miss &= miss - 1;
                 let p = ps[k] as usize * 32;
                 // SAFETY: labels < v are final and written by this thread.
-                unsafe { std::ptr::copy_nonoverlapping(shared.cur.add(p), slot.as_mut_ptr().add(32 * k), 32) };
+                unsafe { std::ptr::copy_nonoverlapping(shared.cur.add(p), slot.as_mut_ptr().add(64 + 32 * k), 32) };
             }
-            header[36..44].copy_from_slice(&(v as u64).to_be_bytes());
-            let mut st = IV;
-            compress(&mut st, &header);
             if prev.is_none() {
-                // B×6 ‖ B[0]
-                for _ in 0..6 {
-                    compress(&mut st, &slot[..192]);
-                }
-                fin[..32].copy_from_slice(&slot[..32]);
-            } else {
-                // P ‖ P ‖ P[0..8] ‖ P[8]
-                compress(&mut st, slot);
-                compress(&mut st, slot);
-                compress(&mut st, &slot[..256]);
-                fin[..32].copy_from_slice(&slot[256..288]);
+                // Layer 1 ends with B[0], the first DRG parent.
+                slot.copy_within(64..96, FIN);
             }
-            compress(&mut st, &fin);
+            let mut st = IV;
+            compress_indexed(&mut st, slot, order);
             let mut d = digest(&st);
             d[31] &= 0x3f;
             // SAFETY: label v is written only here, and the producer reads it only after `consumed` passes v.
