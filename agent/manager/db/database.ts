@@ -3,6 +3,7 @@
 import type { ChainTable, MessagesTable } from "./tables/chain.table.js";
 import type { DealsTable, SectorPiecesTable } from "./tables/deals.table.js";
 import type { SectorsTable, TimelineTable } from "./tables/sectors.table.js";
+import type { UnsealTasksTable } from "./tables/unseal.table.js";
 import type { WdPostJobsTable } from "./tables/wdpost.table.js";
 import type { WorkersTable } from "./tables/workers.table.js";
 
@@ -21,4 +22,5 @@ export interface Database {
   deals: DealsTable;
   sector_pieces: SectorPiecesTable;
   wdpost_jobs: WdPostJobsTable;
+  unseal_tasks: UnsealTasksTable;
 }

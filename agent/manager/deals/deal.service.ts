@@ -59,7 +59,7 @@ export async function importDeal(ctx: ManagerContext, file: string, miner: numbe
   return { id, miner, pieceCid: commp.piece_cid, paddedSize: commp.padded_size, payloadSize, path };
 }
 
-function pieceToWire(p: SectorPiecesTable, provider: number): SectorPieceV2 {
+export function pieceToWire(p: SectorPiecesTable, provider: number): SectorPieceV2 {
   const cid = { "/": p.piece_cid };
   return {
     Piece: { Size: p.padded_size, PieceCID: cid },
@@ -89,7 +89,8 @@ export async function acquireDeals(
 ): Promise<SectorPieceV2[] | null> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await liveSector(ctx, trx, sid);
-    if (row.deals_acquired) {
+    // A rebuild gets the pieces the sector was sealed with, never new deals.
+    if (row.deals_acquired || row.rebuild_state === "running") {
       const pieces = await sectorPieces(trx, sid.Miner, sid.Number);
       return pieces.length === 0 ? null : pieces.map((p) => pieceToWire(p, sid.Miner));
     }

@@ -7,10 +7,18 @@ import { allocateJobs, finishJob, heartbeatJobs } from "../post/wdpost.service.j
 import { allocateSector, assignTicket } from "../sectors/allocate.service.js";
 import { pollPreCommitState, submitPreCommit, waitSeed } from "../sectors/precommit.service.js";
 import { pollProofState, submitProof } from "../sectors/prove.service.js";
+import { allocateRebuildSector, setForRebuild } from "../sectors/rebuild.service.js";
 import { reportAborted, reportFinalized, reportState, submitPersisted } from "../sectors/report.service.js";
 import { findSector, listSectors, sectorTimeline } from "../sectors/sector.repository.js";
 import { sectorView, timelineEntry } from "../sectors/sector-view.js";
 import { storeBasicInfo, storeReserveSpace } from "../stores/persist-stores.js";
+import {
+  achieveUnsealSector,
+  acquireUnsealDest,
+  allocateUnsealSector,
+  listUnsealTasks,
+  setForUnseal,
+} from "../unseal/unseal.service.js";
 import { listWorkers, upsertWorker } from "../workers/worker.repository.js";
 import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "./param-checks.js";
 import { sectorNotFound } from "./rpc-errors.js";
@@ -18,10 +26,14 @@ import {
   acquireDealsSpec,
   allocatedSector,
   allocateSectorSpec,
+  cidJson,
   preCommitInfo,
   proofInfo,
+  rebuildOptions,
   reportStateReq,
   sectorId,
+  unsealRequest,
+  unsealState,
   wdpostJobSpec,
   windowPostOutput,
   workerInfo,
@@ -121,6 +133,25 @@ export const methodTable: MethodTable = {
     ],
     run: reportAborted,
   },
+  AllocateRebuildSector: { perm: "write", params: [["spec", allocateSectorSpec]], run: allocateRebuildSector },
+  AllocateUnsealSector: { perm: "write", params: [["spec", allocateSectorSpec]], run: allocateUnsealSector },
+  AcquireUnsealDest: {
+    perm: "write",
+    params: [
+      ["sid", sectorId],
+      ["pieceCid", cidJson],
+    ],
+    run: (ctx, sid, cid) => acquireUnsealDest(ctx, sid, cid["/"]),
+  },
+  AchieveUnsealSector: {
+    perm: "write",
+    params: [
+      ["sid", sectorId],
+      ["pieceCid", cidJson],
+      ["errInfo", str],
+    ],
+    run: (ctx, sid, cid, errInfo) => achieveUnsealSector(ctx, sid, cid["/"], errInfo),
+  },
   WorkerPing: {
     perm: "write",
     params: [["info", workerInfo]],
@@ -201,4 +232,14 @@ export const methodTable: MethodTable = {
     params: [],
     run: async (ctx) => ({ Height: ctx.chain.head(), BlockDelayMs: ctx.chain.config.blockTimeMs }),
   },
+  SectorSetForRebuild: {
+    perm: "admin",
+    params: [
+      ["sid", sectorId],
+      ["opts", rebuildOptions],
+    ],
+    run: setForRebuild,
+  },
+  SectorSetForUnseal: { perm: "admin", params: [["req", unsealRequest]], run: setForUnseal },
+  ListUnsealTasks: { perm: "read", params: [["state", nullable(unsealState)]], run: listUnsealTasks },
 };

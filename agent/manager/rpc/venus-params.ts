@@ -4,22 +4,28 @@ import type {
   AllocatedSector,
   AllocateSectorSpec,
   AllocateWdPoStJobSpec,
+  CidJson,
   PreCommitOnChainInfo,
   ProofOnChainInfo,
+  RebuildOptions,
   ReportStateReq,
   SectorID,
+  UnsealRequest,
   WindowPoStOutput,
   WorkerInfo,
 } from "../../shared/rpc/venus-types.js";
+import { UnsealState } from "../../shared/rpc/venus-types.js";
 import {
   arrayOf,
   base64,
   base64Of32,
+  bool,
   bytes32,
   type Check,
   nonEmptyStr,
   nullable,
   object,
+  ParamError,
   str,
   u64,
 } from "./param-checks.js";
@@ -67,3 +73,25 @@ export const wdpostJobSpec: Check<AllocateWdPoStJobSpec> = object({
 export const windowPostOutput: Check<WindowPoStOutput | null> = nullable(
   object({ proofs: arrayOf(base64), faults: (v, p) => (v === null || v === undefined ? [] : arrayOf(u64)(v, p)) }),
 );
+
+export const cidJson: Check<CidJson> = object({ "/": nonEmptyStr });
+
+export const rebuildOptions: Check<RebuildOptions> = object({
+  PiecesAvailable: (v, p) => (v === undefined || v === null ? false : bool(v, p)),
+});
+
+export const unsealRequest: Check<UnsealRequest> = object({
+  PieceCid: cidJson,
+  Sector: nullable(sectorId),
+  Dest: nullable(arrayOf(nonEmptyStr)),
+});
+
+export const unsealState: Check<UnsealState> = (v, p) => {
+  const states: unknown[] = Object.values(UnsealState);
+  if (!states.includes(v))
+    throw new ParamError(
+      p,
+      `expected an UnsealState (0 Set, 1 Assigned, 2 Finished, 3 Failed), got ${JSON.stringify(v)}`,
+    );
+  return v as UnsealState;
+};

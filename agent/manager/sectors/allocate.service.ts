@@ -63,6 +63,9 @@ export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSp
         finalized: 0,
         aborted: 0,
         abort_reason: null,
+        rebuild_state: "none",
+        rebuild_pieces_available: 0,
+        rebuild_queued_at: null,
       });
       return { ID: { Miner: miner.actor, Number: number }, ProofType: miner.sealProof };
     });
@@ -74,7 +77,10 @@ export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSp
 /** A fresh ticket from the randomness one epoch behind the head, stored with the sector. */
 export async function assignTicket(ctx: ManagerContext, sid: SectorID): Promise<Ticket> {
   return ctx.db.transaction().execute(async (trx) => {
-    await liveSector(ctx, trx, sid);
+    const row = await liveSector(ctx, trx, sid);
+    // A rebuild seals with the ticket of its PreCommit, never a fresh one.
+    if (row.rebuild_state === "running" && row.pc_ticket !== null && row.pc_ticket_epoch !== null)
+      return { Ticket: row.pc_ticket, Epoch: row.pc_ticket_epoch };
     const epoch = Math.max(0, ctx.chain.head() - 1);
     const ticket = toBase64(ctx.chain.randomness("ticket", epoch));
     await updateSector(trx, sid.Miner, sid.Number, { ticket, ticket_epoch: epoch, updated_at: ctx.now() });

@@ -1,10 +1,12 @@
-// Venus.ReportState (kept as the sector's timeline), ReportFinalized, ReportAborted and SubmitPersisted(Ex).
+// Venus.ReportState (kept as the sector's timeline), ReportFinalized, ReportAborted and SubmitPersisted(Ex). For a
+// sector being rebuilt, ReportFinalized and ReportAborted end the rebuild and the sector keeps proving.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ReportStateReq, SectorID, SectorStateResp } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
 import { sectorNotFound } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
+import { abortRebuildPatch, finishRebuildPatch } from "./rebuild.service.js";
 import { appendTimeline, findSector, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
 
@@ -56,6 +58,10 @@ export async function reportFinalized(ctx: ManagerContext, sid: SectorID): Promi
     if (row === undefined) throw sectorNotFound(sid);
     if (row.aborted) throw sectorNotFound(sid, `was aborted: ${row.abort_reason ?? ""}`);
     if (row.finalized) return null;
+    if (row.rebuild_state === "running") {
+      await updateSector(trx, sid.Miner, sid.Number, finishRebuildPatch(ctx.now()));
+      return null;
+    }
     await updateSector(trx, sid.Miner, sid.Number, { finalized: 1, reserved_size: null, updated_at: ctx.now() });
     return null;
   });
@@ -67,6 +73,11 @@ export async function reportAborted(ctx: ManagerContext, sid: SectorID, reason: 
     const row = await findSector(trx, sid.Miner, sid.Number, ctx.rowLocks);
     if (row === undefined) throw sectorNotFound(sid);
     if (row.aborted || row.finalized) return null;
+    if (row.rebuild_state === "running") {
+      // A rebuild that gives up does not take the proving sector (or its deals) with it.
+      await updateSector(trx, sid.Miner, sid.Number, abortRebuildPatch(ctx.now(), reason));
+      return null;
+    }
     await trx
       .updateTable("deals")
       .set({ state: "queued", sector_number: null })

@@ -6,20 +6,27 @@ import type {
   AllocateSectorSpec,
   AllocateWdPoStJobSpec,
   ChainHead,
+  CidJson,
   PollStateResp,
   PreCommitOnChainInfo,
   ProofOnChainInfo,
+  RebuildOptions,
   RegisteredSealProof,
   ReportStateReq,
   SectorDetail,
   SectorID,
   SectorPieceV2,
+  SectorRebuildInfo,
   SectorStateResp,
   SectorStateView,
+  SectorUnsealInfo,
   StoreBasicInfo,
   SubmitPreCommitResp,
   SubmitProofResp,
   Ticket,
+  UnsealRequest,
+  UnsealState,
+  UnsealTaskView,
   WaitSeedResp,
   WdPoStAllocatedJob,
   WindowPoStOutput,
@@ -44,6 +51,10 @@ export interface VenusMethods {
   ReportState: { params: [sid: SectorID, req: ReportStateReq]; result: SectorStateResp };
   ReportFinalized: { params: [sid: SectorID]; result: null };
   ReportAborted: { params: [sid: SectorID, reason: string]; result: null };
+  AllocateRebuildSector: { params: [spec: AllocateSectorSpec]; result: SectorRebuildInfo | null };
+  AllocateUnsealSector: { params: [spec: AllocateSectorSpec]; result: SectorUnsealInfo | null };
+  AcquireUnsealDest: { params: [sid: SectorID, pieceCid: CidJson]; result: string[] };
+  AchieveUnsealSector: { params: [sid: SectorID, pieceCid: CidJson, errInfo: string]; result: null };
   WorkerPing: { params: [info: WorkerInfo]; result: null };
   StoreReserveSpace: { params: [sid: SectorID, size: number, candidates: string[]]; result: StoreBasicInfo | null };
   StoreBasicInfo: { params: [instance: string]; result: StoreBasicInfo | null };
@@ -57,6 +68,9 @@ export interface VenusMethods {
   FindSector: { params: [sid: SectorID]; result: SectorDetail };
   WorkerPingInfoList: { params: []; result: WorkerPingInfo[] };
   ChainHead: { params: []; result: ChainHead };
+  SectorSetForRebuild: { params: [sid: SectorID, opts: RebuildOptions]; result: boolean };
+  SectorSetForUnseal: { params: [req: UnsealRequest]; result: UnsealTaskView };
+  ListUnsealTasks: { params: [state: UnsealState | null]; result: UnsealTaskView[] };
 }
 
 export type VenusMethod = keyof VenusMethods;

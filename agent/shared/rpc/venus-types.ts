@@ -238,3 +238,77 @@ export interface ChainHead {
   Height: number;
   BlockDelayMs: number;
 }
+
+/** damocles SectorPrivateInfo: the persist store instance holding the sealed file and the cache dir. */
+export interface SectorPrivateInfo {
+  AccessInstance: string;
+}
+
+/**
+ * damocles SectorRebuildInfo: a sector to seal again, bit for bit, from its stored ticket and pieces (its sealed
+ * file or cache was lost). `Pieces` (legacy deals) is always null and `IsSnapUp` always false: sealfarm has neither
+ * legacy deals nor snap upgrades.
+ */
+export interface SectorRebuildInfo {
+  Sector: AllocatedSector;
+  Ticket: Ticket;
+  Pieces: null;
+  PiecesV2: SectorPieceV2[] | null;
+  IsSnapUp: boolean;
+  UpgradePublic: null;
+}
+
+/** damocles UnsealState. */
+export const UnsealState = {
+  Set: 0,
+  Assigned: 1,
+  Finished: 2,
+  Failed: 3,
+} as const;
+export type UnsealState = (typeof UnsealState)[keyof typeof UnsealState];
+
+/**
+ * damocles SectorUnsealInfo: a piece to recover from a sealed sector. `Offset` and `Size` are unpadded bytes
+ * (UnpaddedByteIndex, UnpaddedPieceSize) within the sector; `Dest` are the upload URLs (see AcquireUnsealDest).
+ */
+export interface SectorUnsealInfo {
+  Sector: AllocatedSector;
+  PieceCid: CidJson;
+  Offset: number;
+  Size: number;
+  PrivateInfo: SectorPrivateInfo;
+  Ticket: Ticket;
+  CommD: Bytes32;
+  Dest: string[];
+  State: UnsealState;
+  ErrorInfo: string;
+}
+
+/** CLI-facing (damocles RebuildOptions): the sector's deal pieces can be fetched from the piece store again. */
+export interface RebuildOptions {
+  PiecesAvailable: boolean;
+}
+
+/** CLI-facing: which piece to unseal, optionally from which sector, and where the worker uploads it. */
+export interface UnsealRequest {
+  PieceCid: CidJson;
+  /** null: the first proving sector holding the piece. */
+  Sector: SectorID | null;
+  /** null or empty: `store:///<piece_cid>` (the manager's own piece store). */
+  Dest: string[] | null;
+}
+
+/** CLI-facing: one unseal task as `sectors unseal --list` shows it. */
+export interface UnsealTaskView {
+  Sector: SectorID;
+  PieceCid: CidJson;
+  Offset: number;
+  Size: number;
+  Dest: string[];
+  State: UnsealState;
+  /** Set, Assigned, Finished or Failed. */
+  StateName: string;
+  ErrorInfo: string;
+  CreatedAt: number;
+  UpdatedAt: number;
+}

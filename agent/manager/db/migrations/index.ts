@@ -2,9 +2,11 @@
 // ISO date because Kysely runs them in name order.
 import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./2026-11-25-0001-initial.js";
+import * as rebuildUnseal from "./2026-11-26-0001-rebuild-unseal.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-25-0001-initial": initial,
+  "2026-11-26-0001-rebuild-unseal": rebuildUnseal,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -16,6 +16,8 @@ export type SectorChainState =
 /** The message a sector's PreCommit or ProveCommit is in: none yet, queued for a batch, sent, landed, failed. */
 export type MessageStage = "none" | "queued" | "sent" | "landed" | "failed" | "permfailed";
 
+export type RebuildState = "none" | "queued" | "running";
+
 export interface SectorsTable {
   miner: number;
   number: number;
@@ -55,6 +57,10 @@ export interface SectorsTable {
   finalized: number;
   aborted: number;
   abort_reason: string | null;
+  /** The rebuild queue (`sectors rebuild`): none, queued for a worker, or handed to one (the sector is live). */
+  rebuild_state: RebuildState;
+  rebuild_pieces_available: number;
+  rebuild_queued_at: number | null;
 }
 
 export interface TimelineTable {
