@@ -54,8 +54,20 @@ describe("worker agent seals CC sectors end to end", () => {
       );
     }
     // A finished sector leaves no local state behind (finalize wipes data/ and the record).
-    const detail = await farm.rpc.callVenus("FindSector", [active[0]?.ID ?? { Miner: 0, Number: 0 }]);
-    const nexts = detail.Timeline.map((t) => t.Next);
+    // The chain can make the sector Active before the worker's ReportState(ProofSubmitted) reaches the manager
+    // (SubmitProof returns first, the report follows), so wait for that report instead of reading once.
+    const nexts = await waitFor(
+      "the ProofSubmitted report",
+      async () => {
+        const detail = await farm.rpc.callVenus("FindSector", [active[0]?.ID ?? { Miner: 0, Number: 0 }]);
+        const states = detail.Timeline.map((t) => t.Next);
+        return states.includes("ProofSubmitted") ? states : undefined;
+      },
+      10_000,
+    ).catch(async () => {
+      const detail = await farm.rpc.callVenus("FindSector", [active[0]?.ID ?? { Miner: 0, Number: 0 }]);
+      return detail.Timeline.map((t) => t.Next);
+    });
     for (const st of [
       "Allocated",
       "DealsAcquired",
