@@ -6,7 +6,7 @@ import { packageVersion } from "../cli/main.js";
 import { createVenusClient, type VenusClient } from "../shared/rpc/index.js";
 import type { WorkerConfig } from "./config/worker-config.js";
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
-import type { SectorRecord } from "./planner/sector.js";
+import type { AnySectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
 import { startWorkerRpcServer } from "./rpc/worker-rpc.js";
 import { scanPersistStores } from "./store/scan-persist-stores.js";
@@ -18,7 +18,7 @@ export interface WorkerAgentOptions {
   config: WorkerConfig;
   defaultBin: string;
   log?: (line: string) => void;
-  onSectorDone?: (sector: string, outcome: "finished" | "aborted", record: SectorRecord) => void;
+  onSectorDone?: (sector: string, outcome: "finished" | "aborted", record: AnySectorRecord) => void;
   onJobDone?: (jobId: string, ok: boolean, detail: string) => void;
   /** Delay before respawning a crashed processor (damocles: 3 s). */
   processorRestartDelayMs?: number;
@@ -62,15 +62,16 @@ export class WorkerAgent {
       }
     }
     const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
-    const sealers = c.threads.filter((t) => t.plan !== "wdpost");
-    const unsupported = c.threads.filter((t) => t.plan !== "sealer" && t.plan !== "wdpost");
-    if (unsupported.length > 0)
+    // Threads that persist sealed files (sealer, rebuild) need a writable store; unseal only reads one.
+    const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild");
+    const unsupported = c.threads.find((t) => t.plan === "snapup");
+    if (unsupported !== undefined)
       throw new Error(
-        `${c.file}: sealing_thread[${unsupported[0]?.index}].plan: "${unsupported[0]?.plan}" is not implemented by this worker (sealer and wdpost are)`,
+        `${c.file}: sealing_thread[${unsupported.index}].plan: "snapup" is not implemented by this worker (sealer, rebuild, unseal and wdpost are): it has no snap_encode/snap_prove`,
       );
-    if (sealers.length > 0 && c.attached.filter((a) => !a.readonly).length === 0)
+    if (persisting.length > 0 && c.attached.filter((a) => !a.readonly).length === 0)
       throw new Error(
-        `${c.file}: no attached store available ([[attached]] with a writable store is required to seal)`,
+        `${c.file}: no attached store available ([[attached]] with a writable store is required to seal or rebuild)`,
       );
     // Startup is strict, like damocles: every attached store must be known to the manager.
     for (const a of c.attached) {
@@ -123,6 +124,7 @@ export class WorkerAgent {
             attached: c.attached,
             localPiecesDirs: c.worker.localPiecesDirs,
             managerUrl: c.sectorManager.url,
+            managerToken: c.sectorManager.token,
             staticTreeD: c.processors.staticTreeD,
             instance: agent.instance,
             commonSealing: c.sealing,

@@ -12,7 +12,7 @@ import { formatDurationMs } from "../../agent/shared/units.js";
 import { loadWorkerConfig } from "../../agent/worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../agent/worker/default-bin.js";
 import { planDev } from "../../agent/worker/dev/dev-plan.js";
-import type { SectorRecord } from "../../agent/worker/planner/sector.js";
+import type { AnySectorRecord } from "../../agent/worker/planner/sector.js";
 import { makespanLowerBound } from "../../agent/worker/resources/pipeline-bound.js";
 import { renderTable } from "../../agent/worker/rpc/render-thread-table.js";
 import { WorkerAgent } from "../../agent/worker/worker-agent.js";
@@ -50,7 +50,7 @@ mkdirSync(join(root, "worker"), { recursive: true });
 writeFileSync(plan.workerFile, stringify(plan.workerToml));
 const { config } = loadWorkerConfig(plan.workerFile, { defaultBin: defaultProofsBin() });
 
-const finished: SectorRecord[] = [];
+const finished: AnySectorRecord[] = [];
 let lastFinish = 0;
 let allDone: () => void = () => {};
 const done = new Promise<void>((r) => {

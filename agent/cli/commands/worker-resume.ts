@@ -1,9 +1,9 @@
 // `sealfarm worker resume --index N [--state S]`: resume a paused thread, optionally at state S (e.g. TreeDBuilt
 // for an expired ticket, Aborted to drop the sector).
 import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
-import { isSealerState, sealerStates } from "../../worker/planner/sealer.js";
 import { isWdPostState } from "../../worker/planner/wdpost.js";
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
+import { allSealingStates } from "../../worker/thread/plan-spec.js";
 import { type Command, UsageError } from "../command.js";
 import { defaultWorkerUrl } from "./worker-list.js";
 
@@ -16,8 +16,10 @@ export const workerResume: Command = {
     const index = flag(args, "index");
     if (index === undefined) throw new UsageError("--index N is required");
     const state = flag(args, "state");
-    if (state !== undefined && !isSealerState(state) && !isWdPostState(state))
-      throw new UsageError(`--state: expected one of ${sealerStates.join(", ")}, got ${JSON.stringify(state)}`);
+    // Any plan's state passes here; the worker checks that it fits the thread's plan.
+    const states = allSealingStates();
+    if (state !== undefined && !states.includes(state) && !isWdPostState(state))
+      throw new UsageError(`--state: expected one of ${states.join(", ")}, got ${JSON.stringify(state)}`);
     const url = flag(args, "url") ?? process.env.SEALFARM_WORKER_URL ?? defaultWorkerUrl;
     const ok = await callWorker(url, "VenusWorker.WorkerResume", [parseUint(index, "--index"), state ?? null]);
     if (ok !== true) {

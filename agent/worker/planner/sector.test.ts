@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applySealerEvent, emptySector, type SealerEvent, sectorName } from "./sector.js";
+import type { SectorRebuildInfo, SectorUnsealInfo } from "../../shared/rpc/index.js";
+import {
+  applyRebuildEvent,
+  applySealerEvent,
+  applyUnsealEvent,
+  emptyRebuildSector,
+  emptySector,
+  emptyUnsealSector,
+  type RebuildEvent,
+  type SealerEvent,
+  sectorName,
+} from "./sector.js";
 
 describe("sector record", () => {
   it("applies each event's payload while moving through the table", () => {
@@ -58,5 +69,70 @@ describe("sector record", () => {
       ok: false,
       error: "unexpected event C2 for state TreeDBuilt",
     });
+  });
+  it("rebuild: keeps the manager's ticket and pieces, then each step's output", () => {
+    const ticket = { Ticket: Buffer.alloc(32, 9).toString("base64"), Epoch: 3 };
+    const info: SectorRebuildInfo = {
+      Sector: { ID: { Miner: 1000, Number: 4 }, ProofType: 5 },
+      Ticket: ticket,
+      Pieces: null,
+      PiecesV2: null,
+      IsSnapUp: false,
+      UpgradePublic: null,
+    };
+    const events: RebuildEvent[] = [
+      { kind: "AllocatedRebuildSector", info },
+      { kind: "AddPiece", pieces: [{ commitment: Array(32).fill(1), size: 2032 }] },
+      { kind: "BuildTreeD" },
+      { kind: "PC1", out: { labels: 1 } },
+      { kind: "PC2", out: { comm_r: Array(32).fill(4), comm_d: Array(32).fill(5) } },
+      { kind: "CheckSealed" },
+      { kind: "SkipSnap" },
+      { kind: "Persist", instance: "persist-1" },
+      { kind: "SubmitPersistance" },
+    ];
+    let s = emptyRebuildSector();
+    assert.equal(s.plan, "rebuild");
+    for (const e of events) {
+      const r = applyRebuildEvent(s, e);
+      assert.ok(r.ok, `${s.state} + ${e.kind}`);
+      s = r.sector;
+    }
+    assert.equal(s.state, "Finished");
+    assert.equal(s.prevState, "Persisted");
+    assert.deepEqual(s.phases.ticket, ticket);
+    assert.deepEqual(s.allocated, info.Sector);
+    assert.equal(s.phases.persistInstance, "persist-1");
+    assert.deepEqual(applyRebuildEvent(emptyRebuildSector(), { kind: "CheckSealed" }), {
+      ok: false,
+      error: "unexpected event CheckSealed for state Empty",
+    });
+  });
+  it("unseal: records the task, then moves Allocated → Unsealed → Finished", () => {
+    const info: SectorUnsealInfo = {
+      Sector: { ID: { Miner: 1000, Number: 2 }, ProofType: 5 },
+      PieceCid: { "/": "baga6ea4seaqpiece" },
+      Offset: 0,
+      Size: 1016,
+      PrivateInfo: { AccessInstance: "persist-1" },
+      Ticket: { Ticket: Buffer.alloc(32, 1).toString("base64"), Epoch: 1 },
+      CommD: Array(32).fill(2),
+      Dest: [],
+      State: 1,
+      ErrorInfo: "",
+    };
+    let s = emptyUnsealSector();
+    for (const e of [
+      { kind: "AllocatedUnsealSector", info },
+      { kind: "UnsealDone", bytes: 1016 },
+      { kind: "UploadPieceDone" },
+    ] as const) {
+      const r = applyUnsealEvent(s, e);
+      assert.ok(r.ok, `${s.state} + ${e.kind}`);
+      s = r.sector;
+    }
+    assert.equal(s.state, "Finished");
+    assert.deepEqual(s.phases.unsealIn, info);
+    assert.deepEqual(s.allocated, info.Sector);
   });
 });

@@ -1,7 +1,17 @@
-// The sector record a sealing thread persists after every event (damocles `planner/common/sector.rs`), the
-// sealer's events with their payloads, and `applySealerEvent`, which writes a payload into the record. Pure.
-import type { AllocatedSector, SectorPieceV2, Seed, Ticket } from "../../shared/rpc/index.js";
+// The sector record a sealing thread persists after every event (damocles `planner/common/sector.rs`: one record
+// shape for every plan, the plan named inside it), each plan's events with their payloads, and the `apply*Event`
+// functions, which check the transition table and write a payload into the record. Pure.
+import type {
+  AllocatedSector,
+  SectorPieceV2,
+  SectorRebuildInfo,
+  SectorUnsealInfo,
+  Seed,
+  Ticket,
+} from "../../shared/rpc/index.js";
+import { nextRebuildState, type RebuildEventKind, type RebuildState } from "./rebuild.js";
 import { nextSealerState, type SealerEventKind, type SealerState } from "./sealer.js";
+import { nextUnsealState, type UnsealEventKind, type UnsealPlanState } from "./unseal.js";
 
 /** rust-fil-proofs PieceInfo as processors speak it: `{commitment:[32], size:<unpadded>}`. */
 export interface PieceInfo {
@@ -15,37 +25,51 @@ export interface Pc2Output {
   registered_proof?: string;
 }
 
-export interface SectorRecord {
+/** The plans whose threads own a sealing store (wdpost keeps nothing on disk). */
+export type SealingPlan = "sealer" | "rebuild" | "unseal";
+
+export interface SectorPhases {
+  pieces: PieceInfo[] | null;
+  ticket: Ticket | null;
+  pc1out: unknown;
+  pc2out: Pc2Output | null;
+  pc2ReSubmit: boolean;
+  persistInstance: string | null;
+  seed: Seed | null;
+  c1out: unknown;
+  c2out: { proof: number[] } | null;
+  c2ReSubmit: boolean;
+  /** rebuild: what AllocateRebuildSector returned. */
+  rebuildIn?: SectorRebuildInfo | null;
+  /** unseal: what AllocateUnsealSector returned (damocles `phases.unseal_in`). */
+  unsealIn?: SectorUnsealInfo | null;
+}
+
+export interface PlanRecord<P extends SealingPlan, S extends string> {
   version: 1;
-  plan: "sealer";
-  state: SealerState;
-  prevState: SealerState | null;
+  plan: P;
+  state: S;
+  prevState: S | null;
   /** Temporary-failure retries spent in the current state; persisted so a restart does not reset the budget. */
   retry: number;
   allocated: AllocatedSector | null;
   deals: SectorPieceV2[] | null;
-  phases: {
-    pieces: PieceInfo[] | null;
-    ticket: Ticket | null;
-    pc1out: unknown;
-    pc2out: Pc2Output | null;
-    pc2ReSubmit: boolean;
-    persistInstance: string | null;
-    seed: Seed | null;
-    c1out: unknown;
-    c2out: { proof: number[] } | null;
-    c2ReSubmit: boolean;
-  };
+  phases: SectorPhases;
   /** Wall-clock ms spent per state so far (for metrics and the dev summary); survives restarts. */
-  stateMs: Partial<Record<SealerState, number>>;
+  stateMs: Partial<Record<S, number>>;
   /** Of `stateMs`, the part spent waiting for a stage slot or a processor (limits, locks), not working. */
-  stateWaitMs?: Partial<Record<SealerState, number>>;
+  stateWaitMs?: Partial<Record<S, number>>;
 }
 
-export function emptySector(): SectorRecord {
+export type SectorRecord = PlanRecord<"sealer", SealerState>;
+export type RebuildRecord = PlanRecord<"rebuild", RebuildState>;
+export type UnsealRecord = PlanRecord<"unseal", UnsealPlanState>;
+export type AnySectorRecord = SectorRecord | RebuildRecord | UnsealRecord;
+
+function emptyRecord<P extends SealingPlan, S extends string>(plan: P): PlanRecord<P, S | "Empty"> {
   return {
     version: 1,
-    plan: "sealer",
+    plan,
     state: "Empty",
     prevState: null,
     retry: 0,
@@ -65,6 +89,18 @@ export function emptySector(): SectorRecord {
     },
     stateMs: {},
   };
+}
+
+export function emptyRebuildSector(): RebuildRecord {
+  return emptyRecord<"rebuild", RebuildState>("rebuild");
+}
+
+export function emptyUnsealSector(): UnsealRecord {
+  return emptyRecord<"unseal", UnsealPlanState>("unseal");
+}
+
+export function emptySector(): SectorRecord {
+  return emptyRecord<"sealer", SealerState>("sealer");
 }
 
 export type SealerEvent =
@@ -157,18 +193,112 @@ export function applyPayload(sector: SectorRecord, event: SealerEvent): SectorRe
   return s;
 }
 
-/** Transition + payload: the new record, or the table's rejection. The retry budget restarts in a new state. */
-export function applySealerEvent(
-  sector: SectorRecord,
-  event: SealerEvent,
-): { ok: true; sector: SectorRecord } | { ok: false; error: string } {
+export type Applied<R> = { ok: true; sector: R } | { ok: false; error: string };
+
+/** The record in its next state: the retry budget restarts in a new state. */
+function moved<P extends SealingPlan, S extends string>(
+  before: PlanRecord<P, S>,
+  after: PlanRecord<P, S>,
+  next: S,
+): PlanRecord<P, S> {
+  return { ...after, prevState: before.state, state: next, retry: 0 };
+}
+
+/** Transition + payload: the new record, or the table's rejection. */
+export function applySealerEvent(sector: SectorRecord, event: SealerEvent): Applied<SectorRecord> {
   const t = nextSealerState(sector.state, event.kind);
   if (!t.ok) return t;
-  const s = applyPayload(sector, event);
-  s.prevState = sector.state;
-  s.state = t.next;
-  s.retry = 0;
-  return { ok: true, sector: s };
+  return { ok: true, sector: moved(sector, applyPayload(sector, event), t.next) };
+}
+
+export type RebuildEvent =
+  | { kind: "AllocatedRebuildSector"; info: SectorRebuildInfo }
+  | { kind: "AddPiece"; pieces: PieceInfo[] }
+  | { kind: "BuildTreeD" }
+  | { kind: "PC1"; out: unknown }
+  | { kind: "PC2"; out: Pc2Output }
+  | { kind: "CheckSealed" }
+  | { kind: "SkipSnap" }
+  | { kind: "Persist"; instance: string }
+  | { kind: "SubmitPersistance" };
+
+type _SameRebuildKinds = RebuildEvent["kind"] extends RebuildEventKind
+  ? RebuildEventKind extends RebuildEvent["kind"]
+    ? true
+    : never
+  : never;
+const _sameRebuildKinds: _SameRebuildKinds = true;
+void _sameRebuildKinds;
+
+export function applyRebuildEvent(sector: RebuildRecord, event: RebuildEvent): Applied<RebuildRecord> {
+  const t = nextRebuildState(sector.state, event.kind);
+  if (!t.ok) return t;
+  const s: RebuildRecord = { ...sector, phases: { ...sector.phases } };
+  switch (event.kind) {
+    case "AllocatedRebuildSector":
+      // The sector, its ticket and its pieces are the original ones: PC1 uses this ticket, not a fresh one.
+      s.allocated = event.info.Sector;
+      s.deals = event.info.PiecesV2;
+      s.phases.ticket = event.info.Ticket;
+      s.phases.rebuildIn = event.info;
+      break;
+    case "AddPiece":
+      s.phases.pieces = event.pieces;
+      break;
+    case "PC1":
+      s.phases.pc1out = event.out;
+      break;
+    case "PC2":
+      s.phases.pc2out = event.out;
+      break;
+    case "Persist":
+      s.phases.persistInstance = event.instance;
+      break;
+    case "BuildTreeD":
+    case "CheckSealed":
+    case "SkipSnap":
+    case "SubmitPersistance":
+      break;
+    default: {
+      const exhaustive: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
+    }
+  }
+  return { ok: true, sector: moved(sector, s, t.next) };
+}
+
+export type UnsealEvent =
+  | { kind: "AllocatedUnsealSector"; info: SectorUnsealInfo }
+  | { kind: "UnsealDone"; bytes: number }
+  | { kind: "UploadPieceDone" };
+
+type _SameUnsealKinds = UnsealEvent["kind"] extends UnsealEventKind
+  ? UnsealEventKind extends UnsealEvent["kind"]
+    ? true
+    : never
+  : never;
+const _sameUnsealKinds: _SameUnsealKinds = true;
+void _sameUnsealKinds;
+
+export function applyUnsealEvent(sector: UnsealRecord, event: UnsealEvent): Applied<UnsealRecord> {
+  const t = nextUnsealState(sector.state, event.kind);
+  if (!t.ok) return t;
+  const s: UnsealRecord = { ...sector, phases: { ...sector.phases } };
+  switch (event.kind) {
+    case "AllocatedUnsealSector":
+      s.allocated = event.info.Sector;
+      s.phases.ticket = event.info.Ticket;
+      s.phases.unsealIn = event.info;
+      break;
+    case "UnsealDone":
+    case "UploadPieceDone":
+      break;
+    default: {
+      const exhaustive: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
+    }
+  }
+  return { ok: true, sector: moved(sector, s, t.next) };
 }
 
 /** `s-t01000-42`: the sector's file name, as damocles and lotus spell it. */

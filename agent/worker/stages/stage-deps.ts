@@ -26,6 +26,8 @@ export interface StageDeps {
   attached: readonly AttachedStore[];
   localPiecesDirs: readonly string[];
   managerUrl: string;
+  /** `[sector_manager] token`: sent to the manager's piece store when uploading an unsealed piece. */
+  managerToken?: string | undefined;
   /** The worker's instance name (ReportState `Worker.Instance`, wdpost worker name). */
   instance: string;
   options: SealingOptions;

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writ
 import { join } from "node:path";
 import { writeFileAtomic } from "../../shared/atomic-file.js";
 import { crit } from "../../shared/failure.js";
-import { type SectorRecord, sectorName } from "../planner/sector.js";
+import { type AnySectorRecord, sectorName } from "../planner/sector.js";
 
 export interface SectorPaths {
   staged: string;
@@ -52,16 +52,16 @@ export class SealingStore {
     }
   }
 
-  load(): SectorRecord | undefined {
+  load(): AnySectorRecord | undefined {
     if (!existsSync(this.metaFile)) return undefined;
     try {
-      return JSON.parse(readFileSync(this.metaFile, "utf8")) as SectorRecord;
+      return JSON.parse(readFileSync(this.metaFile, "utf8")) as AnySectorRecord;
     } catch (e) {
       throw crit(e, `load ${this.metaFile}`);
     }
   }
 
-  save(sector: SectorRecord): void {
+  save(sector: AnySectorRecord): void {
     try {
       writeFileAtomic(this.metaFile, `${JSON.stringify(sector)}\n`);
     } catch (e) {

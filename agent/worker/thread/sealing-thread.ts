@@ -1,5 +1,6 @@
-// One sealer thread (reference §3.1): pause/resume wait → seal one sector (plan → apply → persist → report →
-// exec, repeated) → seal_interval → again. Failure levels are handled here and only here.
+// One sealing thread (reference §3.1) running the `sealer`, `rebuild` or `unseal` plan: pause/resume wait → one
+// sector (plan → apply → persist → report → exec, repeated) → seal_interval → again. Failure levels are handled
+// here and only here; the plan only supplies its table and handlers (plan-spec.ts).
 import { readFileSync } from "node:fs";
 import { asFailure, decideRetry, Failure, wireLevel } from "../../shared/failure.js";
 import type { VenusClient } from "../../shared/rpc/index.js";
@@ -11,12 +12,11 @@ import {
   type SealingThreadConfig,
 } from "../config/worker-config.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
-import { isSealerState, type SealerState, sealerStage } from "../planner/sealer.js";
-import { applySealerEvent, emptySector, type SectorRecord, sectorName } from "../planner/sector.js";
+import { type AnySectorRecord, sectorName } from "../planner/sector.js";
 import type { ProcessorPool } from "../processors/processor-pool.js";
-import { execSealer } from "../stages/sealer-handlers.js";
 import { Interrupted, type StageDeps } from "../stages/stage-deps.js";
 import { SealingStore } from "../store/sealing-store.js";
+import { isSealingPlan, type PlanEvent, type PlanSpec, planSpecs } from "./plan-spec.js";
 import { ThreadControl } from "./thread-control.js";
 import { type ThreadListEntry, ThreadStatus } from "./thread-status.js";
 
@@ -26,6 +26,8 @@ export interface ThreadEnv {
   attached: readonly AttachedStore[];
   localPiecesDirs: readonly string[];
   managerUrl: string;
+  /** `[sector_manager] token`, for uploads to the manager's piece store. */
+  managerToken?: string | undefined;
   instance: string;
   staticTreeD: Partial<Record<string, string>>;
   /** `[sealing]` from the main file. */
@@ -33,7 +35,7 @@ export interface ThreadEnv {
   metrics: WorkerMetrics;
   log: (line: string) => void;
   /** Called whenever a sector finishes (Finished) or is aborted, with its name. */
-  onSectorDone?: (sector: string, outcome: "finished" | "aborted", record: SectorRecord) => void;
+  onSectorDone?: (sector: string, outcome: "finished" | "aborted", record: AnySectorRecord) => void;
 }
 
 export class SealingThread {
@@ -43,6 +45,8 @@ export class SealingThread {
   private hotMtime: number | undefined;
   private hot: Partial<SealingOptions> = {};
   private options: SealingOptions;
+  /** The plan this thread takes new sectors for (`[[sealing_thread]] plan`). */
+  private readonly spec: PlanSpec;
   /** Time the current step spent waiting for a stage slot or a processor (for the pipeline benchmark). */
   private waitMs = 0;
   private waitStart: number | undefined;
@@ -53,6 +57,8 @@ export class SealingThread {
   ) {
     this.store = new SealingStore(config.location as string);
     this.options = mergeSealing(env.commonSealing, config.sealing);
+    if (!isSealingPlan(config.plan)) throw new Error(`a sealing thread cannot run plan ${JSON.stringify(config.plan)}`);
+    this.spec = planSpecs[config.plan];
   }
 
   get index(): number {
@@ -68,7 +74,7 @@ export class SealingThread {
   }
 
   resume(state: string | undefined): boolean {
-    if (state !== undefined && !isSealerState(state)) return false;
+    if (state !== undefined && !this.spec.isState(state)) return false;
     return this.control.resume(state);
   }
 
@@ -151,6 +157,7 @@ export class SealingThread {
       attached: this.env.attached,
       localPiecesDirs: this.env.localPiecesDirs,
       managerUrl: this.env.managerUrl,
+      managerToken: this.env.managerToken,
       instance: this.env.instance,
       options: this.options,
       staticTreeD: this.env.staticTreeD,
@@ -168,7 +175,7 @@ export class SealingThread {
     };
   }
 
-  private async report(sector: SectorRecord, failure: Failure | undefined): Promise<boolean> {
+  private async report(sector: AnySectorRecord, failure: Failure | undefined): Promise<boolean> {
     const id = sector.allocated?.ID;
     if (id === undefined) return false; // a sector without an ID is never reported
     try {
@@ -190,11 +197,11 @@ export class SealingThread {
     return false;
   }
 
-  private async abortSector(sector: SectorRecord, reason: string, tellManager: boolean): Promise<void> {
+  private async abortSector(sector: AnySectorRecord, reason: string, tellManager: boolean): Promise<void> {
     const id = sector.allocated?.ID;
     // Record the decision first: a kill before the wipe resumes straight into this abort, not into the dead state.
     if (sector.state !== "Aborted" && this.store.load() !== undefined)
-      this.store.save({ ...sector, prevState: sector.state, state: "Aborted" });
+      this.store.save({ ...sector, prevState: sector.state, state: "Aborted" } as AnySectorRecord);
     if (id !== undefined && tellManager) {
       try {
         await this.env.rpc.callVenus("ReportAborted", [id, reason]);
@@ -208,18 +215,26 @@ export class SealingThread {
     if (id !== undefined) this.env.onSectorDone?.(sectorName(id), "aborted", sector);
   }
 
-  private setJob(sector: SectorRecord): void {
+  private setJob(sector: AnySectorRecord, spec: PlanSpec): void {
     const id = sector.allocated?.ID;
-    this.status.setJob(id === undefined ? null : sectorName(id), sector.state, sealerStage[sector.state]);
+    this.status.setJob(id === undefined ? null : sectorName(id), sector.state, spec.stage(sector.state));
   }
 
   /** Seals (or resumes) one sector until Finished, aborted, or too many Idle polls. */
   private async sealOne(resumeState: string | undefined): Promise<void> {
     this.reloadHotConfig();
-    let sector = this.store.load() ?? emptySector();
+    let sector = this.store.load() ?? this.spec.empty();
+    // A recorded sector finishes under the plan it was started with, even if the thread's plan changed since.
+    const spec = planSpecs[sector.plan] ?? this.spec;
+    if (spec !== this.spec)
+      this.log(
+        `the store holds a ${spec.plan} sector (state ${sector.state}); finishing it before taking ${this.spec.plan} work`,
+      );
     if (resumeState !== undefined) {
+      if (!spec.isState(resumeState))
+        throw new Failure("critical", `resume: ${resumeState} is not a state of the ${spec.plan} plan`);
       // SetState: jump straight there, skipping the transition table.
-      sector = { ...sector, prevState: sector.state, state: resumeState as SealerState, retry: 0 };
+      sector = { ...sector, prevState: sector.state, state: resumeState, retry: 0 } as AnySectorRecord;
       this.store.save(sector);
       if (resumeState === "Aborted") {
         await this.abortSector(sector, "aborted by worker resume --state Aborted", true);
@@ -228,7 +243,7 @@ export class SealingThread {
     }
     let idle = 0;
     for (;;) {
-      this.setJob(sector);
+      this.setJob(sector, spec);
       if (sector.state === "Finished") {
         const id = sector.allocated?.ID;
         if (id !== undefined) {
@@ -262,10 +277,10 @@ export class SealingThread {
       const t0 = Date.now();
       this.waitMs = 0;
       this.waitStart = undefined;
-      let result: Awaited<ReturnType<typeof execSealer>> | undefined;
+      let result: PlanEvent | undefined;
       let failure: Failure | undefined;
       try {
-        result = await execSealer(sector.state, sector, this.deps());
+        result = await spec.exec(sector, this.deps());
       } catch (e) {
         if (e instanceof Interrupted) throw e;
         failure = asFailure(e);
@@ -310,12 +325,15 @@ export class SealingThread {
       if (await this.report(sector, undefined)) return this.abortSector(sector, "finalized by the manager", false);
       const ran = sector.state;
       const elapsed = Date.now() - t0;
-      const applied = applySealerEvent(sector, result);
+      const applied = spec.apply(sector, result);
       if (!applied.ok) throw new Failure("critical", applied.error);
       const next = applied.sector;
-      next.stateMs = { ...sector.stateMs, [ran]: (sector.stateMs[ran] ?? 0) + elapsed };
-      if (this.waitMs > 0)
-        next.stateWaitMs = { ...sector.stateWaitMs, [ran]: (sector.stateWaitMs?.[ran] ?? 0) + this.waitMs };
+      const stateMs: Partial<Record<string, number>> = sector.stateMs;
+      next.stateMs = { ...stateMs, [ran]: (stateMs[ran] ?? 0) + elapsed };
+      if (this.waitMs > 0) {
+        const waited: Partial<Record<string, number>> = sector.stateWaitMs ?? {};
+        next.stateWaitMs = { ...waited, [ran]: (waited[ran] ?? 0) + this.waitMs };
+      }
       this.env.metrics.stateDone(ran, elapsed);
       this.store.save(next);
       sector = next;

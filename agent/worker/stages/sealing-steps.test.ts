@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SectorPieceV2 } from "../../shared/rpc/index.js";
-import { isPersistedCacheFile, persistReserveBytes, pieceTasks, proverId } from "./sealer-handlers.js";
+import { isPersistedCacheFile, persistReserveBytes, pieceTasks, proverId } from "./sealing-steps.js";
 
 const piece = (over: Partial<SectorPieceV2["DealInfo"]>, size = 1024): SectorPieceV2 => ({
   Piece: { Size: size, PieceCID: { "/": "baga6ea4seaqpiece" } },
@@ -24,7 +24,7 @@ const piece = (over: Partial<SectorPieceV2["DealInfo"]>, size = 1024): SectorPie
   },
 });
 
-describe("sealer handler helpers", () => {
+describe("sealing step helpers", () => {
   it("builds add_pieces sources: pledge, local copy, or the manager's piece store", () => {
     const local = new Set(["/pieces/baga6ea4seaqpiece.car"]);
     const tasks = pieceTasks(

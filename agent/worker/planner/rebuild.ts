@@ -1,0 +1,74 @@
+// The rebuild plan (reference §3.5, without snap upgrades) as data: a sector whose sealed file or cache was lost is
+// sealed again, bit for bit, from the ticket and pieces the manager kept. No chain messages: the C1 check with
+// seed := ticket proves the files are right, then they are persisted and handed back with SubmitPersistedEx.
+// `nextRebuildState` is the only place that decides where an event leads.
+import type { Transition } from "./sealer.js";
+
+/** Wire names, in damocles' enum order (a subset of the one State enum every plan shares). */
+export const rebuildStates = [
+  "Empty",
+  "Allocated",
+  "PieceAdded",
+  "TreeDBuilt",
+  "PC1Done",
+  "PC2Done",
+  "Persisted",
+  "Finished",
+  "Aborted",
+  "SealedChecked",
+  "SnapDone",
+] as const;
+export type RebuildState = (typeof rebuildStates)[number];
+
+export const rebuildEventKinds = [
+  "AllocatedRebuildSector",
+  "AddPiece",
+  "BuildTreeD",
+  "PC1",
+  "PC2",
+  "CheckSealed",
+  "SkipSnap",
+  "Persist",
+  "SubmitPersistance",
+] as const;
+export type RebuildEventKind = (typeof rebuildEventKinds)[number];
+
+/** damocles `planner/rebuild.rs`, the branch for sectors that were never snap-upgraded. */
+export const rebuildTable: Readonly<Record<RebuildState, Readonly<Partial<Record<RebuildEventKind, RebuildState>>>>> = {
+  Empty: { AllocatedRebuildSector: "Allocated" },
+  Allocated: { AddPiece: "PieceAdded" },
+  PieceAdded: { BuildTreeD: "TreeDBuilt" },
+  TreeDBuilt: { PC1: "PC1Done" },
+  PC1Done: { PC2: "PC2Done" },
+  PC2Done: { CheckSealed: "SealedChecked" },
+  SealedChecked: { SkipSnap: "SnapDone" },
+  SnapDone: { Persist: "Persisted" },
+  Persisted: { SubmitPersistance: "Finished" },
+  Finished: {},
+  Aborted: {},
+};
+
+export function nextRebuildState(state: RebuildState, event: RebuildEventKind): Transition<RebuildState> {
+  const next = rebuildTable[state][event];
+  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
+  return { ok: true, next };
+}
+
+export function isRebuildState(s: string): s is RebuildState {
+  return (rebuildStates as readonly string[]).includes(s);
+}
+
+/** The `stage` column of `worker list`. */
+export const rebuildStage: Readonly<Record<RebuildState, string>> = {
+  Empty: "AllocateRebuild",
+  Allocated: "AddPieces",
+  PieceAdded: "TreeD",
+  TreeDBuilt: "PC1",
+  PC1Done: "PC2",
+  PC2Done: "CheckSealed",
+  SealedChecked: "SkipSnap",
+  SnapDone: "Persist",
+  Persisted: "SubmitPersisted",
+  Finished: "Finish",
+  Aborted: "Abort",
+};

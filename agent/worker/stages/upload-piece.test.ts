@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Failure } from "../../shared/failure.js";
+import { parseUploadDest } from "./upload-dest.js";
+import { uploadPiece } from "./upload-piece.js";
+
+const manager = "http://127.0.0.1:1789";
+
+describe("upload destination URLs", () => {
+  const ok = (url: string) => {
+    const p = parseUploadDest(url, manager);
+    assert.ok(p.ok, `${url}: ${p.ok ? "" : p.error}`);
+    return p.dest;
+  };
+  const bad = (url: string) => {
+    const p = parseUploadDest(url, manager);
+    assert.ok(!p.ok, `${url} should be refused`);
+    return p.error;
+  };
+  it("parses file, http(s), store:///<cid> and store://<name>/<path>", () => {
+    assert.deepEqual(ok("file:///srv/pieces/a%20b.bin"), { kind: "file", path: "/srv/pieces/a b.bin" });
+    assert.deepEqual(ok("file://localhost/srv/p"), { kind: "file", path: "/srv/p" });
+    assert.deepEqual(ok("http://10.0.0.5:8080/put?x=1"), { kind: "http", url: "http://10.0.0.5:8080/put?x=1" });
+    assert.deepEqual(ok("https://market.example/p/1"), { kind: "http", url: "https://market.example/p/1" });
+    assert.deepEqual(ok("store:///baga6ea4seaqabc"), {
+      kind: "piecestore",
+      cid: "baga6ea4seaqabc",
+      url: "http://127.0.0.1:1789/piecestore/baga6ea4seaqabc",
+    });
+    assert.equal(
+      (parseUploadDest("store:///bafk", "https://m.example:99/rpc/v0") as { dest: { url: string } }).dest.url,
+      "https://m.example:99/piecestore/bafk",
+    );
+    assert.deepEqual(ok("store://persist-1/unsealed/piece.bin"), {
+      kind: "store",
+      store: "persist-1",
+      path: "unsealed/piece.bin",
+    });
+  });
+  it("refuses malformed and unsupported URLs, naming the URL and why", () => {
+    assert.match(
+      bad("market://store1/baga?host=h&scheme=http&token=t"),
+      /"market:\/\/store1.*market:\/\/ is not supported/,
+    );
+    assert.match(bad("ftp://h/p"), /ftp:\/\/ is not supported/);
+    assert.match(bad("file:///a%zz"), /malformed URL/);
+    assert.match(bad("/just/a/path"), /not a URL/);
+    assert.match(bad("http://"), /malformed URL|no host/);
+    assert.match(bad("file://otherhost/p"), /name no host/);
+    assert.match(bad("file:///srv/dir/"), /absolute path of a file/);
+    assert.match(bad("file:///srv/../etc/passwd"), /may not contain \.\./);
+    assert.match(bad("store:///"), /store:\/\/\/<piece cid>/);
+    assert.match(bad("store:///a/b"), /store:\/\/\/<piece cid>/);
+    assert.match(bad("store://persist-1/"), /store:\/\/<store name>\/<relative path/);
+    assert.match(bad("store://persist-1/a/../../x"), /without \.\./);
+  });
+});
+
+describe("uploading a piece", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sealfarm-upload-"));
+  const piece = join(dir, "piece");
+  const data = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 251));
+  let server: http.Server;
+  let base = "";
+  const got: Array<{ method: string; url: string; auth: string | undefined; body: Buffer }> = [];
+  before(async () => {
+    writeFileSync(piece, data);
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        got.push({
+          method: req.method ?? "",
+          url: req.url ?? "",
+          auth: req.headers.authorization,
+          body: Buffer.concat(chunks),
+        });
+        if (req.url?.startsWith("/fail")) return void res.writeHead(503).end("store is full");
+        res.writeHead(req.url?.startsWith("/piecestore/") ? 201 : 200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("file:/// copies through a temp name and leaves only the finished file", async () => {
+    const out = join(dir, "out", "nested", "piece.bin");
+    await uploadPiece(piece, { kind: "file", path: out }, { attached: [] });
+    assert.deepEqual(readFileSync(out), data);
+    assert.deepEqual(readdirSync(join(dir, "out", "nested")), ["piece.bin"]);
+    // Again over an existing file: replaced whole.
+    writeFileSync(out, "old");
+    await uploadPiece(piece, { kind: "file", path: out }, { attached: [] });
+    assert.deepEqual(readFileSync(out), data);
+  });
+
+  it("store://<name>/<path> copies into the attached store; an unknown store is permanent", async () => {
+    const loc = join(dir, "persist");
+    mkdirSync(loc);
+    await uploadPiece(
+      piece,
+      { kind: "store", store: "p1", path: "pieces/x" },
+      { attached: [{ name: "p1", location: loc, readonly: false }] },
+    );
+    assert.deepEqual(readFileSync(join(loc, "pieces", "x")), data);
+    await assert.rejects(
+      uploadPiece(piece, { kind: "store", store: "nope", path: "x" }, { attached: [] }),
+      (e) => e instanceof Failure && e.level === "permanent" && /no attached store/.test(e.message),
+    );
+  });
+
+  it("http:// PUTs the body; store:///<cid> PUTs to /piecestore/<cid> with the worker's token", async () => {
+    got.length = 0;
+    await uploadPiece(piece, { kind: "http", url: `${base}/upload/p1?k=v` }, { attached: [] });
+    const p = parseUploadDest("store:///baga6ea4seaqxyz", base);
+    assert.ok(p.ok);
+    await uploadPiece(piece, p.dest, { attached: [], managerToken: "tok-1" });
+    assert.deepEqual(
+      got.map((g) => [g.method, g.url, g.auth]),
+      [
+        ["PUT", "/upload/p1?k=v", undefined],
+        ["PUT", "/piecestore/baga6ea4seaqxyz", "Bearer tok-1"],
+      ],
+    );
+    for (const g of got) assert.deepEqual(g.body, data);
+  });
+
+  it("an HTTP error answer or a refused connection is temporary and says what happened", async () => {
+    await assert.rejects(
+      uploadPiece(piece, { kind: "http", url: `${base}/fail` }, { attached: [] }),
+      (e) => e instanceof Failure && e.level === "temporary" && /HTTP 503: store is full/.test(e.message),
+    );
+    await assert.rejects(
+      uploadPiece(piece, { kind: "http", url: "http://127.0.0.1:1/x" }, { attached: [] }),
+      (e) => e instanceof Failure && e.level === "temporary" && /PUT http:\/\/127\.0\.0\.1:1\/x/.test(e.message),
+    );
+  });
+});
