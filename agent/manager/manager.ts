@@ -9,6 +9,7 @@ import { loadManagerConfig } from "./config/load-manager-config.js";
 import type { ManagerConfig } from "./config/manager-config.js";
 import { createManagerContext, type ManagerContext } from "./context.js";
 import { migrateToLatest, openDatabase } from "./db/dialect.js";
+import { removeStalePartials } from "./deals/piece-upload.js";
 import { RpcMetrics } from "./metrics/rpc-metrics.js";
 import { postTick } from "./post/wdpost.service.js";
 import { createHttpServer } from "./rpc/http-server.js";
@@ -29,6 +30,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   const config = options.config ?? loadManagerConfig(options.home);
   mkdirSync(config.home, { recursive: true });
   for (const s of config.persistStores) if (!s.readOnly) mkdirSync(s.path, { recursive: true });
+  removeStalePartials(config.pieceStorePath);
   const secret = loadOrCreateSecret(config.secretFile);
   const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
   try {

@@ -1,9 +1,11 @@
 // Deals: `sealfarm deals import` (CommP by sealfarm-proofs, file kept in the piece store, queued) and
 // Venus.AcquireDeals (queued pieces packed into the sector, the rest pledge pieces).
-import { copyFileSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { Kysely, Transaction } from "kysely";
 import type { AcquireDealsSpec, SectorID, SectorPieceV2 } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
+import type { Database } from "../db/database.js";
 import type { SectorPiecesTable } from "../db/tables/deals.table.js";
 import { zeroCommitment } from "../proofs/comm-d.js";
 import { pieceCidFromCommitment } from "../proofs/piece-cid.js";
@@ -139,8 +141,14 @@ export async function acquireDeals(
   });
 }
 
-/** The file behind a piece CID, for GET /piecestore/<cid>. */
-export async function piecePath(ctx: ManagerContext, cid: string): Promise<string | undefined> {
-  const row = await ctx.db.selectFrom("deals").select("path").where("piece_cid", "=", cid).executeTakeFirst();
-  return row?.path;
+/** The file behind a piece CID, for GET /piecestore/<cid>: an imported deal's, else one PUT into the store. */
+export async function piecePath(
+  ctx: ManagerContext,
+  cid: string,
+  db: Kysely<Database> | Transaction<Database> = ctx.db,
+): Promise<string | undefined> {
+  const row = await db.selectFrom("deals").select("path").where("piece_cid", "=", cid).executeTakeFirst();
+  if (row !== undefined && existsSync(row.path)) return row.path;
+  const stored = join(ctx.config.pieceStorePath, cid);
+  return /^[a-z0-9]+$/.test(cid) && existsSync(stored) ? stored : row?.path;
 }

@@ -1,12 +1,14 @@
-// The manager's HTTP surface: POST /rpc/v0 (JSON-RPC), GET /healthcheck, GET /metrics, GET /piecestore/<cid>.
+// The manager's HTTP surface: POST /rpc/v0 (JSON-RPC), GET /healthcheck, GET /metrics, GET and PUT
+// /piecestore/<cid>.
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import type { BlockList } from "node:net";
 import { encodeError, RpcErrorCode } from "../../shared/rpc/json-rpc.js";
-import { verifyToken } from "../auth/tokens.js";
+import { allows, verifyToken } from "../auth/tokens.js";
 import { isTrusted } from "../auth/trusted-addresses.js";
 import type { ManagerContext } from "../context.js";
 import { piecePath } from "../deals/deal.service.js";
+import { PieceUploadError, storeUploadedPiece } from "../deals/piece-upload.js";
 import { type RpcMetrics, renderGauges } from "../metrics/rpc-metrics.js";
 import { countSectorsByState } from "../sectors/sector.repository.js";
 import { dispatch } from "./dispatch.js";
@@ -108,6 +110,37 @@ async function handlePiece(ctx: ManagerContext, cid: string, res: http.ServerRes
   createReadStream(path).pipe(res);
 }
 
+/** PUT /piecestore/<cid>: "write" permission, like the sealing calls workers make. */
+async function handlePieceUpload(
+  ctx: ManagerContext,
+  opts: HttpOptions,
+  cid: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
+  const refuse = (status: number, message: string) => {
+    res.setHeader("connection", "close");
+    send(res, status, `${JSON.stringify({ error: message })}\n`);
+    req.destroy();
+  };
+  const perm = permissionOf(req, opts);
+  if (perm === null) return refuse(401, "unauthorized: send Authorization: Bearer <token> (write)");
+  if (!allows(perm, "write"))
+    return refuse(403, `PUT /piecestore needs the "write" permission, the token has "${perm}"`);
+  const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
+  try {
+    const stored = await storeUploadedPiece(ctx, cid, req as AsyncIterable<Buffer>, declared);
+    send(res, 200, `${JSON.stringify(stored)}\n`);
+  } catch (error) {
+    if (error instanceof PieceUploadError) return refuse(error.status, error.message);
+    if (req.destroyed || req.readableAborted) {
+      console.error(`sealfarm manager: PUT /piecestore/${cid}: the upload was cut short; nothing kept`);
+      return;
+    }
+    throw error;
+  }
+}
+
 export function createHttpServer(ctx: ManagerContext, opts: HttpOptions): http.Server {
   return http.createServer((req, res) => {
     const url = req.url ?? "/";
@@ -120,6 +153,8 @@ export function createHttpServer(ctx: ManagerContext, opts: HttpOptions): http.S
       if (req.method === "GET" && url === "/metrics") return handleMetrics(ctx, opts, res);
       if (req.method === "GET" && url.startsWith("/piecestore/"))
         return handlePiece(ctx, url.slice("/piecestore/".length).replace(/\.car$/, ""), res);
+      if (req.method === "PUT" && url.startsWith("/piecestore/"))
+        return handlePieceUpload(ctx, opts, url.slice("/piecestore/".length), req, res);
       send(res, 404, `no route for ${req.method} ${url}\n`, "text/plain");
     };
     route().catch((error: unknown) => {

@@ -59,7 +59,7 @@ export async function setForRebuild(ctx: ManagerContext, sid: SectorID, opts: Re
       );
     if (opts.PiecesAvailable)
       for (const d of deals)
-        if ((await piecePath(ctx, d.piece_cid)) === undefined)
+        if ((await piecePath(ctx, d.piece_cid, trx)) === undefined)
           throw generic(
             `sectors rebuild: ${sectorName(sid)}: piece ${d.piece_cid} is not in the piece store (import it or unseal it first)`,
           );

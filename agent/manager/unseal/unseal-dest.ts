@@ -2,10 +2,20 @@
 //   file:///abs/path        the worker copies the piece to that path on its own host
 //   http(s)://host/…        the worker PUTs the piece bytes there
 //   store:///<piece_cid>    the worker PUTs to this manager's /piecestore/<piece_cid>
-// damocles' `market://` and `store://<name>/<path>` are not served: refused with the kinds that are.
+//   store://<name>/<path>   the worker writes into its attached store <name>
+// damocles' `market://` is not served: refused with the kinds that are.
 import { UnsealState } from "../../shared/rpc/venus-types.js";
 
-const KINDS = "file:///ABS/PATH, http(s)://HOST/…, or store:///<piece_cid>";
+const KINDS = "file:///ABS/PATH, http(s)://HOST/…, store:///<piece_cid> or store://<store>/<path>";
+
+/** A `..` segment, or an undecodable path (refused too). */
+function hasDotDot(pathname: string): boolean {
+  try {
+    return decodeURIComponent(pathname).split("/").includes("..");
+  } catch {
+    return true;
+  }
+}
 
 /** Why `url` is not an upload destination for `pieceCid`, or null when it is. */
 export function unsealDestProblem(url: string, pieceCid: string): string | null {
@@ -17,16 +27,21 @@ export function unsealDestProblem(url: string, pieceCid: string): string | null 
   }
   switch (u.protocol) {
     case "file:":
-      if (u.host !== "" || u.pathname === "/" || u.pathname.endsWith("/"))
-        return `${JSON.stringify(url)}: expected file:///ABS/PATH (an absolute file path, no host)`;
+      if ((u.host !== "" && u.host !== "localhost") || u.pathname.endsWith("/") || hasDotDot(u.pathname))
+        return `${JSON.stringify(url)}: expected file:///ABS/PATH (an absolute file path, no host, no ..)`;
       return null;
     case "http:":
     case "https:":
       if (u.hostname === "") return `${JSON.stringify(url)}: expected a host`;
       return null;
     case "store:":
-      if (u.host !== "" || u.pathname !== `/${pieceCid}`)
-        return `${JSON.stringify(url)}: expected store:///${pieceCid} (this manager's piece store, under the piece's CID)`;
+      if (u.host === "") {
+        if (u.pathname !== `/${pieceCid}`)
+          return `${JSON.stringify(url)}: expected store:///${pieceCid} (this manager's piece store, under the piece's CID)`;
+        return null;
+      }
+      if (u.pathname === "/" || u.pathname.endsWith("/") || hasDotDot(u.pathname))
+        return `${JSON.stringify(url)}: expected store://<store>/<relative file path>, without ..`;
       return null;
     default:
       return `${JSON.stringify(url)}: unsupported scheme ${JSON.stringify(u.protocol)} (expected ${KINDS})`;
