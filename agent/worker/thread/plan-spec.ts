@@ -39,6 +39,13 @@ export interface PlanSpec {
   apply(sector: AnySectorRecord, event: PlanEvent): Applied<AnySectorRecord>;
   /** Runs the handler of the record's state: the next event, `Idle`, or a thrown Failure. */
   exec(sector: AnySectorRecord, deps: StageDeps): Promise<PlanEvent>;
+  /**
+   * Whether ReportState's `Finalized: true` means the manager took the sector back. Not for unseal: the manager
+   * keeps a sector it unseals from finalized (proving, offline); the task lives in its own table.
+   */
+  honorsFinalized: boolean;
+  /** Also tells the manager, when a sector of this plan is aborted (ReportAborted is always sent). */
+  onAbort?(sector: AnySectorRecord, reason: string, deps: Pick<StageDeps, "rpc">): Promise<void>;
 }
 
 export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
@@ -50,6 +57,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     empty: emptySector,
     apply: (r, e) => applySealerEvent(r as SectorRecord, e as SealerEvent),
     exec: (r, deps) => execSealer(r.state as SealerState, r as SectorRecord, deps),
+    honorsFinalized: true,
   },
   rebuild: {
     plan: "rebuild",
@@ -59,6 +67,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     empty: emptyRebuildSector,
     apply: (r, e) => applyRebuildEvent(r as RebuildRecord, e as RebuildEvent),
     exec: (r, deps) => execRebuild(r.state as RebuildState, r as RebuildRecord, deps),
+    honorsFinalized: true,
   },
   unseal: {
     plan: "unseal",
@@ -68,6 +77,13 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     empty: emptyUnsealSector,
     apply: (r, e) => applyUnsealEvent(r as UnsealRecord, e as UnsealEvent),
     exec: (r, deps) => execUnseal(r.state as UnsealPlanState, r as UnsealRecord, deps),
+    honorsFinalized: false,
+    // The task fails with the reason (AchieveUnsealSector with an error); the sector itself is not touched.
+    onAbort: async (r, reason, deps) => {
+      const u = r.phases.unsealIn;
+      if (u === undefined || u === null) return;
+      await deps.rpc.callVenus("AchieveUnsealSector", [u.Sector.ID, u.PieceCid, reason === "" ? "aborted" : reason]);
+    },
   },
 };
 

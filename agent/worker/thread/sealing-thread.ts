@@ -187,7 +187,7 @@ export class SealingThread {
           Failure: failure === undefined ? null : { Level: wireLevel[failure.level], Desc: failure.message },
         },
       ]);
-      if (resp?.Finalized === true) {
+      if (resp?.Finalized === true && planSpecs[sector.plan].honorsFinalized) {
         this.log(`${sectorName(id)}: manager says finalized (${resp.AbortReason ?? "task aborted"}), aborting locally`);
         return true;
       }
@@ -207,6 +207,11 @@ export class SealingThread {
         await this.env.rpc.callVenus("ReportAborted", [id, reason]);
       } catch (e) {
         this.log(`ReportAborted failed (ignored): ${(e as Error).message}`);
+      }
+      try {
+        await planSpecs[sector.plan].onAbort?.(sector, reason, { rpc: this.env.rpc });
+      } catch (e) {
+        this.log(`telling the manager about the aborted ${sector.plan} task failed (ignored): ${(e as Error).message}`);
       }
     }
     this.store.finalize();
