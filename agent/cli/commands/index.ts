@@ -10,7 +10,9 @@ import { managerRun } from "./manager-run.js";
 import { managerTokenCreate } from "./manager-token-create.js";
 import { plan } from "./plan.js";
 import { sectorsList } from "./sectors-list.js";
+import { sectorsRebuild } from "./sectors-rebuild.js";
 import { sectorsShow } from "./sectors-show.js";
+import { sectorsUnseal } from "./sectors-unseal.js";
 import { workerList } from "./worker-list.js";
 import { workerPause } from "./worker-pause.js";
 import { workerResume } from "./worker-resume.js";
@@ -24,6 +26,8 @@ export const commands: readonly Command[] = [
   managerTokenCreate,
   sectorsList,
   sectorsShow,
+  sectorsRebuild,
+  sectorsUnseal,
   workersList,
   workerRun,
   workerList,

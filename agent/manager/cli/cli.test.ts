@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UsageError } from "../../cli/command.js";
 import { parseArgs, parseUint } from "./cli-args.js";
-import { renderSectorDetail, renderSectorList, renderWorkers } from "./render-tables.js";
+import { renderSectorDetail, renderSectorList, renderUnsealTasks, renderWorkers } from "./render-tables.js";
 
 test("parseArgs takes --k v, --k=v, booleans and positionals, and names unknown flags", () => {
   const a = parseArgs(["1000", "--state", "Active", "--json", "--home=/h", "7"], ["state", "home"], ["json"]);
@@ -58,6 +58,14 @@ test("sector list and detail show worker, state and the timeline", () => {
   assert.match(detail, /proof +StackedDrg2KiBV1_1/);
   assert.match(detail, /2026-11-25T12:01:00Z +host-a +\/mnt\/seal\/0 +PC2Done -> PCSubmitted +Temporary: rpc timeout/);
   assert.equal(renderSectorList([]), "no sectors");
+  assert.match(
+    renderSectorList([{ ...sector, State: "Active", Finalized: false, Rebuild: "running" }]),
+    /s-t01000-3 +Active \(rebuilding\) /,
+  );
+  assert.match(
+    renderSectorDetail({ Sector: { ...sector, State: "Active", Finalized: true, Rebuild: "queued" }, Timeline: [] }),
+    /state +Active \(finalized\) \(rebuild queued\)/,
+  );
 });
 
 test("workers list shows the age of the last ping and threads by state", () => {
@@ -77,4 +85,27 @@ test("workers list shows the age of the last ping and threads by state", () => {
   );
   assert.match(text, /^NAME +DEST/);
   assert.match(text, /w1 +10\.0\.0\.2:17890 +v0\.1 +12s ago +4 +1 +2 +1 +0 +0/);
+});
+
+test("unseal tasks list sector, piece, range, state and error", () => {
+  const text = renderUnsealTasks([
+    {
+      Sector: { Miner: 1000, Number: 3 },
+      PieceCid: { "/": "baga6ea4seaqexample" },
+      Offset: 0,
+      Size: 2032,
+      Dest: ["store:///baga6ea4seaqexample"],
+      State: 3,
+      StateName: "Failed",
+      ErrorInfo: "PUT refused",
+      CreatedAt: Date.UTC(2026, 10, 25, 12, 0, 0),
+      UpdatedAt: Date.UTC(2026, 10, 25, 12, 5, 0),
+    },
+  ]);
+  assert.match(text, /^SECTOR +PIECE +OFFSET +SIZE +STATE +UPDATED +DEST +ERROR/);
+  assert.match(
+    text,
+    /s-t01000-3 +baga6ea4seaqexample +0 +2032 +Failed +2026-11-25T12:05:00Z +store:\/\/\/baga6ea4seaqexample +PUT refused/,
+  );
+  assert.equal(renderUnsealTasks([]), "no unseal tasks");
 });

@@ -1,5 +1,5 @@
 // Text tables for the CLI. Pure: wire values in, text out.
-import type { SectorDetail, SectorStateView, WorkerPingInfo } from "../../shared/rpc/venus-types.js";
+import type { SectorDetail, SectorStateView, UnsealTaskView, WorkerPingInfo } from "../../shared/rpc/venus-types.js";
 import { sealProofInfo } from "../proofs/proof-types.js";
 
 export function table(header: string[], rows: string[][]): string {
@@ -12,6 +12,11 @@ export function table(header: string[], rows: string[][]): string {
   return [fmt(header), ...rows.map(fmt)].join("\n");
 }
 
+function stateText(s: SectorStateView): string {
+  const rebuild = s.Rebuild === "queued" ? " (rebuild queued)" : s.Rebuild === "running" ? " (rebuilding)" : "";
+  return s.State + (s.Finalized ? " (finalized)" : "") + rebuild;
+}
+
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 }
@@ -22,7 +27,7 @@ export function renderSectorList(sectors: SectorStateView[]): string {
     ["SECTOR", "STATE", "WORKER STATE", "WORKER", "DEALS", "UPDATED", "LAST FAILURE"],
     sectors.map((s) => [
       `s-t0${s.ID.Miner}-${s.ID.Number}`,
-      s.State + (s.Finalized ? " (finalized)" : ""),
+      stateText(s),
       s.LatestState ?? "-",
       s.Worker ?? "-",
       String(s.Deals),
@@ -37,7 +42,7 @@ export function renderSectorDetail(d: SectorDetail): string {
   const lines = [
     `sector      s-t0${s.ID.Miner}-${s.ID.Number}`,
     `proof       ${sealProofInfo(s.ProofType)?.name ?? s.ProofType}`,
-    `state       ${s.State}${s.Finalized ? " (finalized)" : ""}`,
+    `state       ${stateText(s)}`,
     `worker      ${s.Worker ?? "-"}  (last state ${s.LatestState ?? "-"})`,
     `deals       ${s.Deals}`,
     `created     ${iso(s.CreatedAt)}`,
@@ -84,5 +89,22 @@ export function renderWorkers(workers: WorkerPingInfo[], nowSec: number): string
         String(s.Errors),
       ];
     }),
+  );
+}
+
+export function renderUnsealTasks(tasks: UnsealTaskView[]): string {
+  if (tasks.length === 0) return "no unseal tasks";
+  return table(
+    ["SECTOR", "PIECE", "OFFSET", "SIZE", "STATE", "UPDATED", "DEST", "ERROR"],
+    tasks.map((t) => [
+      `s-t0${t.Sector.Miner}-${t.Sector.Number}`,
+      t.PieceCid["/"],
+      String(t.Offset),
+      String(t.Size),
+      t.StateName,
+      iso(t.UpdatedAt),
+      t.Dest.join(" "),
+      t.ErrorInfo.slice(0, 80),
+    ]),
   );
 }

@@ -16,6 +16,7 @@ export function sectorView(r: SectorsTable, deals: number): SectorStateView {
     Deals: deals,
     CreatedAt: r.created_at,
     UpdatedAt: r.updated_at,
+    ...(r.rebuild_state === "none" ? {} : { Rebuild: r.rebuild_state }),
   };
 }
 

@@ -215,6 +215,8 @@ export interface SectorStateView {
   Deals: number;
   CreatedAt: number;
   UpdatedAt: number;
+  /** `sectors rebuild`: "queued" or "running" while the sector is being sealed again (absent otherwise). */
+  Rebuild?: "queued" | "running";
 }
 
 /** One entry of a sector's timeline (every ReportState, in order). */

@@ -8,6 +8,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { UsageError } from "../../../agent/cli/command.js";
+import { sectorsRebuild } from "../../../agent/cli/commands/sectors-rebuild.js";
+import { sectorsUnseal } from "../../../agent/cli/commands/sectors-unseal.js";
 import { createToken, loadOrCreateSecret } from "../../../agent/manager/auth/tokens.js";
 import type { ManagerConfig } from "../../../agent/manager/config/manager-config.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
@@ -162,6 +165,7 @@ for (const dialect of DIALECTS) {
       const sid = dealSector.sid;
       assert.equal(await c.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: true }]), true);
       await restart();
+      assert.equal((await c.callVenus("FindSector", [sid])).Sector.Rebuild, "queued");
       assert.equal(
         (await c.callVenus("ReportState", [sid, stateReq("Empty", "Allocated")])).Finalized,
         true,
@@ -200,10 +204,9 @@ for (const dialect of DIALECTS) {
       persist(dealSector.seal, join(tdb.home, "persist-2"), `s-t01000-${sid.Number}`);
       assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-2", false]), true);
       await report(c, sid, "SnapDone", "Persisted");
-      assert.equal(
-        (await c.callVenus("ListSectors", ["Active"])).some((s) => s.ID.Number === sid.Number && !s.Finalized),
-        true,
-      );
+      const during = (await c.callVenus("ListSectors", ["Active"])).find((s) => s.ID.Number === sid.Number);
+      assert.equal(during?.Finalized, false);
+      assert.equal(during?.Rebuild, "running");
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
 
       const row = await m.ctx.db
@@ -218,6 +221,7 @@ for (const dialect of DIALECTS) {
       const after = await c.callVenus("FindSector", [sid]);
       assert.equal(after.Sector.State, "Active");
       assert.equal(after.Sector.Finalized, true);
+      assert.equal(after.Sector.Rebuild, undefined);
       assert.equal((await c.callVenus("ReportState", [sid, stateReq("Persisted", "Finished")])).Finalized, true);
       assert.equal(await c.callVenus("AllocateRebuildSector", [ANY]), null);
     });
@@ -428,6 +432,41 @@ for (const dialect of DIALECTS) {
       while (readdirSync(pieces).some((n) => n.endsWith(".part")) && Date.now() < deadline) await sleep(25);
       assert.deepEqual(new Set(readdirSync(pieces)), afterOk, "nothing left behind by refused or cut uploads");
       assert.deepEqual(await get(m.url, cid), payload, "the stored piece is untouched");
+    });
+
+    test("the CLI: sectors rebuild, sectors unseal and --list against the running manager", async () => {
+      const lines: string[] = [];
+      const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+      const url = ["--url", m.url];
+      const sid = ccSector.sid;
+      assert.equal(await sectorsRebuild.run(["t01000", String(sid.Number), ...url], io), 0);
+      assert.equal(lines.pop(), `s-t01000-${sid.Number} queued for rebuild`);
+      assert.deepEqual((await c.callVenus("AllocateRebuildSector", [ANY]))?.Sector.ID, sid);
+      await c.callVenus("ReportFinalized", [sid]);
+      await assert.rejects(sectorsRebuild.run(["1000", "99999", ...url], io), /s-t01000-99999 not found/);
+      await assert.rejects(sectorsRebuild.run(["1000"], io), UsageError);
+
+      const dest = "file:///tmp/sealfarm-unsealed/piece.car";
+      const args = [dealCid, "--miner", "1000", "--sector", String(dealSector.sid.Number), "--dest", dest, ...url];
+      assert.equal(await sectorsUnseal.run(args, io), 0);
+      assert.equal(
+        lines.pop(),
+        `unseal of ${dealCid} queued: s-t01000-${dealSector.sid.Number} offset 0 size 2032 -> ${dest}`,
+      );
+      assert.equal(await sectorsUnseal.run(["--list", "--state", "set", "--json", ...url], io), 0);
+      const listed = JSON.parse(lines.pop() ?? "[]") as { Dest: string[]; StateName: string }[];
+      assert.deepEqual(
+        listed.map((t) => [t.StateName, t.Dest]),
+        [["Set", [dest]]],
+      );
+      assert.equal(await sectorsUnseal.run(["--list", ...url], io), 0);
+      assert.match(lines.pop() ?? "", /^SECTOR +PIECE/);
+      await assert.rejects(sectorsUnseal.run(["--list", "--state", "Done", ...url], io), /--state: expected Set/);
+      await assert.rejects(
+        sectorsUnseal.run([dealCid, "--miner", "1000", ...url], io),
+        /--miner and --sector go together/,
+      );
+      await assert.rejects(sectorsUnseal.run([dealCid, "--dest", "gopher://x/y", ...url], io), /unsupported scheme/);
     });
   });
 }

@@ -1,0 +1,61 @@
+// `sealfarm sectors unseal PIECE_CID [--miner M --sector N] [--dest URL]`: queue the recovery of a deal's piece bytes
+// from the proving sector that holds it; a worker with an `unseal` thread uploads them to the destination
+// (default store:///PIECE_CID, this manager's piece store). `--list [--state S]` shows the tasks.
+import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
+import { renderUnsealTasks } from "../../manager/cli/render-tables.js";
+import { parseUnsealState } from "../../manager/unseal/unseal-dest.js";
+import { type Command, UsageError } from "../command.js";
+
+export const sectorsUnseal: Command = {
+  path: ["sectors", "unseal"],
+  summary: "queue the unseal of a piece (or --list the unseal tasks)",
+  usage:
+    "usage: sealfarm sectors unseal PIECE_CID [--miner M --sector N] [--dest URL] [--json] [--home DIR | --url URL] [--token T]\n" +
+    "       sealfarm sectors unseal --list [--state Set|Assigned|Finished|Failed] [--json] [...]\n" +
+    "  --dest  file:///ABS/PATH, http(s)://…, store:///PIECE_CID (default) or store://STORE/PATH",
+  async run(argv, io) {
+    const args = parseArgs(argv, [...CONNECT_FLAGS, "miner", "sector", "dest", "state"], ["list", "json"]);
+    const json = args.flags.has("json");
+    if (args.flags.has("list")) {
+      if (args.positionals.length > 0) throw new UsageError("--list takes no PIECE_CID");
+      const stateText = flag(args, "state");
+      const state = stateText === undefined ? null : parseUnsealState(stateText);
+      if (state === undefined)
+        throw new UsageError(`--state: expected Set, Assigned, Finished or Failed, got ${JSON.stringify(stateText)}`);
+      const client = connectManager(args);
+      try {
+        const tasks = await client.callVenus("ListUnsealTasks", [state]);
+        io.out(json ? JSON.stringify(tasks, null, 2) : renderUnsealTasks(tasks));
+        return 0;
+      } finally {
+        client.close();
+      }
+    }
+    const [cid] = args.positionals;
+    if (cid === undefined || args.positionals.length !== 1) throw new UsageError("expected one PIECE_CID (or --list)");
+    if (args.flags.has("state")) throw new UsageError("--state goes with --list");
+    const miner = flag(args, "miner");
+    const sector = flag(args, "sector");
+    if ((miner === undefined) !== (sector === undefined)) throw new UsageError("--miner and --sector go together");
+    const sid =
+      miner === undefined || sector === undefined
+        ? null
+        : { Miner: parseUint(miner.replace(/^[tf]0/, ""), "--miner"), Number: parseUint(sector, "--sector") };
+    const dest = flag(args, "dest");
+    const client = connectManager(args);
+    try {
+      const task = await client.callVenus("SectorSetForUnseal", [
+        { PieceCid: { "/": cid }, Sector: sid, Dest: dest === undefined ? null : [dest] },
+      ]);
+      io.out(
+        json
+          ? JSON.stringify(task, null, 2)
+          : `unseal of ${cid} queued: s-t0${task.Sector.Miner}-${task.Sector.Number} offset ${task.Offset} size ${task.Size} -> ${task.Dest.join(" ")}`,
+      );
+      return 0;
+    } finally {
+      client.close();
+    }
+  },
+};
