@@ -40,12 +40,18 @@ export interface PlanSpec {
   /** Runs the handler of the record's state: the next event, `Idle`, or a thrown Failure. */
   exec(sector: AnySectorRecord, deps: StageDeps): Promise<PlanEvent>;
   /**
-   * Whether ReportState's `Finalized: true` means the manager took the sector back. Not for unseal: the manager
-   * keeps a sector it unseals from finalized (proving, offline); the task lives in its own table.
+   * Whether a task of this plan holds the sector itself: ReportState's `Finalized: true` then means the manager took
+   * it back, and the task ends with ReportFinalized / ReportAborted. Not for unseal: the manager keeps a sector it
+   * unseals from finalized and proving (it may even be rebuilt meanwhile), and the task lives in its own table, so
+   * an unseal ends with AchieveUnsealSector only (`tellAborted` for a failure).
    */
-  honorsFinalized: boolean;
-  /** Also tells the manager, when a sector of this plan is aborted (ReportAborted is always sent). */
-  onAbort?(sector: AnySectorRecord, reason: string, deps: Pick<StageDeps, "rpc">): Promise<void>;
+  ownsSector: boolean;
+  /** Tells the manager a sector of this plan was aborted (errors are the caller's to log). */
+  tellAborted(sector: AnySectorRecord, reason: string, rpc: StageDeps["rpc"]): Promise<void>;
+}
+
+async function reportAborted(r: AnySectorRecord, reason: string, rpc: StageDeps["rpc"]): Promise<void> {
+  if (r.allocated !== null) await rpc.callVenus("ReportAborted", [r.allocated.ID, reason]);
 }
 
 export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
@@ -57,7 +63,8 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     empty: emptySector,
     apply: (r, e) => applySealerEvent(r as SectorRecord, e as SealerEvent),
     exec: (r, deps) => execSealer(r.state as SealerState, r as SectorRecord, deps),
-    honorsFinalized: true,
+    ownsSector: true,
+    tellAborted: reportAborted,
   },
   rebuild: {
     plan: "rebuild",
@@ -67,7 +74,8 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     empty: emptyRebuildSector,
     apply: (r, e) => applyRebuildEvent(r as RebuildRecord, e as RebuildEvent),
     exec: (r, deps) => execRebuild(r.state as RebuildState, r as RebuildRecord, deps),
-    honorsFinalized: true,
+    ownsSector: true,
+    tellAborted: reportAborted,
   },
   unseal: {
     plan: "unseal",
@@ -77,12 +85,12 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     empty: emptyUnsealSector,
     apply: (r, e) => applyUnsealEvent(r as UnsealRecord, e as UnsealEvent),
     exec: (r, deps) => execUnseal(r.state as UnsealPlanState, r as UnsealRecord, deps),
-    honorsFinalized: false,
-    // The task fails with the reason (AchieveUnsealSector with an error); the sector itself is not touched.
-    onAbort: async (r, reason, deps) => {
+    ownsSector: false,
+    // The task fails with the reason; the sector itself is not touched.
+    tellAborted: async (r, reason, rpc) => {
       const u = r.phases.unsealIn;
       if (u === undefined || u === null) return;
-      await deps.rpc.callVenus("AchieveUnsealSector", [u.Sector.ID, u.PieceCid, reason === "" ? "aborted" : reason]);
+      await rpc.callVenus("AchieveUnsealSector", [u.Sector.ID, u.PieceCid, reason === "" ? "aborted" : reason]);
     },
   },
 };

@@ -187,7 +187,7 @@ export class SealingThread {
           Failure: failure === undefined ? null : { Level: wireLevel[failure.level], Desc: failure.message },
         },
       ]);
-      if (resp?.Finalized === true && planSpecs[sector.plan].honorsFinalized) {
+      if (resp?.Finalized === true && planSpecs[sector.plan].ownsSector) {
         this.log(`${sectorName(id)}: manager says finalized (${resp.AbortReason ?? "task aborted"}), aborting locally`);
         return true;
       }
@@ -204,14 +204,9 @@ export class SealingThread {
       this.store.save({ ...sector, prevState: sector.state, state: "Aborted" } as AnySectorRecord);
     if (id !== undefined && tellManager) {
       try {
-        await this.env.rpc.callVenus("ReportAborted", [id, reason]);
+        await planSpecs[sector.plan].tellAborted(sector, reason, this.env.rpc);
       } catch (e) {
-        this.log(`ReportAborted failed (ignored): ${(e as Error).message}`);
-      }
-      try {
-        await planSpecs[sector.plan].onAbort?.(sector, reason, { rpc: this.env.rpc });
-      } catch (e) {
-        this.log(`telling the manager about the aborted ${sector.plan} task failed (ignored): ${(e as Error).message}`);
+        this.log(`${sectorName(id)}: reporting the abort failed (ignored): ${(e as Error).message}`);
       }
     }
     this.store.finalize();
@@ -251,7 +246,7 @@ export class SealingThread {
       this.setJob(sector, spec);
       if (sector.state === "Finished") {
         const id = sector.allocated?.ID;
-        if (id !== undefined) {
+        if (id !== undefined && spec.ownsSector) {
           try {
             await this.env.rpc.callVenus("ReportFinalized", [id]);
           } catch (e) {

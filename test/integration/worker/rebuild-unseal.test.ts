@@ -192,6 +192,36 @@ describe("rebuild and unseal threads", () => {
         ["wdpost", ""],
       ],
     );
+    // 5. An upload that keeps failing: temporary, retried, then the thread pauses (permanent) with the error; resumed
+    // at Aborted, the task fails with the reason and the sector is untouched.
+    await farm.rpc.callVenus("SectorSetForUnseal", [
+      { PieceCid: { "/": pieceCid }, Sector: sid, Dest: ["http://127.0.0.1:1/nothing-listens"] },
+    ]);
+    const paused = await waitFor(
+      "the unseal thread paused on the failing upload",
+      async () => {
+        const l = (await callWorker(worker?.url ?? "", "VenusWorker.WorkerList", [])) as Array<{
+          index: number;
+          thread_state: { state: string };
+          job_stage: string | null;
+          last_error: string | null;
+        }>;
+        const u = l.find((x) => x.index === 1);
+        return u?.thread_state.state === "Paused" ? u : undefined;
+      },
+      60_000,
+    );
+    assert.equal(paused.job_stage, "UploadPiece");
+    assert.match(
+      paused.last_error ?? "",
+      /^permanent: .*PUT http:\/\/127\.0\.0\.1:1\/nothing-listens.*\(after 3 retries\)/,
+    );
+    assert.equal(await callWorker(worker.url, "VenusWorker.WorkerResume", [1, "Aborted"]), true);
+    const failed = await waitFor("the unseal task Failed", async () => {
+      const t = (await farm.rpc.callVenus("ListUnsealTasks", [null])).find((x) => x.PieceCid["/"] === pieceCid);
+      return t?.State === UnsealState.Failed ? t : undefined;
+    });
+    assert.match(failed.ErrorInfo, /aborted by worker resume --state Aborted/);
     // The sector itself was not touched by the unseal: still proving.
     assert.equal((await farm.rpc.callVenus("FindSector", [sid])).Sector.State, "Active");
   });
