@@ -432,6 +432,12 @@ for (const dialect of DIALECTS) {
       while (readdirSync(pieces).some((n) => n.endsWith(".part")) && Date.now() < deadline) await sleep(25);
       assert.deepEqual(new Set(readdirSync(pieces)), afterOk, "nothing left behind by refused or cut uploads");
       assert.deepEqual(await get(m.url, cid), payload, "the stored piece is untouched");
+
+      // The temp file of an upload a kill -9 cut short is gone after the next start.
+      writeFileSync(join(pieces, `.${cid}.0123456789ab.part`), "half");
+      await restart();
+      assert.deepEqual(new Set(readdirSync(pieces)), afterOk);
+      assert.deepEqual(await get(m.url, cid), payload);
     });
 
     test("the CLI: sectors rebuild, sectors unseal and --list against the running manager", async () => {
