@@ -105,20 +105,12 @@ export async function setForUnseal(ctx: ManagerContext, req: UnsealRequest): Pro
         error_info: "",
         updated_at: now,
       };
-      const existing = await findTask(trx, sid, cid, ctx.rowLocks);
-      if (existing === undefined)
-        await trx
-          .insertInto("unseal_tasks")
-          .values({ miner: sid.Miner, number: sid.Number, piece_cid: cid, created_at: now, ...values })
-          .execute();
-      else
-        await trx
-          .updateTable("unseal_tasks")
-          .set(values)
-          .where("miner", "=", sid.Miner)
-          .where("number", "=", sid.Number)
-          .where("piece_cid", "=", cid)
-          .execute();
+      // One upsert: a concurrent request for the same task cannot trip over the primary key.
+      await trx
+        .insertInto("unseal_tasks")
+        .values({ miner: sid.Miner, number: sid.Number, piece_cid: cid, created_at: now, ...values })
+        .onConflict((oc) => oc.columns(["miner", "number", "piece_cid"]).doUpdateSet(values))
+        .execute();
       return unsealTaskView((await findTask(trx, sid, cid, false)) as UnsealTasksTable);
     }
     throw generic(
