@@ -112,8 +112,10 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
       }
     }
     case "SeedAssigned": {
+      const pc2 = required(sector.phases.pc2out, "phases.pc2out");
+      const t = ticket();
       const seed = bytes32FromB64(required(sector.phases.seed, "phases.seed").Seed, "seed");
-      const out = await runC1(deps, alloc(), required(sector.phases.pc2out, "phases.pc2out"), ticket(), seed, pieces());
+      const out = await runC1(deps, alloc(), pc2, t, seed, pieces());
       return { kind: "C1", out };
     }
     case "C1Done": {
