@@ -109,5 +109,26 @@ describe("manager-side abort, hot config, strict startup", () => {
       (r2 as { stderr: string }).stderr,
       /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got number -1/,
     );
+    // rebuild and unseal threads start; snapup is refused, naming the thread.
+    writeFileSync(
+      bad,
+      stringify({
+        sector_manager: { rpc_client: { addr: farm.manager.url } },
+        sealing_thread: [
+          { location: join(farm.dir, "s1"), plan: "rebuild" },
+          { location: join(farm.dir, "s2"), plan: "unseal" },
+          { location: join(farm.dir, "s3"), plan: "snapup" },
+        ],
+        attached: [{ name: "persist-1", location: farm.persistDir }],
+      }),
+    );
+    const r3 = await run(process.execPath, [sealfarmBin, "worker", "run", "--config", bad]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal((r3 as { code: number }).code, 1);
+    assert.match(
+      (r3 as { stderr: string }).stderr,
+      /bad\.toml: sealing_thread\[2\]\.plan: "snapup" is not implemented by this worker \(sealer, rebuild, unseal and wdpost are\)/,
+    );
   });
 });
