@@ -1,6 +1,6 @@
-// WdPoSt job ids are content hashes of the job input, so the same input is the same job (damocles uses base58 of
-// xxhash64; sealfarm uses base58 of the first 8 bytes of SHA-256: workers only echo the id back). Pure.
-import { createHash } from "node:crypto";
+// WdPoSt job ids are content hashes of the job input, so the same input is the same job. As damocles: base58 (Bitcoin
+// alphabet) of the little-endian 8 bytes of the xxhash64 of the input as Go's json.Marshal writes it. Pure.
+import { xxhash64 } from "./xxhash64.js";
 
 const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -19,6 +19,22 @@ export function base58(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * JSON.stringify output as Go's json.Marshal writes it: Go also escapes `<`, `>`, `&`, U+2028 and U+2029 inside
+ * strings (HTML-safe), otherwise the two agree for the job input (struct fields in declaration order, numbers,
+ * booleans, plain strings).
+ */
+export function goJson(jsonStringifyOutput: string): string {
+  return jsonStringifyOutput.replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** `inputJson` is JSON.stringify of the WdPoStInput, fields in Go's declaration order. */
 export function wdpostJobId(inputJson: string): string {
-  return base58(createHash("sha256").update(inputJson).digest().subarray(0, 8));
+  const h = xxhash64(new TextEncoder().encode(goJson(inputJson)));
+  const le = new Uint8Array(8);
+  new DataView(le.buffer).setBigUint64(0, h, true);
+  return base58(le);
 }
