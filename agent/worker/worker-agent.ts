@@ -3,7 +3,7 @@
 import http from "node:http";
 import { hostname } from "node:os";
 import { packageVersion } from "../cli/main.js";
-import { createVenusClient, type VenusClient } from "../shared/rpc/index.js";
+import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";
 import type { WorkerConfig } from "./config/worker-config.js";
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { AnySectorRecord } from "./planner/sector.js";
@@ -75,7 +75,7 @@ export class WorkerAgent {
       );
     // Startup is strict, like damocles: every attached store must be known to the manager.
     for (const a of c.attached) {
-      let info: unknown;
+      let info: StoreBasicInfo | null;
       try {
         info = await rpc.callVenus("StoreBasicInfo", [a.name]);
       } catch (e) {
@@ -90,6 +90,8 @@ export class WorkerAgent {
           `${c.file}: attached store ${JSON.stringify(a.name)} is not known to the manager (its PersistStores)`,
         );
       }
+      // The store's meta, for a `[[processors.transfer]]` processor: the manager's, under what the worker declares.
+      if (info.Meta !== null || a.meta !== undefined) a.meta = { ...(info.Meta ?? {}), ...(a.meta ?? {}) };
     }
     const pool = new ProcessorPool(c.processors, o.defaultBin, {
       log,

@@ -16,6 +16,7 @@ pub mod challenges;
 pub mod verify_seal;
 pub mod window_post;
 pub mod unseal;
+pub mod transfer;
 #[cfg(test)]
 mod seal_tests;
 pub mod sha256;

@@ -1,6 +1,6 @@
 //! sealfarm-proofs: argv dispatch only; each algorithm lives in its own module.
 
-use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, sha256::to_hex, stages};
+use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, sha256::to_hex, stages, transfer};
 
 fn usage() -> String {
     format!(
@@ -10,6 +10,7 @@ commands:
   commp FILE            CommP of a file: {{\"comm_p\",\"piece_cid\",\"unpadded_size\",\"padded_size\"}}
   processor STAGE       serve the damocles external-processor protocol on stdin/stdout
   run STAGE             run one task: task JSON on stdin, output JSON on stdout
+                        (transfer takes --disable_link, or env DISABLE_LINK: always copy, never symlink)
   bench sha256|commp|pc1 PROOF|poseidon|pc2 PROOF
                         one benchmark figure as a JSON line (see npm run bench:native)
   verify-seal           verify a c2 proof: request JSON on stdin, {{\"valid\":...}} on stdout
@@ -91,6 +92,19 @@ fn bench(args: &[String]) -> i32 {
     0
 }
 
+/// Applies the flags a stage understands (`transfer --disable_link`) and returns the rest.
+fn stage_flags<'a>(stage: &str, args: &'a [String]) -> Vec<&'a String> {
+    let mut rest = Vec::new();
+    for a in args {
+        if stage == "transfer" && a == "--disable_link" {
+            transfer::DISABLE_LINK.store(true, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            rest.push(a);
+        }
+    }
+    rest
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str);
@@ -105,13 +119,20 @@ fn main() {
         }
         (Some("commp"), Some(file)) => commp_file(file),
         (Some("processor"), Some(stage)) => {
+            let extra = stage_flags(stage, &args[2..]);
             // damocles' builtin pc1 takes --hugepage_files_path*; this binary manages its own memory (THP hints).
-            if args.len() > 2 {
-                eprintln!("sealfarm-proofs processor {stage}: ignoring extra arguments {:?}", &args[2..]);
+            if !extra.is_empty() {
+                eprintln!("sealfarm-proofs processor {stage}: ignoring extra arguments {extra:?}");
             }
             processor::serve(stage)
         }
-        (Some("run"), Some(stage)) => processor::run_once(stage),
+        (Some("run"), Some(stage)) => {
+            let extra = stage_flags(stage, &args[2..]);
+            if !extra.is_empty() {
+                eprintln!("sealfarm-proofs run {stage}: ignoring extra arguments {extra:?}");
+            }
+            processor::run_once(stage)
+        }
         (Some("bench"), _) => bench(&args[1..]),
         // native II: verifiers (same JSON as the verify_seal / verify_window_post stages)
         (Some("verify-seal"), _) => processor::run_once("verify_seal"),

@@ -22,6 +22,8 @@ pub const STAGES: &[(&str, StageFn)] = &[
     ("window_post", crate::window_post::stage),
     ("verify_window_post", crate::window_post::verify_stage),
     ("unseal", crate::unseal::stage),
+    // persisting through `[[processors.transfer]]` (builtin copy/symlink semantics)
+    ("transfer", crate::transfer::stage),
 ];
 
 pub fn lookup(name: &str) -> Option<StageFn> {

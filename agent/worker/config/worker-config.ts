@@ -66,6 +66,9 @@ export interface AttachedStore {
   name: string;
   location: string;
   readonly: boolean;
+  /** The store's meta map (a scanned sectorstore.json's `Meta`, then the manager's StoreBasicInfo `Meta`), passed
+   * to a `[[processors.transfer]]` processor so it can reach stores that are not local file systems. */
+  meta?: Record<string, string>;
 }
 
 export interface ProcessorEntry {

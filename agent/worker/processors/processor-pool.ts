@@ -149,6 +149,11 @@ export class ProcessorPool {
     }
   }
 
+  /** Whether the config has `[[processors.<stage>]]` entries (stages with a builtin path use it without them). */
+  isConfigured(stage: ProcessorStage): boolean {
+    return (this.config.entries[stage]?.length ?? 0) > 0;
+  }
+
   list(): ChildInfo[] {
     const out: ChildInfo[] = [];
     for (const kids of this.children.values())

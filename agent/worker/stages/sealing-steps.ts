@@ -21,6 +21,7 @@ import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type SectorPaths, sectorPaths } from "../store/sealing-store.js";
 import { callRpc, runStage, type StageDeps } from "./stage-deps.js";
+import { isTransferDone, type PersistStoreInfo, persistTransferTask } from "./transfer-task.js";
 
 /** prover id = the ID address payload (uvarint of the actor id) zero-padded to 32 bytes. */
 export function proverId(actor: number): number[] {
@@ -238,7 +239,14 @@ export async function persistSealed(deps: StageDeps, sector: AllocatedSector): P
   const target = deps.attached.find((a) => a.name === store?.Name);
   if (target === undefined)
     throw perm(`manager reserved store ${JSON.stringify(store.Name)}, which is not attached here`);
-  await persistFiles(deps, deps.store.paths(sector.ID), sectorPaths(target.location, sector.ID));
+  // The store's meta for a custom transfer processor: what the worker knows of it, then what the manager said now.
+  const meta = { ...(target.meta ?? {}), ...(store.Meta ?? {}) };
+  await persistFiles(
+    deps,
+    { name: target.name, meta },
+    deps.store.paths(sector.ID),
+    sectorPaths(target.location, sector.ID),
+  );
   return target.name;
 }
 
@@ -248,17 +256,47 @@ export async function submitPersisted(deps: StageDeps, sector: AllocatedSector, 
   if (!ok) throw perm(`${sectorName(sector.ID)} persisted but unavailable in ${instance}`);
 }
 
-/** Builtin transfer: the sealed file and the persisted cache files, copied (temp + rename) into the store. */
-async function persistFiles(deps: StageDeps, from: SectorPaths, to: SectorPaths): Promise<void> {
+/** The cache files to persist; a cache without p_aux or an empty sealed file means PC2 did not finish: permanent. */
+function filesToPersist(from: SectorPaths): string[] {
+  let files: string[];
+  let sealedBytes: number;
+  try {
+    files = readdirSync(from.cacheDir).filter(isPersistedCacheFile);
+    sealedBytes = statSync(from.sealed).size;
+  } catch (e) {
+    throw temp(e, "persist files");
+  }
+  if (!files.includes("p_aux")) throw perm(`persist: ${from.cacheDir} has no p_aux (was PC2 run?)`);
+  if (sealedBytes === 0) throw perm(`persist: sealed file ${from.sealed} is empty`);
+  return files;
+}
+
+/**
+ * Persists the sealed file and the cache files into the store: through the `[[processors.transfer]]` pool when it is
+ * configured (one task, holding the `transfer` stage limit; `false` or err_msg is permanent, as damocles' processor
+ * failures are), else by the builtin copy (temp + rename).
+ */
+async function persistFiles(
+  deps: StageDeps,
+  store: PersistStoreInfo,
+  from: SectorPaths,
+  to: SectorPaths,
+): Promise<void> {
+  const files = filesToPersist(from);
+  if (deps.pool.isConfigured("transfer")) {
+    const out = await runStage<unknown>(deps, "transfer", persistTransferTask(store, from, to, files));
+    if (!isTransferDone(out))
+      throw perm(
+        `persist into store ${JSON.stringify(store.name)}: transfer processor answered ${JSON.stringify(out)}`,
+      );
+    return;
+  }
   const release = await deps.pool.limiter.acquire("transfer", deps.signal);
   const t0 = Date.now();
   try {
     mkdirSync(to.cacheDir, { recursive: true });
     mkdirSync(join(to.sealed, ".."), { recursive: true });
-    const files = readdirSync(from.cacheDir).filter(isPersistedCacheFile);
-    if (!files.includes("p_aux")) throw perm(`persist: ${from.cacheDir} has no p_aux (was PC2 run?)`);
     for (const f of files) copyAtomic(join(from.cacheDir, f), join(to.cacheDir, f));
-    if (statSync(from.sealed).size === 0) throw perm(`persist: sealed file ${from.sealed} is empty`);
     copyAtomic(from.sealed, to.sealed);
   } catch (e) {
     if (e instanceof Failure) throw e;

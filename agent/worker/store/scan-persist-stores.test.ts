@@ -23,6 +23,22 @@ describe("scan_persist_stores", () => {
     assert.match(String(parseSectorStoreJson("{}", "/mnt/c")), /\/mnt\/c\/sectorstore\.json: has neither Name nor ID/);
     assert.match(String(parseSectorStoreJson("{", "/mnt/c")), /not JSON/);
   });
+  it("keeps Meta (for custom transfer processors) and rejects a Meta that is not an object of strings", () => {
+    assert.deepEqual(parseSectorStoreJson('{"Name":"s3","Meta":{"bucket":"b1"}}', "/mnt/s3"), {
+      name: "s3",
+      location: "/mnt/s3",
+      readonly: false,
+      meta: { bucket: "b1" },
+    });
+    assert.match(
+      String(parseSectorStoreJson('{"Name":"s3","Meta":{"n":1}}', "/mnt/s3")),
+      /Meta\.n: expected an object of strings/,
+    );
+    assert.match(
+      String(parseSectorStoreJson('{"Name":"s3","Meta":[]}', "/mnt/s3")),
+      /Meta: expected an object of strings/,
+    );
+  });
   it("expands the glob and keeps only directories with a sectorstore.json", () => {
     for (const d of ["p1", "p2", "empty"]) mkdirSync(join(root, d));
     writeFileSync(join(root, "p1", "sectorstore.json"), '{"Name":"persist-1"}');

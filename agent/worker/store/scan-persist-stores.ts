@@ -12,11 +12,19 @@ export function parseSectorStoreJson(text: string, location: string): AttachedSt
   } catch (e) {
     return `${join(location, "sectorstore.json")}: not JSON: ${(e as Error).message}`;
   }
-  const o = (v ?? {}) as { Name?: unknown; ID?: unknown; ReadOnly?: unknown };
+  const o = (v ?? {}) as { Name?: unknown; ID?: unknown; ReadOnly?: unknown; Meta?: unknown };
   const name =
     typeof o.Name === "string" && o.Name !== "" ? o.Name : typeof o.ID === "string" && o.ID !== "" ? o.ID : undefined;
   if (name === undefined) return `${join(location, "sectorstore.json")}: has neither Name nor ID`;
-  return { name, location, readonly: o.ReadOnly === true };
+  if (o.Meta === undefined || o.Meta === null) return { name, location, readonly: o.ReadOnly === true };
+  const meta = o.Meta as Record<string, unknown>;
+  const bad =
+    typeof meta !== "object" || Array.isArray(meta)
+      ? [""]
+      : Object.keys(meta).filter((k) => typeof meta[k] !== "string");
+  if (bad.length > 0)
+    return `${join(location, "sectorstore.json")}: Meta${bad[0] === "" ? "" : `.${bad[0]}`}: expected an object of strings`;
+  return { name, location, readonly: o.ReadOnly === true, meta: { ...(meta as Record<string, string>) } };
 }
 
 /** `*` and `?` in the last path component only (`/mnt/persist/*`), which is how operators write these. */

@@ -1,7 +1,7 @@
 // A real manager (in-process, SQLite, fast devnet) and a real worker agent (a child process running
 // `sealfarm worker run`, so tests can SIGKILL it) with the real sealfarm-proofs processors.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +52,9 @@ export interface FarmOptions {
   /** Extra top-level worker TOML (processors etc.). */
   workerToml?: Record<string, unknown>;
   wdpost?: boolean;
+  /** Declare the persist store through `scan_persist_stores` (a sectorstore.json with this `Meta`) instead of
+   * `[[attached]]`, so the store carries a meta map. */
+  persistMeta?: Record<string, string>;
 }
 
 export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
@@ -68,8 +71,19 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
   const threadDirs = Array.from({ length: o.threads ?? 1 }, (_, i) => join(dir, `store${i}`));
   const threads: Array<Record<string, unknown>> = threadDirs.map((location) => ({ location }));
   if (o.wdpost) threads.push({ plan: "wdpost" });
+  let store: Record<string, unknown> = { attached: [{ name: "persist-1", location: persistDir }] };
+  if (o.persistMeta !== undefined) {
+    mkdirSync(persistDir, { recursive: true });
+    writeFileSync(join(persistDir, "sectorstore.json"), JSON.stringify({ Name: "persist-1", Meta: o.persistMeta }));
+    store = {};
+  }
   const toml = {
-    worker: { name: "it-worker", rpc_server: { host: "127.0.0.1", port: 0 }, ping_interval: "1s" },
+    worker: {
+      name: "it-worker",
+      rpc_server: { host: "127.0.0.1", port: 0 },
+      ping_interval: "1s",
+      ...(o.persistMeta !== undefined ? { scan_persist_stores: [persistDir] } : {}),
+    },
     sector_manager: { rpc_client: { addr: manager.url } },
     sealing: {
       allowed_sizes: ["2KiB"],
@@ -81,7 +95,7 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
       ...o.sealing,
     },
     sealing_thread: threads,
-    attached: [{ name: "persist-1", location: persistDir }],
+    ...store,
     ...o.workerToml,
   };
   const configFile = join(dir, "worker.toml");
