@@ -239,8 +239,9 @@ export async function persistSealed(deps: StageDeps, sector: AllocatedSector): P
   const target = deps.attached.find((a) => a.name === store?.Name);
   if (target === undefined)
     throw perm(`manager reserved store ${JSON.stringify(store.Name)}, which is not attached here`);
-  // The store's meta for a custom transfer processor: what the worker knows of it, then what the manager said now.
-  const meta = { ...(target.meta ?? {}), ...(store.Meta ?? {}) };
+  // The store's meta for a custom transfer processor: the manager's, under what the worker declares for the store
+  // (as at start-up: the worker's own view of a store, like its location, wins).
+  const meta = { ...(store.Meta ?? {}), ...(target.meta ?? {}) };
   await persistFiles(
     deps,
     { name: target.name, meta },
