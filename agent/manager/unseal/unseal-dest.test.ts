@@ -5,7 +5,7 @@ import { defaultUnsealDest, parseUnsealState, unpadded, unsealDestProblem, unsea
 
 const cid = "baga6ea4seaqao7s73y24kcutaosvacpdjgfe5pw76ooefnyqw4ynr3d2y6x2mpq";
 
-test("unseal destinations: file:///, http(s)://, store:///<cid>, store://<store>/<path>; everything else named", () => {
+test("unseal destinations: file:///, http(s)://, store:///<cid>, store://<store>/<path>, market://; everything else named", () => {
   for (const ok of [
     "file:///srv/pieces/p.car",
     "file://localhost/srv/p",
@@ -14,12 +14,16 @@ test("unseal destinations: file:///, http(s)://, store:///<cid>, store://<store>
     `store:///${cid}`,
     defaultUnsealDest(cid),
     "store://attached-1/pieces/p.car",
+    `market://droplet-store/${cid}?host=10.0.0.7:41235&token=t`,
+    `market://droplet-store/${cid}?host=m.example&scheme=https`,
   ])
     assert.equal(unsealDestProblem(ok, cid), null, ok);
   const cases: [string, RegExp][] = [
     ["not a url", /is not a URL \(expected file:\/\/\/ABS\/PATH/],
     ["ftp://h/x", /unsupported scheme "ftp:"/],
-    ["market://store/cid?host=h", /unsupported scheme "market:"/],
+    ["market://store/other-cid?host=h", new RegExp(`expected market://<store>/${cid}\\?host=HOST`)],
+    [`market://store/${cid}`, /\?host=HOST/],
+    [`market://store/${cid}?host=h&scheme=ftp`, /scheme="ftp", expected http or https/],
     ["file://host/x", /expected file:\/\/\/ABS\/PATH/],
     ["file:///srv/dir/", /expected file:\/\/\/ABS\/PATH/],
     ["file:///srv/%zz", /expected file:\/\/\/ABS\/PATH/],

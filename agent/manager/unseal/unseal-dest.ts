@@ -3,10 +3,12 @@
 //   http(s)://host/…        the worker PUTs the piece bytes there
 //   store:///<piece_cid>    the worker PUTs to this manager's /piecestore/<piece_cid>
 //   store://<name>/<path>   the worker writes into its attached store <name>
-// damocles' `market://` is not served: refused with the kinds that are.
+//   market://<store>/<cid>?host=&scheme=&token=   the worker PUTs to a venus-market/droplet piece store
 import { UnsealState } from "../../shared/rpc/venus-types.js";
 
-const KINDS = "file:///ABS/PATH, http(s)://HOST/…, store:///<piece_cid> or store://<store>/<path>";
+const KINDS =
+  "file:///ABS/PATH, http(s)://HOST/…, store:///<piece_cid>, store://<store>/<path> or " +
+  "market://<store>/<piece_cid>?host=HOST&scheme=http|https&token=TOKEN";
 
 /** A `..` segment, or an undecodable path (refused too). */
 function hasDotDot(pathname: string): boolean {
@@ -43,6 +45,14 @@ export function unsealDestProblem(url: string, pieceCid: string): string | null 
       if (u.pathname === "/" || u.pathname.endsWith("/") || hasDotDot(u.pathname))
         return `${JSON.stringify(url)}: expected store://<store>/<relative file path>, without ..`;
       return null;
+    case "market:": {
+      const scheme = u.searchParams.get("scheme") ?? "http";
+      if (u.host === "" || u.pathname !== `/${pieceCid}` || (u.searchParams.get("host") ?? "") === "")
+        return `${JSON.stringify(url)}: expected market://<store>/${pieceCid}?host=HOST (and optionally scheme, token)`;
+      if (scheme !== "http" && scheme !== "https")
+        return `${JSON.stringify(url)}: scheme=${JSON.stringify(scheme)}, expected http or https`;
+      return null;
+    }
     default:
       return `${JSON.stringify(url)}: unsupported scheme ${JSON.stringify(u.protocol)} (expected ${KINDS})`;
   }

@@ -41,12 +41,22 @@ describe("upload destination URLs", () => {
       store: "persist-1",
       path: "unsealed/piece.bin",
     });
+    // damocles' market destination: PUT to the market's /resource endpoint, the token as a Bearer header.
+    assert.deepEqual(ok("market://store1/baga6ea4seaqabc?host=10.0.0.7:41235&scheme=https&token=tk"), {
+      kind: "market",
+      url: "https://10.0.0.7:41235/resource?resource-id=baga6ea4seaqabc&store=store1",
+      token: "tk",
+    });
+    assert.deepEqual(ok("market://s/baga?host=m.example"), {
+      kind: "market",
+      url: "http://m.example/resource?resource-id=baga&store=s",
+      token: undefined,
+    });
   });
   it("refuses malformed and unsupported URLs, naming the URL and why", () => {
-    assert.match(
-      bad("market://store1/baga?host=h&scheme=http&token=t"),
-      /"market:\/\/store1.*market:\/\/ is not supported/,
-    );
+    assert.match(bad("market:///baga?host=h"), /expected market:\/\/<market store>\/<piece cid>/);
+    assert.match(bad("market://store1/baga"), /must name the market's host/);
+    assert.match(bad("market://store1/baga?host=h&scheme=ftp"), /scheme="ftp": expected http or https/);
     assert.match(bad("ftp://h/p"), /ftp:\/\/ is not supported/);
     assert.match(bad("file:///a%zz"), /malformed URL/);
     assert.match(bad("/just/a/path"), /not a URL/);
@@ -118,17 +128,21 @@ describe("uploading a piece", () => {
     );
   });
 
-  it("http:// PUTs the body; store:///<cid> PUTs to /piecestore/<cid> with the worker's token", async () => {
+  it("http:// PUTs the body; store:///<cid> PUTs to /piecestore/<cid> with the worker's token; market:// to /resource", async () => {
     got.length = 0;
     await uploadPiece(piece, { kind: "http", url: `${base}/upload/p1?k=v` }, { attached: [] });
     const p = parseUploadDest("store:///baga6ea4seaqxyz", base);
     assert.ok(p.ok);
     await uploadPiece(piece, p.dest, { attached: [], managerToken: "tok-1" });
+    const m = parseUploadDest(`market://store-a/baga6ea4seaqxyz?host=${new URL(base).host}&token=mk-2`, base);
+    assert.ok(m.ok);
+    await uploadPiece(piece, m.dest, { attached: [], managerToken: "tok-1" });
     assert.deepEqual(
       got.map((g) => [g.method, g.url, g.auth]),
       [
         ["PUT", "/upload/p1?k=v", undefined],
         ["PUT", "/piecestore/baga6ea4seaqxyz", "Bearer tok-1"],
+        ["PUT", "/resource?resource-id=baga6ea4seaqxyz&store=store-a", "Bearer mk-2"],
       ],
     );
     for (const g of got) assert.deepEqual(g.body, data);

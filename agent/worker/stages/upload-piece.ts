@@ -33,6 +33,8 @@ export async function uploadPiece(file: string, dest: UploadDest, o: UploadOptio
       return putFile(file, dest.url, {}, o);
     case "piecestore":
       return putFile(file, dest.url, o.managerToken ? { authorization: `Bearer ${o.managerToken}` } : {}, o);
+    case "market":
+      return putFile(file, dest.url, dest.token ? { authorization: `Bearer ${dest.token}` } : {}, o);
     default: {
       const exhaustive: never = dest;
       throw perm(`unknown upload destination ${JSON.stringify(exhaustive)}`);
