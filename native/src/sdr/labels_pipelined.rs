@@ -147,6 +147,11 @@ pub fn label_layer_pipelined(replica_id: &[u8; 32], layer: u32, cache: &ParentCa
                     if spins < 256 {
                         std::hint::spin_loop();
                     } else {
+                        // A producer that panicked (a bad parent index) would otherwise leave this loop waiting
+                        // forever; the scope re-raises its panic once this one unwinds.
+                        if producer.is_finished() && produced.load(Ordering::Acquire) <= v {
+                            panic!("the label producer thread stopped before node {v}");
+                        }
                         std::thread::yield_now();
                     }
                 }
@@ -198,6 +203,19 @@ mod tests {
     use crate::sdr::cache::generate;
     use crate::sdr::graph::Graph;
     use crate::sdr::labels::label_layer;
+
+    #[test]
+    fn a_parent_outside_the_graph_fails_instead_of_hanging() {
+        let g = Graph::new(1 << 10, &[0x7b; 32], false);
+        let mut c = generate(&g, 1);
+        c.parents[700 * DEGREE + 2] = 5000; // a DRG parent past the last node
+        let n = c.nodes as usize * 32;
+        let mut out = vec![0u8; n];
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            label_layer_pipelined(&[1u8; 32], 1, &c, None, &mut out);
+        }));
+        assert!(r.is_err(), "labels of a graph with a bad parent index were computed");
+    }
 
     #[test]
     fn identical_to_the_single_threaded_labels() {
