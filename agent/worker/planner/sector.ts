@@ -123,13 +123,9 @@ export type SealerEvent =
   | { kind: "ReSubmitProof" }
   | { kind: "Finish" };
 
-// Compile-time check that the event union and the table's event names are the same set.
-type _SameKinds = SealerEvent["kind"] extends SealerEventKind
-  ? SealerEventKind extends SealerEvent["kind"]
-    ? true
-    : never
-  : never;
-const _sameKinds: _SameKinds = true;
+/** Compile-time check that an event union names exactly the events of its plan table (`never` otherwise). */
+type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameKinds: SameKinds<SealerEvent["kind"], SealerEventKind> = true;
 void _sameKinds;
 
 /** Writes the event's payload into a copy of the record. */
@@ -222,12 +218,7 @@ export type RebuildEvent =
   | { kind: "Persist"; instance: string }
   | { kind: "SubmitPersistance" };
 
-type _SameRebuildKinds = RebuildEvent["kind"] extends RebuildEventKind
-  ? RebuildEventKind extends RebuildEvent["kind"]
-    ? true
-    : never
-  : never;
-const _sameRebuildKinds: _SameRebuildKinds = true;
+const _sameRebuildKinds: SameKinds<RebuildEvent["kind"], RebuildEventKind> = true;
 void _sameRebuildKinds;
 
 export function applyRebuildEvent(sector: RebuildRecord, event: RebuildEvent): Applied<RebuildRecord> {
@@ -272,12 +263,7 @@ export type UnsealEvent =
   | { kind: "UnsealDone"; bytes: number }
   | { kind: "UploadPieceDone" };
 
-type _SameUnsealKinds = UnsealEvent["kind"] extends UnsealEventKind
-  ? UnsealEventKind extends UnsealEvent["kind"]
-    ? true
-    : never
-  : never;
-const _sameUnsealKinds: _SameUnsealKinds = true;
+const _sameUnsealKinds: SameKinds<UnsealEvent["kind"], UnsealEventKind> = true;
 void _sameUnsealKinds;
 
 export function applyUnsealEvent(sector: UnsealRecord, event: UnsealEvent): Applied<UnsealRecord> {

@@ -1,11 +1,11 @@
 // One handler per rebuild state (reference §3.5): the sealer's steps with the manager's ticket and pieces, a C1
 // check with seed := ticket instead of any chain message, then persist and SubmitPersistedEx.
 import { abort, crit } from "../../shared/failure.js";
-import { sealProofTypesForSize } from "../../shared/units.js";
 import type { RebuildState } from "../planner/rebuild.js";
 import type { RebuildEvent, RebuildRecord } from "../planner/sector.js";
 import {
   addPieces,
+  allocateWork,
   buildTreeD,
   bytes32FromB64,
   persistSealed,
@@ -22,22 +22,13 @@ export async function execRebuild(
   sector: RebuildRecord,
   deps: StageDeps,
 ): Promise<RebuildEvent | { kind: "Idle" }> {
-  const o = deps.options;
   const alloc = () => required(sector.allocated, "allocated");
   const ticket = () => required(sector.phases.ticket, "phases.ticket");
   const pieces = () => required(sector.phases.pieces, "phases.pieces");
 
   switch (state) {
     case "Empty": {
-      const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
-      let got: Awaited<ReturnType<typeof deps.rpc.callVenus<"AllocateRebuildSector">>>;
-      try {
-        got = await deps.rpc.callVenus("AllocateRebuildSector", [
-          { AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types },
-        ]);
-      } catch {
-        return { kind: "Idle" }; // any error on an allocation call just means Idle
-      }
+      const got = await allocateWork(deps, "AllocateRebuildSector");
       if (got === null) return { kind: "Idle" };
       deps.store.prepare(got.Sector.ID);
       return { kind: "AllocatedRebuildSector", info: got };

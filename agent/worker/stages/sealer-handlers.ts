@@ -4,11 +4,11 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { abort, crit, perm, temp } from "../../shared/failure.js";
 import { OnChainState, SubmitResult, toBase64 } from "../../shared/rpc/index.js";
-import { sealProofTypesForSize } from "../../shared/units.js";
 import type { SealerState } from "../planner/sealer.js";
 import type { SealerEvent, SectorRecord } from "../planner/sector.js";
 import {
   addPieces,
+  allocateWork,
   buildTreeD,
   bytes32FromB64,
   persistSealed,
@@ -32,15 +32,7 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
 
   switch (state) {
     case "Empty": {
-      const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
-      let got: Awaited<ReturnType<typeof deps.rpc.callVenus<"AllocateSector">>>;
-      try {
-        got = await deps.rpc.callVenus("AllocateSector", [
-          { AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types },
-        ]);
-      } catch {
-        return { kind: "Idle" }; // any error on an allocation call just means Idle
-      }
+      const got = await allocateWork(deps, "AllocateSector");
       if (got === null) return { kind: "Idle" };
       deps.store.prepare(got.ID);
       return { kind: "Allocate", sector: got };

@@ -16,7 +16,15 @@ import {
 import { join } from "node:path";
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import { type AllocatedSector, fromBase64, type SectorPieceV2, type Ticket } from "../../shared/rpc/index.js";
-import { paddedBytes, sealProofName, sectorSizeName, sectorSizeOfSealProof, toUnpadded } from "../../shared/units.js";
+import type { VenusResult } from "../../shared/rpc/venus-methods.js";
+import {
+  paddedBytes,
+  sealProofName,
+  sealProofTypesForSize,
+  sectorSizeName,
+  sectorSizeOfSealProof,
+  toUnpadded,
+} from "../../shared/units.js";
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type SectorPaths, sectorPaths } from "../store/sealing-store.js";
@@ -47,6 +55,23 @@ export function required<T>(value: T | null | undefined, field: string): T {
   // damocles `field_required!`: a field the state needs is missing from the stored sector → Abort.
   if (value === null || value === undefined) throw abort(`field ${field} is required`);
   return value;
+}
+
+/**
+ * Asks the manager for work with the thread's spec (`allowed_miners`, `allowed_sizes`). null means Idle: no work,
+ * and, as in damocles, any error of an allocation call too.
+ */
+export async function allocateWork<M extends "AllocateSector" | "AllocateRebuildSector" | "AllocateUnsealSector">(
+  deps: StageDeps,
+  method: M,
+): Promise<VenusResult<M> | null> {
+  const o = deps.options;
+  const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
+  try {
+    return await deps.rpc.callVenus(method, [{ AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types }]);
+  } catch {
+    return null;
+  }
 }
 
 /** Pledge (filler) pieces: DealID 0 for the builtin market, AllocationID 0 for direct data onboarding. */

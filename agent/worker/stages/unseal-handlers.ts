@@ -5,12 +5,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { crit, Failure, perm } from "../../shared/failure.js";
 import type { SectorUnsealInfo } from "../../shared/rpc/index.js";
-import { sealProofName, sealProofTypesForSize } from "../../shared/units.js";
+import { sealProofName } from "../../shared/units.js";
 import type { UnsealEvent, UnsealRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import type { UnsealPlanState } from "../planner/unseal.js";
 import { sectorPaths } from "../store/sealing-store.js";
-import { bytes32FromB64, proverId, required } from "./sealing-steps.js";
+import { allocateWork, bytes32FromB64, proverId, required } from "./sealing-steps.js";
 import { callRpc, Interrupted, runStage, type StageDeps } from "./stage-deps.js";
 import { parseUploadDest, type UploadDest } from "./upload-dest.js";
 import { uploadPiece } from "./upload-piece.js";
@@ -25,20 +25,11 @@ export async function execUnseal(
   sector: UnsealRecord,
   deps: StageDeps,
 ): Promise<UnsealEvent | { kind: "Idle" }> {
-  const o = deps.options;
   const info = () => required(sector.phases.unsealIn, "phases.unsealIn");
 
   switch (state) {
     case "Empty": {
-      const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
-      let got: Awaited<ReturnType<typeof deps.rpc.callVenus<"AllocateUnsealSector">>>;
-      try {
-        got = await deps.rpc.callVenus("AllocateUnsealSector", [
-          { AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types },
-        ]);
-      } catch {
-        return { kind: "Idle" }; // any error on an allocation call just means Idle
-      }
+      const got = await allocateWork(deps, "AllocateUnsealSector");
       if (got === null) return { kind: "Idle" };
       return { kind: "AllocatedUnsealSector", info: got };
     }
