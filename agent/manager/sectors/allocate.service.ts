@@ -5,15 +5,19 @@ import type { ManagerContext } from "../context.js";
 import { liveSector } from "./live-sector.js";
 import { insertSector, takeCounter, updateSector } from "./sector.repository.js";
 
-/** Miners that match the spec; an empty or null list allows everything, as damocles does. */
-export function eligibleMiners(ctx: ManagerContext, spec: AllocateSectorSpec) {
-  return ctx.config.miners.filter(
-    (m) =>
-      (spec.AllowedMiners === null || spec.AllowedMiners.length === 0 || spec.AllowedMiners.includes(m.actor)) &&
-      (spec.AllowedProofTypes === null ||
-        spec.AllowedProofTypes.length === 0 ||
-        spec.AllowedProofTypes.includes(m.sealProof)),
+/** Whether an allocation spec admits this miner and seal proof: an empty or null list allows everything, as damocles. */
+export function specAllows(spec: AllocateSectorSpec, miner: number, proofType: number): boolean {
+  return (
+    (spec.AllowedMiners === null || spec.AllowedMiners.length === 0 || spec.AllowedMiners.includes(miner)) &&
+    (spec.AllowedProofTypes === null ||
+      spec.AllowedProofTypes.length === 0 ||
+      spec.AllowedProofTypes.includes(proofType))
   );
+}
+
+/** Miners that match the spec. */
+export function eligibleMiners(ctx: ManagerContext, spec: AllocateSectorSpec) {
+  return ctx.config.miners.filter((m) => specAllows(spec, m.actor, m.sealProof));
 }
 
 export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSpec): Promise<AllocatedSector | null> {

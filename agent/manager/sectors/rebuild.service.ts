@@ -8,6 +8,7 @@ import type { ManagerContext } from "../context.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { piecePath, pieceToWire } from "../deals/deal.service.js";
 import { generic, sectorNotFound } from "../rpc/rpc-errors.js";
+import { specAllows } from "./allocate.service.js";
 import { findSector, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
@@ -27,16 +28,6 @@ export function rebuildRefusal(row: SectorsTable): string | null {
   ].filter((x) => x !== null);
   if (missing.length > 0) return `has no stored ${missing.join(", ")}; it cannot be sealed again bit for bit`;
   return null;
-}
-
-/** An empty or null list allows everything, as for AllocateSector. Pure. */
-export function specAllows(spec: AllocateSectorSpec, miner: number, proofType: number): boolean {
-  return (
-    (spec.AllowedMiners === null || spec.AllowedMiners.length === 0 || spec.AllowedMiners.includes(miner)) &&
-    (spec.AllowedProofTypes === null ||
-      spec.AllowedProofTypes.length === 0 ||
-      spec.AllowedProofTypes.includes(proofType))
-  );
 }
 
 /**

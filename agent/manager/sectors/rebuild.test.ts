@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { unsealRefusal } from "../unseal/unseal.service.js";
-import { rebuildRefusal, specAllows } from "./rebuild.service.js";
+import { specAllows } from "./allocate.service.js";
+import { rebuildRefusal } from "./rebuild.service.js";
 
 const proving: SectorsTable = {
   miner: 1000,

@@ -18,7 +18,7 @@ import type { SectorsTable } from "../db/tables/sectors.table.js";
 import type { UnsealTasksTable } from "../db/tables/unseal.table.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
 import { generic, invalidParams } from "../rpc/rpc-errors.js";
-import { specAllows } from "../sectors/rebuild.service.js";
+import { specAllows } from "../sectors/allocate.service.js";
 import { findSector } from "../sectors/sector.repository.js";
 import { sectorName } from "../sectors/sector-name.js";
 import { defaultUnsealDest, unpadded, unsealDestProblem, unsealStateName } from "./unseal-dest.js";
