@@ -124,15 +124,20 @@ fn read_file(path: &Path, g: &Graph) -> Result<Option<ParentCache>, String> {
     let mut f = std::fs::File::open(path).map_err(|e| format!("parent cache {}: {e}", path.display()))?;
     let mut parents: Vec<u32> = super::huge_pages::zeroed_vec((want / 4) as usize);
     let mut buf = vec![0u8; 1 << 20];
+    let mut max = 0u32;
     for chunk in parents.chunks_mut(1 << 18) {
         let b = &mut buf[..chunk.len() * 4];
         f.read_exact(b).map_err(|e| format!("parent cache {}: {e}", path.display()))?;
         for (x, c) in chunk.iter_mut().zip(b.chunks_exact(4)) {
             *x = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            max = max.max(*x);
         }
     }
-    // The labelling loop indexes layers by these without bounds checks, so a damaged file must not get through.
-    if let Some(i) = parents.iter().position(|&p| p as u64 >= g.nodes) {
+    // An index past the last node would stop PC1 half-way (the labelling loops check every index they use); a
+    // damaged file is regenerated instead. The maximum is taken in the conversion pass, not a second pass over the
+    // ~900 MiB of a 512 MiB graph.
+    if max as u64 >= g.nodes {
+        let i = parents.iter().position(|&p| p as u64 >= g.nodes).unwrap_or(0);
         eprintln!(
             "sealfarm-proofs: parent cache {} names node {} as parent {} of node {} (only {} nodes): regenerating",
             path.display(),

@@ -104,9 +104,9 @@ pub fn label_layer(replica_id: &[u8; 32], layer: u32, cache: &ParentCache, prev:
 /// Whether PC1 uses the parent-gathering producer thread (`labels_pipelined`): `SEALFARM_PC1_THREADS=1` or `2`
 /// decides; otherwise it does when this process may run on two or more CPUs (its affinity mask: a processor pinned
 /// by `VC_CG_CPUSET` to one core with its SMT sibling counts two) and the graph is large enough that parents miss
-/// the caches. Measured on the 2-vCPU EPYC (KVM) development machine, 512 MiB: 0.75 of the raw SHA-256 rate
-/// single-threaded against 0.89 with the producer, because the random parent reads miss caches and TLB, and a
-/// software prefetch does not hide them from one thread (prefetching changed the single-threaded rate by under 3 %).
+/// the caches. Measured on the 2-vCPU EPYC (KVM) development machine, 512 MiB: 0.69-0.76 of the raw SHA-256 rate
+/// single-threaded against 0.87-0.92 with the producer, because the random parent reads miss caches and TLB, and a
+/// software prefetch does not hide them from one thread (it gains 3-6 % over none, whatever distance or hint).
 /// rust-fil-proofs' multicore SDR makes the same trade. Either way the labels are identical.
 pub fn default_pipelined(nodes: u64) -> bool {
     match std::env::var("SEALFARM_PC1_THREADS").as_deref() {
