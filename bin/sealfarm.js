@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// The `sealfarm` command. The code is TypeScript run through tsx's loader, so a release needs no build step
-// beyond `npm ci` (which also builds native/).
-import { register } from "tsx/esm/api";
+// The `sealfarm` command. It runs the compiled JavaScript in .build/ (`npm run build`, also run by `npm install`);
+// nothing is compiled at run time. Stack traces name the .ts files through the source maps.
+import { existsSync } from "node:fs";
 
-register();
-const { main } = await import("../agent/cli/main.ts");
+const entry = new URL("../.build/agent/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write(`sealfarm: ${entry.pathname} not found: run \`npm run build\` (npm install runs it too)\n`);
+  process.exit(1);
+}
+process.setSourceMapsEnabled(true);
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -4,6 +4,9 @@
 //
 //   SUITES=manager,native npm test     only those lists (lint/typecheck/cargo still run unless SKIP names them)
 //   SKIP=lint,typecheck,cargo npm test skip steps while iterating; CI never sets it
+//
+// The build step (`npm run build`, incremental) always runs before the tests unless SKIP names it: tests that start
+// `bin/sealfarm.js` run the compiled code in .build/, so it must be the code under test.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -58,6 +61,7 @@ function listedTestFiles() {
 const bin = (name) => relative(root, join(root, "node_modules", ".bin", name));
 step("lint", bin("biome"), ["check", "."]);
 step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
+step("build", "npm", ["run", "--silent", "build"]);
 step("cargo", "cargo", ["test", "--release", "--offline", "--manifest-path", "native/Cargo.toml"]);
 
 const { files, problems } = listedTestFiles();

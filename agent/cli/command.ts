@@ -20,3 +20,16 @@ export interface Command {
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
+
+/** A registered command, loaded only when it runs (or when `--help` lists every summary). */
+export interface CommandEntry {
+  readonly path: readonly string[];
+  load(): Promise<Command>;
+}
+
+/** What main() dispatches over: registered entries, or commands already in hand (tests pass those). */
+export type Registered = Command | CommandEntry;
+
+export async function loadCommand(c: Registered): Promise<Command> {
+  return "run" in c ? c : await c.load();
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type CliIo, type Command, UsageError } from "./command.js";
+import { type CliIo, type Command, type CommandEntry, loadCommand, UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
 import { findCommand, main, packageVersion, renderHelp } from "./main.js";
 
@@ -64,9 +64,31 @@ describe("sealfarm command dispatch", () => {
     assert.match(io.stderr[0] ?? "", /unknown command "frobnicate"/);
   });
 
-  it("lists every registered command in --help", () => {
-    const help = renderHelp(commands);
+  it("lists every registered command in --help", async () => {
+    const help = renderHelp(await Promise.all(commands.map(loadCommand)));
     for (const c of commands) assert.ok(help.includes(c.path.join(" ")), `${c.path.join(" ")} missing from --help`);
+  });
+
+  it("registers each command under the path its module declares", async () => {
+    for (const entry of commands) assert.deepEqual((await entry.load()).path, entry.path);
+  });
+
+  it("loads only the command that runs, and none for --version", async () => {
+    const loaded: string[] = [];
+    const entry = (path: string[]): CommandEntry => ({
+      path,
+      load: async () => {
+        loaded.push(path.join(" "));
+        return fake(path, async () => 0);
+      },
+    });
+    const registry = [entry(["dev"]), entry(["plan"]), entry(["sectors", "list"])];
+    assert.equal(await main(["--version"], captureIo(), registry), 0);
+    assert.deepEqual(loaded, []);
+    assert.equal(await main(["plan", "--class", "x"], captureIo(), registry), 0);
+    assert.deepEqual(loaded, ["plan"]);
+    assert.equal(await main(["--help"], captureIo(), registry), 0);
+    assert.deepEqual(loaded.sort(), ["dev", "plan", "plan", "sectors list"]);
   });
 });
 

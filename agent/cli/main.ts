@@ -1,6 +1,8 @@
 // `sealfarm` argv dispatch: finds the command whose path is the longest prefix of argv and runs it.
 import { readFileSync } from "node:fs";
-import { type CliIo, type Command, UsageError } from "./command.js";
+import { join } from "node:path";
+import { packageRoot } from "../shared/package-root.js";
+import { type CliIo, type Command, loadCommand, type Registered, UsageError } from "./command.js";
 import { commands as registered } from "./commands/index.js";
 
 const stdio: CliIo = {
@@ -9,7 +11,7 @@ const stdio: CliIo = {
 };
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 
@@ -31,8 +33,11 @@ export function renderHelp(commands: readonly Command[]): string {
 }
 
 /** The registered command whose path is the longest prefix of argv. */
-export function findCommand(commands: readonly Command[], argv: readonly string[]): Command | undefined {
-  let best: Command | undefined;
+export function findCommand<C extends Pick<Command, "path">>(
+  commands: readonly C[],
+  argv: readonly string[],
+): C | undefined {
+  let best: C | undefined;
   for (const c of commands) {
     const matches = c.path.every((word, i) => argv[i] === word);
     if (matches && (best === undefined || c.path.length > best.path.length)) best = c;
@@ -43,23 +48,25 @@ export function findCommand(commands: readonly Command[], argv: readonly string[
 export async function main(
   argv: string[],
   io: CliIo = stdio,
-  commands: readonly Command[] = registered,
+  commands: readonly Registered[] = registered,
 ): Promise<number> {
   const first = argv[0];
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    io.out(renderHelp(commands));
-    return first === undefined ? 2 : 0;
-  }
   if (first === "--version" || first === "-V") {
     io.out(`sealfarm ${packageVersion()}`);
     return 0;
   }
-  const command = findCommand(commands, argv);
-  if (command === undefined) {
+  const all = () => Promise.all(commands.map(loadCommand));
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    io.out(renderHelp(await all()));
+    return first === undefined ? 2 : 0;
+  }
+  const entry = findCommand(commands, argv);
+  if (entry === undefined) {
     io.err(`sealfarm: unknown command "${argv.filter((a) => !a.startsWith("-")).join(" ")}"`);
-    io.err(renderHelp(commands));
+    io.err(renderHelp(await all()));
     return 2;
   }
+  const command = await loadCommand(entry);
   const rest = argv.slice(command.path.length);
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(command.usage);

@@ -1,9 +1,10 @@
 // Where the bundled proof binary lives: `native/target/release/sealfarm-proofs` in a checkout (after
 // `npm run build:native`), or `SEALFARM_PROOFS_BIN` when a release puts it elsewhere.
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../shared/package-root.js";
 
 export function defaultProofsBin(): string {
   const fromEnv = process.env.SEALFARM_PROOFS_BIN;
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  return fileURLToPath(new URL("../../native/target/release/sealfarm-proofs", import.meta.url));
+  return join(packageRoot(), "native", "target", "release", "sealfarm-proofs");
 }

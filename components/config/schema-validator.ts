@@ -1,20 +1,20 @@
 // ajv (JSON Schema 2020-12) turned into ConfigProblems. Schemas may carry an `expected` annotation: the prose used
 // when a value is wrong ("a CPU list like ..."), so messages read as the user's terms, not as schema keywords.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { type ConfigProblem, describeValue, pointerSegment } from "./config-error.js";
+import { loadValidator } from "./schema-compile.js";
 
 export interface SchemaValidator {
   /** Every problem with `value`, pointers prefixed with `prefix` (a config key for stack config, else ""). */
   problems(value: unknown, file: string, prefix?: string): ConfigProblem[];
 }
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-ajv.addKeyword({ keyword: "expected", schemaType: "string" });
-
+/** Loaded on first use: a module that holds a validator costs nothing to import (CLI start-up time). */
 export function compileSchema(schema: object): SchemaValidator {
-  const validate: ValidateFunction = ajv.compile(schema);
+  let validate: ValidateFunction | undefined;
   return {
     problems(value, file, prefix = "") {
+      validate ??= loadValidator(schema).validate;
       if (validate(value)) return [];
       return dedupe((validate.errors ?? []).map((e) => toProblem(e, file, prefix)));
     },

@@ -1,40 +1,27 @@
 // Every `sealfarm` subcommand, in the order `sealfarm --help` lists them. A command is added here only when it
-// works end to end.
-import type { Command } from "../command.js";
-import { chainHead } from "./chain-head.js";
-import { dealsImport } from "./deals-import.js";
-import { dev } from "./dev.js";
-import { hostProbe } from "./host-probe.js";
-import { managerInit } from "./manager-init.js";
-import { managerRun } from "./manager-run.js";
-import { managerTokenCreate } from "./manager-token-create.js";
-import { plan } from "./plan.js";
-import { sectorsList } from "./sectors-list.js";
-import { sectorsRebuild } from "./sectors-rebuild.js";
-import { sectorsShow } from "./sectors-show.js";
-import { sectorsUnseal } from "./sectors-unseal.js";
-import { workerList } from "./worker-list.js";
-import { workerPause } from "./worker-pause.js";
-import { workerResume } from "./worker-resume.js";
-import { workerRun } from "./worker-run.js";
-import { workersList } from "./workers-list.js";
+// works end to end. Each is imported only when it runs, so `sealfarm --version` or `sealfarm plan` does not load
+// the manager, the worker and their native modules (start-up time; `npm run bench:cli`).
+import type { CommandEntry } from "../command.js";
 
-export const commands: readonly Command[] = [
-  dev,
-  managerInit,
-  managerRun,
-  managerTokenCreate,
-  sectorsList,
-  sectorsShow,
-  sectorsRebuild,
-  sectorsUnseal,
-  workersList,
-  workerRun,
-  workerList,
-  workerPause,
-  workerResume,
-  chainHead,
-  dealsImport,
-  plan,
-  hostProbe,
+export const commands: readonly CommandEntry[] = [
+  { path: ["dev"], load: async () => (await import("./dev.js")).dev },
+  { path: ["manager", "init"], load: async () => (await import("./manager-init.js")).managerInit },
+  { path: ["manager", "run"], load: async () => (await import("./manager-run.js")).managerRun },
+  {
+    path: ["manager", "token", "create"],
+    load: async () => (await import("./manager-token-create.js")).managerTokenCreate,
+  },
+  { path: ["sectors", "list"], load: async () => (await import("./sectors-list.js")).sectorsList },
+  { path: ["sectors", "show"], load: async () => (await import("./sectors-show.js")).sectorsShow },
+  { path: ["sectors", "rebuild"], load: async () => (await import("./sectors-rebuild.js")).sectorsRebuild },
+  { path: ["sectors", "unseal"], load: async () => (await import("./sectors-unseal.js")).sectorsUnseal },
+  { path: ["workers", "list"], load: async () => (await import("./workers-list.js")).workersList },
+  { path: ["worker", "run"], load: async () => (await import("./worker-run.js")).workerRun },
+  { path: ["worker", "list"], load: async () => (await import("./worker-list.js")).workerList },
+  { path: ["worker", "pause"], load: async () => (await import("./worker-pause.js")).workerPause },
+  { path: ["worker", "resume"], load: async () => (await import("./worker-resume.js")).workerResume },
+  { path: ["chain", "head"], load: async () => (await import("./chain-head.js")).chainHead },
+  { path: ["deals", "import"], load: async () => (await import("./deals-import.js")).dealsImport },
+  { path: ["plan"], load: async () => (await import("./plan.js")).plan },
+  { path: ["host", "probe"], load: async () => (await import("./host-probe.js")).hostProbe },
 ];

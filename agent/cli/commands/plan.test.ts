@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
-import type { CliIo } from "../command.js";
+import { type CliIo, loadCommand } from "../command.js";
 import { main, renderHelp } from "../main.js";
 import { commands } from "./index.js";
 import { plan } from "./plan.js";
@@ -122,8 +122,8 @@ describe("sealfarm plan", () => {
     }
   });
 
-  it("is registered, and runs through the real sealfarm binary", () => {
-    const help = renderHelp(commands);
+  it("is registered, and runs through the real sealfarm binary", async () => {
+    const help = renderHelp(await Promise.all(commands.map(loadCommand)));
     assert.match(help, /\n {2}plan +plan one host of a machine class/);
     assert.match(help, /\n {2}host probe +write a machine class describing this machine's real hardware/);
     const out = execFileSync(

@@ -1,19 +1,20 @@
 // Reads manager.toml: TOML parse → JSON Schema (defaults filled in) → cross-field checks → resolved config.
 // Every error names the file, the JSON pointer of the key, what was expected and what was found.
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { packageRoot } from "../../shared/package-root.js";
 import { ConfigError, type ManagerConfig, type ManagerToml, resolveManagerConfig } from "./manager-config.js";
 
-const schemaPath = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "schemas", "manager.schema.json");
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 
 function validate(): ReturnType<Ajv2020["compile"]> {
   if (validator === undefined) {
     const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
-    validator = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
+    validator = ajv.compile(
+      JSON.parse(readFileSync(join(packageRoot(), "schemas", "manager.schema.json"), "utf8")) as object,
+    );
   }
   return validator;
 }

@@ -3,17 +3,15 @@
 // only spawns, feeds stdin and parses stdout.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+import { join } from "node:path";
+import { packageRoot } from "../../shared/package-root.js";
 
 /** SEALFARM_PROOFS_BIN, then the config's `proofs.bin`, then the package's release build. */
 export function resolveProofsBin(configured: string): string {
   const fromEnv = process.env.SEALFARM_PROOFS_BIN;
   if (fromEnv) return fromEnv;
   if (configured) return configured;
-  return join(packageRoot, "native", "target", "release", "sealfarm-proofs");
+  return join(packageRoot(), "native", "target", "release", "sealfarm-proofs");
 }
 
 /** The binary could not answer (missing, lacks the subcommand, crashed): not a verdict on the proof. */
