@@ -46,13 +46,16 @@ test("same content, same hash and the archive is reused; a changed binary is a n
   assert.notEqual(three.hash, one.hash);
 });
 
-test("a missing proofs binary is reported with the command that builds it", () => {
+test("a missing proofs binary or compiled agent is reported with the command that builds it", () => {
   const repo = join(dir, "repo");
   mkdirSync(join(repo, "agent"), { recursive: true });
   assert.throws(
     () => agentReleaseSources(repo),
     /native\/target\/release\/sealfarm-proofs not found: run `npm run build:native`/,
   );
+  mkdirSync(join(repo, "native", "target", "release"), { recursive: true });
+  writeFileSync(join(repo, "native", "target", "release", "sealfarm-proofs"), "binary");
+  assert.throws(() => agentReleaseSources(repo), /\.build\/agent\/cli\/main\.js not found: run `npm run build`/);
 });
 
 test("moduleClosure follows dependencies the way node resolves them, nested copies first", () => {
@@ -85,6 +88,53 @@ test("bareImports finds the packages a source imports, not node built-ins or rel
     'import { x } from "./local.js";',
     'const pg = await import("pg");',
     'import "@scope/pkg/sub";',
+    'const ucs2length = require("ajv/dist/runtime/ucs2length").default;',
+    'const local = require("./local.cjs");',
+    'require("smol-toml");',
   ].join("\n");
-  assert.deepEqual(bareImports(src), ["@scope/pkg", "ajv", "kysely", "pg", "tsx"]);
+  assert.deepEqual(bareImports(src), ["@scope/pkg", "ajv", "kysely", "pg", "smol-toml", "tsx"]);
+});
+
+test("this checkout's release is the compiled agent, no TypeScript, and runs with node alone", () => {
+  const repoRoot = join(import.meta.dirname, "..", "..");
+  const sources = agentReleaseSources(repoRoot);
+  const paths = sources.map((s) => s.path);
+  assert.ok(paths.includes(".build/agent/cli/main.js"));
+  assert.ok(paths.includes(".build/agent/cli/main.js.map"), "source maps travel with the code");
+  assert.ok(paths.includes(".build/schemas/machine-class.schema.validate.cjs"));
+  assert.deepEqual(
+    paths.filter(
+      (p) =>
+        (p.endsWith(".ts") && !p.startsWith("node_modules/")) ||
+        p.startsWith("node_modules/tsx/") ||
+        p.startsWith("node_modules/typescript/"),
+    ),
+    [],
+  );
+  const built = buildRelease(sources, join(dir, "out-real"));
+  const x = join(dir, "real");
+  mkdirSync(x);
+  const tar = spawnSync("tar", ["-xzf", built.archivePath, "-C", x], { encoding: "utf8" });
+  assert.equal(tar.status, 0, tar.stderr);
+  // As the unit's ExecStart runs it: bin/sealfarm (no extension), from another directory.
+  const version = spawnSync(process.execPath, [join(x, "bin", "sealfarm"), "--version"], {
+    cwd: tmpdir(),
+    encoding: "utf8",
+  });
+  assert.equal(version.status, 0, version.stderr);
+  assert.match(version.stdout, /^sealfarm \d+\.\d+\.\d+/);
+  const planned = spawnSync(
+    process.execPath,
+    [
+      join(x, "bin", "sealfarm"),
+      "plan",
+      "--class",
+      join(repoRoot, "stacks", "classes", "dev.yaml"),
+      "--sector-size",
+      "2KiB",
+    ],
+    { cwd: tmpdir(), encoding: "utf8" },
+  );
+  assert.equal(planned.status, 0, planned.stderr);
+  assert.match(planned.stdout, /# threads: 1 \(bottleneck: cores\)/);
 });

@@ -1,4 +1,4 @@
-// Builds the release archive a host installs: the agent (TypeScript sources run by tsx), the `sealfarm` launcher and
+// Builds the release archive a host installs: the agent (JavaScript compiled by `npm run build`), the `sealfarm` launcher and
 // the `sealfarm-proofs` binary, plus a MANIFEST whose sha256 is the release's name. The archive is written once per
 // content hash and reused; tar entries are sorted with fixed owners and times so the bytes are stable too.
 import { spawnSync } from "node:child_process";
@@ -49,6 +49,8 @@ function walk(dir: string, keep: (path: string) => boolean): string[] {
 }
 
 export const PROOFS_BINARY = "native/target/release/sealfarm-proofs";
+/** What `npm run build` writes first; a release is made of the compiled tree, never of TypeScript sources. */
+export const COMPILED_ENTRY = ".build/agent/cli/main.js";
 
 /** package-lock.json's `packages` map: "node_modules/a" (or nested "node_modules/a/node_modules/b") → entry. */
 export type LockPackages = Readonly<
@@ -92,10 +94,12 @@ export function moduleClosure(
   return [...found].sort();
 }
 
-/** Package names a source file imports (bare specifiers; "node:" built-ins excluded). Pure. */
+/** Package names a source file imports or requires (bare specifiers; "node:" built-ins excluded). Pure. */
 export function bareImports(source: string): string[] {
   const names = new Set<string>();
-  for (const m of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g)) {
+  for (const m of source.matchAll(
+    /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g,
+  )) {
     const spec = m[1] as string;
     if (spec.startsWith("node:")) continue;
     const parts = spec.split("/");
@@ -113,30 +117,25 @@ function isRuntimeFile(pkg: string, rel: string): boolean {
 }
 
 /**
- * What a host runs: the agent and the pure provisioner modules it uses (config, plan, render) without tests, the
+ * What a host runs: the compiled agent and the pure provisioner modules it uses (.build/: config, plan, render,
+ * tools, with source maps and the precompiled schema validators; tsconfig.build.json says what is compiled), the
  * launcher as bin/sealfarm, the schemas, the package files, the proofs binary as bin/sealfarm-proofs, and the
  * node_modules those sources import at run time (the closure from package-lock.json), so a host needs only node.
  */
 export function agentReleaseSources(repoRoot: string): ReleaseSource[] {
   const binary = join(repoRoot, PROOFS_BINARY);
   if (!existsSync(binary)) throw new Error(`${PROOFS_BINARY} not found: run \`npm run build:native\` first`);
+  if (!existsSync(join(repoRoot, COMPILED_ENTRY)))
+    throw new Error(`${COMPILED_ENTRY} not found: run \`npm run build\` first`);
   const rel = (p: string) => relative(repoRoot, p).split(sep).join("/");
   const sources: ReleaseSource[] = [];
-  const code = (p: string) => !p.endsWith(".test.ts") && !p.endsWith(".bench.ts");
-  for (const dir of [
-    "agent",
-    "bin",
-    "schemas",
-    "components/config",
-    "components/plan",
-    "components/render",
-    "components/tools",
-  ]) {
+  const code = (p: string) => !p.endsWith(".tsbuildinfo");
+  for (const dir of [".build", "bin", "schemas"]) {
     const abs = join(repoRoot, dir);
     if (!existsSync(abs)) continue;
     for (const f of walk(abs, code)) sources.push({ from: f, path: rel(f) });
   }
-  for (const f of ["package.json", "package-lock.json", "tsconfig.json"]) {
+  for (const f of ["package.json", "package-lock.json"]) {
     if (existsSync(join(repoRoot, f))) sources.push({ from: join(repoRoot, f), path: f });
   }
   // The unit runs /opt/sealfarm/current/bin/sealfarm: the same launcher, without the extension.
@@ -145,7 +144,7 @@ export function agentReleaseSources(repoRoot: string): ReleaseSource[] {
 
   const roots = new Set<string>();
   for (const s of sources) {
-    if (/\.(ts|js|mjs)$/.test(s.from) || s.path === "bin/sealfarm")
+    if (/\.(js|mjs|cjs)$/.test(s.from) || s.path === "bin/sealfarm")
       for (const name of bareImports(readFileSync(s.from, "utf8"))) roots.add(name);
   }
   const lockFile = join(repoRoot, "package-lock.json");
