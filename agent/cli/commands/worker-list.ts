@@ -4,16 +4,15 @@ import { renderThreadTable } from "../../worker/rpc/render-thread-table.js";
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
 import type { ThreadListEntry } from "../../worker/thread/thread-status.js";
 import type { Command } from "../command.js";
-
-export const defaultWorkerUrl = "http://127.0.0.1:17890";
+import { WORKER_URL_HELP, workerUrl } from "../worker-url.js";
 
 export const workerList: Command = {
   path: ["worker", "list"],
   summary: "list a worker's sealing threads (state, sector, stage, last error)",
-  usage: `usage: sealfarm worker list [--json] [--url URL]\n\nURL is the worker's RPC address (default ${defaultWorkerUrl}, or $SEALFARM_WORKER_URL).`,
+  usage: `usage: sealfarm worker list [--json] [--url URL]\n\n${WORKER_URL_HELP}`,
   async run(argv, io) {
     const args = parseArgs(argv, ["url"], ["json"]);
-    const url = flag(args, "url") ?? process.env.SEALFARM_WORKER_URL ?? defaultWorkerUrl;
+    const url = workerUrl(flag(args, "url"));
     const threads = (await callWorker(url, "VenusWorker.WorkerList", [])) as ThreadListEntry[];
     io.out(args.flags.has("json") ? JSON.stringify(threads, null, 2) : renderThreadTable(threads));
     return 0;

@@ -2,7 +2,7 @@
 import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
 import { type Command, UsageError } from "../command.js";
-import { defaultWorkerUrl } from "./worker-list.js";
+import { workerUrl } from "../worker-url.js";
 
 export const workerPause: Command = {
   path: ["worker", "pause"],
@@ -12,7 +12,7 @@ export const workerPause: Command = {
     const args = parseArgs(argv, ["url", "index"]);
     const index = flag(args, "index");
     if (index === undefined) throw new UsageError("--index N is required");
-    const url = flag(args, "url") ?? process.env.SEALFARM_WORKER_URL ?? defaultWorkerUrl;
+    const url = workerUrl(flag(args, "url"));
     const ok = await callWorker(url, "VenusWorker.WorkerPause", [parseUint(index, "--index")]);
     if (ok !== true) {
       io.err(`thread ${index}: not paused (no such thread, or a pause is already pending)`);

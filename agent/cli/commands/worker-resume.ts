@@ -5,7 +5,7 @@ import { isWdPostState } from "../../worker/planner/wdpost.js";
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
 import { allSealingStates } from "../../worker/thread/plan-spec.js";
 import { type Command, UsageError } from "../command.js";
-import { defaultWorkerUrl } from "./worker-list.js";
+import { workerUrl } from "../worker-url.js";
 
 export const workerResume: Command = {
   path: ["worker", "resume"],
@@ -20,7 +20,7 @@ export const workerResume: Command = {
     const states = allSealingStates();
     if (state !== undefined && !states.includes(state) && !isWdPostState(state))
       throw new UsageError(`--state: expected one of ${states.join(", ")}, got ${JSON.stringify(state)}`);
-    const url = flag(args, "url") ?? process.env.SEALFARM_WORKER_URL ?? defaultWorkerUrl;
+    const url = workerUrl(flag(args, "url"));
     const ok = await callWorker(url, "VenusWorker.WorkerResume", [parseUint(index, "--index"), state ?? null]);
     if (ok !== true) {
       io.err(`thread ${index}: not resumed (no such thread, it is not paused, or the state does not fit its plan)`);

@@ -1,21 +1,42 @@
-// How CLI commands reach a running manager: --url/--token (or $SEALFARM_MANAGER_URL/$SEALFARM_TOKEN); otherwise
-// the home's manager.toml gives the address and, when the secret is readable, a local admin token is minted.
+// How CLI commands reach a running manager: --url/--token (or $SEALFARM_MANAGER_URL/$SEALFARM_TOKEN); else the
+// home given by --home/$SEALFARM_MANAGER_HOME; else the `sealfarm dev` farm running from this directory
+// (./.sealfarm/dev/running.json); else ~/.sealfarm/manager when it has a manager.toml. A home's manager.toml gives
+// the address and, when the secret is readable, a local admin token is minted.
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { findRunningDevFarm } from "../../shared/dev-farm.js";
 import { createVenusClient, type VenusClient } from "../../shared/rpc/venus-client.js";
 import { createToken, loadOrCreateSecret } from "../auth/tokens.js";
-import { loadManagerConfig } from "../config/load-manager-config.js";
-import { flag, managerHome, type ParsedArgs } from "./cli-args.js";
+import { configPath, loadManagerConfig } from "../config/load-manager-config.js";
+import type { ManagerConfig } from "../config/manager-config.js";
+import { flag, type ParsedArgs } from "./cli-args.js";
 
 export const CONNECT_FLAGS = ["home", "url", "token"] as const;
+
+function localToken(config: ManagerConfig, token: string | undefined): string | undefined {
+  return (
+    token ?? (existsSync(config.secretFile) ? createToken(loadOrCreateSecret(config.secretFile), "admin") : undefined)
+  );
+}
 
 export function connectManager(args: ParsedArgs): VenusClient {
   const url = flag(args, "url") ?? process.env.SEALFARM_MANAGER_URL;
   const token = flag(args, "token") ?? process.env.SEALFARM_TOKEN;
   if (url !== undefined) return createVenusClient({ url, token });
-  const config = loadManagerConfig(managerHome(args));
+  let home = flag(args, "home") ?? process.env.SEALFARM_MANAGER_HOME;
+  if (home === undefined) {
+    const dev = findRunningDevFarm();
+    if (dev !== undefined)
+      return createVenusClient({ url: dev.managerUrl, token: localToken(loadManagerConfig(dev.managerHome), token) });
+    home = join(homedir(), ".sealfarm", "manager");
+    if (!existsSync(configPath(home)))
+      throw new Error(
+        `no manager to talk to: no sealfarm dev farm runs from this directory and ${configPath(home)} does not exist; point at one with --url URL or --home DIR (or start \`sealfarm dev --keep\` here)`,
+      );
+  }
+  const config = loadManagerConfig(home);
   const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
   const base = `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
-  const local =
-    token ?? (existsSync(config.secretFile) ? createToken(loadOrCreateSecret(config.secretFile), "admin") : undefined);
-  return createVenusClient({ url: base, token: local });
+  return createVenusClient({ url: base, token: localToken(config, token) });
 }

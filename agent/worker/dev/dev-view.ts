@@ -88,3 +88,39 @@ export function renderSummary(s: DevSummary): string {
     s.ok ? "ok: every sector is Active and a WindowPoSt verified" : `not done: ${s.problem ?? "unknown"}`,
   ].join("\n");
 }
+
+/** The last line of every dev run that did not keep its farm. */
+export const KEEP_HINT =
+  "To explore the farm afterwards (sectors list/show, workers, /metrics), run sealfarm dev --keep: the manager and worker keep running until Ctrl-C.";
+
+export interface KeptFarm {
+  /** How to run this sealfarm from the user's directory: "sealfarm" or "node bin/sealfarm.js". */
+  cli: string;
+  managerUrl: string;
+  workerUrl: string;
+  miner: number;
+  /** An Active sector to show. */
+  sector: number;
+  /** True when dev's directory is ./.sealfarm/dev of the user's directory, so the CLI finds the farm unaided. */
+  discoverable: boolean;
+}
+
+/** What `sealfarm dev --keep` prints once the proofs verified: commands that work against the running farm. */
+export function renderKeptFarm(k: KeptFarm): string {
+  const mgr = k.discoverable ? "" : ` --url ${k.managerUrl}`;
+  const wkr = k.discoverable ? "" : ` --url ${k.workerUrl}`;
+  const commands: [string, string][] = [
+    [`${k.cli} sectors list${mgr}`, "every sector, its state and worker"],
+    [`${k.cli} sectors show ${k.miner} ${k.sector}${mgr}`, "one sector and its timeline"],
+    [`${k.cli} workers list${mgr}`, "the workers the manager knows"],
+    [`${k.cli} worker list${wkr}`, "the worker's threads"],
+    [`curl -s ${k.managerUrl}/metrics`, "the manager's metrics"],
+    [`curl -s ${k.workerUrl}/metrics`, "the worker's metrics"],
+  ];
+  const width = Math.max(...commands.map(([c]) => c.length));
+  return [
+    "",
+    `The farm keeps running until Ctrl-C. Try, ${k.discoverable ? "from this directory" : "from any directory"}, in another terminal:`,
+    ...commands.map(([c, what]) => `  ${c.padEnd(width)}  # ${what}`),
+  ].join("\n");
+}

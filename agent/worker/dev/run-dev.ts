@@ -1,18 +1,29 @@
 // `sealfarm dev`: the whole farm on this machine. A manager (SQLite + devnet with short delays) and one worker
-// agent (several sealing threads and a PoSt thread) in this process, state under `<root>` so a second run
-// continues where the first stopped. Done when N sectors are Active and a WindowPoSt verified.
+// agent (several sealing threads and a PoSt thread) in this process, state under `<root>` so a second run with the
+// same options continues where the first stopped (other options are refused: dev-record.ts). Done when N sectors
+// are Active and a WindowPoSt verified; with `keep`, the farm then serves until the stop signal. While it runs,
+// `<root>/running.json` lets the CLI find it (shared/dev-farm.ts).
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { stringify } from "smol-toml";
 import { configPath, loadManagerConfig } from "../../manager/config/load-manager-config.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../../manager/manager.js";
+import { removeRunningFarm, writeRunningFarm } from "../../shared/dev-farm.js";
 import { loadWorkerConfig } from "../config/load-worker-config.js";
 import { defaultProofsBin } from "../default-bin.js";
 import { processorHasStage } from "../processors/probe-stage.js";
 import { WorkerAgent } from "../worker-agent.js";
 import { type DevOptions, dealPayload, planDev } from "./dev-plan.js";
-import { type DevProgress, type DevSummary, renderLiveView, renderSummary } from "./dev-view.js";
+import { prepareDevDirectory } from "./dev-record.js";
+import {
+  type DevProgress,
+  type DevSummary,
+  KEEP_HINT,
+  renderKeptFarm,
+  renderLiveView,
+  renderSummary,
+} from "./dev-view.js";
 
 export interface DevIo {
   out(text: string): void;
@@ -29,12 +40,25 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-export async function runDev(
-  o: Omit<DevOptions, "managerPort" | "workerPort"> & { json: boolean },
-  io: DevIo,
-  stopSignal: AbortSignal,
-): Promise<number> {
+export interface DevRunOptions extends Omit<DevOptions, "managerPort" | "workerPort"> {
+  json: boolean;
+  /** Delete the farm in `root` first (only a directory dev made). */
+  fresh: boolean;
+  /** After the proofs verify, keep the manager and worker running until the stop signal. */
+  keep: boolean;
+  /** How the user runs sealfarm ("sealfarm", "node bin/sealfarm.js"), for the commands --keep prints. */
+  cli: string;
+  /** True when `root` is ./.sealfarm/dev of the user's directory (the CLI then finds the farm unaided). */
+  discoverable: boolean;
+}
+
+export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSignal): Promise<number> {
   const started = Date.now();
+  const verdict = prepareDevDirectory(o.root, o, o.fresh, `${o.cli} dev${o.discoverable ? "" : ` --dir ${o.root}`}`);
+  if (!verdict.ok) {
+    io.err(verdict.message);
+    return 1;
+  }
   mkdirSync(o.root, { recursive: true });
   const logFile = `${o.root}/dev.log`;
   const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
@@ -81,10 +105,17 @@ export async function runDev(
     const loaded = loadWorkerConfig(plan.workerFile, { defaultBin: bin });
     for (const w of loaded.warnings) log(`warning: ${w}`);
     agent = await WorkerAgent.start({ config: loaded.config, defaultBin: bin, log });
+    writeRunningFarm(o.root, {
+      pid: process.pid,
+      managerUrl: manager.url,
+      managerHome: plan.managerHome,
+      workerUrl: agent.rpcUrl,
+    });
     if (!o.json)
       io.out(`sealfarm dev: manager ${manager.url}, worker ${agent.rpcUrl}, state in ${o.root} (log: ${logFile})`);
 
     let lastPrint = 0;
+    let sampleSector = 1;
     for (;;) {
       const list = await manager.ctx.db
         .selectFrom("sectors")
@@ -111,6 +142,7 @@ export async function runDev(
       summary.sectorsActive = active;
       summary.sectorsAborted = aborted;
       summary.dealsSealed = sectorsView.filter((s) => s.State === "Active" && s.Deals > 0).length;
+      sampleSector = sectorsView.find((s) => s.State === "Active")?.ID.Number ?? sampleSector;
       summary.proveCommitsVerified = active;
       summary.windowPostsVerified = posts.length;
       const threads = agent.list();
@@ -163,21 +195,42 @@ export async function runDev(
         stopSignal.addEventListener("abort", wake, { once: true });
       });
     }
-  } finally {
-    if (agent !== undefined) {
-      for (const [stage, v] of Object.entries(agent.metrics.stageSummary()))
-        summary.stages[stage] = {
-          count: v.count,
-          totalSeconds: v.seconds,
-          meanSeconds: v.count === 0 ? 0 : v.seconds / v.count,
-        };
-      await agent.stop();
+    for (const [stage, v] of Object.entries(agent.metrics.stageSummary()))
+      summary.stages[stage] = {
+        count: v.count,
+        totalSeconds: v.seconds,
+        meanSeconds: v.count === 0 ? 0 : v.seconds / v.count,
+      };
+    summary.elapsedSeconds = (Date.now() - started) / 1000;
+    const kept = o.keep && summary.ok;
+    if (o.json) io.out(JSON.stringify(summary));
+    else io.out(renderSummary(summary));
+    if (kept) {
+      const commands = renderKeptFarm({
+        cli: o.cli,
+        managerUrl: manager.url,
+        workerUrl: agent.rpcUrl,
+        miner: 1000,
+        sector: sampleSector,
+        discoverable: o.discoverable,
+      });
+      // With --json, stdout stays one JSON object: the commands go to stderr.
+      if (o.json) io.err(commands);
+      else io.out(commands);
+      await new Promise<void>((r) =>
+        stopSignal.aborted ? r() : stopSignal.addEventListener("abort", () => r(), { once: true }),
+      );
+      io.err("sealfarm dev: stopping the farm");
+    } else {
+      const hint = o.keep ? "sealfarm dev --keep: the farm did not finish, so it is not kept running." : KEEP_HINT;
+      if (o.json) io.err(hint);
+      else io.out(`\n${hint}`);
     }
+  } finally {
+    removeRunningFarm(o.root);
+    if (agent !== undefined) await agent.stop();
     await manager.close();
   }
-  summary.elapsedSeconds = (Date.now() - started) / 1000;
-  if (o.json) io.out(JSON.stringify(summary));
-  else io.out(renderSummary(summary));
   if (summary.ok) return 0;
   return stopSignal.aborted ? 130 : 1;
 }

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { DEV_DIR, findRunningDevFarm, RUNNING_FILE, removeRunningFarm, writeRunningFarm } from "./dev-farm.js";
+
+const cwd = mkdtempSync(join(tmpdir(), "sealfarm-dev-farm-"));
+after(() => rmSync(cwd, { recursive: true, force: true }));
+const root = join(cwd, DEV_DIR);
+const farm = {
+  pid: process.pid,
+  managerUrl: "http://127.0.0.1:40001",
+  managerHome: join(root, "manager"),
+  workerUrl: "http://127.0.0.1:40002",
+};
+
+test("a running farm is found from the directory dev ran in, and only while its process lives", () => {
+  assert.equal(findRunningDevFarm(cwd), undefined);
+  writeRunningFarm(root, farm);
+  assert.deepEqual(findRunningDevFarm(cwd), farm);
+  assert.equal(findRunningDevFarm(join(cwd, "elsewhere")), undefined);
+  assert.equal(
+    findRunningDevFarm(cwd, () => false),
+    undefined,
+    "a file left by a killed run is ignored",
+  );
+});
+
+test("a run removes only the file it wrote; a torn file is no farm", () => {
+  writeRunningFarm(root, { ...farm, pid: 1 });
+  removeRunningFarm(root);
+  assert.ok(existsSync(join(root, RUNNING_FILE)), "another run's file stays");
+  writeRunningFarm(root, farm);
+  removeRunningFarm(root);
+  assert.equal(existsSync(join(root, RUNNING_FILE)), false);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, RUNNING_FILE), '{"pid": 1, "managerUrl"');
+  assert.equal(findRunningDevFarm(cwd), undefined);
+});
