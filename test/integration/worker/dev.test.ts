@@ -71,6 +71,16 @@ describe("sealfarm dev", () => {
     assert.match(third.stdout, /sectors Active\s+3\/3/);
     assert.match(third.stdout, /ok: every sector is Active and a WindowPoSt verified/);
     assert.match(third.stdout, /stage\s+tasks\s+mean\s+total/);
+    assert.match(
+      third.stdout.trim().split("\n").at(-1) ?? "",
+      /sealfarm dev --keep/,
+      "every run ends mentioning --keep",
+    );
+    assert.match(
+      third.stdout.trim().split("\n").at(-1) ?? "",
+      /sealfarm dev --keep/,
+      "every run ends mentioning --keep",
+    );
   });
 
   it("rejects bad options with a usage error", async () => {
