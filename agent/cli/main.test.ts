@@ -119,6 +119,18 @@ describe("the sealfarm binary (real child process)", () => {
     }
   });
 
+  it("runs compiled JavaScript whose stack traces name the .ts sources", () => {
+    const compiled = new URL("../../.build/agent/shared/package-root.js", import.meta.url);
+    const script = [
+      "process.setSourceMapsEnabled(true);",
+      `const { findPackageRoot } = await import(${JSON.stringify(compiled.href)});`,
+      'try { findPackageRoot("/proc/self"); } catch (e) { console.log(e.stack); }',
+    ].join("\n");
+    const res = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(res.stdout, /at findPackageRoot \(.*\/agent\/shared\/package-root\.ts:\d+:\d+\)/);
+  });
+
   it("exits 2 on an unknown command", () => {
     const res = spawnSync(process.execPath, [bin, "no-such-command"], { encoding: "utf8" });
     assert.equal(res.status, 2);
