@@ -4,6 +4,7 @@
 // each (default 11), median. Goal: ≤ 3× for both. Not a test: it asserts nothing.
 //
 //   REPS=21 npm run bench:cli
+//   SEALFARM_BIN=/path/to/other/bin/sealfarm.js npm run bench:cli
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,8 @@ import { renderStartupRows, startupRows } from "./startup-stats.js";
 const REPS = Number(process.env.REPS ?? 11);
 const GOAL = 3;
 const repo = fileURLToPath(new URL("../../", import.meta.url));
-const bin = fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
+// SEALFARM_BIN measures another launcher (for example an older checkout's, for a before/after comparison).
+const bin = process.env.SEALFARM_BIN ?? fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
 
 const commands: [label: string, args: string[]][] = [
   ["node -e 0", ["-e", "0"]],
@@ -36,6 +38,6 @@ for (const [, args] of commands) timeOnce(args); // warm the page cache; not cou
 for (let i = 0; i < REPS; i++) for (const [label, args] of commands) samples.get(label)?.push(timeOnce(args));
 
 console.log(
-  `sealfarm start-up, median of ${REPS} runs each (${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)}):`,
+  `${bin}: start-up, median of ${REPS} runs each (${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)}):`,
 );
 console.log(renderStartupRows(startupRows("node -e 0", samples), GOAL));

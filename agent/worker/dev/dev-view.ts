@@ -89,9 +89,10 @@ export function renderSummary(s: DevSummary): string {
   ].join("\n");
 }
 
-/** The last line of every dev run that did not keep its farm. */
-export const KEEP_HINT =
-  "To explore the farm afterwards (sectors list/show, workers, /metrics), run sealfarm dev --keep: the manager and worker keep running until Ctrl-C.";
+/** The last line of every dev run that did not keep its farm; `cli` as in KeptFarm. */
+export function keepHint(cli: string): string {
+  return `To explore the farm afterwards (sectors list/show, workers, /metrics), run ${cli} dev --keep: the manager and worker keep running until Ctrl-C.`;
+}
 
 export interface KeptFarm {
   /** How to run this sealfarm from the user's directory: "sealfarm" or "node bin/sealfarm.js". */

@@ -19,7 +19,7 @@ import { prepareDevDirectory } from "./dev-record.js";
 import {
   type DevProgress,
   type DevSummary,
-  KEEP_HINT,
+  keepHint,
   renderKeptFarm,
   renderLiveView,
   renderSummary,
@@ -222,7 +222,9 @@ export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSigna
       );
       io.err("sealfarm dev: stopping the farm");
     } else {
-      const hint = o.keep ? "sealfarm dev --keep: the farm did not finish, so it is not kept running." : KEEP_HINT;
+      const hint = o.keep
+        ? "sealfarm dev --keep: the farm did not finish, so it is not kept running."
+        : keepHint(o.cli);
       if (o.json) io.err(hint);
       else io.out(`\n${hint}`);
     }

@@ -122,6 +122,9 @@ describe("sealfarm dev --keep", () => {
     const s = JSON.parse(fresh.stdout.trim()) as DevSummary;
     assert.equal(s.sectorsTarget, 1);
     assert.equal(s.sectorsActive, 1, "a new farm: the two sectors of the old one are gone");
-    assert.match(fresh.stderr.trim().split("\n").at(-1) ?? "", /sealfarm dev --keep/);
+    assert.match(
+      fresh.stderr.trim().split("\n").at(-1) ?? "",
+      / dev --keep: the manager and worker keep running until Ctrl-C\.$/,
+    );
   });
 });
