@@ -3,7 +3,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { DEV_DIR, findRunningDevFarm, RUNNING_FILE, removeRunningFarm, writeRunningFarm } from "./dev-farm.js";
+import {
+  DEV_DIR,
+  findRunningDevFarm,
+  RUNNING_FILE,
+  removeRunningFarm,
+  runningFarmIn,
+  writeRunningFarm,
+} from "./dev-farm.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "sealfarm-dev-farm-"));
 after(() => rmSync(cwd, { recursive: true, force: true }));
@@ -19,6 +26,7 @@ test("a running farm is found from the directory dev ran in, and only while its 
   assert.equal(findRunningDevFarm(cwd), undefined);
   writeRunningFarm(root, farm);
   assert.deepEqual(findRunningDevFarm(cwd), farm);
+  assert.deepEqual(runningFarmIn(root), farm, "a dev run on the same directory sees it");
   assert.equal(findRunningDevFarm(join(cwd, "elsewhere")), undefined);
   assert.equal(
     findRunningDevFarm(cwd, () => false),

@@ -56,8 +56,13 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** The farm a live `sealfarm dev` runs in `root`, if any. */
+export function runningFarmIn(root: string, alive = pidAlive): RunningDevFarm | undefined {
+  const farm = parseRunningFarm(readFileIfExists(join(root, RUNNING_FILE)));
+  return farm !== undefined && alive(farm.pid) ? farm : undefined;
+}
+
 /** The dev farm running from `cwd` (./.sealfarm/dev), if any. */
 export function findRunningDevFarm(cwd = process.cwd(), alive = pidAlive): RunningDevFarm | undefined {
-  const farm = parseRunningFarm(readFileIfExists(join(resolve(cwd), DEV_DIR, RUNNING_FILE)));
-  return farm !== undefined && alive(farm.pid) ? farm : undefined;
+  return runningFarmIn(join(resolve(cwd), DEV_DIR), alive);
 }

@@ -9,7 +9,7 @@ import { stringify } from "smol-toml";
 import { configPath, loadManagerConfig } from "../../manager/config/load-manager-config.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../../manager/manager.js";
-import { removeRunningFarm, writeRunningFarm } from "../../shared/dev-farm.js";
+import { removeRunningFarm, runningFarmIn, writeRunningFarm } from "../../shared/dev-farm.js";
 import { loadWorkerConfig } from "../config/load-worker-config.js";
 import { defaultProofsBin } from "../default-bin.js";
 import { processorHasStage } from "../processors/probe-stage.js";
@@ -54,6 +54,14 @@ export interface DevRunOptions extends Omit<DevOptions, "managerPort" | "workerP
 
 export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSignal): Promise<number> {
   const started = Date.now();
+  // Two runs on one directory would be two managers on one database: the second stops before touching anything.
+  const other = runningFarmIn(o.root);
+  if (other !== undefined) {
+    io.err(
+      `sealfarm dev: a farm already runs in ${o.root} (pid ${other.pid}, manager ${other.managerUrl}); stop it with Ctrl-C first, or add --dir DIR for another farm`,
+    );
+    return 1;
+  }
   const verdict = prepareDevDirectory(o.root, o, o.fresh, `${o.cli} dev${o.discoverable ? "" : ` --dir ${o.root}`}`);
   if (!verdict.ok) {
     io.err(verdict.message);

@@ -91,6 +91,14 @@ describe("sealfarm dev --keep", () => {
         /sealfarm_worker_stage_duration_seconds_count\{[^}]*stage="pc1"/,
       );
 
+      // A second dev on the same directory would be a second manager on the same database: refused.
+      const second = run([sealfarmBin, "dev", "--sectors", "2", "--threads", "2"]);
+      assert.equal(second.status, 1);
+      assert.match(
+        second.stderr,
+        /a farm already runs in .*\.sealfarm\/dev \(pid \d+, manager http:\/\/127\.0\.0\.1:\d+\)/,
+      );
+
       // From any other directory, with nothing configured, one line says how to point at a farm.
       const elsewhere = run([sealfarmBin, "sectors", "list"], home);
       assert.equal(elsewhere.status, 1);
