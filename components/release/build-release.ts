@@ -1,6 +1,7 @@
-// Builds the release archive a host installs: the agent (JavaScript compiled by `npm run build`), the `sealfarm` launcher and
-// the `sealfarm-proofs` binary, plus a MANIFEST whose sha256 is the release's name. The archive is written once per
-// content hash and reused; tar entries are sorted with fixed owners and times so the bytes are stable too.
+// Builds the release archive a host installs: the agent (JavaScript compiled by `npm run build`), the `sealfarm`
+// launcher and the `sealfarm-proofs` binary, plus a MANIFEST whose sha256 is the release's name. The archive is
+// written once per content hash and reused; tar entries are sorted with fixed owners and times so the bytes are
+// stable too.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
