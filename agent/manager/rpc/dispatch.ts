@@ -6,7 +6,7 @@ import { allows } from "../auth/tokens.js";
 import type { ManagerContext } from "../context.js";
 import type { RpcMetrics } from "../metrics/rpc-metrics.js";
 import { type MethodSpec, methodTable, type Permission } from "./method-table.js";
-import { ParamError } from "./param-checks.js";
+import { ParamError } from "../../shared/rpc/value-checks.js";
 
 export interface DispatchResult {
   body: string;

@@ -20,7 +20,7 @@ import {
   setForUnseal,
 } from "../unseal/unseal.service.js";
 import { listWorkers, upsertWorker } from "../workers/worker.repository.js";
-import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "./param-checks.js";
+import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "../../shared/rpc/value-checks.js";
 import { sectorNotFound } from "./rpc-errors.js";
 import {
   acquireDealsSpec,
@@ -37,7 +37,7 @@ import {
   wdpostJobSpec,
   windowPostOutput,
   workerInfo,
-} from "./venus-params.js";
+} from "../../shared/rpc/venus-shapes.js";
 
 export type Permission = "read" | "write" | "admin";
 
