@@ -21,7 +21,14 @@ export function parseYaml(text: string, file: string): unknown {
       }),
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (error) {
+    // yaml refuses an alias bomb ("Excessive alias count ...") while building the value: name the file too.
+    throw new ConfigError([
+      { file, pointer: "", expected: "YAML without excessive aliases", got: (error as Error).message },
+    ]);
+  }
 }
 
 /** Parses a machine class from YAML text. `file` is how errors name it. */
