@@ -325,6 +325,10 @@ describe("issue 15: values that break at run time are refused at load", () => {
         "processors.limitation.concurrent.pc1: expected a number >= 1, got number 0",
       ],
       [base("[processors.limit]\npc2 = 0"), "processors.limit.pc2: expected a number >= 1, got number 0"],
+      [
+        base("[[processors.pc1]]\nnuma_preferred = 100000"),
+        "processors.pc1[0].numa_preferred: expected a number <= 255, got number 100000",
+      ],
       [base("[sealing]\nmax_retries = inf"), "sealing.max_retries: expected a finite number, got Infinity"],
       [
         base("[[processors.pc1]]\nconcurrent = 1e308"),
