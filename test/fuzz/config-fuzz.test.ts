@@ -3,18 +3,14 @@
 // design, the key path); never a TypeError or a stack trace. A fixed seed plus one random seed per run, bounded
 // by count (FUZZ_COUNT, default 300 per seed); a failure prints the seed to replay with FUZZ_SEED.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { parseManagerToml } from "../../agent/manager/config/load-manager-config.js";
-import {
-  defaultManagerToml,
-  ConfigError as ManagerConfigError,
-  resolveManagerConfig,
-} from "../../agent/manager/config/manager-config.js";
+import { loadManagerConfig } from "../../agent/manager/config/load-manager-config.js";
+import { defaultManagerToml, ConfigError as ManagerConfigError } from "../../agent/manager/config/manager-config.js";
 import { renderManagerToml } from "../../agent/manager/config/render-manager-toml.js";
-import { parseWorkerConfig, ConfigError as WorkerConfigError } from "../../agent/worker/config/load-worker-config.js";
+import { loadWorkerConfig, ConfigError as WorkerConfigError } from "../../agent/worker/config/load-worker-config.js";
 import { ConfigError } from "../../components/config/config-error.js";
 import { parseMachineClassYaml } from "../../components/config/load-class.js";
 import { loadFarmStackFile } from "../../components/config/load-stack-file.js";
@@ -57,11 +53,21 @@ locks = ["gpu"]
 
 describe("config fuzz (bounded, seeded)", () => {
   it("manager TOML", () => {
-    const file = join(dir, "manager.toml");
+    // Through the real loader (file-system checks included) in a home with a file and a directory to trip over.
+    const home = join(dir, "manager-home");
+    mkdirSync(join(home, "adir"), { recursive: true });
+    writeFileSync(join(home, "afile"), "x");
+    const file = join(home, "manager.toml");
     const r = fuzzConfig({
-      corpus: [renderManagerToml(defaultManagerToml()), '[chain]\nblock_time = "1s"\n[[miners]]\nactor = 1000\n'],
+      corpus: [
+        renderManagerToml(defaultManagerToml()),
+        '[chain]\nblock_time = "1s"\n[piece_store]\npath = "adir"\n[auth]\nsecret_file = "secret"\n[[miners]]\nactor = 1000\n',
+      ],
       file,
-      load: (text) => resolveManagerConfig(dir, parseManagerToml(file, text), file),
+      load: (text) => {
+        writeFileSync(file, text);
+        return loadManagerConfig(home);
+      },
       isConfigError: (e) => e instanceof ManagerConfigError,
     });
     assert.ok(r.loaded > 0 && r.refused > 0, JSON.stringify(r));
@@ -69,10 +75,14 @@ describe("config fuzz (bounded, seeded)", () => {
 
   it("worker TOML", () => {
     const file = join(dir, "worker.toml");
+    writeFileSync(join(dir, "afile"), "x");
     const r = fuzzConfig({
-      corpus: [workerExample],
+      corpus: [workerExample, workerExample.replace("/mnt/nvme1/store1", "afile").replace("/mnt/persist/1", "adir")],
       file,
-      load: (text) => parseWorkerConfig(text, file, { defaultBin: "/opt/sealfarm-proofs", baseDir: dir }),
+      load: (text) => {
+        writeFileSync(file, text);
+        return loadWorkerConfig(file, { defaultBin: "/opt/sealfarm-proofs" });
+      },
       isConfigError: (e) => e instanceof WorkerConfigError,
     });
     assert.ok(r.loaded > 0 && r.refused > 0, JSON.stringify(r));
