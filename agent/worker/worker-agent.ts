@@ -137,6 +137,17 @@ export class WorkerAgent {
         );
       }
     }
+    // Every sealing store is created now, so a location that cannot be one refuses start-up with its key.
+    for (const t of agent.threads) {
+      if (!(t instanceof SealingThread)) continue;
+      try {
+        t.store.init();
+      } catch (e) {
+        await pool.stop();
+        rpc.close();
+        throw new Error(`${c.file}: sealing_thread[${t.index}].location: ${(e as Error).message}`);
+      }
+    }
     try {
       agent.rpcServer = await startWorkerRpcServer(c.worker.rpcHost, c.worker.rpcPort, {
         list: () => agent.list(),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -116,5 +116,45 @@ describe("machine class loading", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("issue 15: memoryGiB: 1e308, .inf, .nan, a '..' mount and an alias bomb are refused naming the file", () => {
+    const f = "stacks/classes/dev.yaml";
+    const dev = readFileSync(join(root, f), "utf8");
+    const withMemory = (v: string) => dev.replace(/^memoryGiB: .*$/m, `memoryGiB: ${v}`);
+    assert.deepEqual(
+      messages(() => parseMachineClassYaml(withMemory("1e308"), f)),
+      [`${f}: /memoryGiB: expected a finite number, got 1e+308`],
+    );
+    assert.deepEqual(
+      messages(() => parseMachineClassYaml(withMemory(".inf"), f)),
+      [`${f}: /memoryGiB: expected a finite number, got Infinity`],
+    );
+    assert.deepEqual(
+      messages(() => parseMachineClassYaml(withMemory(".nan"), f)),
+      [`${f}: /memoryGiB: expected a finite number, got NaN`],
+    );
+    assert.deepEqual(
+      messages(() => parseMachineClassYaml(withMemory("100000"), f)),
+      [`${f}: /memoryGiB: expected the host's RAM in GiB as a number, like 512, got 100000 (a number)`],
+    );
+    assert.deepEqual(
+      messages(() => parseMachineClassYaml(dev.replace(/mount: \S+/, "mount: /../../etc"), f)),
+      [
+        `${f}: /nvme/0/mount: expected an absolute mount point without ".." like "/mnt/nvme0", got "/../../etc" (a string)`,
+      ],
+    );
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+    ].join("\n");
+    assert.deepEqual(
+      messages(() => parseMachineClassYaml(bomb, f)),
+      [
+        `${f}: expected YAML without excessive aliases, got Excessive alias count indicates a resource exhaustion attack`,
+      ],
+    );
   });
 });

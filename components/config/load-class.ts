@@ -21,7 +21,34 @@ export function parseYaml(text: string, file: string): unknown {
       }),
     );
   }
-  return doc.toJS();
+  try {
+    const value: unknown = doc.toJS();
+    const at = cyclePointer(value);
+    if (at !== null)
+      throw new ConfigError([
+        { file, pointer: at, expected: "a value that does not contain itself", got: "a recursive alias" },
+      ]);
+    return value;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // yaml refuses an alias bomb ("Excessive alias count ...") while building the value: name the file too.
+    throw new ConfigError([
+      { file, pointer: "", expected: "YAML without excessive aliases", got: (error as Error).message },
+    ]);
+  }
+}
+
+/** The pointer where a value contains itself (`a: &a [*a]`), or null: no loader can walk such a value. */
+function cyclePointer(value: unknown, pointer = "", path = new Set<object>()): string | null {
+  if (value === null || typeof value !== "object") return null;
+  if (path.has(value)) return pointer || "/";
+  path.add(value);
+  for (const [k, v] of Object.entries(value)) {
+    const at = cyclePointer(v, `${pointer}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`, path);
+    if (at !== null) return at;
+  }
+  path.delete(value);
+  return null;
 }
 
 /** Parses a machine class from YAML text. `file` is how errors name it. */

@@ -100,4 +100,36 @@ describe("farm config", () => {
     // `ssh-keygen -lf` on the same public key printed this fingerprint.
     assert.equal(hostKeyFingerprint(key), "SHA256:C3gZ+L0EikfAMoCeWL0md+YrhsqrhhPUTv/P4VoQTC0");
   });
+
+  it("issue 15: a persist path /../../etc, a non-finite number and an alias bomb are refused naming the file", () => {
+    const f = "stacks/Pulumi.example.yaml";
+    const farmOf = () =>
+      structuredClone(
+        (parseYaml(readFileSync(f, "utf8"), f) as { config: Record<string, Record<string, unknown>> }).config[
+          "sealfarm:farm"
+        ],
+      ) as { persistStores: { path: string }[]; manager: { rpcPort: number } };
+    const farm = farmOf();
+    (farm.persistStores[0] as { path: string }).path = "/../../etc";
+    assert.deepEqual(
+      messages(() => loadFarmConfig(farm, f, { classNames })),
+      [
+        `${f}: sealfarm:farm/persistStores/0/path: expected an absolute path without ".." mounted on every host, like "/mnt/persist-1", got "/../../etc" (a string)`,
+      ],
+    );
+    const inf = farmOf();
+    inf.manager.rpcPort = Number.POSITIVE_INFINITY;
+    assert.deepEqual(
+      messages(() => loadFarmConfig(inf, f, { classNames })),
+      [`${f}: sealfarm:farm/manager/rpcPort: expected a finite number, got Infinity`],
+    );
+    const bomb =
+      "config:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    assert.deepEqual(
+      messages(() => parseYaml(bomb, "Pulumi.bomb.yaml")),
+      [
+        "Pulumi.bomb.yaml: expected YAML without excessive aliases, got Excessive alias count indicates a resource exhaustion attack",
+      ],
+    );
+  });
 });

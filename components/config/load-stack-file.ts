@@ -7,7 +7,20 @@ import { parseYaml } from "./load-class.js";
 import { FARM_CONFIG_KEY, type FarmConfig, type LoadFarmOptions, loadFarmConfig } from "./load-farm.js";
 
 export function loadFarmStackFile(file: string, options: LoadFarmOptions = {}): FarmConfig {
-  const doc = parseYaml(readFileSync(file, "utf8"), file) as { config?: Record<string, unknown> } | null;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError([
+      {
+        file,
+        pointer: "",
+        expected: "a readable stack YAML file",
+        got: (error as NodeJS.ErrnoException).code ?? String(error),
+      },
+    ]);
+  }
+  const doc = parseYaml(text, file) as { config?: Record<string, unknown> } | null;
   const key = options.configKey ?? FARM_CONFIG_KEY;
   const value = doc?.config?.[key];
   if (value === undefined) {

@@ -1,6 +1,7 @@
 // ajv (JSON Schema 2020-12) turned into ConfigProblems. Schemas may carry an `expected` annotation: the prose used
 // when a value is wrong ("a CPU list like ..."), so messages read as the user's terms, not as schema keywords.
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import { nonFiniteNumbers } from "../../agent/shared/non-finite.js";
 import { type ConfigProblem, describeValue, pointerSegment } from "./config-error.js";
 import { loadValidator } from "./schema-compile.js";
 
@@ -14,6 +15,15 @@ export function compileSchema(schema: object): SchemaValidator {
   let validate: ValidateFunction | undefined;
   return {
     problems(value, file, prefix = "") {
+      // `.inf`, `.nan` and numbers past 2^53 first: a schema's range cannot be trusted to catch them all.
+      const nonFinite = nonFiniteNumbers(value);
+      if (nonFinite.length > 0)
+        return nonFinite.map((at) => ({
+          file,
+          pointer: `${prefix}${at}`,
+          expected: "a finite number",
+          got: String(valueAt(value, at)),
+        }));
       validate ??= loadValidator(schema).validate;
       if (validate(value)) return [];
       return dedupe((validate.errors ?? []).map((e) => toProblem(e, file, prefix)));
@@ -95,6 +105,15 @@ function toProblem(e: ErrorObject, file: string, prefix: string): ConfigProblem 
     default:
       return { file, pointer: at(e.instancePath), expected: own ?? String(e.message), got };
   }
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[raw.replaceAll("~1", "/").replaceAll("~0", "~")];
+  }
+  return v;
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

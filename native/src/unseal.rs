@@ -75,10 +75,56 @@ pub fn unseal_range(
     Ok(unpadded[skip..skip + num_bytes as usize].to_vec())
 }
 
+/// A path with symlinks resolved; for a path not there yet, its parent resolved plus its name.
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+            std::fs::canonicalize(parent).map(|d| d.join(name)).unwrap_or_else(|_| p.to_path_buf())
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Refuses an `unsealed_output` that is, or resolves to (symlink, `..`, hard link), the sealed file, the cache dir
+/// or anything in it: writing the piece there would replace the replica or its trees.
+pub fn check_output_path(out: &Path, sealed: &Path, cache_dir: &Path) -> Result<(), String> {
+    let (o, s, c) = (resolved(out), resolved(sealed), resolved(cache_dir));
+    #[cfg(unix)]
+    let same_file = {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(&o), std::fs::metadata(&s)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    };
+    #[cfg(not(unix))]
+    let same_file = false;
+    if o == s || same_file {
+        return Err(format!(
+            "field `unsealed_output`: {} is the sealed file {}; refusing to overwrite the replica",
+            out.display(),
+            sealed.display()
+        ));
+    }
+    if o.starts_with(&c) {
+        return Err(format!(
+            "field `unsealed_output`: {} is in the cache dir {}; refusing to overwrite the sector's cache",
+            out.display(),
+            cache_dir.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Stage `unseal`.
 pub fn stage(task: &Json) -> Result<Json, String> {
     let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
     let out_path = PathBuf::from(task.field_str("unsealed_output")?);
+    check_output_path(&out_path, Path::new(task.field_str("sealed_file")?), Path::new(task.field_str("cache_dir")?))?;
     let data = unseal_range(
         &proof,
         &task.field_bytes32("prover_id")?,
@@ -93,4 +139,38 @@ pub fn stage(task: &Json) -> Result<Json, String> {
     )?;
     pc2::write_atomic(&out_path, &data)?;
     Ok(Json::U64(data.len() as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_output_path;
+    use std::fs;
+
+    #[test]
+    fn output_over_the_sealed_file_or_cache_is_refused() {
+        let dir = std::env::temp_dir().join(format!("sealfarm-unseal-out-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("cache")).unwrap();
+        fs::create_dir_all(dir.join("out")).unwrap();
+        let sealed = dir.join("sealed");
+        let cache = dir.join("cache");
+        fs::write(&sealed, b"replica").unwrap();
+        fs::write(cache.join("p_aux"), b"aux").unwrap();
+        fs::hard_link(&sealed, dir.join("out/hard")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&sealed, dir.join("out/link")).unwrap();
+        let refused = |p: std::path::PathBuf| check_output_path(&p, &sealed, &cache).unwrap_err();
+        assert!(refused(sealed.clone()).contains("is the sealed file"));
+        assert!(refused(dir.join("out/../sealed")).contains("is the sealed file"));
+        assert!(refused(dir.join("out/hard")).contains("is the sealed file"));
+        #[cfg(unix)]
+        assert!(refused(dir.join("out/link")).contains("is the sealed file"));
+        assert!(refused(cache.join("p_aux")).contains("is in the cache dir"));
+        assert!(refused(cache.join("sc-02-data-tree-r-last.dat")).contains("is in the cache dir"));
+        assert!(refused(cache.clone()).contains("is in the cache dir"));
+        check_output_path(&dir.join("out/piece"), &sealed, &cache).unwrap();
+        // the replica is untouched
+        assert_eq!(fs::read(&sealed).unwrap(), b"replica");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

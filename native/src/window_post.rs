@@ -161,6 +161,10 @@ pub fn verify(
     replicas: &[(u64, [u8; 32])],
     proofs: &[Vec<u8>],
 ) -> Result<(), String> {
+    // A proof over no sectors proves nothing; it must never read as a valid WindowPoSt.
+    if replicas.is_empty() {
+        return Err("no sectors to prove: a WindowPoSt over no sectors is not a proof".into());
+    }
     let nodes = sector_size / 32;
     let shape = TreeShape::for_nodes(nodes)?;
     let per_part = sectors_per_partition(sector_size);
@@ -253,4 +257,13 @@ pub fn verify_stage(task: &Json) -> Result<Json, String> {
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(verdict(verify(sector_size, miner_id, &randomness, &replicas, &proofs)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_window_post_over_no_sectors_does_not_verify() {
+        let err = super::verify(2048, 1000, &[0; 32], &[], &[]).unwrap_err();
+        assert!(err.contains("no sectors to prove"), "{err}");
+    }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -94,4 +94,88 @@ test("resolved config: paths under the home, durations in ms", () => {
   }
   assert.equal(parseDurationMs("5m"), 300_000);
   assert.throws(() => parseDurationMs("5 m"), /expected a duration/);
+});
+
+/** Loads `text` as `<home>/manager.toml` (with a file `afile` and a directory `adir` beside it); its problems. */
+function loadProblems(text: string): string[] {
+  const home = mkdtempSync(join(tmpdir(), "sealfarm-mcfg-"));
+  try {
+    writeFileSync(join(home, "afile"), "x");
+    mkdirSync(join(home, "adir"));
+    writeFileSync(join(home, "manager.toml"), text);
+    loadManagerConfig(home);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems.map((p) => p.replaceAll(home, "HOME"));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  assert.fail(`expected a ConfigError for ${text}`);
+}
+
+test("issue 15: values that would break at run time are refused at load, naming the file and the key", () => {
+  const cases: [string, string][] = [
+    [
+      '[chain]\nblock_time = "0s"',
+      'HOME/manager.toml: /chain/block_time: expected a duration above 0 and at most 24 days (2147483647ms), got "0s"',
+    ],
+    [
+      '[post]\nheartbeat_timeout = "9999999999h"',
+      'HOME/manager.toml: /post/heartbeat_timeout: expected a duration above 0 and at most 24 days (2147483647ms), got "9999999999h"',
+    ],
+    ["[rpc]\nmax_body_bytes = inf", "HOME/manager.toml: /rpc/max_body_bytes: expected a finite number, got Infinity"],
+    ["[rpc]\nmax_body_bytes = nan", "HOME/manager.toml: /rpc/max_body_bytes: expected a finite number, got NaN"],
+    ["[batching]\nmax_batch = 1e308", "HOME/manager.toml: /batching/max_batch: expected a finite number, got 1e+308"],
+    [
+      "[rpc]\nmax_body_bytes = 99999999999",
+      "HOME/manager.toml: /rpc/max_body_bytes: expected a value that must be <= 1073741824, got 99999999999",
+    ],
+    [
+      '[proofs]\nbin = "/nonexistent/sealfarm-proofs"',
+      "HOME/manager.toml: /proofs/bin: expected a file at /nonexistent/sealfarm-proofs, found nothing there",
+    ],
+    [
+      '[piece_store]\npath = "afile"',
+      "HOME/manager.toml: /piece_store/path: expected a directory or nothing at HOME/afile, found a file",
+    ],
+    [
+      '[[persist_stores]]\nname = "p"\npath = "afile"',
+      "HOME/manager.toml: /persist_stores/0/path: expected a directory or nothing at HOME/afile, found a file",
+    ],
+    [
+      '[[miners]]\nactor = 1000\nseal_proof = "StackedDrg2KiBV1_1_Feat_SyntheticPoRep"',
+      'HOME/manager.toml: /miners/0/seal_proof: expected an interactive PoRep type (StackedDrg<size>V1_1): synthetic and non-interactive PoRep are not supported, got "StackedDrg2KiBV1_1_Feat_SyntheticPoRep"',
+    ],
+    [
+      '[[persist_stores]]\nname = "p"\npath = "/../../etc"',
+      'HOME/manager.toml: /persist_stores/0/path: expected a path without ".." segments, got "/../../etc"',
+    ],
+  ];
+  for (const [text, expected] of cases) assert.deepEqual(loadProblems(text), [expected], text);
+});
+
+test("issue 15: config errors name the file and the key (trusted, listen, secret_file, database directory)", () => {
+  const cases: [string, string][] = [
+    [
+      '[auth]\ntrusted = ["10.0.0.0/40"]',
+      'HOME/manager.toml: /auth/trusted/0: expected a prefix length 0-32 for an IPv4 address, got "10.0.0.0/40"',
+    ],
+    [
+      '[auth]\ntrusted = ["abc"]',
+      'HOME/manager.toml: /auth/trusted/0: expected an IP address or CIDR like "10.0.0.0/8" or "::1/128", got "abc"',
+    ],
+    [
+      'listen = "127.0.0.1:99999"',
+      'HOME/manager.toml: /listen: expected a port 0-65535 in "host:port", got "127.0.0.1:99999"',
+    ],
+    [
+      '[auth]\nsecret_file = "adir"',
+      "HOME/manager.toml: /auth/secret_file: expected a file or nothing at HOME/adir, found a directory",
+    ],
+    [
+      '[db]\nurl = "sqlite://missing/manager.db"',
+      "HOME/manager.toml: /db/url: expected a directory at HOME/missing, found nothing there",
+    ],
+  ];
+  for (const [text, expected] of cases) assert.deepEqual(loadProblems(text), [expected], text);
 });

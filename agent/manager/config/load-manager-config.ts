@@ -1,10 +1,12 @@
 // Reads manager.toml: TOML parse → JSON Schema (defaults filled in) → cross-field checks → resolved config.
 // Every error names the file, the JSON pointer of the key, what was expected and what was found.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { nonFiniteNumbers } from "../../shared/non-finite.js";
 import { packageRoot } from "../../shared/package-root.js";
+import { resolveProofsBin } from "../proofs/proofs-binary.js";
 import { ConfigError, type ManagerConfig, type ManagerToml, resolveManagerConfig } from "./manager-config.js";
 
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
@@ -58,6 +60,11 @@ export function describeSchemaErrors(file: string, data: unknown, errors: readon
 
 /** Validates a parsed TOML document; returns it with every default filled in. */
 export function checkManagerToml(file: string, data: unknown): ManagerToml {
+  const nonFinite = nonFiniteNumbers(data);
+  if (nonFinite.length > 0)
+    throw new ConfigError(
+      nonFinite.map((at) => `${file}: ${at}: expected a finite number, got ${String(valueAt(data, at))}`),
+    );
   const v = validate();
   const copy = structuredClone(data);
   if (!v(copy)) throw new ConfigError(describeSchemaErrors(file, copy, v.errors ?? []));
@@ -91,5 +98,51 @@ export function loadManagerConfig(home: string): ManagerConfig {
     if (code === "ENOENT") throw new ConfigError([`${file}: not found (run \`sealfarm manager init --home ${home}\`)`]);
     throw error;
   }
-  return resolveManagerConfig(home, parseManagerToml(file, text), file);
+  const toml = parseManagerToml(file, text);
+  const config = resolveManagerConfig(home, toml, file);
+  const problems = pathProblems(config, toml, file);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+type Kind = "file" | "directory" | "missing" | "other";
+function kindOf(path: string): Kind {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? "file" : st.isDirectory() ? "directory" : "other";
+  } catch {
+    return "missing";
+  }
+}
+
+/**
+ * What the file system says about the configured paths, checked at load so a bad one is refused with its key
+ * instead of failing at run time: the proofs binary exists, directories are not files, the secret is not a
+ * directory, the SQLite database's directory exists.
+ */
+export function pathProblems(config: ManagerConfig, toml: ManagerToml, file: string): string[] {
+  const problems: string[] = [];
+  const expect = (at: string, path: string, want: Kind, allowMissing: boolean) => {
+    const kind = kindOf(path);
+    if (kind === want || (allowMissing && kind === "missing")) return;
+    const found =
+      kind === "missing" ? "nothing there" : kind === "other" ? "not a regular file or directory" : `a ${kind}`;
+    problems.push(
+      `${file}: ${at}: expected ${allowMissing ? `a ${want} or nothing` : `a ${want}`} at ${path}, found ${found}`,
+    );
+  };
+  if (toml.proofs.bin !== "") expect("/proofs/bin", resolveProofsBin(toml.proofs.bin), "file", false);
+  expect("/piece_store/path", config.pieceStorePath, "directory", true);
+  toml.persist_stores.forEach((s, i) => {
+    expect(`/persist_stores/${i}/path`, config.persistStores[i]?.path ?? s.path, "directory", !s.read_only);
+  });
+  expect("/auth/secret_file", config.secretFile, "file", true);
+  if (config.dbUrl.startsWith("sqlite://")) {
+    const db = config.dbUrl.slice("sqlite://".length);
+    if (db !== ":memory:") {
+      expect("/db/url", dirname(db), "directory", false);
+      expect("/db/url", db, "file", true);
+    }
+  }
+  return problems;
 }

@@ -1,6 +1,7 @@
 // The manager's configuration: the TOML shape (snake_case keys, duration strings), its defaults, and the resolved
 // form the code uses (absolute paths, milliseconds, proof ids). Pure.
 import { isAbsolute, join } from "node:path";
+import { cidrProblem } from "../auth/trusted-addresses.js";
 import { sealProofByName } from "../proofs/proof-types.js";
 import { parseDurationMs } from "./duration.js";
 
@@ -115,13 +116,58 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? "", port: Number(m[3]) };
 }
 
+/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/**
+ * Range checks the schema cannot say: durations that must be positive and fit a timer, the listen port, the
+ * trusted CIDRs, paths without `..` segments. Each problem names the file and the key.
+ */
+function rangeProblems(toml: ManagerToml, file: string): string[] {
+  const problems: string[] = [];
+  const durations: [string, string, number][] = [
+    ["/chain/block_time", toml.chain.block_time, 1],
+    ["/batching/max_wait", toml.batching.max_wait, 0],
+    ["/post/heartbeat_timeout", toml.post.heartbeat_timeout, 1],
+  ];
+  for (const [at, text, min] of durations) {
+    const ms = parseDurationMs(text);
+    if (ms < min || ms > MAX_DURATION_MS)
+      problems.push(
+        `${file}: ${at}: expected a duration ${min > 0 ? "above 0" : "of 0 or more"} and at most 24 days (2147483647ms), got ${JSON.stringify(text)}`,
+      );
+  }
+  const listen = /:([0-9]+)$/.exec(toml.listen);
+  if (listen !== null && Number(listen[1]) > 65535)
+    problems.push(`${file}: /listen: expected a port 0-65535 in "host:port", got ${JSON.stringify(toml.listen)}`);
+  toml.auth.trusted.forEach((cidr, i) => {
+    const problem = cidrProblem(cidr);
+    if (problem !== null) problems.push(`${file}: /auth/trusted/${i}: ${problem}`);
+  });
+  const paths: [string, string][] = [
+    ["/auth/secret_file", toml.auth.secret_file],
+    ["/proofs/bin", toml.proofs.bin],
+    ["/piece_store/path", toml.piece_store.path],
+    ...toml.persist_stores.map((s, i): [string, string] => [`/persist_stores/${i}/path`, s.path]),
+  ];
+  if (toml.db.url.startsWith("sqlite://")) paths.push(["/db/url", toml.db.url.slice("sqlite://".length)]);
+  for (const [at, p] of paths)
+    if (p.split(/[\\/]/).includes(".."))
+      problems.push(`${file}: ${at}: expected a path without ".." segments, got ${JSON.stringify(p)}`);
+  return problems;
+}
+
 /** Turns a schema-valid TOML object into the resolved config. Cross-field errors name the key. */
 export function resolveManagerConfig(home: string, toml: ManagerToml, file: string): ManagerConfig {
-  const problems: string[] = [];
+  const problems: string[] = rangeProblems(toml, file);
   const miners: MinerConfig[] = toml.miners.map((m, i) => {
     const proof = sealProofByName(m.seal_proof);
     if (proof === undefined)
       problems.push(`${file}: /miners/${i}/seal_proof: unknown seal proof ${JSON.stringify(m.seal_proof)}`);
+    else if (!/V1(_1)?$/.test(proof.name))
+      problems.push(
+        `${file}: /miners/${i}/seal_proof: expected an interactive PoRep type (StackedDrg<size>V1_1): synthetic and non-interactive PoRep are not supported, got ${JSON.stringify(m.seal_proof)}`,
+      );
     if (m.max_number < m.min_number)
       problems.push(`${file}: /miners/${i}/max_number: expected ≥ min_number (${m.min_number}), got ${m.max_number}`);
     return {

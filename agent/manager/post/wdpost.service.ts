@@ -197,6 +197,11 @@ export async function finishJob(
     sector_id: s.SectorId,
     comm_r: s.CommR,
   }));
+  // A proof over no sectors proves nothing: the window is missed (every sector of the job faulty), never "verified".
+  if (replicas.length === 0) {
+    await finishFailed(ctx, job, "invalid WindowPoSt: it proves no sectors (every sector declared faulty)", false);
+    return null;
+  }
   let error: string | null = null;
   try {
     const verdict = await verifyWindowPost(ctx.proofsBin, {

@@ -1,12 +1,12 @@
 // One JSON-RPC request → one reply string: parse, look up, authorize, check params, run. Errors from services
 // keep their code; anything unexpected becomes an internal error with its message (never a bare "undefined").
 import { encodeError, encodeSuccess, parseRequest, RpcError, RpcErrorCode } from "../../shared/rpc/json-rpc.js";
+import { ParamError } from "../../shared/rpc/value-checks.js";
 import type { VenusMethod } from "../../shared/rpc/venus-methods.js";
 import { allows } from "../auth/tokens.js";
 import type { ManagerContext } from "../context.js";
 import type { RpcMetrics } from "../metrics/rpc-metrics.js";
 import { type MethodSpec, methodTable, type Permission } from "./method-table.js";
-import { ParamError } from "./param-checks.js";
 
 export interface DispatchResult {
   body: string;

@@ -1,6 +1,24 @@
 // The Venus.* method table: permission, positional param checks, and the service call. One entry per method; an
 // unknown name is MethodNotFound. Methods validate params, the services own the transactions.
+
+import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "../../shared/rpc/value-checks.js";
 import type { VenusMethod, VenusMethods } from "../../shared/rpc/venus-methods.js";
+import {
+  acquireDealsSpec,
+  allocatedSector,
+  allocateSectorSpec,
+  cidJson,
+  preCommitInfo,
+  proofInfo,
+  rebuildOptions,
+  reportStateReq,
+  sectorId,
+  unsealRequest,
+  unsealState,
+  wdpostJobSpec,
+  windowPostOutput,
+  workerInfo,
+} from "../../shared/rpc/venus-shapes.js";
 import type { ManagerContext } from "../context.js";
 import { acquireDeals } from "../deals/deal.service.js";
 import { allocateJobs, finishJob, heartbeatJobs } from "../post/wdpost.service.js";
@@ -20,24 +38,7 @@ import {
   setForUnseal,
 } from "../unseal/unseal.service.js";
 import { listWorkers, upsertWorker } from "../workers/worker.repository.js";
-import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "./param-checks.js";
 import { sectorNotFound } from "./rpc-errors.js";
-import {
-  acquireDealsSpec,
-  allocatedSector,
-  allocateSectorSpec,
-  cidJson,
-  preCommitInfo,
-  proofInfo,
-  rebuildOptions,
-  reportStateReq,
-  sectorId,
-  unsealRequest,
-  unsealState,
-  wdpostJobSpec,
-  windowPostOutput,
-  workerInfo,
-} from "./venus-params.js";
 
 export type Permission = "read" | "write" | "admin";
 

@@ -3,6 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { encodeRequest, parseResponse, RpcError, RpcErrorCode } from "./json-rpc.js";
 import { type VenusMethod, type VenusParams, type VenusResult, venusMethodName } from "./venus-methods.js";
+import { checkVenusReply } from "./venus-replies.js";
 
 export interface VenusClientOptions {
   /** The manager's base URL (`http://127.0.0.1:1789`) or its `/rpc/v0` URL; any other path is replaced. */
@@ -14,6 +15,7 @@ export interface VenusClientOptions {
 }
 
 export interface VenusClient {
+  /** Calls a method; the reply is checked against the method's shape (InvalidReplyError if it is not). */
   callVenus<M extends VenusMethod>(method: M, params: VenusParams<M>): Promise<VenusResult<M>>;
   /** Sends any method name and params (for tests of bad input and for plugins' namespaces). */
   callRaw(method: string, params: readonly unknown[]): Promise<unknown>;
@@ -72,8 +74,8 @@ export function createVenusClient(options: VenusClientOptions): VenusClient {
   }
 
   return {
-    callVenus: <M extends VenusMethod>(method: M, params: VenusParams<M>) =>
-      callRaw(venusMethodName(method), params) as Promise<VenusResult<M>>,
+    callVenus: async <M extends VenusMethod>(method: M, params: VenusParams<M>) =>
+      checkVenusReply(method, await callRaw(venusMethodName(method), params)),
     callRaw,
     close: () => agent.destroy(),
   };

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, keyPath, managerUrl, parseHotConfig, parseWorkerConfig } from "./load-worker-config.js";
+import {
+  ConfigError,
+  keyPath,
+  loadWorkerConfig,
+  managerUrl,
+  parseHotConfig,
+  parseWorkerConfig,
+} from "./load-worker-config.js";
 import { mergeSealing } from "./worker-config.js";
 
 const opts = { defaultBin: "/opt/sealfarm/sealfarm-proofs", baseDir: "/srv" };
@@ -292,5 +302,84 @@ weight = 2
   it("renders key paths from JSON pointers", () => {
     assert.equal(keyPath("/sealing_thread/0/sealing/max_retries"), "sealing_thread[0].sealing.max_retries");
     assert.equal(keyPath("/processors/static_tree_d", "32 GiB"), 'processors.static_tree_d."32 GiB"');
+  });
+});
+
+describe("issue 15: values that break at run time are refused at load", () => {
+  const base = (extra: string, addr = "/ip4/127.0.0.1/tcp/1789") =>
+    `[sector_manager.rpc_client]\naddr = "${addr}"\n[[sealing_thread]]\nlocation = "store"\n${extra}\n`;
+  const problemsOf = (text: string): string[] => {
+    try {
+      parseWorkerConfig(text, "w.toml", opts);
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, String(e));
+      return e.problems;
+    }
+    assert.fail(`expected a ConfigError for ${text}`);
+  };
+
+  it("each case names the key path and what was expected", () => {
+    const cases: [string, string][] = [
+      [
+        base("[processors.limitation.concurrent]\npc1 = 0"),
+        "processors.limitation.concurrent.pc1: expected a number >= 1, got number 0",
+      ],
+      [base("[processors.limit]\npc2 = 0"), "processors.limit.pc2: expected a number >= 1, got number 0"],
+      [
+        base("[[processors.pc1]]\nnuma_preferred = 100000"),
+        "processors.pc1[0].numa_preferred: expected a number <= 255, got number 100000",
+      ],
+      [base("[sealing]\nmax_retries = inf"), "sealing.max_retries: expected a finite number, got Infinity"],
+      [
+        base("[[processors.pc1]]\nconcurrent = 1e308"),
+        "processors.pc1[0].concurrent: expected a finite number, got 1e+308",
+      ],
+      [base('[worker]\nping_interval = "0s"'), 'worker.ping_interval: expected a duration above 0, got "0s"'],
+      [
+        base('[sealing]\nrecover_interval = "999999999h"'),
+        'sealing.recover_interval: expected a duration of at most 24 days, got "999999999h"',
+      ],
+      [
+        base('[metrics]\nhttp_listen = "127.0.0.1:99999"'),
+        'metrics.http_listen: expected a port 0-65535 in "host:port", got the string "127.0.0.1:99999"',
+      ],
+    ];
+    for (const [text, expected] of cases) assert.deepEqual(problemsOf(text), [expected], text);
+  });
+
+  it('a bad multiaddr names the key instead of "Invalid URL"', () => {
+    const cases: [string, string][] = [
+      ["/ip4/1.2.3.4/tcp/99999", 'expected a TCP port 1-65535 in the multiaddr, got "/ip4/1.2.3.4/tcp/99999"'],
+      ["/ip4/not a host/tcp/1789", 'expected a valid ip4 host in the multiaddr, got "/ip4/not a host/tcp/1789"'],
+      ["/ip6/zz/tcp/1789", 'expected a valid ip6 host in the multiaddr, got "/ip6/zz/tcp/1789"'],
+      ["/dns/a b/tcp/1789", 'expected a valid dns host in the multiaddr, got "/dns/a b/tcp/1789"'],
+    ];
+    for (const [addr, expected] of cases)
+      assert.deepEqual(problemsOf(base("", addr)), [`sector_manager.rpc_client.addr: ${expected}`], addr);
+    assert.equal(managerUrl("/dns/manager.example/tcp/1789/https"), "https://manager.example:1789");
+  });
+
+  it("a sealing location that is a file is refused at load, naming the key (no stack trace at run time)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sealfarm-wcfg-"));
+    try {
+      writeFileSync(join(dir, "afile"), "x");
+      const file = join(dir, "worker.toml");
+      writeFileSync(
+        file,
+        `[sector_manager.rpc_client]\naddr = "/ip4/127.0.0.1/tcp/1789"\n[[sealing_thread]]\nlocation = "afile"\n[[attached]]\nname = "p"\nlocation = "afile"\n`,
+      );
+      assert.throws(
+        () => loadWorkerConfig(file, { defaultBin: "x" }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message ===
+            [
+              `${file}: sealing_thread[0].location: expected a directory (or nothing, to be created) at ${dir}/afile, found a file`,
+              `${file}: attached[0].location: expected a directory (or nothing, to be created) at ${dir}/afile, found a file`,
+            ].join("\n"),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

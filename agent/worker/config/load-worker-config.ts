@@ -1,12 +1,19 @@
 // Worker TOML → WorkerConfig. Parse (smol-toml), validate against schemas/worker.schema.json (ajv, every error at
 // once, each naming the file and the key path), warn about unknown keys by name (damocles ignores them), then
 // parse durations and sizes at this edge. Pure except for `loadWorkerConfig`, which only reads the file.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { isIPv4, isIPv6 } from "node:net";
 import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
-import { parseBytes, parseDurationMs, parseSectorSize, sectorSizeName } from "../../shared/units.js";
+import { nonFiniteNumbers } from "../../shared/non-finite.js";
+import {
+  parseDurationMs as parseAnyDurationMs,
+  parseBytes,
+  parseSectorSize,
+  sectorSizeName,
+} from "../../shared/units.js";
 import {
   type AttachedStore,
   type Plan,
@@ -145,8 +152,14 @@ export function managerUrl(addr: string): string {
       throw new Error(`expected a multiaddr like "/ip4/10.0.0.2/tcp/1789" or a URL, got ${JSON.stringify(addr)}`);
     if (parts.length > 5 || (scheme !== undefined && scheme !== "http" && scheme !== "https"))
       throw new Error(`expected the multiaddr to end in /tcp/<port>[/http|/https], got ${JSON.stringify(addr)}`);
+    if (Number(port) < 1 || Number(port) > 65535)
+      throw new Error(`expected a TCP port 1-65535 in the multiaddr, got ${JSON.stringify(addr)}`);
     const h = proto === "ip6" ? `[${host}]` : host;
-    return `${scheme ?? "http"}://${h}:${port}`;
+    const url = `${scheme ?? "http"}://${h}:${port}`;
+    // The host part must make a URL (no spaces, a valid IPv6 address, ...): say so here, not "Invalid URL" later.
+    if (!URL.canParse(url) || (proto === "ip4" && !isIPv4(host)) || (proto === "ip6" && !isIPv6(host)))
+      throw new Error(`expected a valid ${proto} host in the multiaddr, got ${JSON.stringify(addr)}`);
+    return url;
   }
   let u: URL;
   try {
@@ -159,6 +172,23 @@ export function managerUrl(addr: string): string {
   return `${u.protocol}//${u.host}`;
 }
 
+/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days). */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** A duration that fits a timer: at most 24 days. */
+function parseDurationMs(text: string): number {
+  const ms = parseAnyDurationMs(text);
+  if (ms > MAX_DURATION_MS) throw new Error(`expected a duration of at most 24 days, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/** A duration above 0 that fits a timer (an interval of 0 would spin). */
+function parsePositiveDurationMs(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms <= 0) throw new Error(`expected a duration above 0, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
 type Raw = Record<string, unknown>;
 const obj = (v: unknown): Raw => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
 const num = (v: unknown): number | undefined => (typeof v === "bigint" ? Number(v) : (v as number | undefined));
@@ -167,11 +197,11 @@ const num = (v: unknown): number | undefined => (typeof v === "bigint" ? Number(
 function sealingFrom(raw: unknown, at: string, problems: string[]): Partial<SealingOptions> {
   const s = obj(raw);
   const out: Partial<SealingOptions> = {};
-  const dur = (key: string): number | undefined => {
+  const dur = (key: string, parse = parsePositiveDurationMs): number | undefined => {
     const v = s[key];
     if (v === undefined) return undefined;
     try {
-      return parseDurationMs(String(v));
+      return parse(String(v));
     } catch (e) {
       problems.push(`${at}.${key}: ${(e as Error).message}`);
       return undefined;
@@ -201,7 +231,7 @@ function sealingFrom(raw: unknown, at: string, problems: string[]): Partial<Seal
     }
   }
   if (s.max_retries !== undefined) out.maxRetries = num(s.max_retries);
-  const seal = dur("seal_interval");
+  const seal = dur("seal_interval", parseDurationMs);
   if (seal !== undefined) out.sealIntervalMs = seal;
   const recover = dur("recover_interval");
   if (recover !== undefined) out.recoverIntervalMs = recover;
@@ -225,6 +255,12 @@ function parseTomlOrThrow(text: string, file: string): Raw {
 /** Pure: TOML text → config + warnings, or a ConfigError listing every problem. */
 export function parseWorkerConfig(text: string, file: string, options: LoadOptions): LoadedConfig {
   const doc = parseTomlOrThrow(text, file);
+  const nonFinite = nonFiniteNumbers(doc);
+  if (nonFinite.length > 0)
+    throw new ConfigError(
+      file,
+      nonFinite.map((at) => `${keyPath(at)}: expected a finite number, got ${String(valueAt(doc, at))}`),
+    );
   const baseDir = options.baseDir ?? resolve(file, "..");
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const ok = validateWorker(doc);
@@ -249,11 +285,15 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   let pingIntervalMs = 30_000;
   if (w.ping_interval !== undefined) {
     try {
-      pingIntervalMs = parseDurationMs(String(w.ping_interval));
+      pingIntervalMs = parsePositiveDurationMs(String(w.ping_interval));
     } catch (e) {
       problems.push(`worker.ping_interval: ${(e as Error).message}`);
     }
   }
+
+  const metricsPort = /:([0-9]+)$/.exec(String(m.http_listen ?? ""));
+  if (metricsPort !== null && Number(metricsPort[1]) > 65535)
+    problems.push(`metrics.http_listen: expected a port 0-65535 in "host:port", got ${got(m.http_listen)}`);
 
   const sealing = sealingFrom(doc.sealing, "sealing", problems);
 
@@ -398,7 +438,36 @@ export function loadWorkerConfig(file: string, options: LoadOptions): LoadedConf
   } catch (e) {
     throw new ConfigError(file, [`cannot read: ${(e as Error).message}`]);
   }
-  return parseWorkerConfig(text, file, options);
+  const loaded = parseWorkerConfig(text, file, options);
+  const problems = pathProblems(loaded.config);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return loaded;
+}
+
+/**
+ * What the file system says about the directories the worker will create or write into, checked at load so a
+ * file where a directory belongs is refused with its key instead of failing in a thread after start-up.
+ */
+export function pathProblems(config: WorkerConfig): string[] {
+  const problems: string[] = [];
+  const notADirectory = (at: string, path: string) => {
+    let isDir = true;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      return; // missing: created when needed
+    }
+    if (!isDir) problems.push(`${at}: expected a directory (or nothing, to be created) at ${path}, found a file`);
+  };
+  for (const t of config.threads)
+    if (t.location !== undefined) notADirectory(`sealing_thread[${t.index}].location`, t.location);
+  config.attached.forEach((a, i) => {
+    notADirectory(`attached[${i}].location`, a.location);
+  });
+  config.worker.localPiecesDirs.forEach((d, i) => {
+    notADirectory(`worker.local_pieces_dirs[${i}]`, d);
+  });
+  return problems;
 }
 
 export interface HotConfig {
@@ -409,6 +478,12 @@ export interface HotConfig {
 /** `<location>/config.toml`: `plan` and `sealing.*` only. */
 export function parseHotConfig(text: string, file: string): { hot: HotConfig; warnings: string[] } {
   const doc = parseTomlOrThrow(text, file);
+  const nonFinite = nonFiniteNumbers(doc);
+  if (nonFinite.length > 0)
+    throw new ConfigError(
+      file,
+      nonFinite.map((at) => `${keyPath(at)}: expected a finite number, got ${String(valueAt(doc, at))}`),
+    );
   const ok = validateSealingOnly(doc);
   const { problems, unknown } = ok
     ? { problems: [], unknown: [] }

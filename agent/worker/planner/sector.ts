@@ -287,7 +287,16 @@ export function applyUnsealEvent(sector: UnsealRecord, event: UnsealEvent): Appl
   return { ok: true, sector: moved(sector, s, t.next) };
 }
 
-/** `s-t01000-42`: the sector's file name, as damocles and lotus spell it. */
+/**
+ * `s-t01000-42`: the sector's file name, as damocles and lotus spell it. Built from unsigned integers only: every
+ * sector path comes from this name, so anything else (a forged `"../x"` in a reply or a record) is refused here.
+ */
 export function sectorName(id: { Miner: number; Number: number }): string {
+  for (const [key, v] of [
+    ["Miner", id.Miner],
+    ["Number", id.Number],
+  ] as const)
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+      throw new RangeError(`sector ID.${key}: expected an unsigned integer, got ${JSON.stringify(v)}`);
   return `s-t0${id.Miner}-${id.Number}`;
 }

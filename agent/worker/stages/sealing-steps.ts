@@ -15,7 +15,13 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
-import { type AllocatedSector, fromBase64, type SectorPieceV2, type Ticket } from "../../shared/rpc/index.js";
+import {
+  type AllocatedSector,
+  fromBase64,
+  InvalidReplyError,
+  type SectorPieceV2,
+  type Ticket,
+} from "../../shared/rpc/index.js";
 import type { VenusResult } from "../../shared/rpc/venus-methods.js";
 import {
   paddedBytes,
@@ -59,7 +65,8 @@ export function required<T>(value: T | null | undefined, field: string): T {
 
 /**
  * Asks the manager for work with the thread's spec (`allowed_miners`, `allowed_sizes`). null means Idle: no work,
- * and, as in damocles, any error of an allocation call too.
+ * and, as in damocles, any error of an allocation call too, except a reply that is not the method's shape: that is
+ * permanent (the thread pauses and says why), since whoever answered cannot be trusted with the store.
  */
 export async function allocateWork<M extends "AllocateSector" | "AllocateRebuildSector" | "AllocateUnsealSector">(
   deps: StageDeps,
@@ -69,7 +76,8 @@ export async function allocateWork<M extends "AllocateSector" | "AllocateRebuild
   const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
   try {
     return await deps.rpc.callVenus(method, [{ AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types }]);
-  } catch {
+  } catch (e) {
+    if (e instanceof InvalidReplyError) throw perm(e.message);
     return null;
   }
 }

@@ -3,6 +3,7 @@
 // never decide the next state.
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import {
+  InvalidReplyError,
   RpcError,
   type VenusClient,
   type VenusMethod,
@@ -43,7 +44,10 @@ export interface StageDeps {
   onStageDone(stage: string, ms: number): void;
 }
 
-/** One manager call, classified as damocles' `call_rpc!` does: 11001 aborts the sector, anything else is temporary. */
+/**
+ * One manager call, classified as damocles' `call_rpc!` does: 11001 aborts the sector, anything else is temporary,
+ * except a reply that is not the method's shape (InvalidReplyError): permanent, the thread pauses and says why.
+ */
 export async function callRpc<M extends VenusMethod>(
   deps: StageDeps,
   method: M,
@@ -53,6 +57,7 @@ export async function callRpc<M extends VenusMethod>(
     return await deps.rpc.callVenus(method, params);
   } catch (e) {
     if (e instanceof RpcError && e.code === 11001) throw abort(e, `Venus.${method}`);
+    if (e instanceof InvalidReplyError) throw perm(e.message);
     throw temp(e, `Venus.${method}`);
   }
 }

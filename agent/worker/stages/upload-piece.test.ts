@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -111,6 +111,38 @@ describe("uploading a piece", () => {
     writeFileSync(out, "old");
     await uploadPiece(piece, { kind: "file", path: out }, { attached: [] });
     assert.deepEqual(readFileSync(out), data);
+  });
+
+  it("issue 15: an unseal output equal to (or resolving to) the sealed file or a cache file is refused; the replica is kept", async () => {
+    const loc = join(dir, "persist-guard");
+    const sealed = join(loc, "sealed", "s-t01000-1");
+    const aux = join(loc, "cache", "s-t01000-1", "p_aux");
+    mkdirSync(join(loc, "cache", "s-t01000-1"), { recursive: true });
+    mkdirSync(join(loc, "sealed"), { recursive: true });
+    writeFileSync(sealed, "replica");
+    writeFileSync(aux, "aux");
+    mkdirSync(join(dir, "links"), { recursive: true });
+    symlinkSync(join(loc, "sealed"), join(dir, "links", "to-sealed"));
+    const attached = [{ name: "p1", location: loc, readonly: false }];
+    const refused = async (dest: Parameters<typeof uploadPiece>[1]) =>
+      assert.rejects(
+        uploadPiece(piece, dest, { attached }),
+        (e) =>
+          e instanceof Failure &&
+          e.level === "permanent" &&
+          /refusing to overwrite a sealed file or cache/.test(e.message),
+      );
+    await refused({ kind: "file", path: sealed });
+    await refused({ kind: "file", path: join(loc, "cache", "..", "sealed", "s-t01000-1") });
+    await refused({ kind: "file", path: join(dir, "links", "to-sealed", "s-t01000-1") });
+    await refused({ kind: "file", path: aux });
+    await refused({ kind: "store", store: "p1", path: "sealed/s-t01000-1" });
+    await refused({ kind: "store", store: "p1", path: "cache/s-t01000-1/sc-02-data-tree-r-last.dat" });
+    assert.equal(readFileSync(sealed, "utf8"), "replica");
+    assert.equal(readFileSync(aux, "utf8"), "aux");
+    // Beside them is fine.
+    await uploadPiece(piece, { kind: "store", store: "p1", path: "unsealed/piece" }, { attached });
+    assert.deepEqual(readFileSync(join(loc, "unsealed", "piece")), data);
   });
 
   it("store://<name>/<path> copies into the attached store; an unknown store is permanent", async () => {

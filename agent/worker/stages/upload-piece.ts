@@ -1,11 +1,21 @@
 // Uploads an unsealed piece to one parsed destination. Local copies go through a temp name, fsync and rename (and
 // an fsync of the directory), so a reader never sees half a piece. HTTP failures (a refused connection, a non-2xx
 // answer) are temporary; a store this worker does not attach is permanent.
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { copyFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import { dirname, join } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { perm, temp } from "../../shared/failure.js";
 import type { AttachedStore } from "../config/worker-config.js";
 import type { UploadDest } from "./upload-dest.js";
@@ -19,15 +29,48 @@ export interface UploadOptions {
   timeoutMs?: number;
 }
 
+/** `path` with symlinks resolved as far as it exists (the rest appended), so links and `..` cannot hide it. */
+function resolvedPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(resolvedPath(parent), basename(abs));
+  }
+}
+
+/**
+ * Why writing `target` would overwrite a persisted replica or its cache (it is, or resolves into, `sealed/` or
+ * `cache/` of an attached store), or null. The piece being unsealed is read from exactly those files.
+ */
+export function protectedTargetProblem(target: string, attached: readonly AttachedStore[]): string | null {
+  const t = resolvedPath(target);
+  for (const a of attached) {
+    for (const sub of ["sealed", "cache"]) {
+      const root = resolvedPath(join(a.location, sub));
+      const rel = relative(root, t);
+      if (rel === "" || (!rel.startsWith("..") && !rel.startsWith("/")))
+        return `${target} is in ${sub}/ of attached store ${JSON.stringify(a.name)} (${root}): refusing to overwrite a sealed file or cache`;
+    }
+  }
+  return null;
+}
+
 export async function uploadPiece(file: string, dest: UploadDest, o: UploadOptions): Promise<void> {
+  const local = (target: string, what: string) => {
+    const problem = protectedTargetProblem(target, o.attached);
+    if (problem !== null) throw perm(`upload to ${what}: ${problem}`);
+    return copyDurable(file, target);
+  };
   switch (dest.kind) {
     case "file":
-      return copyDurable(file, dest.path);
+      return local(dest.path, `file://${dest.path}`);
     case "store": {
       const store = o.attached.find((a) => a.name === dest.store);
       if (store === undefined) throw perm(`upload to store://${dest.store}: no attached store of that name`);
       if (store.readonly) throw perm(`upload to store://${dest.store}: the store is read-only`);
-      return copyDurable(file, join(store.location, dest.path));
+      return local(join(store.location, dest.path), `store://${dest.store}/${dest.path}`);
     }
     case "http":
       return putFile(file, dest.url, {}, o);

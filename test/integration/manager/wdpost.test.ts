@@ -153,6 +153,23 @@ for (const dialect of DIALECTS) {
       const faulty = await c.callVenus("ListSectors", ["Faulty"]);
       assert.equal(faulty.length, 2, "an invalid proof recovers nothing");
     });
+
+    test("issue 15: a WindowPoSt over no sectors (every sector declared faulty, no proofs) is not valid", async () => {
+      await m.ctx.db.deleteFrom("wdpost_jobs").execute();
+      await m.tick();
+      const [job] = await allocate();
+      assert.ok(job);
+      const all = job.Input.Sectors.map((x) => x.SectorId);
+      assert.ok(all.length > 0);
+      await c.callVenus("WdPoStFinishJob", [job.Id, { proofs: [], faults: all }, ""]);
+      const row = await m.ctx.db
+        .selectFrom("wdpost_jobs")
+        .selectAll()
+        .where("id", "=", job.Id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.succeeded, 0);
+      assert.match(row.error ?? "", /invalid WindowPoSt: it proves no sectors/);
+    });
   });
 }
 

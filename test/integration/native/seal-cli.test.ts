@@ -180,6 +180,11 @@ test("window_post proves the sealed replica, faults a missing one; verify-window
   r = call(["verify-window-post"], request({ proof_type: "StackedDrgWindow3KiBV1" }));
   assert.equal(r.status, 1);
   assert.match(r.stderr, /proof_type/);
+  // issue 15: a WindowPoSt over no sectors is not a proof.
+  r = call(["verify-window-post"], request({ replicas: [], proofs: [] }));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).valid, false);
+  assert.match(JSON.parse(r.stdout).reason, /no sectors to prove/);
 });
 
 test("unseal returns the piece bytes from the sealed file", () => {
@@ -198,4 +203,34 @@ test("unseal returns the piece bytes from the sealed file", () => {
   });
   assert.equal(n, 1016);
   assert.deepEqual(readFileSync(out), piece);
+});
+
+test("issue 15: unseal refuses an output equal to (or resolving to) the sealed file or a cache file", () => {
+  const before = readFileSync(sealed);
+  const task = (out: string) => ({
+    registered_proof: proof,
+    prover_id: proverId,
+    sector_id: sectorId,
+    comm_d: commD,
+    ticket,
+    cache_dir: cacheDir,
+    sealed_file: sealed,
+    unsealed_output: out,
+    offset: 0,
+    num_bytes: 1016,
+  });
+  for (const [out, why] of [
+    [sealed, /is the sealed file .*refusing to overwrite the replica/],
+    [
+      join(dirname(sealed), ".", "..", dirname(sealed).split("/").pop() ?? "", sealed.split("/").pop() ?? ""),
+      /is the sealed file/,
+    ],
+    [join(cacheDir, "p_aux"), /is in the cache dir .*refusing to overwrite the sector's cache/],
+  ] as const) {
+    const r = call(["run", "unseal"], task(out));
+    assert.equal(r.status, 1, `${out}: ${r.stdout}`);
+    assert.match(r.stderr, /unsealed_output/);
+    assert.match(r.stderr, why);
+  }
+  assert.deepEqual(readFileSync(sealed), before, "the replica is untouched");
 });
