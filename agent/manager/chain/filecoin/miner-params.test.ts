@@ -18,6 +18,7 @@ import {
   encodeProveCommitSectors3,
   encodeProveReplicaUpdates3,
   encodeSubmitWindowedPoSt,
+  type PreCommitSectorBatchParams2,
 } from "./miner-params.js";
 import { rangesFromSet } from "./rle-plus.js";
 
@@ -47,7 +48,7 @@ test("method numbers as builtin-actors' miner Method enum", () => {
 });
 
 test("PreCommitSectorBatch2: fixed bytes and round trip", () => {
-  const params = {
+  const params: PreCommitSectorBatchParams2 = {
     sectors: [
       {
         sealProof: 8,
@@ -78,10 +79,11 @@ test("PreCommitSectorBatch2: fixed bytes and round trip", () => {
   assert.equal(back.sectors[0]?.sealedCid.toString(), COMM_R_ZERO.toString());
   assert.equal(hex(encodePreCommitSectorBatch2(back)), expected);
   // With data: CommD as an unsealed-commitment CID, and deal IDs.
-  const withData = {
-    sectors: [{ ...params.sectors[0], dealIds: [7, 70_000], unsealedCid: unsealedCid(zeroCommitment(2048)) }],
-  } as typeof params;
-  const b2 = encodePreCommitSectorBatch2(withData as Parameters<typeof encodePreCommitSectorBatch2>[0]);
+  const first = params.sectors[0];
+  assert.ok(first);
+  const b2 = encodePreCommitSectorBatch2({
+    sectors: [{ ...first, dealIds: [7, 70_000], unsealedCid: unsealedCid(zeroCommitment(2048)) }],
+  });
   assert.equal(hex(encodePreCommitSectorBatch2(decodePreCommitSectorBatch2(b2))), hex(b2));
 });
 
