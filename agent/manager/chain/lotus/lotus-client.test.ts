@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { idAddress } from "../filecoin/address.js";
 import { parseCid } from "../filecoin/cid.js";
+import { addressEntropy } from "../filecoin/randomness-entropy.js";
 import { rangesFromSet } from "../filecoin/rle-plus.js";
 import { ChainError } from "./chain-errors.js";
 import { createLotusClient } from "./lotus-client.js";
@@ -65,12 +67,10 @@ test("typed calls send Lotus' method names and param shapes with the bearer toke
     assert.equal(head.height, 10101);
     assert.equal(await c.stateNetworkVersion(head.key), 23);
     assert.equal(await c.stateLookupId("t1d2xrzcslx7xlbbylc5c3d5lvandqw4iwl6epxba"), "f01000");
-    // Ticket randomness: DST SealRandomness (5), entropy = the miner address in CBOR (here f01000 = 42 00 e8 07).
-    const ticket = await c.stateGetRandomnessFromTickets(
-      DomainSeparationTag.SealRandomness,
-      10000,
-      Uint8Array.from([0x42, 0x00, 0xe8, 0x07]),
-    );
+    // Ticket randomness: DST SealRandomness (5), entropy = the miner address in CBOR (f01000 → 43 00 e8 07).
+    const entropy = addressEntropy(idAddress(1000));
+    assert.equal(Buffer.from(entropy).toString("hex"), "4300e807");
+    const ticket = await c.stateGetRandomnessFromTickets(DomainSeparationTag.SealRandomness, 10000, entropy);
     assert.deepEqual([...ticket], Array(32).fill(7));
     const deposit = await c.stateMinerPreCommitDepositForPower("f01000", {
       sealProof: 8,
@@ -90,7 +90,7 @@ test("typed calls send Lotus' method names and param shapes with the bearer toke
         ["Filecoin.ChainHead", []],
         ["Filecoin.StateNetworkVersion", [[DOC_CID]]],
         ["Filecoin.StateLookupID", ["t1d2xrzcslx7xlbbylc5c3d5lvandqw4iwl6epxba", []]],
-        ["Filecoin.StateGetRandomnessFromTickets", [5, 10000, "QgDoBw==", []]],
+        ["Filecoin.StateGetRandomnessFromTickets", [5, 10000, "QwDoBw==", []]],
         [
           "Filecoin.StateMinerPreCommitDepositForPower",
           [
