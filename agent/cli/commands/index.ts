@@ -4,6 +4,7 @@ import type { Command } from "../command.js";
 import { chainHead } from "./chain-head.js";
 import { dealsImport } from "./deals-import.js";
 import { dev } from "./dev.js";
+import { devnetRun } from "./devnet-run.js";
 import { hostProbe } from "./host-probe.js";
 import { managerInit } from "./manager-init.js";
 import { managerRun } from "./manager-run.js";
@@ -34,6 +35,7 @@ export const commands: readonly Command[] = [
   workerPause,
   workerResume,
   chainHead,
+  devnetRun,
   dealsImport,
   plan,
   hostProbe,
