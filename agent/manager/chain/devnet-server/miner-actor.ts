@@ -81,7 +81,9 @@ export async function executeMessage(
   const fee = BigInt(gasUsed) * BigInt(state.settings.baseFee);
   if (BigInt(sender.balance) < msg.value + fee)
     return fail(ExitCode.SysErrInsufficientFunds, `sender ${msg.from} cannot pay ${msg.value + fee} attoFIL`, gasUsed);
-  const draft = structuredClone(state);
+  // The message list is not the actor's state: it is shared, not copied (the caller is walking it).
+  const { messages, ...actors } = state;
+  const draft: DevnetState = { ...structuredClone(actors), messages };
   const from = draft.accounts[msg.from] as NonNullable<typeof sender>;
   from.balance = (BigInt(from.balance) - fee).toString();
   let ret: Uint8Array = new Uint8Array(0);

@@ -52,6 +52,7 @@ const TEMPORARY_TEXT = [
   /syncing|not synced|behind/i,
   /mpool is full|too many pending messages/i,
   /temporar/i,
+  /from the future/i,
   /rate limit|too many requests/i,
 ];
 
