@@ -21,6 +21,7 @@ export const commands: readonly CommandEntry[] = [
   { path: ["worker", "pause"], load: async () => (await import("./worker-pause.js")).workerPause },
   { path: ["worker", "resume"], load: async () => (await import("./worker-resume.js")).workerResume },
   { path: ["chain", "head"], load: async () => (await import("./chain-head.js")).chainHead },
+  { path: ["devnet", "run"], load: async () => (await import("./devnet-run.js")).devnetRun },
   { path: ["deals", "import"], load: async () => (await import("./deals-import.js")).dealsImport },
   { path: ["plan"], load: async () => (await import("./plan.js")).plan },
   { path: ["host", "probe"], load: async () => (await import("./host-probe.js")).hostProbe },

@@ -1,0 +1,153 @@
+// The devnet as a Lotus full node: POST /rpc/v1 JSON-RPC (`Filecoin.*`), one request at a time against the state,
+// the state saved (atomically, fsynced) before each reply that changed it. StateWaitMsg holds its request open
+// until the message has `confidence` epochs on top. A bearer token is required when one is configured.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { encodeError, encodeSuccess } from "../../../shared/rpc/json-rpc.js";
+import {
+  type SealVerifyInput,
+  type Verdict,
+  verifySeal,
+  verifyWindowPost,
+  type WindowPostVerifyInput,
+} from "../../proofs/proofs-binary.js";
+import { LotusJsonError } from "../lotus/lotus-json.js";
+import { callMethod, DevnetCallError, type DevnetHost } from "./devnet-methods.js";
+import {
+  type DevnetSettings,
+  type DevnetState,
+  defaultDevnetSettings,
+  epochStartMs,
+  genesisState,
+  loadState,
+  saveState,
+} from "./devnet-state.js";
+import type { Verifier } from "./miner-actor.js";
+
+export interface DevnetServerOptions {
+  dir: string;
+  host?: string;
+  port?: number;
+  proofsBin: string;
+  /** Used only at genesis (the first start in `dir`); later starts keep the stored ones. */
+  settings?: Partial<DevnetSettings>;
+  miners?: { actor: number; sealProof: number }[];
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  token?: string;
+  now?: () => number;
+}
+
+export interface DevnetServer {
+  url: string;
+  state(): DevnetState;
+  close(): Promise<void>;
+}
+
+/** sealfarm-proofs behind a cache: a proof is checked once even when a push estimate and the inclusion both ask. */
+export function proofsVerifier(bin: string): Verifier {
+  const cache = new Map<string, Promise<Verdict>>();
+  const memo = <T>(kind: string, input: T, run: (i: T) => Promise<Verdict>) => {
+    const key = createHash("sha256").update(kind).update(JSON.stringify(input)).digest("hex");
+    let p = cache.get(key);
+    if (p === undefined) {
+      p = run(input);
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    return p;
+  };
+  return {
+    seal: (i: SealVerifyInput) => memo("seal", i, (x) => verifySeal(bin, x)),
+    windowPost: (i: WindowPostVerifyInput) => memo("wpost", i, (x) => verifyWindowPost(bin, x)),
+  };
+}
+
+export async function startDevnetServer(o: DevnetServerOptions): Promise<DevnetServer> {
+  const now = o.now ?? Date.now;
+  mkdirSync(o.dir, { recursive: true });
+  let state = loadState(o.dir);
+  if (state === undefined) {
+    state = genesisState(
+      { ...defaultDevnetSettings(), ...o.settings },
+      o.miners ?? [{ actor: 1000, sealProof: 5 }],
+      now(),
+      randomBytes(32).toString("hex"),
+    );
+    saveState(o.dir, state);
+  }
+  const host: DevnetHost = { state, verifier: proofsVerifier(o.proofsBin), now, save: () => saveState(o.dir, state) };
+  // One call at a time: a push, its estimate and the execution of pending messages see one consistent state.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const timers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  async function answer(method: string, params: unknown[]): Promise<unknown> {
+    for (;;) {
+      const r = await serialized(() => callMethod(host, method, params));
+      if ("value" in r) return r.value;
+      if (closing) throw new DevnetCallError("devnet shutting down");
+      const wait = Math.max(1, epochStartMs(host.state, r.waitUntilEpoch) - now());
+      await new Promise<void>((done) => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          done();
+        }, wait);
+        timers.add(t);
+      });
+    }
+  }
+
+  const expected = o.token === undefined ? null : Buffer.from(`Bearer ${o.token}`);
+  const server = http.createServer((req, res) => {
+    const send = (status: number, body: string) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(body);
+    };
+    if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== "/rpc/v1") return send(404, '{"error":"not found"}');
+    const auth = Buffer.from(req.headers.authorization ?? "");
+    if (expected !== null && (auth.length !== expected.length || !timingSafeEqual(auth, expected)))
+      return send(401, '{"error":"missing or invalid token"}');
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      let id: number | string | null = null;
+      let body: { id?: unknown; method?: unknown; params?: unknown };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        id = typeof body.id === "number" || typeof body.id === "string" ? body.id : null;
+      } catch {
+        return send(200, encodeError(null, -32700, "parse error"));
+      }
+      const params = Array.isArray(body.params) ? body.params : [];
+      answer(String(body.method), params).then(
+        (result) => send(200, encodeSuccess(id, result)),
+        (error: unknown) => {
+          if (error instanceof DevnetCallError) return send(200, encodeError(id, error.code, error.message));
+          if (error instanceof LotusJsonError) return send(200, encodeError(id, -32602, error.message));
+          send(500, encodeError(id, -32603, `devnet: ${(error as Error).message}`));
+        },
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(o.port ?? 0, o.host ?? "127.0.0.1", r));
+  const addr = server.address() as AddressInfo;
+  const hostPart = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${hostPart}:${addr.port}/rpc/v1`,
+    state: () => host.state,
+    close: async () => {
+      closing = true;
+      for (const t of timers) clearTimeout(t);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await queue;
+    },
+  };
+}
