@@ -13,6 +13,7 @@ import { sectorsList } from "./sectors-list.js";
 import { sectorsRebuild } from "./sectors-rebuild.js";
 import { sectorsShow } from "./sectors-show.js";
 import { sectorsUnseal } from "./sectors-unseal.js";
+import { workerCheck } from "./worker-check.js";
 import { workerList } from "./worker-list.js";
 import { workerPause } from "./worker-pause.js";
 import { workerResume } from "./worker-resume.js";
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   sectorsUnseal,
   workersList,
   workerRun,
+  workerCheck,
   workerList,
   workerPause,
   workerResume,

@@ -106,7 +106,8 @@ export function pieceTasks(
 
 /** Bytes to reserve on a persist store: 2× the sector below 32 GiB, 1.02× for 32/64 GiB. */
 export function persistReserveBytes(sectorSize: number): number {
-  return sectorSize >= 32 * 1024 ** 3 ? Math.ceil(sectorSize * 1.02) : sectorSize * 2;
+  // damocles: 2× below 32 GiB, else size + size / 50 in integer arithmetic (1.02×, rounded down).
+  return sectorSize >= 32 * 1024 ** 3 ? sectorSize + Math.floor(sectorSize / 50) : sectorSize * 2;
 }
 
 /** Files a persisted sector keeps in its cache dir (lotus' layout). */
