@@ -73,13 +73,8 @@ export class WorkerAgent {
       }
     }
     const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
-    // Threads that persist sealed files (sealer, rebuild) need a writable store; unseal only reads one.
-    const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild");
-    const unsupported = c.threads.find((t) => t.plan === "snapup");
-    if (unsupported !== undefined)
-      throw new Error(
-        `${c.file}: sealing_thread[${unsupported.index}].plan: "snapup" is not implemented by this worker (sealer, rebuild, unseal and wdpost are): it has no snap_encode/snap_prove`,
-      );
+    // Threads that persist replicas (sealer, rebuild, snapup) need a writable store; unseal only reads one.
+    const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild" || t.plan === "snapup");
     if (persisting.length > 0 && c.attached.filter((a) => !a.readonly).length === 0)
       throw new Error(
         `${c.file}: no attached store available ([[attached]] with a writable store is required to seal or rebuild)`,

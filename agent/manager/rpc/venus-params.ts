@@ -3,6 +3,7 @@ import type {
   AcquireDealsSpec,
   AllocatedSector,
   AllocateSectorSpec,
+  AllocateSnapUpSpec,
   AllocateWdPoStJobSpec,
   CidJson,
   PreCommitOnChainInfo,
@@ -10,6 +11,7 @@ import type {
   RebuildOptions,
   ReportStateReq,
   SectorID,
+  SnapUpOnChainInfo,
   UnsealRequest,
   WindowPoStOutput,
   WorkerInfo,
@@ -44,6 +46,11 @@ export const acquireDealsSpec: Check<AcquireDealsSpec> = object({
   MinUsedSpace: nullable(u64),
 });
 
+export const allocateSnapUpSpec: Check<AllocateSnapUpSpec> = object({
+  Sector: allocateSectorSpec,
+  Deals: acquireDealsSpec,
+});
+
 export const preCommitInfo: Check<PreCommitOnChainInfo> = object({
   CommR: bytes32,
   CommD: bytes32,
@@ -75,6 +82,14 @@ export const windowPostOutput: Check<WindowPoStOutput | null> = nullable(
 );
 
 export const cidJson: Check<CidJson> = object({ "/": nonEmptyStr });
+
+export const snapUpOnChainInfo: Check<SnapUpOnChainInfo> = object({
+  CommR: bytes32,
+  CommD: bytes32,
+  AccessInstance: nonEmptyStr,
+  Pieces: arrayOf(cidJson),
+  Proof: base64,
+});
 
 export const rebuildOptions: Check<RebuildOptions> = object({
   PiecesAvailable: (v, p) => (v === undefined || v === null ? false : bool(v, p)),

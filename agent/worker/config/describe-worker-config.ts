@@ -1,10 +1,8 @@
 // What a worker config means, as `sealfarm worker check` prints it: pure, from the loaded config, the identity the
 // worker would report (or why it could not be learned), and the stages the bundled proof binary knows. An operator
 // moving from damocles reads this to see that sealfarm understood their file the way damocles would.
+import { snapStages } from "../planner/snapup.js";
 import { mergeSealing, type ProcessorStage, type SealingOptions, type WorkerConfig } from "./worker-config.js";
-
-/** The plans this worker runs; `snapup` is loaded (damocles' configs name it) but refused at start. */
-export const implementedPlans = ["sealer", "rebuild", "unseal", "wdpost"] as const;
 
 /** Environment variables that choose a GPU for a processor (CUDA and the NVIDIA container runtime). */
 const gpuEnvNames = ["CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "GPU_DEVICE_ORDINAL"];
@@ -70,25 +68,29 @@ export interface DescribeInputs {
   bundled: { bin: string; stages: readonly string[] };
 }
 
-/** The stages a plan runs through processors, so a config's plans can be checked against what is configured. */
-const stagesOfPlan: Record<string, readonly ProcessorStage[]> = {
-  sealer: ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "transfer"],
-  rebuild: ["add_pieces", "tree_d", "pc1", "pc2", "c1", "transfer"],
-  unseal: ["unseal", "transfer"],
+/**
+ * The processor stages each plan runs, so a config's plans can be checked against the processors it has. `transfer`
+ * is left out: without `[[processors.transfer]]` the worker copies files itself.
+ */
+const stagesOfPlan: Record<string, readonly string[]> = {
+  sealer: ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"],
+  rebuild: ["add_pieces", "tree_d", "pc1", "pc2", "c1"],
+  unseal: ["unseal"],
   wdpost: ["window_post"],
-  snapup: ["add_pieces", "tree_d", "snap_encode", "snap_prove", "transfer"],
+  snapup: ["add_pieces", "tree_d", ...Object.values(snapStages)],
 };
 
 export function describeWorkerConfig(i: DescribeInputs): WorkerFacts {
   const c = i.config;
   const problems: string[] = [];
   const warnings = [...i.warnings];
-  for (const t of c.threads) {
-    if (!(implementedPlans as readonly string[]).includes(t.plan))
-      problems.push(
-        `${c.file}: sealing_thread[${t.index}].plan: "${t.plan}" is not implemented by this worker yet (it runs ${implementedPlans.join(", ")}); the worker refuses to start with this thread`,
-      );
-  }
+  // A stage without `[[processors.<stage>]]` runs on the bundled binary, which must serve it.
+  for (const t of c.threads)
+    for (const stage of stagesOfPlan[t.plan] ?? [])
+      if (c.processors.entries[stage as ProcessorStage] === undefined && !i.bundled.stages.includes(stage))
+        problems.push(
+          `${c.file}: sealing_thread[${t.index}].plan: "${t.plan}" runs the ${stage} stage, which has no [[processors.${stage}]] and which the bundled ${i.bundled.bin} does not serve (it serves ${i.bundled.stages.join(", ")})`,
+        );
   let name: string | null = null;
   let dest: string | null = null;
   let nameFrom: WorkerFacts["worker"]["nameFrom"] = "config";

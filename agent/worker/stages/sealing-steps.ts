@@ -15,7 +15,13 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
-import { type AllocatedSector, fromBase64, type SectorPieceV2, type Ticket } from "../../shared/rpc/index.js";
+import {
+  type AllocatedSector,
+  type AllocateSectorSpec,
+  fromBase64,
+  type SectorPieceV2,
+  type Ticket,
+} from "../../shared/rpc/index.js";
 import type { VenusResult } from "../../shared/rpc/venus-methods.js";
 import {
   paddedBytes,
@@ -27,7 +33,7 @@ import {
 } from "../../shared/units.js";
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
-import { type SectorPaths, sectorPaths } from "../store/sealing-store.js";
+import { type ReplicaFiles, replicaFiles, sectorPaths } from "../store/sealing-store.js";
 import { callRpc, runStage, type StageDeps } from "./stage-deps.js";
 import { isTransferDone, type PersistStoreInfo, persistTransferTask } from "./transfer-task.js";
 
@@ -61,14 +67,21 @@ export function required<T>(value: T | null | undefined, field: string): T {
  * Asks the manager for work with the thread's spec (`allowed_miners`, `allowed_sizes`). null means Idle: no work,
  * and, as in damocles, any error of an allocation call too.
  */
+/** What a thread may take: its allowed miners, and every current seal proof type of its allowed sizes. */
+export function allocateSpec(deps: StageDeps): AllocateSectorSpec {
+  const o = deps.options;
+  return {
+    AllowedMiners: o.allowedMiners ?? [],
+    AllowedProofTypes: o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [],
+  };
+}
+
 export async function allocateWork<M extends "AllocateSector" | "AllocateRebuildSector" | "AllocateUnsealSector">(
   deps: StageDeps,
   method: M,
 ): Promise<VenusResult<M> | null> {
-  const o = deps.options;
-  const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
   try {
-    return await deps.rpc.callVenus(method, [{ AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types }]);
+    return await deps.rpc.callVenus(method, [allocateSpec(deps)]);
   } catch {
     return null;
   }
@@ -140,11 +153,15 @@ export async function addPieces(
   });
 }
 
-/** tree_d into `prepared/`; a CC sector links the prebuilt static tree_d of its size when one is configured. */
+/**
+ * tree_d into `prepared/`; a CC sector links the prebuilt static tree_d of its size when one is configured and
+ * `allowStatic` (snapup never does: its tree_d is the new data's).
+ */
 export async function buildTreeD(
   deps: StageDeps,
   sector: AllocatedSector,
   deals: readonly SectorPieceV2[] | null,
+  allowStatic = true,
 ): Promise<void> {
   const p = deps.store.paths(sector.ID);
   try {
@@ -154,7 +171,7 @@ export async function buildTreeD(
     throw crit(e, `prepare ${p.preparedDir}`);
   }
   // A CC sector's tree_d is the same for every sector of a size: link the prebuilt one if configured.
-  const isCC = (deals ?? []).every(isPledgePiece);
+  const isCC = allowStatic && (deals ?? []).every(isPledgePiece);
   const staticTreeD = isCC ? deps.staticTreeD[sectorSizeName(sectorSizeOfSealProof(sector.ProofType))] : undefined;
   if (staticTreeD !== undefined) {
     try {
@@ -251,8 +268,16 @@ export async function runC1(
   });
 }
 
-/** Reserves space on a writable attached store (polling until the manager grants it) and copies the files there. */
-export async function persistSealed(deps: StageDeps, sector: AllocatedSector): Promise<string> {
+/**
+ * Reserves space on a writable attached store (polling until the manager grants it) and copies the replica there:
+ * the sealed one (`sealed/`, `cache/`), or a SnapUp's updated one (`update/`, `update-cache/`), at the same
+ * relative paths inside the store.
+ */
+export async function persistSealed(
+  deps: StageDeps,
+  sector: AllocatedSector,
+  which: "sealed" | "update" = "sealed",
+): Promise<string> {
   const candidates = deps.attached.filter((a) => !a.readonly).map((a) => a.name);
   if (candidates.length === 0) throw perm("no writable attached store to persist to");
   const bytes = persistReserveBytes(sectorSizeOfSealProof(sector.ProofType));
@@ -271,8 +296,8 @@ export async function persistSealed(deps: StageDeps, sector: AllocatedSector): P
   await persistFiles(
     deps,
     { name: target.name, meta },
-    deps.store.paths(sector.ID),
-    sectorPaths(target.location, sector.ID),
+    replicaFiles(deps.store.paths(sector.ID), which),
+    replicaFiles(sectorPaths(target.location, sector.ID), which),
   );
   return target.name;
 }
@@ -284,7 +309,7 @@ export async function submitPersisted(deps: StageDeps, sector: AllocatedSector, 
 }
 
 /** The cache files to persist; a cache without p_aux or an empty sealed file means PC2 did not finish: permanent. */
-function filesToPersist(from: SectorPaths): string[] {
+function filesToPersist(from: ReplicaFiles): string[] {
   let files: string[];
   let sealedBytes: number;
   try {
@@ -306,8 +331,8 @@ function filesToPersist(from: SectorPaths): string[] {
 async function persistFiles(
   deps: StageDeps,
   store: PersistStoreInfo,
-  from: SectorPaths,
-  to: SectorPaths,
+  from: ReplicaFiles,
+  to: ReplicaFiles,
 ): Promise<void> {
   const files = filesToPersist(from);
   if (deps.pool.isConfigured("transfer")) {
