@@ -15,12 +15,12 @@ import {
   SubmitResult,
   type SubmitSnapUpProofResp,
 } from "../../shared/rpc/venus-types.js";
+import { updateProofName } from "../../shared/units.js";
 import type { ManagerContext } from "../context.js";
 import type { Database } from "../db/database.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { assignQueuedDeals, pieceToWire } from "../deals/deal.service.js";
 import { sealedCidFromCommR } from "../proofs/piece-cid.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { verifySnapUpdate } from "../proofs/proofs-binary.js";
 import { sectorNotFound } from "../rpc/rpc-errors.js";
 import { specAllows } from "./allocate.service.js";
@@ -157,7 +157,7 @@ export async function submitSnapUpProof(
   if (proof === null || proof === undefined) return { Res: SubmitResult.Rejected, Desc: "Proof is not base64" };
   // A verifier that cannot run throws: the call fails, the submission is not judged, and the worker retries it.
   const verdict = await verifySnapUpdate(ctx.proofsBin, {
-    registered_proof: sealProofInfo(row.proof_type)?.name ?? String(row.proof_type),
+    registered_proof: updateProofName(row.proof_type),
     comm_r_old: Array.from(Buffer.from(row.pc_comm_r ?? "", "hex")),
     comm_r_new: info.CommR,
     comm_d_new: info.CommD,

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSyn
 import { join } from "node:path";
 import { abort, crit, perm, temp } from "../../shared/failure.js";
 import { SubmitResult } from "../../shared/rpc/index.js";
-import { sealProofName, sectorSizeOfSealProof } from "../../shared/units.js";
+import { sectorSizeOfSealProof, updateProofName } from "../../shared/units.js";
 import type { SnapEncodeOutput, SnapUpEvent, SnapUpRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type SnapUpState, snapStages } from "../planner/snapup.js";
@@ -128,7 +128,7 @@ export async function execSnapUp(
       const a = alloc();
       const p = deps.store.paths(a.ID);
       const out = await runStage<SnapEncodeOutput>(deps, snapStages.encode, {
-        registered_proof: sealProofName(a.ProofType),
+        registered_proof: updateProofName(a.ProofType),
         new_replica_path: p.update,
         new_cache_path: p.updateCache,
         sector_path: p.sealed,
@@ -144,20 +144,20 @@ export async function execSnapUp(
       const e = encoded();
       const commitments = { comm_r_old: oldCommR(), comm_r_new: e.comm_r_new, comm_d_new: e.comm_d_new };
       const vanilla = await runStage<number[][]>(deps, snapStages.partitionProofs, {
-        registered_proof: sealProofName(a.ProofType),
+        registered_proof: updateProofName(a.ProofType),
         ...commitments,
-        sector_key_path: p.sealed,
-        sector_key_cache_path: p.cacheDir,
+        sector_path: p.sealed,
+        sector_cache_path: p.cacheDir,
         replica_path: p.update,
         replica_cache_path: p.updateCache,
       });
       const proof = await runStage<number[]>(deps, snapStages.prove, {
-        registered_proof: sealProofName(a.ProofType),
+        registered_proof: updateProofName(a.ProofType),
         vannilla_proofs: vanilla,
         ...commitments,
       });
       const verdict = await runStage<{ valid: boolean; reason?: string }>(deps, snapStages.verify, {
-        registered_proof: sealProofName(a.ProofType),
+        registered_proof: updateProofName(a.ProofType),
         proof,
         ...commitments,
       });
