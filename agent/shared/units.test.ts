@@ -11,6 +11,7 @@ import {
   sectorSizeOfSealProof,
   toPadded,
   toUnpadded,
+  updateProofName,
 } from "./units.js";
 
 describe("units", () => {
@@ -49,6 +50,10 @@ describe("units", () => {
     assert.equal(sealProofName(5), "StackedDrg2KiBV1_1");
     assert.equal(sealProofName(8), "StackedDrg32GiBV1_1");
     assert.equal(sealProofName(0), "StackedDrg2KiBV1");
+    // One update proof per size, whatever the seal proof's family (filecoin-proofs-api RegisteredUpdateProof).
+    assert.equal(updateProofName(5), "StackedDrg2KiBV1");
+    assert.equal(updateProofName(13), "StackedDrg32GiBV1");
+    assert.equal(updateProofName(9), "StackedDrg64GiBV1");
   });
   it("converts padded and unpadded sizes", () => {
     assert.equal(toUnpadded(paddedBytes(2048)), 2032);

@@ -146,6 +146,14 @@ export function sectorSizeOfSealProof(proofType: number): PaddedBytes {
   return size.bytes;
 }
 
+/**
+ * The rust-fil-proofs RegisteredUpdateProof a seal proof type is upgraded with (filecoin-proofs-api: one update
+ * proof per sector size, "StackedDrg32GiBV1"), as the snap stages expect it.
+ */
+export function updateProofName(proofType: number): string {
+  return `StackedDrg${sectorSizeName(sectorSizeOfSealProof(proofType))}V1`;
+}
+
 /** The rust-fil-proofs variant name of a seal proof type, as processors expect it ("StackedDrg2KiBV1_1"). */
 export function sealProofName(proofType: number): string {
   const size = sectorSizeName(sectorSizeOfSealProof(proofType));

@@ -1,10 +1,10 @@
 // The worker agent: loads nothing itself (it gets a WorkerConfig), checks the attached stores with the manager,
 // starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
 import http from "node:http";
-import { hostname } from "node:os";
 import { packageVersion } from "../cli/main.js";
 import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";
 import type { WorkerConfig } from "./config/worker-config.js";
+import { localAddressToward, workerIdentity } from "./config/worker-identity.js";
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { AnySectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
@@ -26,6 +26,13 @@ export interface WorkerAgentOptions {
 
 type AnyThread = SealingThread | WdPostThread;
 
+const identityInputs = (c: WorkerConfig) => ({
+  configuredName: c.worker.name,
+  rpcHost: c.worker.rpcHost,
+  managerUrl: c.sectorManager.url,
+  file: c.file,
+});
+
 export class WorkerAgent {
   readonly metrics = new WorkerMetrics();
   readonly threads: AnyThread[] = [];
@@ -34,6 +41,8 @@ export class WorkerAgent {
   private rpcServer: Awaited<ReturnType<typeof startWorkerRpcServer>> | undefined;
   private metricsServer: http.Server | undefined;
   rpcUrl = "";
+  /** WorkerPing's `Dest`: where the manager and the operator reach this worker's RPC (see worker-identity). */
+  dest = "";
   readonly instance: string;
   readonly version = `v${packageVersion()}-sealfarm`;
 
@@ -42,8 +51,10 @@ export class WorkerAgent {
     readonly rpc: VenusClient,
     readonly pool: ProcessorPool,
     private readonly log: (line: string) => void,
+    /** The local address of a connection to the manager: the default name, and Dest's host on a wildcard bind. */
+    readonly localAddress: string,
   ) {
-    this.instance = config.worker.name ?? hostname();
+    this.instance = config.worker.name ?? localAddress;
   }
 
   static async start(o: WorkerAgentOptions): Promise<WorkerAgent> {
@@ -62,13 +73,8 @@ export class WorkerAgent {
       }
     }
     const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
-    // Threads that persist sealed files (sealer, rebuild) need a writable store; unseal only reads one.
-    const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild");
-    const unsupported = c.threads.find((t) => t.plan === "snapup");
-    if (unsupported !== undefined)
-      throw new Error(
-        `${c.file}: sealing_thread[${unsupported.index}].plan: "snapup" is not implemented by this worker (sealer, rebuild, unseal and wdpost are): it has no snap_encode/snap_prove`,
-      );
+    // Threads that persist replicas (sealer, rebuild, snapup) need a writable store; unseal only reads one.
+    const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild" || t.plan === "snapup");
     if (persisting.length > 0 && c.attached.filter((a) => !a.readonly).length === 0)
       throw new Error(
         `${c.file}: no attached store available ([[attached]] with a writable store is required to seal or rebuild)`,
@@ -93,6 +99,15 @@ export class WorkerAgent {
       // The store's meta, for a `[[processors.transfer]]` processor: the manager's, under what the worker declares.
       if (info.Meta !== null || a.meta !== undefined) a.meta = { ...(info.Meta ?? {}), ...(a.meta ?? {}) };
     }
+    let localAddress: string;
+    try {
+      localAddress = await localAddressToward(c.sectorManager.url);
+      // Checked before anything listens: a Dest the manager cannot reach refuses the start.
+      workerIdentity({ ...identityInputs(c), rpcPort: c.worker.rpcPort, localAddress });
+    } catch (e) {
+      rpc.close();
+      throw e;
+    }
     const pool = new ProcessorPool(c.processors, o.defaultBin, {
       log,
       restartDelayMs: o.processorRestartDelayMs ?? 3000,
@@ -103,7 +118,7 @@ export class WorkerAgent {
       rpc.close();
       throw e;
     }
-    const agent = new WorkerAgent(c, rpc, pool, log);
+    const agent = new WorkerAgent(c, rpc, pool, log, localAddress);
     for (const t of c.threads) {
       if (t.plan === "wdpost") {
         agent.threads.push(
@@ -157,6 +172,9 @@ export class WorkerAgent {
         metrics: () => agent.renderMetrics(),
       });
       agent.rpcUrl = agent.rpcServer.url;
+      // The port actually bound (a config may ask for 0, as `sealfarm dev` does when 17890 is taken).
+      const rpcPort = Number(new URL(agent.rpcServer.url).port);
+      agent.dest = workerIdentity({ ...identityInputs(c), rpcPort, localAddress }).dest;
     } catch (e) {
       await pool.stop();
       rpc.close();
@@ -217,12 +235,11 @@ export class WorkerAgent {
 
   private ping(): void {
     const by = this.threadsByState();
-    const dest = this.rpcUrl.replace(/^http:\/\//, "");
     this.rpc
       .callVenus("WorkerPing", [
         {
           Name: this.instance,
-          Dest: dest,
+          Dest: this.dest,
           Version: this.version,
           Summary: {
             Threads: this.threads.length,

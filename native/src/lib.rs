@@ -29,3 +29,5 @@ pub mod piece_fetch;
 pub mod pieces;
 pub mod processor;
 pub mod bench_sealing;
+// empty-sector update (snap_encode, snap_partition_proofs, snap_prove, verify_snap)
+pub mod snap;

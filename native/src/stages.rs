@@ -22,6 +22,12 @@ pub const STAGES: &[(&str, StageFn)] = &[
     ("window_post", crate::window_post::stage),
     ("verify_window_post", crate::window_post::verify_stage),
     ("unseal", crate::unseal::stage),
+    // empty-sector update (damocles' snapup plan): encode, vanilla partition proofs (in-process in damocles),
+    // prove (a vanilla bundle, not a SNARK), verification
+    ("snap_encode", crate::snap::json::snap_encode),
+    ("snap_partition_proofs", crate::snap::json::snap_partition_proofs),
+    ("snap_prove", crate::snap::json::snap_prove),
+    ("verify_snap", crate::snap::json::verify_snap),
     // persisting through `[[processors.transfer]]` (builtin copy/symlink semantics)
     ("transfer", crate::transfer::stage),
 ];

@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { path: ["sectors", "unseal"], load: async () => (await import("./sectors-unseal.js")).sectorsUnseal },
   { path: ["workers", "list"], load: async () => (await import("./workers-list.js")).workersList },
   { path: ["worker", "run"], load: async () => (await import("./worker-run.js")).workerRun },
+  { path: ["worker", "check"], load: async () => (await import("./worker-check.js")).workerCheck },
   { path: ["worker", "list"], load: async () => (await import("./worker-list.js")).workerList },
   { path: ["worker", "pause"], load: async () => (await import("./worker-pause.js")).workerPause },
   { path: ["worker", "resume"], load: async () => (await import("./worker-resume.js")).workerResume },

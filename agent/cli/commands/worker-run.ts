@@ -15,7 +15,7 @@ export const workerRun: Command = {
     "usage: sealfarm worker run --config FILE",
     "",
     "FILE is damocles-worker's TOML ([sector_manager], [[sealing_thread]], [[attached]], [processors] ...).",
-    "Serves VenusWorker.* JSON-RPC and /metrics at [worker] rpc_server (default 127.0.0.1:17890) until SIGINT/SIGTERM.",
+    "Serves VenusWorker.* JSON-RPC and /metrics at [worker] rpc_server (default 0.0.0.0:17890, as damocles) until SIGINT/SIGTERM.",
   ].join("\n"),
   async run(argv, io) {
     const args = parseArgs(argv, ["config"]);

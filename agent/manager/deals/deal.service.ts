@@ -84,6 +84,60 @@ export function pieceToWire(p: SectorPiecesTable, provider: number): SectorPiece
   };
 }
 
+/**
+ * Packs queued deals of the sector's miner into it (pledge pieces fill the gaps), records the pieces and marks the
+ * deals assigned; null when the miner takes no deals or nothing fits the spec. Shared by AcquireDeals and SnapUp.
+ */
+export async function assignQueuedDeals(
+  ctx: ManagerContext,
+  trx: Transaction<Database>,
+  sid: SectorID,
+  proofType: number,
+  spec: AcquireDealsSpec,
+): Promise<SectorPiecesTable[] | null> {
+  const miner = ctx.config.miners.find((m) => m.actor === sid.Miner);
+  if (!miner?.enableDeals) return null;
+  const sectorSize = sealProofInfo(proofType)?.sectorSizeBytes ?? 0;
+  let q = trx
+    .selectFrom("deals")
+    .selectAll()
+    .where("miner", "=", sid.Miner)
+    .where("state", "=", "queued")
+    .orderBy("id")
+    .limit(1000);
+  if (ctx.rowLocks) q = q.forUpdate().skipLocked();
+  const queued = await q.execute();
+  const placed = packPieces(
+    sectorSize,
+    queued.map((d) => ({ dealId: d.id, paddedSize: d.padded_size })),
+    spec.MaxDeals ?? Number.MAX_SAFE_INTEGER,
+  );
+  const used = placed.filter((p) => p.kind === "deal").reduce((s, p) => s + p.paddedSize, 0);
+  if (placed.length === 0 || (spec.MinUsedSpace !== null && used < spec.MinUsedSpace)) return null;
+  const byId = new Map(queued.map((d) => [d.id, d]));
+  const rows: SectorPiecesTable[] = placed.map((p, idx) => {
+    const deal = p.kind === "deal" ? byId.get(p.dealId) : undefined;
+    return {
+      miner: sid.Miner,
+      number: sid.Number,
+      idx,
+      piece_cid: deal?.piece_cid ?? pieceCidFromCommitment(zeroCommitment(p.paddedSize)),
+      padded_size: p.paddedSize,
+      deal_id: deal?.id ?? 0,
+      payload_size: deal?.payload_size ?? p.paddedSize - p.paddedSize / 128,
+      offset: p.offset,
+    };
+  });
+  await insertSectorPieces(trx, rows);
+  const dealIds = rows.filter((r) => r.deal_id !== 0).map((r) => r.deal_id);
+  await trx
+    .updateTable("deals")
+    .set({ state: "assigned", sector_number: sid.Number })
+    .where("id", "in", dealIds)
+    .execute();
+  return rows;
+}
+
 export async function acquireDeals(
   ctx: ManagerContext,
   sid: SectorID,
@@ -96,46 +150,8 @@ export async function acquireDeals(
       const pieces = await sectorPieces(trx, sid.Miner, sid.Number);
       return pieces.length === 0 ? null : pieces.map((p) => pieceToWire(p, sid.Miner));
     }
-    const miner = ctx.config.miners.find((m) => m.actor === sid.Miner);
-    if (!miner?.enableDeals) return null;
-    const sectorSize = sealProofInfo(row.proof_type)?.sectorSizeBytes ?? 0;
-    let q = trx
-      .selectFrom("deals")
-      .selectAll()
-      .where("miner", "=", sid.Miner)
-      .where("state", "=", "queued")
-      .orderBy("id")
-      .limit(1000);
-    if (ctx.rowLocks) q = q.forUpdate().skipLocked();
-    const queued = await q.execute();
-    const placed = packPieces(
-      sectorSize,
-      queued.map((d) => ({ dealId: d.id, paddedSize: d.padded_size })),
-      spec.MaxDeals ?? Number.MAX_SAFE_INTEGER,
-    );
-    const used = placed.filter((p) => p.kind === "deal").reduce((s, p) => s + p.paddedSize, 0);
-    if (placed.length === 0 || (spec.MinUsedSpace !== null && used < spec.MinUsedSpace)) return null;
-    const byId = new Map(queued.map((d) => [d.id, d]));
-    const rows: SectorPiecesTable[] = placed.map((p, idx) => {
-      const deal = p.kind === "deal" ? byId.get(p.dealId) : undefined;
-      return {
-        miner: sid.Miner,
-        number: sid.Number,
-        idx,
-        piece_cid: deal?.piece_cid ?? pieceCidFromCommitment(zeroCommitment(p.paddedSize)),
-        padded_size: p.paddedSize,
-        deal_id: deal?.id ?? 0,
-        payload_size: deal?.payload_size ?? p.paddedSize - p.paddedSize / 128,
-        offset: p.offset,
-      };
-    });
-    await insertSectorPieces(trx, rows);
-    const dealIds = rows.filter((r) => r.deal_id !== 0).map((r) => r.deal_id);
-    await trx
-      .updateTable("deals")
-      .set({ state: "assigned", sector_number: sid.Number })
-      .where("id", "in", dealIds)
-      .execute();
+    const rows = await assignQueuedDeals(ctx, trx, sid, row.proof_type, spec);
+    if (rows === null) return null;
     await updateSector(trx, sid.Miner, sid.Number, { deals_acquired: 1, updated_at: ctx.now() });
     return rows.map((p) => pieceToWire(p, sid.Miner));
   });

@@ -56,12 +56,17 @@ export async function createDeadlineJobs(ctx: ManagerContext): Promise<number> {
     const seed = ctx.chain.randomness("wdpost", d.open);
     seed[31] = (seed[31] ?? 0) & 0x3f;
     const input: WdPoStInput = {
-      Sectors: sectors.map((s) => ({
-        SectorId: s.number,
-        CommR: Array.from(Buffer.from(s.pc_comm_r ?? "", "hex")),
-        Upgrade: false,
-        Accesses: { SealedFile: s.persist_instance ?? "", CacheDir: s.persist_instance ?? "" },
-      })),
+      Sectors: sectors.map((s) => {
+        // An upgraded sector proves its update replica (update/ and update-cache/ of the store it was persisted to).
+        const upgraded = s.snap_state === "upgraded";
+        const instance = (upgraded ? s.snap_instance : s.persist_instance) ?? "";
+        return {
+          SectorId: s.number,
+          CommR: Array.from(Buffer.from((upgraded ? s.snap_comm_r : s.pc_comm_r) ?? "", "hex")),
+          Upgrade: upgraded,
+          Accesses: { SealedFile: instance, CacheDir: instance },
+        };
+      }),
       MinerId: miner.actor,
       ProofType: sealProofInfo(miner.sealProof)?.windowPostProof ?? "",
       Seed: Array.from(seed),

@@ -36,6 +36,15 @@ function base32Decode(text: string): Buffer | null {
   return Buffer.from(out);
 }
 
+/** CIDv1, codec fil-commitment-sealed (0xf102), multihash poseidon-bls12_381-a2-fc1 (0xb401), 32-byte digest. */
+const SEALED_PREFIX = Buffer.from([0x01, 0x82, 0xe2, 0x03, 0x81, 0xe8, 0x02, 0x20]);
+
+/** A replica's comm_r as the chain names it (SectorPublicInfo.SealedCID, "bagboea4b5abc…"). */
+export function sealedCidFromCommR(commR: Uint8Array): string {
+  if (commR.length !== 32) throw new RangeError(`comm_r must be 32 bytes, got ${commR.length}`);
+  return `b${base32Encode(Buffer.concat([SEALED_PREFIX, commR]))}`;
+}
+
 export function pieceCidFromCommitment(commitment: Uint8Array): string {
   if (commitment.length !== 32) throw new RangeError(`commitment must be 32 bytes, got ${commitment.length}`);
   return `b${base32Encode(Buffer.concat([PREFIX, commitment]))}`;

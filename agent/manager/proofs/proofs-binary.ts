@@ -93,6 +93,19 @@ export interface WindowPostVerifyInput {
   proofs: string[];
 }
 
+/** A SnapUp's update proof against the old and new commitments (the proof bytes as snap_prove returned them). */
+export interface SnapVerifyInput {
+  registered_proof: string;
+  comm_r_old: number[];
+  comm_r_new: number[];
+  comm_d_new: number[];
+  proof: number[];
+}
+
+export async function verifySnapUpdate(bin: string, input: SnapVerifyInput): Promise<Verdict> {
+  return parseVerdict("run verify_snap", await runProofs(bin, ["run", "verify_snap"], JSON.stringify(input)));
+}
+
 export async function verifySeal(bin: string, input: SealVerifyInput): Promise<Verdict> {
   return parseVerdict("verify-seal", await runProofs(bin, ["verify-seal"], JSON.stringify(input)));
 }

@@ -7,12 +7,14 @@ import {
   acquireDealsSpec,
   allocatedSector,
   allocateSectorSpec,
+  allocateSnapUpSpec,
   cidJson,
   preCommitInfo,
   proofInfo,
   rebuildOptions,
   reportStateReq,
   sectorId,
+  snapUpOnChainInfo,
   unsealRequest,
   unsealState,
   wdpostJobSpec,
@@ -29,6 +31,7 @@ import { allocateRebuildSector, setForRebuild } from "../sectors/rebuild.service
 import { reportAborted, reportFinalized, reportState, submitPersisted } from "../sectors/report.service.js";
 import { findSector, listSectors, sectorTimeline } from "../sectors/sector.repository.js";
 import { sectorView, timelineEntry } from "../sectors/sector-view.js";
+import { allocateSnapUpSector, submitSnapUpProof } from "../sectors/snapup.service.js";
 import { storeBasicInfo, storeReserveSpace } from "../stores/persist-stores.js";
 import {
   achieveUnsealSector,
@@ -63,6 +66,15 @@ async function dealCounts(ctx: ManagerContext): Promise<Map<string, number>> {
 
 export const methodTable: MethodTable = {
   AllocateSector: { perm: "write", params: [["spec", allocateSectorSpec]], run: allocateSector },
+  AllocateSanpUpSector: { perm: "write", params: [["spec", allocateSnapUpSpec]], run: allocateSnapUpSector },
+  SubmitSnapUpProof: {
+    perm: "write",
+    params: [
+      ["sid", sectorId],
+      ["info", snapUpOnChainInfo],
+    ],
+    run: submitSnapUpProof,
+  },
   AcquireDeals: {
     perm: "write",
     params: [

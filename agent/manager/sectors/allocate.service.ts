@@ -70,6 +70,12 @@ export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSp
         rebuild_state: "none",
         rebuild_pieces_available: 0,
         rebuild_queued_at: null,
+        snap_state: "none",
+        snap_comm_r: null,
+        snap_comm_d: null,
+        snap_instance: null,
+        snap_proof: null,
+        snap_at: null,
       });
       return { ID: { Miner: miner.actor, Number: number }, ProofType: miner.sealProof };
     });

@@ -18,6 +18,8 @@ export function rebuildRefusal(row: SectorsTable): string | null {
   if (row.aborted) return `was aborted (${row.abort_reason ?? ""}); only a proving sector can be rebuilt`;
   if (row.state !== "Active")
     return `is ${row.state}, not proving; only a sector that finished sealing (Active) can be rebuilt`;
+  if (row.snap_state !== "none")
+    return "was upgraded by SnapUp (or is being upgraded); rebuilding an upgraded sector is not supported yet";
   if (!row.finalized && row.rebuild_state !== "running")
     return "is still being sealed (not finalized); only a sector that finished sealing can be rebuilt";
   const missing = [

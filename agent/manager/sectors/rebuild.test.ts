@@ -47,6 +47,12 @@ const proving: SectorsTable = {
   rebuild_state: "none",
   rebuild_pieces_available: 0,
   rebuild_queued_at: null,
+  snap_state: "none",
+  snap_comm_r: null,
+  snap_comm_d: null,
+  snap_instance: null,
+  snap_proof: null,
+  snap_at: null,
 };
 
 test("rebuild: only a finalized Active sector with ticket, commitments and persist instance", () => {

@@ -9,6 +9,7 @@ import { liveSector } from "./live-sector.js";
 import { abortRebuildPatch, finishRebuildPatch } from "./rebuild.service.js";
 import { appendTimeline, findSector, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
+import { endSnapUp } from "./snapup.service.js";
 
 export async function reportState(ctx: ManagerContext, sid: SectorID, req: ReportStateReq): Promise<SectorStateResp> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -62,6 +63,10 @@ export async function reportFinalized(ctx: ManagerContext, sid: SectorID): Promi
       await updateSector(trx, sid.Miner, sid.Number, finishRebuildPatch(ctx.now()));
       return null;
     }
+    if (row.snap_state !== "none") {
+      await endSnapUp(ctx, trx, row, null);
+      return null;
+    }
     await updateSector(trx, sid.Miner, sid.Number, { finalized: 1, reserved_size: null, updated_at: ctx.now() });
     return null;
   });
@@ -76,6 +81,11 @@ export async function reportAborted(ctx: ManagerContext, sid: SectorID, reason: 
     if (row.rebuild_state === "running") {
       // A rebuild that gives up does not take the proving sector (or its deals) with it.
       await updateSector(trx, sid.Miner, sid.Number, abortRebuildPatch(ctx.now(), reason));
+      return null;
+    }
+    if (row.snap_state !== "none") {
+      // An upgrade that gives up does not take the proving sector with it.
+      await endSnapUp(ctx, trx, row, reason);
       return null;
     }
     await trx

@@ -46,6 +46,8 @@ export function unsealRefusal(row: SectorsTable): string | null {
   if (row.state !== "Active" || !row.finalized)
     return `is not proving (${row.state}${row.finalized ? "" : ", sealing"})`;
   if (row.rebuild_state !== "none") return `is being rebuilt (${row.rebuild_state}); its sealed file is not there`;
+  if (row.snap_state !== "none")
+    return "was upgraded by SnapUp (or is being upgraded); unsealing an update replica is not supported yet";
   if (row.persist_instance === null || row.pc_ticket === null || row.pc_comm_d === null)
     return "has no stored persist instance, ticket or comm_d";
   return null;

@@ -3,7 +3,9 @@
 import type {
   AcquireDealsSpec,
   AllocatedSector,
+  AllocatedSnapUpSector,
   AllocateSectorSpec,
+  AllocateSnapUpSpec,
   AllocateWdPoStJobSpec,
   ChainHead,
   CidJson,
@@ -20,9 +22,11 @@ import type {
   SectorStateResp,
   SectorStateView,
   SectorUnsealInfo,
+  SnapUpOnChainInfo,
   StoreBasicInfo,
   SubmitPreCommitResp,
   SubmitProofResp,
+  SubmitSnapUpProofResp,
   Ticket,
   UnsealRequest,
   UnsealState,
@@ -53,6 +57,9 @@ export interface VenusMethods {
   ReportAborted: { params: [sid: SectorID, reason: string]; result: null };
   AllocateRebuildSector: { params: [spec: AllocateSectorSpec]; result: SectorRebuildInfo | null };
   AllocateUnsealSector: { params: [spec: AllocateSectorSpec]; result: SectorUnsealInfo | null };
+  /** The misspelling is damocles' wire name. */
+  AllocateSanpUpSector: { params: [spec: AllocateSnapUpSpec]; result: AllocatedSnapUpSector | null };
+  SubmitSnapUpProof: { params: [sid: SectorID, info: SnapUpOnChainInfo]; result: SubmitSnapUpProofResp };
   AcquireUnsealDest: { params: [sid: SectorID, pieceCid: CidJson]; result: string[] };
   AchieveUnsealSector: { params: [sid: SectorID, pieceCid: CidJson, errInfo: string]; result: null };
   WorkerPing: { params: [info: WorkerInfo]; result: null };

@@ -5,6 +5,7 @@ import { arrayOf, bool, type Check, listOf, nothing, nullable, ParamError, str }
 import type { VenusMethod, VenusResult } from "./venus-methods.js";
 import {
   allocatedSector,
+  allocatedSnapUpSector,
   chainHead,
   pollStateResp,
   sectorDetail,
@@ -38,6 +39,8 @@ export const venusReplies: { [M in VenusMethod]: Check<VenusResult<M>> } = {
   ReportAborted: nothing,
   AllocateRebuildSector: nullable(sectorRebuildInfo),
   AllocateUnsealSector: nullable(sectorUnsealInfo),
+  AllocateSanpUpSector: nullable(allocatedSnapUpSector),
+  SubmitSnapUpProof: submitResp,
   AcquireUnsealDest: listOf(str),
   AchieveUnsealSector: nothing,
   WorkerPing: nothing,

@@ -25,7 +25,9 @@ import {
 import type {
   AcquireDealsSpec,
   AllocatedSector,
+  AllocatedSnapUpSector,
   AllocateSectorSpec,
+  AllocateSnapUpSpec,
   AllocateWdPoStJobSpec,
   ChainHead,
   CidJson,
@@ -43,6 +45,7 @@ import type {
   SectorStateView,
   SectorTimelineEntry,
   SectorUnsealInfo,
+  SnapUpOnChainInfo,
   StoreBasicInfo,
   SubmitPreCommitResp,
   Ticket,
@@ -64,6 +67,11 @@ export const allocateSectorSpec: Check<AllocateSectorSpec> = object({
 });
 
 export const allocatedSector: Check<AllocatedSector> = object({ ID: sectorId, ProofType: u64 });
+
+export const allocateSnapUpSpec: Check<AllocateSnapUpSpec> = object({
+  Sector: (v, p) => allocateSectorSpec(v, p),
+  Deals: (v, p) => acquireDealsSpec(v, p),
+});
 
 export const acquireDealsSpec: Check<AcquireDealsSpec> = object({
   MaxDeals: nullable(u64),
@@ -192,6 +200,22 @@ export const sectorRebuildInfo: Check<SectorRebuildInfo> = object({
   PiecesV2: nullable(arrayOf(sectorPiece)),
   IsSnapUp: bool,
   UpgradePublic: always(null, "null"),
+});
+
+export const snapUpOnChainInfo: Check<SnapUpOnChainInfo> = object({
+  CommR: bytes32,
+  CommD: bytes32,
+  AccessInstance: nonEmptyStr,
+  Pieces: arrayOf(cidJson),
+  Proof: base64,
+});
+
+/** A CC sector to upgrade: its deals, its old replica's commitment and the store its files are read from. */
+export const allocatedSnapUpSector: Check<AllocatedSnapUpSector> = object({
+  Sector: allocatedSector,
+  Pieces: arrayOf(sectorPiece),
+  Public: object({ CommR: bytes32, SealedCID: replyCidJson, Activation: u64, Expiration: u64 }),
+  Private: object({ AccessInstance: str }),
 });
 
 export const sectorUnsealInfo: Check<SectorUnsealInfo> = object({

@@ -246,6 +246,45 @@ export interface SectorPrivateInfo {
   AccessInstance: string;
 }
 
+/** damocles SectorPublicInfo: what the chain knows of a proving sector (a SnapUp candidate's old replica). */
+export interface SectorPublicInfo {
+  CommR: Bytes32;
+  SealedCID: CidJson;
+  Activation: number;
+  Expiration: number;
+}
+
+/** `Venus.AllocateSanpUpSector`'s argument: which sectors this thread may upgrade, and how many deals it takes. */
+export interface AllocateSnapUpSpec {
+  Sector: AllocateSectorSpec;
+  Deals: AcquireDealsSpec;
+}
+
+/**
+ * A CC sector handed out for a SnapUp: its deals, its old replica's public commitment, and the persist store
+ * (`Private.AccessInstance`) its sealed file and cache are read from.
+ */
+export interface AllocatedSnapUpSector {
+  Sector: AllocatedSector;
+  Pieces: SectorPieceV2[];
+  Public: SectorPublicInfo;
+  Private: SectorPrivateInfo;
+}
+
+/** `Venus.SubmitSnapUpProof`'s info: the new commitments, where the update files were persisted, and the proof. */
+export interface SnapUpOnChainInfo {
+  CommR: Bytes32;
+  CommD: Bytes32;
+  AccessInstance: string;
+  Pieces: CidJson[];
+  Proof: Base64;
+}
+
+export interface SubmitSnapUpProofResp {
+  Res: SubmitResult;
+  Desc: string | null;
+}
+
 /**
  * damocles SectorRebuildInfo: a sector to seal again, bit for bit, from its stored ticket and pieces (its sealed
  * file or cache was lost). `Pieces` (legacy deals) is always null and `IsSnapUp` always false: sealfarm has neither

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -278,6 +278,48 @@ weight = 2
       ],
     );
     assert.match(warnings[0] ?? "", /sealing_thread\[1\]\.location: \/tmp\/t0 is already used/);
+  });
+
+  it("compares locations after normalisation: ./, trailing slashes and symbolic links name one store", () => {
+    const root = mkdtempSync(join(tmpdir(), "sealfarm-locations-"));
+    try {
+      mkdirSync(join(root, "nvme0", "store00"), { recursive: true });
+      symlinkSync(join(root, "nvme0", "store00"), join(root, "fast"));
+      const { config, warnings } = parseWorkerConfig(
+        minimal(
+          [
+            `[[sealing_thread]]\nlocation = "${root}/nvme0/./store00"`,
+            `[[sealing_thread]]\nlocation = "${root}/nvme0/store00/"`,
+            `[[sealing_thread]]\nlocation = "${root}/fast"`,
+            `[[sealing_thread]]\nlocation = "${root}/nvme0/../nvme0/store01"`,
+          ].join("\n"),
+        ),
+        "worker.toml",
+        { ...opts, baseDir: root },
+      );
+      assert.deepEqual(
+        config.threads.slice(1).map((t) => [t.index, t.location]),
+        [
+          [1, join(root, "nvme0", "store00")],
+          [4, join(root, "nvme0", "store01")],
+        ],
+      );
+      assert.equal(warnings.length, 2, warnings.join("\n"));
+      assert.match(
+        warnings[0] ?? "",
+        /sealing_thread\[2\]\.location: .*store00 is already used .*index 2 stays unused/,
+      );
+      assert.match(warnings[1] ?? "", /sealing_thread\[3\]\.location: .*store00 is already used/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("binds the worker RPC on every interface by default, as damocles does", () => {
+    const { config } = parseWorkerConfig(minimal(`[[sealing_thread]]\nlocation = "/tmp/t0"\n`), "worker.toml", opts);
+    assert.equal(config.worker.rpcHost, "0.0.0.0");
+    assert.equal(config.worker.rpcPort, 17890);
+    assert.equal(config.worker.name, undefined);
   });
 
   it("parses manager addresses the way damocles does", () => {

@@ -1,7 +1,7 @@
 // Worker TOML → WorkerConfig. Parse (smol-toml), validate against schemas/worker.schema.json (ajv, every error at
 // once, each naming the file and the key path), warn about unknown keys by name (damocles ignores them), then
 // parse durations and sizes at this edge. Pure except for `loadWorkerConfig`, which only reads the file.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isIPv4, isIPv6 } from "node:net";
 import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
@@ -46,6 +46,18 @@ export interface LoadOptions {
   defaultBin: string;
   /** Relative paths in the file resolve against this directory (default: the file's directory). */
   baseDir?: string;
+  /** Resolves symbolic links in an existing path (damocles canonicalizes locations); default `realpathSync`. */
+  realpath?: (p: string) => string;
+}
+
+/** A location as damocles compares it: absolute, `.`/`..`/trailing slashes removed, links resolved if it exists. */
+export function canonicalLocation(p: string, realpath: (p: string) => string = realpathSync): string {
+  const normal = resolve(p);
+  try {
+    return realpath(normal);
+  } catch {
+    return normal; // not there yet: the thread creates it at start, as damocles does
+  }
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
@@ -301,13 +313,17 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   const seenLocations = new Set<string>();
   (doc.sealing_thread as Raw[]).forEach((t, index) => {
     const plan = (t.plan as Plan | undefined) ?? "sealer";
-    const location = t.location === undefined ? undefined : abs(String(t.location));
+    const location =
+      t.location === undefined ? undefined : canonicalLocation(abs(String(t.location)), options.realpath);
     if (plan !== "wdpost" && location === undefined) {
       problems.push(`sealing_thread[${index}].location: required for plan "${plan}" (only wdpost threads may omit it)`);
       return;
     }
     if (location !== undefined && seenLocations.has(location)) {
-      warnings.push(`sealing_thread[${index}].location: ${location} is already used by another thread, skipped`);
+      // damocles skips the duplicate with a warning and leaves its index unused (thread indices are file positions).
+      warnings.push(
+        `sealing_thread[${index}].location: ${location} is already used by another thread (after normalising the path), skipped; index ${index} stays unused`,
+      );
       return;
     }
     if (location !== undefined) seenLocations.add(location);
@@ -406,7 +422,8 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
     file,
     worker: {
       name: w.name === undefined ? undefined : String(w.name),
-      rpcHost: rpcServer.host === undefined ? "127.0.0.1" : String(rpcServer.host),
+      // damocles binds every interface by default; calls that change state need a token from outside loopback.
+      rpcHost: rpcServer.host === undefined ? "0.0.0.0" : String(rpcServer.host),
       rpcPort: rpcServer.port === undefined ? 17890 : (num(rpcServer.port) as number),
       pingIntervalMs,
       localPiecesDirs: localPiecesDirs.map(abs),

@@ -10,6 +10,14 @@ import {
 } from "./rebuild.js";
 import { nextSealerState, type SealerEventKind, type SealerState, sealerEventKinds, sealerStates } from "./sealer.js";
 import {
+  nextSnapUpState,
+  type SnapUpEventKind,
+  type SnapUpState,
+  snapUpEventKinds,
+  snapUpStage,
+  snapUpStates,
+} from "./snapup.js";
+import {
   nextUnsealState,
   type UnsealEventKind,
   type UnsealPlanState,
@@ -164,5 +172,35 @@ describe("wdpost transition table", () => {
         else assert.deepEqual(got, { ok: true, next: want[2] });
       }
     }
+  });
+});
+
+// §3.4, written out from damocles' planner/snapup.rs: one path, plus FilesMissed's way back to persist again.
+const snapUpExpected: Array<[SnapUpState, SnapUpEventKind, SnapUpState]> = [
+  ["Empty", "AllocatedSnapUpSector", "Allocated"],
+  ["Allocated", "AddPiece", "PieceAdded"],
+  ["PieceAdded", "BuildTreeD", "TreeDBuilt"],
+  ["TreeDBuilt", "SnapEncode", "SnapEncoded"],
+  ["SnapEncoded", "SnapProve", "SnapProved"],
+  ["SnapProved", "Persist", "Persisted"],
+  ["Persisted", "RePersist", "SnapProved"],
+  ["Persisted", "Finish", "Finished"],
+];
+
+describe("snapup transition table", () => {
+  it("walks every (state, event) pair: the listed ones move, every other one is rejected", () => {
+    assert.equal(walk(snapUpStates, snapUpEventKinds, nextSnapUpState, snapUpExpected), snapUpExpected.length);
+    for (const e of snapUpEventKinds) {
+      assert.equal(nextSnapUpState("Finished", e).ok, false);
+      assert.equal(nextSnapUpState("Aborted", e).ok, false);
+    }
+  });
+  it("reaches every state but Aborted from Empty, and names each state's work", () => {
+    const reached = new Set<SnapUpState>(["Empty"]);
+    for (const [, , to] of snapUpExpected) reached.add(to);
+    assert.deepEqual([...reached, "Aborted"].sort(), [...snapUpStates].sort());
+    assert.equal(snapUpStage.TreeDBuilt, "SnapEncode");
+    assert.equal(snapUpStage.SnapEncoded, "SnapProve");
+    assert.equal(snapUpStage.Persisted, "SubmitSnapUpProof");
   });
 });

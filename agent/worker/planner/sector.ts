@@ -3,6 +3,7 @@
 // functions, which check the transition table and write a payload into the record. Pure.
 import type {
   AllocatedSector,
+  AllocatedSnapUpSector,
   SectorPieceV2,
   SectorRebuildInfo,
   SectorUnsealInfo,
@@ -11,6 +12,7 @@ import type {
 } from "../../shared/rpc/index.js";
 import { nextRebuildState, type RebuildEventKind, type RebuildState } from "./rebuild.js";
 import { nextSealerState, type SealerEventKind, type SealerState } from "./sealer.js";
+import { nextSnapUpState, type SnapUpEventKind, type SnapUpState } from "./snapup.js";
 import { nextUnsealState, type UnsealEventKind, type UnsealPlanState } from "./unseal.js";
 
 /** rust-fil-proofs PieceInfo as processors speak it: `{commitment:[32], size:<unpadded>}`. */
@@ -25,8 +27,15 @@ export interface Pc2Output {
   registered_proof?: string;
 }
 
+/** snap_encode's output (damocles SnapEncodeOutput): the upgraded replica's commitments. */
+export interface SnapEncodeOutput {
+  comm_r_new: number[];
+  comm_r_last_new: number[];
+  comm_d_new: number[];
+}
+
 /** The plans whose threads own a sealing store (wdpost keeps nothing on disk). */
-export type SealingPlan = "sealer" | "rebuild" | "unseal";
+export type SealingPlan = "sealer" | "rebuild" | "unseal" | "snapup";
 
 export interface SectorPhases {
   pieces: PieceInfo[] | null;
@@ -43,6 +52,12 @@ export interface SectorPhases {
   rebuildIn?: SectorRebuildInfo | null;
   /** unseal: what AllocateUnsealSector returned (damocles `phases.unseal_in`). */
   unsealIn?: SectorUnsealInfo | null;
+  /** snapup: what AllocateSanpUpSector returned (damocles keeps it as `finalized` {public, private}). */
+  snapIn?: AllocatedSnapUpSector | null;
+  /** snapup: snap_encode's output (damocles `phases.snap_encode_out`). */
+  snapEncodeOut?: SnapEncodeOutput | null;
+  /** snapup: the update proof snap_prove returned, verified (damocles `phases.snap_prov_out`). */
+  snapProof?: number[] | null;
 }
 
 export interface PlanRecord<P extends SealingPlan, S extends string> {
@@ -64,7 +79,8 @@ export interface PlanRecord<P extends SealingPlan, S extends string> {
 export type SectorRecord = PlanRecord<"sealer", SealerState>;
 export type RebuildRecord = PlanRecord<"rebuild", RebuildState>;
 export type UnsealRecord = PlanRecord<"unseal", UnsealPlanState>;
-export type AnySectorRecord = SectorRecord | RebuildRecord | UnsealRecord;
+export type SnapUpRecord = PlanRecord<"snapup", SnapUpState>;
+export type AnySectorRecord = SectorRecord | RebuildRecord | UnsealRecord | SnapUpRecord;
 
 function emptyRecord<P extends SealingPlan, S extends string>(plan: P): PlanRecord<P, S | "Empty"> {
   return {
@@ -97,6 +113,10 @@ export function emptyRebuildSector(): RebuildRecord {
 
 export function emptyUnsealSector(): UnsealRecord {
   return emptyRecord<"unseal", UnsealPlanState>("unseal");
+}
+
+export function emptySnapUpSector(): SnapUpRecord {
+  return emptyRecord<"snapup", SnapUpState>("snapup");
 }
 
 export function emptySector(): SectorRecord {
@@ -278,6 +298,56 @@ export function applyUnsealEvent(sector: UnsealRecord, event: UnsealEvent): Appl
       break;
     case "UnsealDone":
     case "UploadPieceDone":
+      break;
+    default: {
+      const exhaustive: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
+    }
+  }
+  return { ok: true, sector: moved(sector, s, t.next) };
+}
+
+export type SnapUpEvent =
+  | { kind: "AllocatedSnapUpSector"; info: AllocatedSnapUpSector }
+  | { kind: "AddPiece"; pieces: PieceInfo[] }
+  | { kind: "BuildTreeD" }
+  | { kind: "SnapEncode"; out: SnapEncodeOutput }
+  | { kind: "SnapProve"; proof: number[] }
+  | { kind: "Persist"; instance: string }
+  | { kind: "RePersist" }
+  | { kind: "Finish" };
+
+const _sameSnapUpKinds: SameKinds<SnapUpEvent["kind"], SnapUpEventKind> = true;
+void _sameSnapUpKinds;
+
+export function applySnapUpEvent(sector: SnapUpRecord, event: SnapUpEvent): Applied<SnapUpRecord> {
+  const t = nextSnapUpState(sector.state, event.kind);
+  if (!t.ok) return t;
+  const s: SnapUpRecord = { ...sector, phases: { ...sector.phases } };
+  switch (event.kind) {
+    case "AllocatedSnapUpSector":
+      // The deals to encode and the old replica's public and private info (where its files are persisted).
+      s.allocated = event.info.Sector;
+      s.deals = event.info.Pieces;
+      s.phases.snapIn = event.info;
+      break;
+    case "AddPiece":
+      s.phases.pieces = event.pieces;
+      break;
+    case "SnapEncode":
+      s.phases.snapEncodeOut = event.out;
+      break;
+    case "SnapProve":
+      s.phases.snapProof = event.proof;
+      break;
+    case "Persist":
+      s.phases.persistInstance = event.instance;
+      break;
+    case "RePersist":
+      s.phases.persistInstance = null;
+      break;
+    case "BuildTreeD":
+    case "Finish":
       break;
     default: {
       const exhaustive: never = event;

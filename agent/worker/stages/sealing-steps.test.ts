@@ -48,9 +48,13 @@ describe("sealing step helpers", () => {
       "pledge",
     );
   });
-  it("reserves 2x below 32 GiB and 1.02x for 32/64 GiB", () => {
+  it("reserves what damocles reserves: 2x below 32 GiB, size + size/50 (rounded down) for 32/64 GiB", () => {
     assert.equal(persistReserveBytes(2048), 4096);
-    assert.equal(persistReserveBytes(32 * 1024 ** 3), Math.ceil(32 * 1024 ** 3 * 1.02));
+    assert.equal(persistReserveBytes(8 * 1024 ** 2), 16 * 1024 ** 2);
+    assert.equal(persistReserveBytes(512 * 1024 ** 2), 1024 ** 3);
+    // 34359738368 / 50 = 687194767.36: damocles' u64 division drops the fraction (a ceil of 1.02x gave one more byte).
+    assert.equal(persistReserveBytes(32 * 1024 ** 3), 35_046_933_135);
+    assert.equal(persistReserveBytes(64 * 1024 ** 3), 70_093_866_270);
   });
   it("derives the prover id from the actor id as a zero-padded uvarint", () => {
     assert.deepEqual(proverId(1000).slice(0, 3), [232, 7, 0]);

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import {
   type AllocatedSector,
+  type AllocateSectorSpec,
   fromBase64,
   InvalidReplyError,
   type SectorPieceV2,
@@ -33,7 +34,7 @@ import {
 } from "../../shared/units.js";
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
-import { type SectorPaths, sectorPaths } from "../store/sealing-store.js";
+import { type ReplicaFiles, replicaFiles, sectorPaths } from "../store/sealing-store.js";
 import { callRpc, runStage, type StageDeps } from "./stage-deps.js";
 import { isTransferDone, type PersistStoreInfo, persistTransferTask } from "./transfer-task.js";
 
@@ -68,14 +69,21 @@ export function required<T>(value: T | null | undefined, field: string): T {
  * and, as in damocles, any error of an allocation call too, except a reply that is not the method's shape: that is
  * permanent (the thread pauses and says why), since whoever answered cannot be trusted with the store.
  */
+/** What a thread may take: its allowed miners, and every current seal proof type of its allowed sizes. */
+export function allocateSpec(deps: StageDeps): AllocateSectorSpec {
+  const o = deps.options;
+  return {
+    AllowedMiners: o.allowedMiners ?? [],
+    AllowedProofTypes: o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [],
+  };
+}
+
 export async function allocateWork<M extends "AllocateSector" | "AllocateRebuildSector" | "AllocateUnsealSector">(
   deps: StageDeps,
   method: M,
 ): Promise<VenusResult<M> | null> {
-  const o = deps.options;
-  const types = o.allowedSizes?.flatMap((s) => sealProofTypesForSize(s)) ?? [];
   try {
-    return await deps.rpc.callVenus(method, [{ AllowedMiners: o.allowedMiners ?? [], AllowedProofTypes: types }]);
+    return await deps.rpc.callVenus(method, [allocateSpec(deps)]);
   } catch (e) {
     if (e instanceof InvalidReplyError) throw perm(e.message);
     return null;
@@ -114,7 +122,8 @@ export function pieceTasks(
 
 /** Bytes to reserve on a persist store: 2× the sector below 32 GiB, 1.02× for 32/64 GiB. */
 export function persistReserveBytes(sectorSize: number): number {
-  return sectorSize >= 32 * 1024 ** 3 ? Math.ceil(sectorSize * 1.02) : sectorSize * 2;
+  // damocles: 2× below 32 GiB, else size + size / 50 in integer arithmetic (1.02×, rounded down).
+  return sectorSize >= 32 * 1024 ** 3 ? sectorSize + Math.floor(sectorSize / 50) : sectorSize * 2;
 }
 
 /** Files a persisted sector keeps in its cache dir (lotus' layout). */
@@ -147,11 +156,15 @@ export async function addPieces(
   });
 }
 
-/** tree_d into `prepared/`; a CC sector links the prebuilt static tree_d of its size when one is configured. */
+/**
+ * tree_d into `prepared/`; a CC sector links the prebuilt static tree_d of its size when one is configured and
+ * `allowStatic` (snapup never does: its tree_d is the new data's).
+ */
 export async function buildTreeD(
   deps: StageDeps,
   sector: AllocatedSector,
   deals: readonly SectorPieceV2[] | null,
+  allowStatic = true,
 ): Promise<void> {
   const p = deps.store.paths(sector.ID);
   try {
@@ -161,7 +174,7 @@ export async function buildTreeD(
     throw crit(e, `prepare ${p.preparedDir}`);
   }
   // A CC sector's tree_d is the same for every sector of a size: link the prebuilt one if configured.
-  const isCC = (deals ?? []).every(isPledgePiece);
+  const isCC = allowStatic && (deals ?? []).every(isPledgePiece);
   const staticTreeD = isCC ? deps.staticTreeD[sectorSizeName(sectorSizeOfSealProof(sector.ProofType))] : undefined;
   if (staticTreeD !== undefined) {
     try {
@@ -258,8 +271,16 @@ export async function runC1(
   });
 }
 
-/** Reserves space on a writable attached store (polling until the manager grants it) and copies the files there. */
-export async function persistSealed(deps: StageDeps, sector: AllocatedSector): Promise<string> {
+/**
+ * Reserves space on a writable attached store (polling until the manager grants it) and copies the replica there:
+ * the sealed one (`sealed/`, `cache/`), or a SnapUp's updated one (`update/`, `update-cache/`), at the same
+ * relative paths inside the store.
+ */
+export async function persistSealed(
+  deps: StageDeps,
+  sector: AllocatedSector,
+  which: "sealed" | "update" = "sealed",
+): Promise<string> {
   const candidates = deps.attached.filter((a) => !a.readonly).map((a) => a.name);
   if (candidates.length === 0) throw perm("no writable attached store to persist to");
   const bytes = persistReserveBytes(sectorSizeOfSealProof(sector.ProofType));
@@ -278,8 +299,8 @@ export async function persistSealed(deps: StageDeps, sector: AllocatedSector): P
   await persistFiles(
     deps,
     { name: target.name, meta },
-    deps.store.paths(sector.ID),
-    sectorPaths(target.location, sector.ID),
+    replicaFiles(deps.store.paths(sector.ID), which),
+    replicaFiles(sectorPaths(target.location, sector.ID), which),
   );
   return target.name;
 }
@@ -291,7 +312,7 @@ export async function submitPersisted(deps: StageDeps, sector: AllocatedSector, 
 }
 
 /** The cache files to persist; a cache without p_aux or an empty sealed file means PC2 did not finish: permanent. */
-function filesToPersist(from: SectorPaths): string[] {
+function filesToPersist(from: ReplicaFiles): string[] {
   let files: string[];
   let sealedBytes: number;
   try {
@@ -313,8 +334,8 @@ function filesToPersist(from: SectorPaths): string[] {
 async function persistFiles(
   deps: StageDeps,
   store: PersistStoreInfo,
-  from: SectorPaths,
-  to: SectorPaths,
+  from: ReplicaFiles,
+  to: ReplicaFiles,
 ): Promise<void> {
   const files = filesToPersist(from);
   if (deps.pool.isConfigured("transfer")) {

@@ -3,7 +3,7 @@
 // persist store with `store_name` set, and `stores` carrying that store's name and meta so a custom processor can
 // reach a store that is not a local file system.
 import { join } from "node:path";
-import type { SectorPaths } from "../store/sealing-store.js";
+import type { ReplicaFiles } from "../store/sealing-store.js";
 
 /** A transfer end point: a path, in a named store or local (`store_name: null`). */
 export interface TransferItem {
@@ -34,8 +34,8 @@ export interface PersistStoreInfo {
  */
 export function persistTransferTask(
   store: PersistStoreInfo,
-  from: SectorPaths,
-  to: SectorPaths,
+  from: ReplicaFiles,
+  to: ReplicaFiles,
   cacheFiles: readonly string[],
 ): TransferTask {
   const route = (src: string, dest: string): TransferRoute => ({

@@ -14,6 +14,9 @@ export interface SectorPaths {
   cacheDir: string;
   sealed: string;
   pc2Marker: string;
+  /** snapup: the upgraded replica (damocles `update/<sid>`) and its cache (`update-cache/<sid>`). */
+  update: string;
+  updateCache: string;
 }
 
 /** Paths of a sector relative to a `data/` root (also the persisted layout on an attached store). */
@@ -26,7 +29,22 @@ export function sectorPaths(dataDir: string, id: { Miner: number; Number: number
     cacheDir: join(dataDir, "cache", sid),
     sealed: join(dataDir, "sealed", sid),
     pc2Marker: join(dataDir, "cache", sid, ".pc2_running"),
+    update: join(dataDir, "update", sid),
+    updateCache: join(dataDir, "update-cache", sid),
   };
+}
+
+/** A replica and its cache dir: what persisting copies and what a store keeps (the sealed or the updated one). */
+export interface ReplicaFiles {
+  sealed: string;
+  cacheDir: string;
+}
+
+/** The original replica (`sealed/`, `cache/`) or the SnapUp one (`update/`, `update-cache/`) of a sector's paths. */
+export function replicaFiles(p: SectorPaths, which: "sealed" | "update"): ReplicaFiles {
+  return which === "sealed"
+    ? { sealed: p.sealed, cacheDir: p.cacheDir }
+    : { sealed: p.update, cacheDir: p.updateCache };
 }
 
 export class SealingStore {
@@ -77,7 +95,7 @@ export class SealingStore {
   prepare(id: { Miner: number; Number: number }): SectorPaths {
     const p = this.paths(id);
     try {
-      for (const d of ["unsealed", "sealed", "cache", "prepared"])
+      for (const d of ["unsealed", "sealed", "cache", "prepared", "update", "update-cache"])
         mkdirSync(join(this.dataDir, d), { recursive: true });
       mkdirSync(p.preparedDir, { recursive: true });
       mkdirSync(p.cacheDir, { recursive: true });

@@ -9,21 +9,27 @@ import {
   type Applied,
   applyRebuildEvent,
   applySealerEvent,
+  applySnapUpEvent,
   applyUnsealEvent,
   emptyRebuildSector,
   emptySector,
+  emptySnapUpSector,
   emptyUnsealSector,
   type RebuildEvent,
   type RebuildRecord,
   type SealerEvent,
   type SealingPlan,
   type SectorRecord,
+  type SnapUpEvent,
+  type SnapUpRecord,
   type UnsealEvent,
   type UnsealRecord,
 } from "../planner/sector.js";
+import { isSnapUpState, type SnapUpState, snapUpStage, snapUpStates } from "../planner/snapup.js";
 import { isUnsealState, type UnsealPlanState, unsealStage, unsealStates } from "../planner/unseal.js";
 import { execRebuild } from "../stages/rebuild-handlers.js";
 import { execSealer } from "../stages/sealer-handlers.js";
+import { execSnapUp } from "../stages/snapup-handlers.js";
 import type { StageDeps } from "../stages/stage-deps.js";
 import { execUnseal } from "../stages/unseal-handlers.js";
 
@@ -77,6 +83,18 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     ownsSector: true,
     tellAborted: reportAborted,
   },
+  snapup: {
+    plan: "snapup",
+    states: snapUpStates,
+    isState: isSnapUpState,
+    stage: (s) => snapUpStage[s as SnapUpState] ?? s,
+    empty: emptySnapUpSector,
+    apply: (r, e) => applySnapUpEvent(r as SnapUpRecord, e as SnapUpEvent),
+    exec: (r, deps) => execSnapUp(r.state as SnapUpState, r as SnapUpRecord, deps),
+    // The thread holds the sector while upgrading it: ReportFinalized ends the task (the manager keeps it proving).
+    ownsSector: true,
+    tellAborted: reportAborted,
+  },
   unseal: {
     plan: "unseal",
     states: unsealStates,
@@ -96,7 +114,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
 };
 
 export function isSealingPlan(plan: string): plan is SealingPlan {
-  return plan === "sealer" || plan === "rebuild" || plan === "unseal";
+  return plan === "sealer" || plan === "rebuild" || plan === "unseal" || plan === "snapup";
 }
 
 /** Every state name `worker resume --state` may name, across the plans (the worker checks it fits the thread's). */

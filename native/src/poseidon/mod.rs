@@ -92,6 +92,17 @@ impl Constants {
         state[1]
     }
 
+    /// The hash of exactly `arity` elements with another domain tag in state[0] (neptune's `HashType::Custom`,
+    /// e.g. the empty-sector-update "gen randomness" tag); the round constants do not depend on the tag.
+    pub fn hash_with_tag(&self, tag: Fr, inputs: &[Fr]) -> Fr {
+        assert_eq!(inputs.len(), self.arity, "poseidon arity {} got {} inputs", self.arity, inputs.len());
+        let mut state = [Fr::ZERO; 40];
+        state[0] = tag;
+        state[1..=self.arity].copy_from_slice(inputs);
+        self.fast.permute(&mut state[..self.width]);
+        state[1]
+    }
+
     /// The same hash through the plain round structure (reference for the optimized one).
     pub fn hash_plain(&self, inputs: &[Fr]) -> Fr {
         assert_eq!(inputs.len(), self.arity);

@@ -106,6 +106,18 @@ describe("worker agent seals CC sectors end to end", () => {
     assert.match(table.stdout, /\n0\s+sealer\s+/);
   });
 
+  it("reports a Dest the manager can reach: the bound address and the port actually bound, never 0.0.0.0", async () => {
+    // The first WorkerPing is sent at start; the registry row it writes stays, so waiting for it cannot race.
+    const pings = await waitFor("the worker's first ping", async () => {
+      const list = await farm.rpc.callVenus("WorkerPingInfoList", []);
+      return list.length > 0 ? list : undefined;
+    });
+    assert.equal(pings[0]?.Info.Name, "it-worker");
+    assert.equal(pings[0]?.Info.Dest, worker.url.replace(/^http:\/\//, ""));
+    assert.match(pings[0]?.Info.Dest ?? "", /^127\.0\.0\.1:\d+$/);
+    assert.notEqual(pings[0]?.Info.Dest, "127.0.0.1:0");
+  });
+
   it("serves /metrics with per-stage durations and threads by state", async () => {
     const text = await (await fetch(`${worker.url}/metrics`)).text();
     for (const stage of ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "transfer"])

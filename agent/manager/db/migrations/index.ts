@@ -3,10 +3,12 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./2026-11-25-0001-initial.js";
 import * as rebuildUnseal from "./2026-11-26-0001-rebuild-unseal.js";
+import * as snapUp from "./2026-12-04-0001-snapup.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-25-0001-initial": initial,
   "2026-11-26-0001-rebuild-unseal": rebuildUnseal,
+  "2026-12-04-0001-snapup": snapUp,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -18,6 +18,12 @@ export type MessageStage = "none" | "queued" | "sent" | "landed" | "failed" | "p
 
 export type RebuildState = "none" | "queued" | "running";
 
+/**
+ * SnapUp: none (a CC sector may be a candidate), running (a worker is encoding deals into it), upgraded (it proves
+ * its update replica: `snap_comm_r` in `snap_instance`'s update/ and update-cache/).
+ */
+export type SnapState = "none" | "running" | "upgraded";
+
 export interface SectorsTable {
   miner: number;
   number: number;
@@ -61,6 +67,15 @@ export interface SectorsTable {
   rebuild_state: RebuildState;
   rebuild_pieces_available: number;
   rebuild_queued_at: number | null;
+  snap_state: SnapState;
+  /** The update replica's comm_r and comm_d (hex), once SubmitSnapUpProof verified. */
+  snap_comm_r: string | null;
+  snap_comm_d: string | null;
+  /** The persist store the update files are in. */
+  snap_instance: string | null;
+  /** The update proof (base64), as submitted. */
+  snap_proof: string | null;
+  snap_at: number | null;
 }
 
 export interface TimelineTable {

@@ -1,0 +1,85 @@
+// `sealfarm worker check --config worker.toml [--json]`: validates a damocles worker config without starting
+// anything and prints what it means (threads, processors per stage, stores, the name and Dest the worker would
+// report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { flag, parseArgs } from "../../manager/cli/cli-args.js";
+import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
+import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { localAddressToward, workerIdentity } from "../../worker/config/worker-identity.js";
+import { defaultProofsBin } from "../../worker/default-bin.js";
+import { type Command, UsageError } from "../command.js";
+
+/** The stages the bundled binary serves, from the `stages:` line of its own usage text. */
+function bundledStages(bin: string): string[] {
+  try {
+    const help = execFileSync(bin, ["--help"], { encoding: "utf8", timeout: 10_000 });
+    const line = help.split("\n").find((l) => l.startsWith("stages:"));
+    return line === undefined
+      ? []
+      : line
+          .slice("stages:".length)
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+export const workerCheck: Command = {
+  path: ["worker", "check"],
+  summary: "validate a worker config and print what it means (threads, processors, stores, name, Dest)",
+  usage: [
+    "usage: sealfarm worker check --config FILE [--json]",
+    "",
+    "FILE is damocles-worker's TOML. Nothing is started; the manager is contacted once (a TCP connect) to learn the",
+    "local address the worker would report as its name and Dest. Exit 0 if the worker would start, 1 if not.",
+  ].join("\n"),
+  async run(argv, io) {
+    const args = parseArgs(argv, ["config"], ["json"]);
+    const file = flag(args, "config");
+    if (file === undefined) throw new UsageError("--config FILE is required");
+    const json = args.flags.has("json");
+    const bin = defaultProofsBin();
+    let loaded: ReturnType<typeof loadWorkerConfig>;
+    try {
+      loaded = loadWorkerConfig(resolve(file), { defaultBin: bin });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      if (json) io.out(JSON.stringify({ file: e.file, ok: false, problems: e.problems }, null, 2));
+      else io.err(e.message);
+      return 1;
+    }
+    const c = loaded.config;
+    let identity: Parameters<typeof describeWorkerConfig>[0]["identity"] | undefined;
+    let localAddress: string | undefined;
+    try {
+      localAddress = await localAddressToward(c.sectorManager.url, 3000);
+    } catch (e) {
+      identity = { error: (e as Error).message, unreachable: true };
+    }
+    if (localAddress !== undefined) {
+      try {
+        identity = workerIdentity({
+          configuredName: c.worker.name,
+          rpcHost: c.worker.rpcHost,
+          rpcPort: c.worker.rpcPort,
+          localAddress,
+          managerUrl: c.sectorManager.url,
+          file: c.file,
+        });
+      } catch (e) {
+        identity = { error: (e as Error).message, unreachable: false };
+      }
+    }
+    const facts = describeWorkerConfig({
+      config: c,
+      warnings: loaded.warnings,
+      identity: identity ?? { error: "no identity", unreachable: true },
+      bundled: { bin, stages: bundledStages(bin) },
+    });
+    io.out(json ? JSON.stringify(facts, null, 2) : renderWorkerFacts(facts));
+    return facts.ok ? 0 : 1;
+  },
+};
