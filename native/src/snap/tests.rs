@@ -234,3 +234,155 @@ fn update_8mib_cc_sector_pinned_vectors_and_four_partitions() {
         ),
     );
 }
+
+fn run(stage: &str, task: &Json) -> Result<Json, String> {
+    stages::run(stage, task)
+}
+
+fn with(task: &Json, key: &str, value: Json) -> Json {
+    match task {
+        Json::Obj(pairs) => Json::Obj(pairs.iter().map(|(k, v)| (k.clone(), if k == key { value.clone() } else { v.clone() })).collect()),
+        _ => unreachable!(),
+    }
+}
+
+fn path(p: &std::path::Path) -> Json {
+    Json::str(p.display().to_string())
+}
+
+#[test]
+fn stages_chain_encode_partition_proofs_prove_verify_with_damocles_json() {
+    let u = upgrade("StackedDrg2KiBV1_1", 43);
+    let pieces = Json::Arr(
+        u.pieces.iter().map(|(c, s)| Json::obj(vec![("commitment", Json::bytes(c)), ("size", Json::U64(*s))])).collect(),
+    );
+    let enc_task = Json::obj(vec![
+        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+        ("new_replica_path", path(&u.new_replica)),
+        ("new_cache_path", path(&u.new_cache)),
+        ("sector_path", path(&u.cc.sealed)),
+        ("sector_cache_path", path(&u.cc.cache_dir)),
+        ("staged_data_path", path(&u.staged)),
+        ("piece_infos", pieces.clone()),
+    ]);
+    // malformed tasks name the key path; a wrong piece list is refused before anything is written
+    let e = run("snap_encode", &with(&enc_task, "registered_proof", Json::str("StackedDrg4KiBV1"))).unwrap_err();
+    assert!(e.contains("registered_proof") && e.contains("StackedDrg4KiBV1"), "{e}");
+    let bad_pieces = Json::Arr(vec![Json::obj(vec![("commitment", Json::bytes(&u.pieces[0].0)), ("size", Json::str("x"))])]);
+    let e = run("snap_encode", &with(&enc_task, "piece_infos", bad_pieces)).unwrap_err();
+    assert!(e.contains("piece_infos[0].size"), "{e}");
+    let other = Json::Arr(vec![Json::obj(vec![("commitment", Json::bytes(&[7; 32])), ("size", Json::U64(1016))])]);
+    let e = run("snap_encode", &with(&enc_task, "piece_infos", other)).unwrap_err();
+    assert!(e.contains("pieces and comm_d do not match"), "{e}");
+    assert!(!u.new_replica.exists());
+
+    let out = run("snap_encode", &enc_task).unwrap();
+    let comm = |k: &str| out.field_bytes32(k).unwrap();
+    let (comm_r_new, comm_d_new) = (comm("comm_r_new"), comm("comm_d_new"));
+    assert!(out.get("comm_r_last_new").is_some());
+    // the id is accepted for registered_proof too, and a rerun gives the same answer
+    assert_eq!(run("snap_encode", &with(&enc_task, "registered_proof", Json::U64(0))).unwrap().to_string(), out.to_string());
+
+    let pp_task = Json::obj(vec![
+        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+        ("comm_r_old", Json::bytes(&u.comm_r_old)),
+        ("comm_r_new", Json::bytes(&comm_r_new)),
+        ("comm_d_new", Json::bytes(&comm_d_new)),
+        ("sector_path", path(&u.cc.sealed)),
+        ("sector_cache_path", path(&u.cc.cache_dir)),
+        ("replica_path", path(&u.new_replica)),
+        ("replica_cache_path", path(&u.new_cache)),
+    ]);
+    let vanilla = run("snap_partition_proofs", &pp_task).unwrap();
+    assert_eq!(vanilla.as_array().unwrap().len(), 1);
+    let e = run("snap_partition_proofs", &with(&pp_task, "comm_r_old", Json::bytes(&comm_r_new))).unwrap_err();
+    assert!(e.contains("comm_r_old"), "{e}");
+
+    let prove_task = Json::obj(vec![
+        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+        ("vannilla_proofs", vanilla.clone()),
+        ("comm_r_old", Json::bytes(&u.comm_r_old)),
+        ("comm_r_new", Json::bytes(&comm_r_new)),
+        ("comm_d_new", Json::bytes(&comm_d_new)),
+    ]);
+    let proof = run("snap_prove", &prove_task).unwrap();
+    let bytes = proof.to_bytes().unwrap();
+    assert_eq!(&bytes[..4], b"SFSU");
+    // a vanilla proof with any byte changed is refused by snap_prove
+    let raw = vanilla.as_array().unwrap()[0].to_bytes().unwrap();
+    for pos in [0usize, 40, 200, raw.len() / 2, raw.len() - 1] {
+        let mut t = raw.clone();
+        t[pos] ^= 0x01;
+        let e = run("snap_prove", &with(&prove_task, "vannilla_proofs", Json::Arr(vec![Json::bytes(&t)]))).unwrap_err();
+        assert!(e.contains("vannilla_proofs"), "byte {pos}: {e}");
+    }
+
+    let verify_task = Json::obj(vec![
+        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+        ("proof", proof.clone()),
+        ("comm_r_old", Json::bytes(&u.comm_r_old)),
+        ("comm_r_new", Json::bytes(&comm_r_new)),
+        ("comm_d_new", Json::bytes(&comm_d_new)),
+    ]);
+    let valid = |t: &Json| run("verify_snap", t).unwrap().get("valid").and_then(Json::as_bool).unwrap();
+    assert!(valid(&verify_task));
+    assert!(valid(&with(&verify_task, "proof", Json::str(crate::base64::encode(&bytes)))));
+    assert!(!valid(&with(&verify_task, "comm_r_new", Json::bytes(&u.comm_r_old))));
+    assert!(!valid(&with(&verify_task, "comm_d_new", Json::bytes(&commp::zero_comm_for_size(2048)))));
+    assert!(!valid(&with(&verify_task, "registered_proof", Json::str("StackedDrg8MiBV1"))));
+    for pos in [5usize, 12, 100, bytes.len() - 1] {
+        let mut t = bytes.clone();
+        t[pos] ^= 0x80;
+        let v = run("verify_snap", &with(&verify_task, "proof", Json::bytes(&t))).unwrap();
+        assert_eq!(v.get("valid").and_then(Json::as_bool), Some(false), "byte {pos}");
+        assert!(v.get("reason").and_then(Json::as_str).is_some());
+    }
+    let e = run("verify_snap", &with(&verify_task, "comm_r_old", Json::bytes(&[1, 2]))).unwrap_err();
+    assert!(e.contains("comm_r_old"), "{e}");
+}
+
+#[test]
+fn structurally_valid_but_wrong_proofs_are_rejected_for_what_they_are() {
+    let u = upgrade("StackedDrg2KiBV1_1", 44);
+    let e = encode::encode(&encode_inputs(&u)).unwrap();
+    let proofs = prove::partition_proofs(&prove_inputs(&u, &e)).unwrap();
+    let check = |p: &super::proof::PartitionProof| {
+        verify::verify_all(&u.proof, std::slice::from_ref(p), &u.comm_r_old, &e.comm_r_new, &e.comm_d_new).unwrap_err()
+    };
+    let mut p = proofs[0].clone();
+    p.apex_leafs[3] = [9; 32];
+    assert!(check(&p).contains("apex"), "{}", check(&p));
+    let mut p = proofs[0].clone();
+    p.challenge_proofs.swap(0, 1);
+    assert!(check(&p).contains("another node"), "{}", check(&p));
+    let mut p = proofs[0].clone();
+    p.comm_c = Fr::from_u64(5);
+    assert!(check(&p).contains("comm_r_old"), "{}", check(&p));
+    let mut p = proofs[0].clone();
+    p.challenge_proofs.pop();
+    assert!(check(&p).contains("challenge proofs"), "{}", check(&p));
+    // a replica whose trees are consistent but whose nodes are not old + data · rho (every node + 1, tree_r_last
+    // rebuilt, comm_r_new recomputed): all Merkle proofs verify, the encoding check does not
+    let good = fs::read(&u.new_replica).unwrap();
+    let shifted: Vec<Fr> = crate::merkle::bytes_to_fr(&good).unwrap().iter().map(|f| f.add(&Fr::ONE)).collect();
+    fs::write(&u.new_replica, crate::merkle::fr_to_bytes(&shifted)).unwrap();
+    let shape = crate::merkle::TreeShape::for_nodes(64).unwrap();
+    let tree = crate::merkle::StoredTree::from_rows(crate::merkle::build_rows(shifted), shape.rows_to_discard() + 1);
+    let tree_file = u.new_cache.join(shape.file_name("tree-r-last", 0));
+    let good_tree = fs::read(&tree_file).unwrap();
+    fs::write(&tree_file, tree.to_bytes()).unwrap();
+    let (comm_c, _) = encode::read_p_aux_fr(&u.cc.cache_dir).unwrap();
+    let forged = Encoded { comm_r_new: crate::poseidon::hash(&[comm_c, tree.root()]).to_bytes(), ..e };
+    let err = prove::partition_proofs(&prove_inputs(&u, &forged)).unwrap_err();
+    assert!(err.contains("is not old node + data · rho"), "{err}");
+    fs::write(&u.new_replica, &good).unwrap();
+    fs::write(&tree_file, &good_tree).unwrap();
+    prove::partition_proofs(&prove_inputs(&u, &e)).unwrap();
+
+    // a new replica changed after encoding no longer proves
+    let mut rep = fs::read(&u.new_replica).unwrap();
+    rep[5 * 32] ^= 1;
+    fs::write(&u.new_replica, &rep).unwrap();
+    let err = prove::partition_proofs(&prove_inputs(&u, &e)).unwrap_err();
+    assert!(err.contains("do not hash to the cached tree node") || err.contains("do not prove"), "{err}");
+}
