@@ -386,3 +386,82 @@ fn structurally_valid_but_wrong_proofs_are_rejected_for_what_they_are() {
     let err = prove::partition_proofs(&prove_inputs(&u, &e)).unwrap_err();
     assert!(err.contains("do not hash to the cached tree node") || err.contains("do not prove"), "{err}");
 }
+
+#[test]
+fn partition_proof_bytes_follow_the_bincode_layout_of_the_rust_types() {
+    use super::proof::{ChallengeProof, PartitionProof, TreeDProof};
+    use crate::merkle::{compound_proof, MerkleProof, PathElement};
+    let f = Fr::from_u64;
+    // a 64 GiB-shaped tree_r proof (base, sub of 8, top of 2: ProofData::Top) and a 2-level tree_d proof
+    let shape = crate::merkle::TreeShape { nodes: 128, base_trees: 16, sub_arity: 8, top_arity: 2 };
+    let roots: Vec<Fr> = (0..16).map(|i| f(100 + i)).collect();
+    let base = vec![PathElement { hashes: (1..8).map(f).collect(), index: 3 }];
+    let top: MerkleProof = compound_proof(&shape, &roots, 11, f(9), base);
+    let single = MerkleProof { root: f(1), leaf: f(2), path: vec![PathElement { hashes: (10..17).map(f).collect(), index: 5 }], base_len: 1 };
+    let d = TreeDProof { root: [0xd0; 32], leaf: [0xd1; 32], siblings: vec![[0xd2; 32], [0xd3; 32]], indices: vec![1, 0] };
+    let p = PartitionProof {
+        comm_c: f(7),
+        apex_leafs: vec![[0xa0; 32], [0xa1; 32]],
+        challenge_proofs: vec![ChallengeProof { proof_r_old: top.clone(), proof_d_new: d.clone(), proof_r_new: single.clone() }],
+    };
+    // the expected bytes, written out field by field
+    let mut want = Vec::new();
+    let u64le = |w: &mut Vec<u8>, v: u64| w.extend_from_slice(&v.to_le_bytes());
+    let dom = |w: &mut Vec<u8>, x: &Fr| w.extend_from_slice(&x.to_bytes());
+    let path = |w: &mut Vec<u8>, es: &[PathElement]| {
+        w.extend_from_slice(&(es.len() as u64).to_le_bytes());
+        for e in es {
+            w.extend_from_slice(&(e.hashes.len() as u64).to_le_bytes());
+            for h in &e.hashes {
+                w.extend_from_slice(&h.to_bytes());
+            }
+            w.extend_from_slice(&(e.index as u64).to_le_bytes());
+        }
+    };
+    dom(&mut want, &f(7));
+    u64le(&mut want, 2);
+    want.extend_from_slice(&[0xa0; 32]);
+    want.extend_from_slice(&[0xa1; 32]);
+    u64le(&mut want, 1);
+    // proof_r_old: Top = variant 2 { base_proof, sub_proof, top_proof, root, leaf }
+    want.extend_from_slice(&2u32.to_le_bytes());
+    path(&mut want, &top.path[..1]);
+    path(&mut want, &top.path[1..2]);
+    path(&mut want, &top.path[2..]);
+    dom(&mut want, &top.root);
+    dom(&mut want, &f(9));
+    // proof_d_new: Single = variant 0 { root, leaf, path: [{hashes: [sibling], index}] }
+    want.extend_from_slice(&0u32.to_le_bytes());
+    want.extend_from_slice(&[0xd0; 32]);
+    want.extend_from_slice(&[0xd1; 32]);
+    u64le(&mut want, 2);
+    for (s, i) in [([0xd2u8; 32], 1u64), ([0xd3; 32], 0)] {
+        u64le(&mut want, 1);
+        want.extend_from_slice(&s);
+        u64le(&mut want, i);
+    }
+    // proof_r_new: Single
+    want.extend_from_slice(&0u32.to_le_bytes());
+    dom(&mut want, &f(1));
+    dom(&mut want, &f(2));
+    path(&mut want, &single.path);
+    let got = bincode::encode(&p);
+    assert_eq!(got, want);
+    assert_eq!(bincode::decode(&got).unwrap(), p);
+    // Sub variant (32 GiB shape) round-trips with tag 1
+    let sub_shape = crate::merkle::TreeShape { nodes: 64, base_trees: 8, sub_arity: 8, top_arity: 0 };
+    let sub = compound_proof(&sub_shape, &roots[..8], 2, f(9), vec![PathElement { hashes: (1..8).map(f).collect(), index: 0 }]);
+    let q = PartitionProof { challenge_proofs: vec![ChallengeProof { proof_r_old: sub.clone(), proof_d_new: d, proof_r_new: sub }], ..p };
+    let b = bincode::encode(&q);
+    assert_eq!(&b[32 + 8 + 64 + 8..][..4], &1u32.to_le_bytes());
+    assert_eq!(bincode::decode(&b).unwrap(), q);
+    // truncation, trailing bytes, a bad variant and a non-canonical element are errors
+    assert!(bincode::decode(&b[..b.len() - 1]).unwrap_err().contains("truncated"));
+    assert!(bincode::decode(&[b.clone(), vec![0]].concat()).unwrap_err().contains("trailing"));
+    let mut t = b.clone();
+    t[32 + 8 + 64 + 8] = 7;
+    assert!(bincode::decode(&t).unwrap_err().contains("variant 7"));
+    let mut t = b;
+    t[..32].copy_from_slice(&[0xff; 32]);
+    assert!(bincode::decode(&t).unwrap_err().contains("canonical"));
+}
