@@ -14,7 +14,9 @@ if (probe.error || probe.status !== 0) {
 }
 // Crates come from crates.io once (a fresh machine has an empty registry cache); the build itself and
 // `cargo test --offline` in test/run.mjs then work from that cache.
-const fetch = spawnSync("cargo", ["fetch", "--locked", "--manifest-path", `${crateDir}/Cargo.toml`], { stdio: "inherit" });
+const fetch = spawnSync("cargo", ["fetch", "--locked", "--manifest-path", `${crateDir}/Cargo.toml`], {
+  stdio: "inherit",
+});
 if (fetch.status !== 0) process.exit(fetch.status ?? 1);
 const build = spawnSync("cargo", ["build", "--release", "--offline", "--manifest-path", `${crateDir}/Cargo.toml`], {
   stdio: "inherit",
