@@ -361,6 +361,14 @@ fn structurally_valid_but_wrong_proofs_are_rejected_for_what_they_are() {
     let mut p = proofs[0].clone();
     p.challenge_proofs.pop();
     assert!(check(&p).contains("challenge proofs"), "{}", check(&p));
+    // WindowPoSt proves the upgraded sector from the update cache and new replica under comm_r_new (and the old
+    // comm_r no longer verifies for it)
+    let seed = [7u8; 32];
+    let sp = crate::window_post::prove_sector(2048, 44, &e.comm_r_new, &u.new_cache, &u.new_replica, &seed).unwrap();
+    let post = crate::window_post::encode(1000, &[sp]);
+    crate::window_post::verify(2048, 1000, &seed, &[(44, e.comm_r_new)], std::slice::from_ref(&post)).unwrap();
+    assert!(crate::window_post::verify(2048, 1000, &seed, &[(44, u.comm_r_old)], &[post]).is_err());
+
     // a replica whose trees are consistent but whose nodes are not old + data · rho (every node + 1, tree_r_last
     // rebuilt, comm_r_new recomputed): all Merkle proofs verify, the encoding check does not
     let good = fs::read(&u.new_replica).unwrap();
