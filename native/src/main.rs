@@ -15,6 +15,8 @@ commands:
                         one benchmark figure as a JSON line (see npm run bench:native)
   verify-seal           verify a c2 proof: request JSON on stdin, {{\"valid\":...}} on stdout
   verify-window-post    verify WindowPoSt proofs: request JSON on stdin, {{\"valid\":...}} on stdout
+  verify-snap           verify a snap_prove bundle (empty-sector update): request JSON on stdin,
+                        {{\"valid\":...}} on stdout
   --version             print the version
 
 stages: {}
@@ -137,6 +139,7 @@ fn main() {
         // native II: verifiers (same JSON as the verify_seal / verify_window_post stages)
         (Some("verify-seal"), _) => processor::run_once("verify_seal"),
         (Some("verify-window-post"), _) => processor::run_once("verify_window_post"),
+        (Some("verify-snap"), _) => processor::run_once("verify_snap"),
         (Some(cmd @ ("commp" | "processor" | "run")), None) => {
             eprintln!("sealfarm-proofs {cmd}: missing argument\n{}", usage());
             2
@@ -154,7 +157,7 @@ mod tests {
     #[test]
     fn usage_names_every_command() {
         let u = super::usage();
-        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "pc1"] {
+        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "pc1", "verify-snap", "snap_prove"] {
             assert!(u.contains(c), "{c}");
         }
     }

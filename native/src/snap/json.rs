@@ -108,7 +108,15 @@ struct Verdict {
 fn parse<T: DeserializeOwned>(task: &Json) -> Result<T, String> {
     let text = task.to_string();
     let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| format!("field `{}`: {}", e.path(), e.inner()))
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        // The position serde_json reports is in our re-serialized text, not the caller's: drop it.
+        let msg = e.inner().to_string();
+        let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]).to_string();
+        match e.path().to_string().as_str() {
+            "." => msg,
+            path => format!("field `{path}`: {msg}"),
+        }
+    })
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<Json, String> {
