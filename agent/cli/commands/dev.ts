@@ -13,7 +13,7 @@ export const dev: Command = {
   path: ["dev"],
   summary: "run a whole farm on this machine and seal sectors end to end (npm start)",
   usage: [
-    "usage: sealfarm dev [--sectors N] [--sector-size 2KiB|8MiB|512MiB] [--threads T] [--dir DIR] [--keep] [--fresh] [--json]",
+    "usage: sealfarm dev [--sectors N] [--sector-size 2KiB|8MiB|512MiB] [--threads T] [--dir DIR] [--snapup] [--keep] [--fresh] [--json]",
     "",
     "Starts a manager (SQLite, devnet with short delays) and a worker (T sealing threads + a PoSt thread) under",
     "DIR (default ./.sealfarm/dev), imports a small deal, seals N sectors (default 4 of 2KiB, 3 threads) with the",
@@ -23,10 +23,11 @@ export const dev: Command = {
     "  --keep   after the proofs verify, keep the manager and worker running until Ctrl-C, and print the commands",
     "           (sectors list/show, workers list, worker list, /metrics) that work against them",
     "  --fresh  delete the farm in DIR first and start over with these options",
+    "  --snapup seal the N sectors as CC, then upgrade one with the deal (SnapUp) and wait for a WindowPoSt over it",
     "  --json   print the final summary as one JSON object instead of the live view and table",
   ].join("\n"),
   async run(argv, io) {
-    const args = parseArgs(argv, ["sectors", "sector-size", "threads", "dir"], ["json", "keep", "fresh"]);
+    const args = parseArgs(argv, ["sectors", "sector-size", "threads", "dir"], ["json", "keep", "fresh", "snapup"]);
     const sectors = parseUint(flag(args, "sectors") ?? "4", "--sectors");
     const threads = parseUint(flag(args, "threads") ?? "3", "--threads");
     if (sectors < 1) throw new UsageError("--sectors: expected at least 1");
@@ -52,6 +53,7 @@ export const dev: Command = {
           json: args.flags.has("json"),
           keep: args.flags.has("keep"),
           fresh: args.flags.has("fresh"),
+          snapup: args.flags.has("snapup"),
           cli: cliInvocation(process.argv[1] ?? "sealfarm", process.cwd()),
           discoverable: root === resolve(DEV_DIR),
         },

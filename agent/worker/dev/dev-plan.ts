@@ -10,6 +10,8 @@ export interface DevOptions {
   threads: number;
   managerPort: number;
   workerPort: number;
+  /** Seal CC sectors, then upgrade one with the deal (SnapUp) and prove it in WindowPoSt. */
+  snapup?: boolean;
 }
 
 export interface DevPlan {
@@ -21,6 +23,8 @@ export interface DevPlan {
   /** Payload bytes of the one small deal (a quarter of the sector's unpadded capacity). */
   dealBytes: number;
   storeDirs: string[];
+  /** The snapup thread's store (with `snapup`). */
+  snapStore: string | undefined;
   sealProof: string;
 }
 
@@ -31,6 +35,11 @@ export function planDev(o: DevOptions): DevPlan {
   const managerHome = join(o.root, "manager");
   const storeDirs = Array.from({ length: o.threads }, (_, i) => join(o.root, "worker", `store${i}`));
   const persist = join(managerHome, "persist-1");
+  const snapStore = o.snapup === true ? join(o.root, "worker", "snap0") : undefined;
+  // With SnapUp the sealer threads seal CC sectors only; the deal goes into one of them once it proves.
+  const sealers = storeDirs.map((location) =>
+    o.snapup === true ? { location, sealing: { enable_deals: false } } : { location },
+  );
   return {
     managerHome,
     sealProof,
@@ -65,7 +74,8 @@ export function planDev(o: DevOptions): DevPlan {
         request_task_max_retries: 3,
       },
       sealing_thread: [
-        ...storeDirs.map((location) => ({ location })),
+        ...sealers,
+        ...(snapStore === undefined ? [] : [{ location: snapStore, plan: "snapup" }]),
         { plan: "wdpost", sealing: { recover_interval: "500ms" } },
       ],
       attached: [{ name: "persist-1", location: persist }],
@@ -74,6 +84,7 @@ export function planDev(o: DevOptions): DevPlan {
     dealFile: join(o.root, "deal.bin"),
     dealBytes: Math.floor(toUnpadded(size) / 4),
     storeDirs,
+    snapStore,
   };
 }
 

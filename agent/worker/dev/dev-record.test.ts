@@ -17,12 +17,15 @@ describe("the dev farm's recorded options", () => {
       "sectors: 4 in this farm, 2 asked",
     ]);
     assert.deepEqual(diffDevOptions(small, { ...small }), []);
+    // A SnapUp farm is another farm; a record from before the flag was made without it.
+    assert.deepEqual(diffDevOptions(small, { ...small, snapup: true }), ["snapup: false in this farm, true asked"]);
+    assert.deepEqual(diffDevOptions({ ...small, snapup: false }, small), []);
   });
 
   it("a new directory records the options; the same options continue; sizes are compared by value", () => {
     const root = join(dir, "a");
     assert.deepEqual(prepareDevDirectory(root, small, false), { ok: true, continuing: false });
-    assert.deepEqual(JSON.parse(readFileSync(join(root, DEV_RECORD), "utf8")), small);
+    assert.deepEqual(JSON.parse(readFileSync(join(root, DEV_RECORD), "utf8")), { ...small, snapup: false });
     assert.deepEqual(prepareDevDirectory(root, { ...small, sectorSize: "2kib" }, false), {
       ok: true,
       continuing: true,
@@ -55,7 +58,7 @@ describe("the dev farm's recorded options", () => {
     writeFileSync(join(root, "marker"), "old");
     assert.deepEqual(prepareDevDirectory(root, big, true), { ok: true, continuing: false });
     assert.equal(existsSync(join(root, "marker")), false);
-    assert.deepEqual(JSON.parse(readFileSync(join(root, DEV_RECORD), "utf8")), big);
+    assert.deepEqual(JSON.parse(readFileSync(join(root, DEV_RECORD), "utf8")), { ...big, snapup: false });
   });
 
   it("--fresh never deletes a directory dev did not make", () => {

@@ -15,34 +15,37 @@ export interface DevFarmOptions {
   sectorSize: string;
   sectors: number;
   threads: number;
+  /** A SnapUp farm seals CC sectors and upgrades one; an older record without it was made without. */
+  snapup?: boolean;
 }
 
 const LABELS: Record<keyof DevFarmOptions, string> = {
   sectorSize: "sector size",
   sectors: "sectors",
   threads: "threads",
-};
-const FLAGS: Record<keyof DevFarmOptions, string> = {
-  sectorSize: "--sector-size",
-  sectors: "--sectors",
-  threads: "--threads",
+  snapup: "snapup",
 };
 
 /** Same farm, same record: "8mib" and "8MiB" are one size. */
 export function normalizeDevOptions(o: DevFarmOptions): DevFarmOptions {
-  return { sectorSize: sectorSizeName(parseSectorSize(o.sectorSize)), sectors: o.sectors, threads: o.threads };
+  return {
+    sectorSize: sectorSizeName(parseSectorSize(o.sectorSize)),
+    sectors: o.sectors,
+    threads: o.threads,
+    snapup: o.snapup === true,
+  };
 }
 
 /** One line per option that differs: "sector size: 2KiB in this farm, 8MiB asked". Pure. */
 export function diffDevOptions(recorded: DevFarmOptions, asked: DevFarmOptions): string[] {
   const keys = Object.keys(LABELS) as (keyof DevFarmOptions)[];
   return keys
-    .filter((k) => recorded[k] !== asked[k])
-    .map((k) => `${LABELS[k]}: ${recorded[k]} in this farm, ${asked[k]} asked`);
+    .filter((k) => (recorded[k] ?? false) !== (asked[k] ?? false))
+    .map((k) => `${LABELS[k]}: ${recorded[k] ?? false} in this farm, ${asked[k] ?? false} asked`);
 }
 
 export function devFlags(o: DevFarmOptions): string {
-  return (Object.keys(FLAGS) as (keyof DevFarmOptions)[]).map((k) => `${FLAGS[k]} ${o[k]}`).join(" ");
+  return `--sector-size ${o.sectorSize} --sectors ${o.sectors} --threads ${o.threads}${o.snapup === true ? " --snapup" : ""}`;
 }
 
 /**
@@ -81,7 +84,14 @@ export function parseDevRecord(file: string, text: string): DevFarmOptions {
   for (const k of ["sectors", "threads"] as const)
     if (!Number.isInteger(d[k]) || (d[k] as number) < 1)
       throw new Error(`${file}: /${k}: expected an integer ≥ 1, got ${JSON.stringify(d[k])}`);
-  return { sectorSize: d.sectorSize, sectors: d.sectors as number, threads: d.threads as number };
+  if (d.snapup !== undefined && typeof d.snapup !== "boolean")
+    throw new Error(`${file}: /snapup: expected true or false, got ${JSON.stringify(d.snapup)}`);
+  return {
+    sectorSize: d.sectorSize,
+    sectors: d.sectors as number,
+    threads: d.threads as number,
+    snapup: d.snapup === true,
+  };
 }
 
 /** A directory `sealfarm dev` made: it has the record, or the manager.toml dev writes (farms from before records). */

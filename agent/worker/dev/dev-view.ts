@@ -44,6 +44,8 @@ export interface DevSummary {
   dealsSealed: number;
   proveCommitsVerified: number;
   windowPostsVerified: number;
+  /** With --snapup: sectors upgraded with the deal, and WindowPoSts verified over an upgraded sector. */
+  snapup?: { upgraded: number; upgradedPostsVerified: number };
   elapsedSeconds: number;
   /** Per processor stage: tasks run in this session and their mean duration. */
   stages: Record<string, { count: number; meanSeconds: number; totalSeconds: number }>;
@@ -76,6 +78,12 @@ export function renderSummary(s: DevSummary): string {
         ["sectors with a deal", String(s.dealsSealed)],
         ["seal proofs verified", String(s.proveCommitsVerified)],
         ["WindowPoSts verified", String(s.windowPostsVerified)],
+        ...(s.snapup === undefined
+          ? []
+          : [
+              ["sectors upgraded (SnapUp)", String(s.snapup.upgraded)],
+              ["WindowPoSts over an upgrade", String(s.snapup.upgradedPostsVerified)],
+            ]),
         ["elapsed", formatDurationMs(s.elapsedSeconds * 1000)],
       ],
     )

@@ -10,6 +10,7 @@ import { configPath, loadManagerConfig } from "../../manager/config/load-manager
 import { importDeal } from "../../manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../../manager/manager.js";
 import { removeRunningFarm, runningFarmIn, writeRunningFarm } from "../../shared/dev-farm.js";
+import type { WdPoStInput } from "../../shared/rpc/venus-types.js";
 import { loadWorkerConfig } from "../config/load-worker-config.js";
 import { defaultProofsBin } from "../default-bin.js";
 import { processorHasStage } from "../processors/probe-stage.js";
@@ -98,14 +99,18 @@ export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSigna
     problem: null,
   };
   let drawn = 0;
-  try {
-    // One small deal, imported once: a second run finds it and goes on.
+  if (o.snapup === true) summary.snapup = { upgraded: 0, upgradedPostsVerified: 0 };
+  // One small deal, imported once: a second run finds it and goes on. A SnapUp farm imports it once its CC
+  // sectors prove, so that it goes into one of them.
+  const importTheDeal = async () => {
     const deals = await manager.ctx.db.selectFrom("deals").select("id").where("miner", "=", 1000).execute();
-    if (deals.length === 0) {
-      writeFileSync(plan.dealFile, dealPayload(plan.dealBytes));
-      const d = await importDeal(manager.ctx, plan.dealFile, 1000);
-      log(`imported deal ${d.id}: piece ${d.pieceCid} (${d.payloadSize} bytes)`);
-    }
+    if (deals.length > 0) return;
+    writeFileSync(plan.dealFile, dealPayload(plan.dealBytes));
+    const d = await importDeal(manager.ctx, plan.dealFile, 1000);
+    log(`imported deal ${d.id}: piece ${d.pieceCid} (${d.payloadSize} bytes)`);
+  };
+  try {
+    if (o.snapup !== true) await importTheDeal();
     const toml = plan.workerToml as { sector_manager: { rpc_client: { addr: string } } };
     toml.sector_manager.rpc_client.addr = manager.url;
     mkdirSync(`${o.root}/worker`, { recursive: true });
@@ -169,7 +174,30 @@ export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSigna
           lastPrint = Date.now();
         }
       }
-      if (active >= o.sectors && posts.length > 0) {
+      if (summary.snapup !== undefined && active >= o.sectors) {
+        await importTheDeal();
+        const upgraded = await manager.ctx.db
+          .selectFrom("sectors")
+          .select(["number", "snap_at"])
+          .where("miner", "=", 1000)
+          .where("snap_state", "=", "upgraded")
+          .execute();
+        // A WindowPoSt that proved an update replica (its input names the sector as upgraded) and verified.
+        const upgradedPosts = await manager.ctx.db
+          .selectFrom("wdpost_jobs")
+          .select("input")
+          .where("succeeded", "=", 1)
+          .where("finished_at", ">=", started)
+          .execute();
+        summary.snapup = {
+          upgraded: upgraded.length,
+          upgradedPostsVerified: upgradedPosts.filter((j) =>
+            (JSON.parse(j.input) as WdPoStInput).Sectors.some((x) => x.Upgrade),
+          ).length,
+        };
+      }
+      const snapDone = summary.snapup === undefined || summary.snapup.upgradedPostsVerified > 0;
+      if (active >= o.sectors && posts.length > 0 && snapDone) {
         summary.ok = true;
         break;
       }

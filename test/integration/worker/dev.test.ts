@@ -78,6 +78,17 @@ describe("sealfarm dev", () => {
     );
   });
 
+  it("--snapup seals CC sectors, upgrades one with the deal, and proves the upgrade in WindowPoSt", async () => {
+    const r = await dev(["--sectors", "2", "--threads", "1", "--snapup", "--fresh", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout.trim()) as DevSummary;
+    assert.equal(s.ok, true);
+    assert.equal(s.sectorsActive, 2);
+    assert.equal(s.snapup?.upgraded, 1, "the one deal went into one CC sector");
+    assert.ok((s.snapup?.upgradedPostsVerified ?? 0) >= 1);
+    assert.ok((s.stages.snap_encode?.count ?? 0) >= 1 && (s.stages.snap_prove?.count ?? 0) >= 1);
+  });
+
   it("rejects bad options with a usage error", async () => {
     const r = await dev(["--sector-size", "4KiB"]);
     assert.equal(r.code, 2);
