@@ -1,5 +1,6 @@
 // `sealfarm` argv dispatch: finds the command whose path is the longest prefix of argv and runs it.
 import { readFileSync } from "node:fs";
+import { guardStdio } from "../shared/guard-stdio.js";
 import { type CliIo, type Command, UsageError } from "./command.js";
 import { commands as registered } from "./commands/index.js";
 
@@ -45,6 +46,7 @@ export async function main(
   io: CliIo = stdio,
   commands: readonly Command[] = registered,
 ): Promise<number> {
+  if (io === stdio) guardStdio();
   const first = argv[0];
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     io.out(renderHelp(commands));

@@ -3,12 +3,15 @@
 import http from "node:http";
 import { hostname } from "node:os";
 import { packageVersion } from "../cli/main.js";
+import { SecretSource } from "../shared/auth/tokens.js";
+import { trustedList } from "../shared/auth/trusted-addresses.js";
+import { DEFAULT_CONNECTION_LIMITS } from "../shared/net/connection-guard.js";
 import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";
 import type { WorkerConfig } from "./config/worker-config.js";
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { AnySectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
-import { startWorkerRpcServer } from "./rpc/worker-rpc.js";
+import { defaultWorkerRpcSecurity, startWorkerRpcServer, type WorkerRpcSecurity } from "./rpc/worker-rpc.js";
 import { scanPersistStores } from "./store/scan-persist-stores.js";
 import { SealingThread } from "./thread/sealing-thread.js";
 import type { ThreadListEntry } from "./thread/thread-status.js";
@@ -138,13 +141,18 @@ export class WorkerAgent {
       }
     }
     try {
-      agent.rpcServer = await startWorkerRpcServer(c.worker.rpcHost, c.worker.rpcPort, {
-        list: () => agent.list(),
-        pause: (i) => agent.thread(i)?.pause() ?? false,
-        resume: (i, s) => agent.thread(i)?.resume(s ?? undefined) ?? false,
-        version: () => agent.version,
-        metrics: () => agent.renderMetrics(),
-      });
+      agent.rpcServer = await startWorkerRpcServer(
+        c.worker.rpcHost,
+        c.worker.rpcPort,
+        {
+          list: () => agent.list(),
+          pause: (i) => agent.thread(i)?.pause() ?? false,
+          resume: (i, s) => agent.thread(i)?.resume(s ?? undefined) ?? false,
+          version: () => agent.version,
+          metrics: () => agent.renderMetrics(),
+        },
+        workerRpcSecurity(c),
+      );
       agent.rpcUrl = agent.rpcServer.url;
     } catch (e) {
       await pool.stop();
@@ -241,4 +249,16 @@ export class WorkerAgent {
       });
     this.rpc.close();
   }
+}
+
+/** The worker RPC's access rules from `[sealfarm.rpc]`. */
+function workerRpcSecurity(c: WorkerConfig): WorkerRpcSecurity {
+  const s = c.security;
+  return {
+    ...defaultWorkerRpcSecurity(),
+    secret: s.secretFile === undefined ? undefined : new SecretSource(s.secretFile),
+    trusted: trustedList(s.trusted),
+    openMetrics: s.openMetrics,
+    limits: { ...DEFAULT_CONNECTION_LIMITS, maxTotal: s.maxConnections, maxPerIp: s.maxConnectionsPerIp },
+  };
 }

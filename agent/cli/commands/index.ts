@@ -7,7 +7,7 @@ import { dev } from "./dev.js";
 import { hostProbe } from "./host-probe.js";
 import { managerInit } from "./manager-init.js";
 import { managerRun } from "./manager-run.js";
-import { managerTokenCreate } from "./manager-token-create.js";
+import { managerTokenCreate, managerTokenRotate } from "./manager-token-create.js";
 import { plan } from "./plan.js";
 import { sectorsList } from "./sectors-list.js";
 import { sectorsRebuild } from "./sectors-rebuild.js";
@@ -17,6 +17,7 @@ import { workerList } from "./worker-list.js";
 import { workerPause } from "./worker-pause.js";
 import { workerResume } from "./worker-resume.js";
 import { workerRun } from "./worker-run.js";
+import { workerTokenCreate } from "./worker-token-create.js";
 import { workersList } from "./workers-list.js";
 
 export const commands: readonly Command[] = [
@@ -24,6 +25,7 @@ export const commands: readonly Command[] = [
   managerInit,
   managerRun,
   managerTokenCreate,
+  managerTokenRotate,
   sectorsList,
   sectorsShow,
   sectorsRebuild,
@@ -33,6 +35,7 @@ export const commands: readonly Command[] = [
   workerList,
   workerPause,
   workerResume,
+  workerTokenCreate,
   chainHead,
   dealsImport,
   plan,

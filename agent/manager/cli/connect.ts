@@ -1,8 +1,8 @@
 // How CLI commands reach a running manager: --url/--token (or $SEALFARM_MANAGER_URL/$SEALFARM_TOKEN); otherwise
 // the home's manager.toml gives the address and, when the secret is readable, a local admin token is minted.
 import { existsSync } from "node:fs";
+import { createToken, loadOrCreateSecret } from "../../shared/auth/tokens.js";
 import { createVenusClient, type VenusClient } from "../../shared/rpc/venus-client.js";
-import { createToken, loadOrCreateSecret } from "../auth/tokens.js";
 import { loadManagerConfig } from "../config/load-manager-config.js";
 import { flag, managerHome, type ParsedArgs } from "./cli-args.js";
 

@@ -1,5 +1,7 @@
 // The Venus.* method table: permission, positional param checks, and the service call. One entry per method; an
 // unknown name is MethodNotFound. Methods validate params, the services own the transactions.
+
+import type { Permission } from "../../shared/auth/tokens.js";
 import type { VenusMethod, VenusMethods } from "../../shared/rpc/venus-methods.js";
 import type { ManagerContext } from "../context.js";
 import { acquireDeals } from "../deals/deal.service.js";
@@ -39,7 +41,7 @@ import {
   workerInfo,
 } from "./venus-params.js";
 
-export type Permission = "read" | "write" | "admin";
+export type { Permission };
 
 export interface MethodSpec<M extends VenusMethod> {
   perm: Permission;

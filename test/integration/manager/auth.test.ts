@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { main } from "../../../agent/cli/main.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/manager/auth/tokens.js";
+import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { RpcError } from "../../../agent/shared/rpc/json-rpc.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";

@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { UsageError } from "../../../agent/cli/command.js";
 import { sectorsRebuild } from "../../../agent/cli/commands/sectors-rebuild.js";
 import { sectorsUnseal } from "../../../agent/cli/commands/sectors-unseal.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/manager/auth/tokens.js";
+import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
 import type { ManagerConfig } from "../../../agent/manager/config/manager-config.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
