@@ -82,7 +82,8 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     stats.open = sockets.size;
     // A socket that sends nothing at all is closed after the header timeout; one with requests gets the idle one.
-    socket.setTimeout(limits.headerTimeoutMs, () => socket.destroy());
+    socket.on("timeout", () => socket.destroy());
+    socket.setTimeout(limits.headerTimeoutMs);
     socket.once("close", () => release(socket));
   });
 
@@ -92,11 +93,11 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
     if (t === undefined) return;
     t.busy++;
     // While the body arrives, a stall of idleTimeoutMs cuts it; once it is in, the handler may take its time.
-    socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
+    socket.setTimeout(limits.idleTimeoutMs);
     req.once("end", () => socket.setTimeout(0));
     res.once("close", () => {
       t.busy--;
-      if (t.busy === 0 && !socket.destroyed) socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
+      if (t.busy === 0 && !socket.destroyed) socket.setTimeout(limits.idleTimeoutMs);
     });
   });
   return stats;
