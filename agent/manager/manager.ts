@@ -5,7 +5,7 @@ import type http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { SecretSource } from "../shared/auth/tokens.js";
-import { trustedList } from "../shared/auth/trusted-addresses.js";
+import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { type ConnectionStats, guardConnections } from "../shared/net/connection-guard.js";
 import { pumpMessages } from "./chain/devnet/message-pump.js";
 import { loadManagerConfig } from "./config/load-manager-config.js";
@@ -51,9 +51,10 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   }
   const ctx = await createManagerContext(db, config);
   const metrics = new RpcMetrics();
+  const trusted = trustedList(config.trusted);
   const handler = createRequestHandler(ctx, {
     secret,
-    trusted: trustedList(config.trusted),
+    trusted,
     maxBodyBytes: config.maxBodyBytes,
     maxDepth: config.maxDepth,
     openMetrics: config.openMetrics,
@@ -63,6 +64,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   const limits = {
     maxTotal: config.limits.maxConnections,
     maxPerIp: config.limits.maxConnectionsPerIp,
+    exempt: (address: string | undefined) => isTrusted(trusted, address),
     headerTimeoutMs: config.limits.headerTimeoutMs,
     idleTimeoutMs: config.limits.idleTimeoutMs,
   };

@@ -4,7 +4,7 @@ import http from "node:http";
 import { hostname } from "node:os";
 import { packageVersion } from "../cli/main.js";
 import { SecretSource } from "../shared/auth/tokens.js";
-import { trustedList } from "../shared/auth/trusted-addresses.js";
+import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { DEFAULT_CONNECTION_LIMITS } from "../shared/net/connection-guard.js";
 import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";
 import type { WorkerConfig } from "./config/worker-config.js";
@@ -254,11 +254,17 @@ export class WorkerAgent {
 /** The worker RPC's access rules from `[sealfarm.rpc]`. */
 function workerRpcSecurity(c: WorkerConfig): WorkerRpcSecurity {
   const s = c.security;
+  const trusted = trustedList(s.trusted);
   return {
     ...defaultWorkerRpcSecurity(),
     secret: s.secretFile === undefined ? undefined : new SecretSource(s.secretFile),
-    trusted: trustedList(s.trusted),
+    trusted,
     openMetrics: s.openMetrics,
-    limits: { ...DEFAULT_CONNECTION_LIMITS, maxTotal: s.maxConnections, maxPerIp: s.maxConnectionsPerIp },
+    limits: {
+      ...DEFAULT_CONNECTION_LIMITS,
+      maxTotal: s.maxConnections,
+      maxPerIp: s.maxConnectionsPerIp,
+      exempt: (address) => isTrusted(trusted, address),
+    },
   };
 }

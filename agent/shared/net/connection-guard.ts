@@ -9,7 +9,9 @@ import type { Socket } from "node:net";
 
 export interface ConnectionLimits {
   maxTotal: number;
+  /** Per address; addresses `exempt` says yes to (auth.trusted: loopback by default) count only toward maxTotal. */
   maxPerIp: number;
+  exempt?: (address: string | undefined) => boolean;
   headerTimeoutMs: number;
   idleTimeoutMs: number;
 }
@@ -57,7 +59,7 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
 
   server.on("connection", (socket: Socket) => {
     const ip = socket.remoteAddress ?? "?";
-    if ((perIp.get(ip) ?? 0) >= limits.maxPerIp) {
+    if ((perIp.get(ip) ?? 0) >= limits.maxPerIp && !limits.exempt?.(socket.remoteAddress)) {
       stats.refusedPerIp++;
       socket.destroy();
       return;

@@ -92,11 +92,12 @@ export interface WorkerRpcSecurity {
 }
 
 export function defaultWorkerRpcSecurity(): WorkerRpcSecurity {
+  const trusted = trustedList(LOOPBACK_CIDRS);
   return {
     secret: undefined,
-    trusted: trustedList(LOOPBACK_CIDRS),
+    trusted,
     openMetrics: true,
-    limits: { ...DEFAULT_CONNECTION_LIMITS, maxTotal: 256, maxPerIp: 32 },
+    limits: { ...DEFAULT_CONNECTION_LIMITS, maxTotal: 256, maxPerIp: 32, exempt: (a) => isTrusted(trusted, a) },
     maxBodyBytes: 1 << 20,
   };
 }
