@@ -1,5 +1,6 @@
 // The worker agent: loads nothing itself (it gets a WorkerConfig), checks the attached stores with the manager,
 // starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
+
 import http from "node:http";
 import { hostname } from "node:os";
 import { packageVersion } from "../cli/main.js";
@@ -7,6 +8,7 @@ import { SecretSource } from "../shared/auth/tokens.js";
 import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { DEFAULT_CONNECTION_LIMITS } from "../shared/net/connection-guard.js";
 import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";
+import { loadTlsPin } from "../shared/tls/pinned-tls.js";
 import type { WorkerConfig } from "./config/worker-config.js";
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { AnySectorRecord } from "./planner/sector.js";
@@ -64,7 +66,8 @@ export class WorkerAgent {
         c.attached.push(s);
       }
     }
-    const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
+    const managerTls = loadTlsPin(c.security.managerCaFile, c.security.managerFingerprint);
+    const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token, tls: managerTls });
     // Threads that persist sealed files (sealer, rebuild) need a writable store; unseal only reads one.
     const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild");
     const unsupported = c.threads.find((t) => t.plan === "snapup");
@@ -130,6 +133,7 @@ export class WorkerAgent {
             localPiecesDirs: c.worker.localPiecesDirs,
             managerUrl: c.sectorManager.url,
             managerToken: c.sectorManager.token,
+            managerTls,
             staticTreeD: c.processors.staticTreeD,
             instance: agent.instance,
             commonSealing: c.sealing,

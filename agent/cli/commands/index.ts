@@ -7,6 +7,7 @@ import { dev } from "./dev.js";
 import { hostProbe } from "./host-probe.js";
 import { managerInit } from "./manager-init.js";
 import { managerRun } from "./manager-run.js";
+import { managerTlsInit } from "./manager-tls-init.js";
 import { managerTokenCreate, managerTokenRotate } from "./manager-token-create.js";
 import { plan } from "./plan.js";
 import { sectorsList } from "./sectors-list.js";
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   managerRun,
   managerTokenCreate,
   managerTokenRotate,
+  managerTlsInit,
   sectorsList,
   sectorsShow,
   sectorsRebuild,
