@@ -360,6 +360,7 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   // damocles inserts PIECE_FETCHER_TOKEN into add_pieces' envs after parsing, so it overrides a user value.
   if (pieceToken !== undefined) for (const e of entries.add_pieces ?? []) e.envs.PIECE_FETCHER_TOKEN = pieceToken;
 
+  const security = securityFrom(obj(doc.sealfarm), abs, problems);
   if (problems.length > 0) throw new ConfigError(file, problems);
 
   const localPiecesDirs =
@@ -385,7 +386,7 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
       pieceToken,
       headers: obj(rpcClient.headers) as Record<string, string>,
     },
-    security: securityFrom(obj(doc.sealfarm), abs, problems),
+    security,
     sealing,
     threads,
     attached,
