@@ -29,7 +29,7 @@ export interface RunningManager {
   connections: ConnectionStats;
   /** Runs one pump cycle now (tests use it to avoid waiting for the timer). */
   tick(): Promise<void>;
-  /** Graceful: stops accepting, answers every request in flight (up to graceMs, default 10 s; later ones are cut
+  /** Graceful: stops accepting, answers every request in flight (up to graceMs, default 30 s; later ones are cut
    * and their allocations reclaimed), then closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -129,7 +129,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
     ctx,
     connections,
     tick,
-    close: async (graceMs = 10_000) => {
+    close: async (graceMs = 30_000) => {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
