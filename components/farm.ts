@@ -3,7 +3,7 @@
 // touches only those hosts. Secrets (SSH key, manager auth secret, worker token) arrive as Pulumi secrets and are
 // never passed to `super`, whose arguments would be stored as plain component inputs.
 import * as pulumi from "@pulumi/pulumi";
-import { createToken } from "../agent/manager/auth/tokens.js";
+import { createToken } from "../agent/shared/auth/tokens.js";
 import type { FarmConfig, FarmHost, SshTarget } from "./config/load-farm.js";
 import type { MachineClass } from "./config/machine-class.js";
 import type { HostConnection, ReleaseRef } from "./host-foundation.js";
@@ -54,11 +54,14 @@ export function resolveClasses(
   return { manager, hosts };
 }
 
-/** A write token derived from the auth secret with a fixed issue time, so it is the same on every run. */
-export function deriveWorkerToken(authSecretHex: string): string {
+/** A write token derived from the auth secret with a fixed issue time and an expiry at the start of the year after
+ * next (UTC), so it is the same on every run within a year and the yearly `pulumi up` renews it before it expires.
+ * Rotating managerAuthSecret revokes it. */
+export function deriveWorkerToken(authSecretHex: string, nowMs = Date.now()): string {
   const hex = authSecretHex.trim();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error("sealfarm:managerAuthSecret: expected 64 lowercase hex characters");
-  return createToken(Buffer.from(hex, "hex"), "write", 0);
+  const expiresAtMs = Date.UTC(new Date(nowMs).getUTCFullYear() + 2, 0, 1);
+  return createToken(Buffer.from(hex, "hex"), "write", { nowMs: 0, expiresAtMs });
 }
 
 export interface HostSummary {

@@ -1,9 +1,9 @@
 // The pure parts of ManagerHost: manager.toml from the farm, checked with the manager's own config loader.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { verifyToken } from "../agent/manager/auth/tokens.js";
 import { parseManagerToml } from "../agent/manager/config/load-manager-config.js";
 import { resolveManagerConfig } from "../agent/manager/config/manager-config.js";
+import { verifyToken } from "../agent/shared/auth/tokens.js";
 import type { FarmConfig } from "./config/load-farm.js";
 import { deriveWorkerToken } from "./farm.js";
 import { managerRpcAddr, planManagerHost } from "./manager-host.js";

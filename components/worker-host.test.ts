@@ -77,3 +77,18 @@ test("serviceTrigger changes with any part and with how bytes split between part
   assert.notEqual(serviceTrigger(["unit", "config", r]), base);
   assert.match(base, /^[0-9a-f]{64}$/);
 });
+
+test("with the manager's TLS, the worker TOML pins it in [sealfarm.tls] and its own loader reads the pin", () => {
+  const p = planWorkerHost(host("sealer-01", "epyc-2gpu", "sealer"), cls("epyc-2gpu"), "32GiB", context);
+  const fingerprint = `sha256:${"AB:".repeat(31)}CD`;
+  const text = renderWorkerToml(p.plan, {
+    managerToken: "sf1.x.y",
+    managerTls: { url: "https://10.1.0.10:1790", caFile: "/etc/sealfarm/manager-tls.crt", fingerprint },
+  });
+  const loaded = parseWorkerConfig(text, "/etc/sealfarm/worker.toml", { defaultBin: "/bin/true" });
+  assert.deepEqual(loaded.warnings, []);
+  assert.equal(loaded.config.sectorManager.url, "https://10.1.0.10:1790");
+  assert.equal(loaded.config.security.managerCaFile, "/etc/sealfarm/manager-tls.crt");
+  assert.equal(loaded.config.security.managerFingerprint, fingerprint);
+  assert.match(text, /\[sealfarm\.tls\]/);
+});

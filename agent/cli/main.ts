@@ -1,6 +1,7 @@
 // `sealfarm` argv dispatch: finds the command whose path is the longest prefix of argv and runs it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { guardStdio } from "../shared/guard-stdio.js";
 import { packageRoot } from "../shared/package-root.js";
 import { type CliIo, type Command, loadCommand, type Registered, UsageError } from "./command.js";
 import { commands as registered } from "./commands/index.js";
@@ -50,6 +51,7 @@ export async function main(
   io: CliIo = stdio,
   commands: readonly Registered[] = registered,
 ): Promise<number> {
+  if (io === stdio) guardStdio();
   const first = argv[0];
   if (first === "--version" || first === "-V") {
     io.out(`sealfarm ${packageVersion()}`);

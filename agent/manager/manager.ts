@@ -1,9 +1,12 @@
 // startManager: config → database (migrated) → devnet → HTTP server → pump loop. Used by `sealfarm manager run`,
 // by `sealfarm dev` and by tests (in-process or as a child process).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import type http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { loadOrCreateSecret } from "./auth/tokens.js";
-import { trustedList } from "./auth/trusted-addresses.js";
+import { SecretSource } from "../shared/auth/tokens.js";
+import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
+import { type ConnectionStats, guardConnections } from "../shared/net/connection-guard.js";
 import { pumpMessages } from "./chain/devnet/message-pump.js";
 import { loadManagerConfig } from "./config/load-manager-config.js";
 import type { ManagerConfig } from "./config/manager-config.js";
@@ -12,16 +15,23 @@ import { migrateToLatest, openDatabase } from "./db/dialect.js";
 import { removeStalePartials } from "./deals/piece-upload.js";
 import { RpcMetrics } from "./metrics/rpc-metrics.js";
 import { postTick } from "./post/wdpost.service.js";
-import { createHttpServer } from "./rpc/http-server.js";
+import { createHttpServer, createRequestHandler } from "./rpc/http-server.js";
+import { reclaimStaleAllocations } from "./sectors/reclaim.service.js";
 
 export interface RunningManager {
   /** Base URL, e.g. http://127.0.0.1:1789 (the RPC endpoint is `${url}/rpc/v0`). */
   url: string;
   port: number;
+  /** The TLS listener's base URL (https://…), when tls.listen is set. */
+  tlsUrl: string | undefined;
   ctx: ManagerContext;
+  /** Open connections and refusals of the plain listener. */
+  connections: ConnectionStats;
   /** Runs one pump cycle now (tests use it to avoid waiting for the timer). */
   tick(): Promise<void>;
-  close(): Promise<void>;
+  /** Graceful: stops accepting, answers every request in flight (up to graceMs, default 30 s; later ones are cut
+   * and their allocations reclaimed), then closes the database. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export type StartOptions = { home: string; config?: undefined } | { config: ManagerConfig; home?: undefined };
@@ -31,7 +41,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   mkdirSync(config.home, { recursive: true });
   for (const s of config.persistStores) if (!s.readOnly) mkdirSync(s.path, { recursive: true });
   removeStalePartials(config.pieceStorePath);
-  const secret = loadOrCreateSecret(config.secretFile);
+  const secret = new SecretSource(config.secretFile);
   const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
   try {
     await migrateToLatest(db);
@@ -41,18 +51,49 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   }
   const ctx = await createManagerContext(db, config);
   const metrics = new RpcMetrics();
-  const server = createHttpServer(ctx, {
+  const trusted = trustedList(config.trusted);
+  const handler = createRequestHandler(ctx, {
     secret,
-    trusted: trustedList(config.trusted),
+    trusted,
     maxBodyBytes: config.maxBodyBytes,
+    maxDepth: config.maxDepth,
+    openMetrics: config.openMetrics,
+    bodyTimeoutMs: config.limits.bodyTimeoutMs,
     metrics,
   });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const limits = {
+    maxTotal: config.limits.maxConnections,
+    maxPerIp: config.limits.maxConnectionsPerIp,
+    exempt: (address: string | undefined) => isTrusted(trusted, address),
+    headerTimeoutMs: config.limits.headerTimeoutMs,
+    idleTimeoutMs: config.limits.idleTimeoutMs,
+  };
+  const { server, connections } = createHttpServer(handler, limits);
+  const servers: http.Server[] = [server];
+  const listen = (s: http.Server, port: number, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(port, host, () => resolve((s.address() as AddressInfo).port));
+    });
+  let port: number;
+  let tlsUrl: string | undefined;
+  try {
+    port = await listen(server, config.port, config.host);
+    if (config.tls !== undefined) {
+      const tlsServer = https.createServer(
+        { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+        handler.handle,
+      );
+      guardConnections(tlsServer, limits);
+      servers.push(tlsServer);
+      const tlsPort = await listen(tlsServer, config.tls.port, config.tls.host);
+      tlsUrl = `https://${config.tls.host.includes(":") ? `[${config.tls.host}]` : config.tls.host}:${tlsPort}`;
+    }
+  } catch (error) {
+    for (const s of servers) s.close();
+    await db.destroy();
+    throw error;
+  }
 
   // The pump: one cycle at a time, about twice per epoch.
   let running: Promise<void> = Promise.resolve();
@@ -62,6 +103,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
     try {
       await pumpMessages(ctx);
       await postTick(ctx);
+      await reclaimStaleAllocations(ctx);
     } catch (error) {
       if (!stopped) console.error(`sealfarm manager: chain pump: ${error instanceof Error ? error.message : error}`);
     }
@@ -83,14 +125,21 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   return {
     url: `http://${host}:${port}`,
     port,
+    tlsUrl,
     ctx,
+    connections,
     tick,
-    close: async () => {
+    close: async (graceMs = 30_000) => {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      for (const s of servers) s.closeIdleConnections();
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([handler.drained(), new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
+      clearTimeout(grace);
+      for (const s of servers) s.closeAllConnections();
+      await Promise.all(closed);
       await db.destroy();
     },
   };

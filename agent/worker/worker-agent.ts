@@ -1,14 +1,19 @@
 // The worker agent: loads nothing itself (it gets a WorkerConfig), checks the attached stores with the manager,
 // starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
+
 import http from "node:http";
 import { packageVersion } from "../cli/main.js";
+import { SecretSource } from "../shared/auth/tokens.js";
+import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
+import { DEFAULT_CONNECTION_LIMITS } from "../shared/net/connection-guard.js";
 import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";
+import { loadTlsPin } from "../shared/tls/pinned-tls.js";
 import type { WorkerConfig } from "./config/worker-config.js";
 import { localAddressToward, workerIdentity } from "./config/worker-identity.js";
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { AnySectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
-import { startWorkerRpcServer } from "./rpc/worker-rpc.js";
+import { defaultWorkerRpcSecurity, startWorkerRpcServer, type WorkerRpcSecurity } from "./rpc/worker-rpc.js";
 import { scanPersistStores } from "./store/scan-persist-stores.js";
 import { SealingThread } from "./thread/sealing-thread.js";
 import type { ThreadListEntry } from "./thread/thread-status.js";
@@ -72,7 +77,8 @@ export class WorkerAgent {
         c.attached.push(s);
       }
     }
-    const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token });
+    const managerTls = loadTlsPin(c.security.managerCaFile, c.security.managerFingerprint);
+    const rpc = createVenusClient({ url: c.sectorManager.url, token: c.sectorManager.token, tls: managerTls });
     // Threads that persist replicas (sealer, rebuild, snapup) need a writable store; unseal only reads one.
     const persisting = c.threads.filter((t) => t.plan === "sealer" || t.plan === "rebuild" || t.plan === "snapup");
     if (persisting.length > 0 && c.attached.filter((a) => !a.readonly).length === 0)
@@ -142,6 +148,7 @@ export class WorkerAgent {
             localPiecesDirs: c.worker.localPiecesDirs,
             managerUrl: c.sectorManager.url,
             managerToken: c.sectorManager.token,
+            managerTls,
             staticTreeD: c.processors.staticTreeD,
             instance: agent.instance,
             commonSealing: c.sealing,
@@ -164,13 +171,18 @@ export class WorkerAgent {
       }
     }
     try {
-      agent.rpcServer = await startWorkerRpcServer(c.worker.rpcHost, c.worker.rpcPort, {
-        list: () => agent.list(),
-        pause: (i) => agent.thread(i)?.pause() ?? false,
-        resume: (i, s) => agent.thread(i)?.resume(s ?? undefined) ?? false,
-        version: () => agent.version,
-        metrics: () => agent.renderMetrics(),
-      });
+      agent.rpcServer = await startWorkerRpcServer(
+        c.worker.rpcHost,
+        c.worker.rpcPort,
+        {
+          list: () => agent.list(),
+          pause: (i) => agent.thread(i)?.pause() ?? false,
+          resume: (i, s) => agent.thread(i)?.resume(s ?? undefined) ?? false,
+          version: () => agent.version,
+          metrics: () => agent.renderMetrics(),
+        },
+        workerRpcSecurity(c),
+      );
       agent.rpcUrl = agent.rpcServer.url;
       // The port actually bound (a config may ask for 0, as `sealfarm dev` does when 17890 is taken).
       const rpcPort = Number(new URL(agent.rpcServer.url).port);
@@ -269,4 +281,22 @@ export class WorkerAgent {
       });
     this.rpc.close();
   }
+}
+
+/** The worker RPC's access rules from `[sealfarm.rpc]`. */
+function workerRpcSecurity(c: WorkerConfig): WorkerRpcSecurity {
+  const s = c.security;
+  const trusted = trustedList(s.trusted);
+  return {
+    ...defaultWorkerRpcSecurity(),
+    secret: s.secretFile === undefined ? undefined : new SecretSource(s.secretFile),
+    trusted,
+    openMetrics: s.openMetrics,
+    limits: {
+      ...DEFAULT_CONNECTION_LIMITS,
+      maxTotal: s.maxConnections,
+      maxPerIp: s.maxConnectionsPerIp,
+      exempt: (address) => isTrusted(trusted, address),
+    },
+  };
 }

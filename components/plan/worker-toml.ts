@@ -14,6 +14,8 @@ export interface ExtProcessor {
 export interface WorkerToml {
   worker?: { name: string };
   sector_manager: { rpc_client: { addr: string }; token?: string };
+  /** sealfarm's own section (damocles-worker ignores it): the manager's pinned TLS certificate. */
+  sealfarm?: { tls: { manager_ca_file: string; manager_fingerprint: string } };
   sealing: { allowed_sizes: string[]; allowed_miners?: number[]; enable_deals: boolean };
   sealing_thread: Array<{ location?: string; plan: "sealer" | "wdpost" }>;
   attached: Array<{ name: string; location: string; readonly?: boolean }>;

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseManagerToml } from "../../agent/manager/config/load-manager-config.js";
 import { resolveManagerConfig } from "../../agent/manager/config/manager-config.js";
+import { certFingerprint } from "../../agent/shared/tls/self-signed-cert.js";
 import { loadFarmStackFile } from "../config/load-stack-file.js";
+import { farmManagerTls, managerTlsPort, managerTlsUrl } from "./manager-tls.js";
 import { renderManagerToml } from "./manager-toml.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/render/manager/", import.meta.url));
@@ -40,4 +43,31 @@ describe("manager.toml for a farm", () => {
       }
     });
   }
+});
+
+describe("the farm's manager TLS (issue 15)", () => {
+  it("is derived from the auth secret: the same certificate every run, another one after a rotation", () => {
+    const farm = loadFarmStackFile("stacks/Pulumi.example.yaml", { classNames });
+    const secret = "ab".repeat(32);
+    const a = farmManagerTls(farm, secret);
+    assert.equal(farmManagerTls(farm, `${secret}\n`).certPem, a.certPem);
+    assert.notEqual(farmManagerTls(farm, "cd".repeat(32)).fingerprint, a.fingerprint);
+    const x509 = new X509Certificate(a.certPem);
+    assert.equal(x509.verify(x509.publicKey), true);
+    assert.ok(x509.checkIP(farm.manager.address) ?? x509.checkHost(farm.manager.address));
+    assert.equal(certFingerprint(a.certPem), a.fingerprint);
+  });
+
+  it("turns on tls.listen in manager.toml and pins the certificate in the worker's [sealfarm.tls]", () => {
+    const farm = loadFarmStackFile("stacks/Pulumi.example.yaml", { classNames });
+    const text = renderManagerToml(farm, { tlsPort: managerTlsPort(farm) });
+    const resolved = resolveManagerConfig("/var/lib/sealfarm/manager", parseManagerToml("m.toml", text), "m.toml");
+    assert.deepEqual(resolved.tls, {
+      host: "0.0.0.0",
+      port: farm.manager.rpcPort + 1,
+      certFile: "/var/lib/sealfarm/manager/tls.crt",
+      keyFile: "/var/lib/sealfarm/manager/tls.key",
+    });
+    assert.match(managerTlsUrl(farm), /^https:\/\//);
+  });
 });

@@ -7,11 +7,14 @@ import { renderManagerToml as renderManagerTomlText } from "../../agent/manager/
 import type { FarmConfig } from "../config/load-farm.js";
 import { RELEASE_CURRENT } from "../plan/plan-host.js";
 import { MANAGED_HEADER } from "./managed-header.js";
+import { MANAGER_TLS_CERT, MANAGER_TLS_KEY } from "./manager-tls.js";
 
 export interface ManagerTomlOptions {
   /** Where the manager listens; workers on other hosts connect to it. Default 0.0.0.0. */
   readonly listenHost?: string;
   readonly proofsBin?: string;
+  /** Serve TLS on this port too, with tls.crt / tls.key in the home (see manager-tls.ts). */
+  readonly tlsPort?: number;
 }
 
 /** The manager.toml object for a farm; everything the farm does not say keeps the manager's default. */
@@ -22,6 +25,14 @@ export function managerTomlForFarm(farm: FarmConfig, options: ManagerTomlOptions
     listen: `${options.listenHost ?? "0.0.0.0"}:${farm.manager.rpcPort}`,
     db: { ...defaults.db, url: farm.manager.database.url },
     proofs: { bin: options.proofsBin ?? `${RELEASE_CURRENT}/bin/sealfarm-proofs` },
+    tls:
+      options.tlsPort === undefined
+        ? defaults.tls
+        : {
+            listen: `${options.listenHost ?? "0.0.0.0"}:${options.tlsPort}`,
+            cert_file: MANAGER_TLS_CERT,
+            key_file: MANAGER_TLS_KEY,
+          },
     miners: farm.miners.map((actor) => ({
       actor,
       seal_proof: `StackedDrg${farm.sectorSize}V1_1`,

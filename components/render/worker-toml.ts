@@ -11,6 +11,8 @@ export interface RenderWorkerOptions {
    * Pulumi secret. The plan itself never holds it, so plans and reports can be logged.
    */
   readonly managerToken?: string;
+  /** Reach the manager over TLS: its https:// URL and the pinned certificate (file on the host, fingerprint). */
+  readonly managerTls?: { readonly url: string; readonly caFile: string; readonly fingerprint: string };
 }
 
 export function renderWorkerToml(plan: HostPlan, options: RenderWorkerOptions = {}): string {
@@ -20,7 +22,17 @@ export function renderWorkerToml(plan: HostPlan, options: RenderWorkerOptions = 
       ? `# ${r.class}, role sealer, ${r.sectorSize}: ${r.threads} sealing thread(s), bound by ${r.bottleneck}, ` +
         `about ${r.expectedSectorsPerDay} sectors/day`
       : `# ${r.class}, role post, ${r.sectorSize}: ${r.threads} WindowPoSt thread(s), bound by ${r.bottleneck}`;
-  return `${MANAGED_HEADER}\n${summary}\n\n${stringify(sortKeys(withToken(plan, options.managerToken)))}\n`;
+  const toml = withTls(withToken(plan, options.managerToken), options.managerTls);
+  return `${MANAGED_HEADER}\n${summary}\n\n${stringify(sortKeys(toml))}\n`;
+}
+
+function withTls(toml: HostPlan["workerToml"], tls: RenderWorkerOptions["managerTls"]): HostPlan["workerToml"] {
+  if (tls === undefined) return toml;
+  return {
+    ...toml,
+    sector_manager: { ...toml.sector_manager, rpc_client: { ...toml.sector_manager.rpc_client, addr: tls.url } },
+    sealfarm: { tls: { manager_ca_file: tls.caFile, manager_fingerprint: tls.fingerprint } },
+  };
 }
 
 function withToken(plan: HostPlan, token: string | undefined): HostPlan["workerToml"] {

@@ -11,6 +11,11 @@ export const commands: readonly CommandEntry[] = [
     path: ["manager", "token", "create"],
     load: async () => (await import("./manager-token-create.js")).managerTokenCreate,
   },
+  {
+    path: ["manager", "token", "rotate"],
+    load: async () => (await import("./manager-token-create.js")).managerTokenRotate,
+  },
+  { path: ["manager", "tls", "init"], load: async () => (await import("./manager-tls-init.js")).managerTlsInit },
   { path: ["sectors", "list"], load: async () => (await import("./sectors-list.js")).sectorsList },
   { path: ["sectors", "show"], load: async () => (await import("./sectors-show.js")).sectorsShow },
   { path: ["sectors", "rebuild"], load: async () => (await import("./sectors-rebuild.js")).sectorsRebuild },
@@ -21,6 +26,10 @@ export const commands: readonly CommandEntry[] = [
   { path: ["worker", "list"], load: async () => (await import("./worker-list.js")).workerList },
   { path: ["worker", "pause"], load: async () => (await import("./worker-pause.js")).workerPause },
   { path: ["worker", "resume"], load: async () => (await import("./worker-resume.js")).workerResume },
+  {
+    path: ["worker", "token", "create"],
+    load: async () => (await import("./worker-token-create.js")).workerTokenCreate,
+  },
   { path: ["chain", "head"], load: async () => (await import("./chain-head.js")).chainHead },
   { path: ["devnet", "run"], load: async () => (await import("./devnet-run.js")).devnetRun },
   { path: ["deals", "import"], load: async () => (await import("./deals-import.js")).dealsImport },

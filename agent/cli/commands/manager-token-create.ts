@@ -1,21 +1,48 @@
-// `sealfarm manager token create --perm read|write|admin`: prints an API token signed with the home's secret.
+// `sealfarm manager token create --perm read|write|admin [--ttl 90d]`: prints an API token signed with the home's
+// secret, valid for --ttl. `sealfarm manager token rotate` replaces the secret: every token issued so far stops
+// working at the running manager's next request.
 import { resolve } from "node:path";
-import { createToken, loadOrCreateSecret } from "../../manager/auth/tokens.js";
-import { flag, managerHome, parseArgs } from "../../manager/cli/cli-args.js";
+import { flag, managerHome, type ParsedArgs, parseArgs } from "../../manager/cli/cli-args.js";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
+import { createToken, loadOrCreateSecret, type Permission, rotateSecret } from "../../shared/auth/tokens.js";
 import { type Command, UsageError } from "../command.js";
+
+/** `--perm` and `--ttl` of a token command, checked. A ttl is a number with d, h or m. */
+export function tokenArgs(args: ParsedArgs): { perm: Permission; ttlMs: number } {
+  const perm = flag(args, "perm") ?? "write";
+  if (perm !== "read" && perm !== "write" && perm !== "admin")
+    throw new UsageError(`--perm: expected one of "read", "write", "admin", got ${JSON.stringify(perm)}`);
+  const ttl = flag(args, "ttl") ?? "90d";
+  const m = /^([1-9][0-9]{0,5})(d|h|m)$/.exec(ttl);
+  if (m === null)
+    throw new UsageError(`--ttl: expected a lifetime like "90d", "12h" or "30m", got ${JSON.stringify(ttl)}`);
+  const unit = m[2] === "d" ? 86_400_000 : m[2] === "h" ? 3_600_000 : 60_000;
+  return { perm, ttlMs: Number(m[1]) * unit };
+}
 
 export const managerTokenCreate: Command = {
   path: ["manager", "token", "create"],
   summary: "print an API token (read, write or admin) for the manager",
-  usage: "usage: sealfarm manager token create --perm read|write|admin [--home DIR]",
+  usage: "usage: sealfarm manager token create --perm read|write|admin [--ttl 90d] [--home DIR]",
   async run(argv, io) {
-    const args = parseArgs(argv, ["home", "perm"]);
-    const perm = flag(args, "perm") ?? "write";
-    if (perm !== "read" && perm !== "write" && perm !== "admin")
-      throw new UsageError(`--perm: expected one of "read", "write", "admin", got ${JSON.stringify(perm)}`);
+    const args = parseArgs(argv, ["home", "perm", "ttl"]);
+    const { perm, ttlMs } = tokenArgs(args);
     const config = loadManagerConfig(resolve(managerHome(args)));
-    io.out(createToken(loadOrCreateSecret(config.secretFile), perm));
+    io.out(createToken(loadOrCreateSecret(config.secretFile), perm, { expiresAtMs: Date.now() + ttlMs }));
+    return 0;
+  },
+};
+
+export const managerTokenRotate: Command = {
+  path: ["manager", "token", "rotate"],
+  summary: "replace the token secret: every token issued so far is revoked",
+  usage:
+    "usage: sealfarm manager token rotate [--home DIR]\n\nThe running manager notices the new secret at its next request.",
+  async run(argv, io) {
+    const args = parseArgs(argv, ["home"]);
+    const config = loadManagerConfig(resolve(managerHome(args)));
+    rotateSecret(config.secretFile);
+    io.out(`${config.secretFile}: new secret; every earlier token is revoked (workers need new tokens)`);
     return 0;
   },
 };

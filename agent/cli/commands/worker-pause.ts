@@ -7,13 +7,15 @@ import { workerUrl } from "../worker-url.js";
 export const workerPause: Command = {
   path: ["worker", "pause"],
   summary: "pause a sealing thread",
-  usage: "usage: sealfarm worker pause --index N [--url URL]",
+  usage: "usage: sealfarm worker pause --index N [--url URL] [--token T]",
   async run(argv, io) {
-    const args = parseArgs(argv, ["url", "index"]);
+    const args = parseArgs(argv, ["url", "token", "index"]);
     const index = flag(args, "index");
     if (index === undefined) throw new UsageError("--index N is required");
     const url = workerUrl(flag(args, "url"));
-    const ok = await callWorker(url, "VenusWorker.WorkerPause", [parseUint(index, "--index")]);
+    const ok = await callWorker(url, "VenusWorker.WorkerPause", [parseUint(index, "--index")], {
+      token: flag(args, "token") ?? process.env.SEALFARM_WORKER_TOKEN,
+    });
     if (ok !== true) {
       io.err(`thread ${index}: not paused (no such thread, or a pause is already pending)`);
       return 1;

@@ -10,9 +10,9 @@ import { workerUrl } from "../worker-url.js";
 export const workerResume: Command = {
   path: ["worker", "resume"],
   summary: "resume a paused sealing thread, optionally at a given state",
-  usage: "usage: sealfarm worker resume --index N [--state S] [--url URL]",
+  usage: "usage: sealfarm worker resume --index N [--state S] [--url URL] [--token T]",
   async run(argv, io) {
-    const args = parseArgs(argv, ["url", "index", "state"]);
+    const args = parseArgs(argv, ["url", "token", "index", "state"]);
     const index = flag(args, "index");
     if (index === undefined) throw new UsageError("--index N is required");
     const state = flag(args, "state");
@@ -21,7 +21,9 @@ export const workerResume: Command = {
     if (state !== undefined && !states.includes(state) && !isWdPostState(state))
       throw new UsageError(`--state: expected one of ${states.join(", ")}, got ${JSON.stringify(state)}`);
     const url = workerUrl(flag(args, "url"));
-    const ok = await callWorker(url, "VenusWorker.WorkerResume", [parseUint(index, "--index"), state ?? null]);
+    const ok = await callWorker(url, "VenusWorker.WorkerResume", [parseUint(index, "--index"), state ?? null], {
+      token: flag(args, "token") ?? process.env.SEALFARM_WORKER_TOKEN,
+    });
     if (ok !== true) {
       io.err(`thread ${index}: not resumed (no such thread, it is not paused, or the state does not fit its plan)`);
       return 1;

@@ -5,9 +5,10 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { createToken, loadOrCreateSecret } from "../../shared/auth/tokens.js";
 import { findRunningDevFarm } from "../../shared/dev-farm.js";
 import { createVenusClient, type VenusClient } from "../../shared/rpc/venus-client.js";
-import { createToken, loadOrCreateSecret } from "../auth/tokens.js";
+import { loadTlsPin } from "../../shared/tls/pinned-tls.js";
 import { configPath, loadManagerConfig } from "../config/load-manager-config.js";
 import type { ManagerConfig } from "../config/manager-config.js";
 import { flag, type ParsedArgs } from "./cli-args.js";
@@ -23,7 +24,10 @@ function localToken(config: ManagerConfig, token: string | undefined): string | 
 export function connectManager(args: ParsedArgs): VenusClient {
   const url = flag(args, "url") ?? process.env.SEALFARM_MANAGER_URL;
   const token = flag(args, "token") ?? process.env.SEALFARM_TOKEN;
-  if (url !== undefined) return createVenusClient({ url, token });
+  // An https:// manager with a self-signed certificate: $SEALFARM_MANAGER_CA (its tls.crt) and, optionally,
+  // $SEALFARM_MANAGER_FINGERPRINT pin it, as a worker's [sealfarm.tls] does.
+  const tls = loadTlsPin(process.env.SEALFARM_MANAGER_CA, process.env.SEALFARM_MANAGER_FINGERPRINT);
+  if (url !== undefined) return createVenusClient({ url, token, tls });
   let home = flag(args, "home") ?? process.env.SEALFARM_MANAGER_HOME;
   if (home === undefined) {
     const dev = findRunningDevFarm();

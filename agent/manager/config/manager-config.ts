@@ -1,14 +1,23 @@
 // The manager's configuration: the TOML shape (snake_case keys, duration strings), its defaults, and the resolved
 // form the code uses (absolute paths, milliseconds, proof ids). Pure.
 import { isAbsolute, join } from "node:path";
-import { cidrProblem } from "../auth/trusted-addresses.js";
+import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
 import { sealProofByName } from "../proofs/proof-types.js";
 import { parseDurationMs } from "./duration.js";
 
 export interface ManagerToml {
   listen: string;
   db: { url: string; synchronous: "full" | "normal" };
-  rpc: { max_body_bytes: number };
+  rpc: { max_body_bytes: number; max_depth: number; open_metrics: boolean };
+  limits: {
+    max_connections: number;
+    max_connections_per_ip: number;
+    header_timeout: string;
+    idle_timeout: string;
+    body_timeout: string;
+  };
+  sectors: { reclaim_allocated_after: string };
+  tls: { listen: string; cert_file: string; key_file: string };
   auth: { secret_file: string; trusted: string[] };
   chain: {
     kind: "devnet";
@@ -37,7 +46,16 @@ export function defaultManagerToml(): ManagerToml {
   return {
     listen: "127.0.0.1:1789",
     db: { url: "sqlite://manager.db", synchronous: "full" },
-    rpc: { max_body_bytes: 4 * 1024 * 1024 },
+    rpc: { max_body_bytes: 4 * 1024 * 1024, max_depth: 32, open_metrics: false },
+    limits: {
+      max_connections: 1024,
+      max_connections_per_ip: 64,
+      header_timeout: "10s",
+      idle_timeout: "30s",
+      body_timeout: "30s",
+    },
+    sectors: { reclaim_allocated_after: "1h" },
+    tls: { listen: "", cert_file: "", key_file: "" },
     auth: { secret_file: "auth.secret", trusted: ["127.0.0.1/32", "::1/128"] },
     chain: {
       kind: "devnet",
@@ -88,6 +106,19 @@ export interface ManagerConfig {
   dbUrl: string;
   sqliteSynchronous: "full" | "normal";
   maxBodyBytes: number;
+  maxDepth: number;
+  openMetrics: boolean;
+  limits: {
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    headerTimeoutMs: number;
+    idleTimeoutMs: number;
+    bodyTimeoutMs: number;
+  };
+  /** An `Allocated` sector no worker reported on for this long is reclaimed (aborted, in its timeline). */
+  reclaimAllocatedAfterMs: number;
+  /** A second listener serving the same routes over TLS; undefined when tls.listen is empty. */
+  tls: { host: string; port: number; certFile: string; keyFile: string } | undefined;
   secretFile: string;
   trusted: string[];
   chain: ChainConfig;
@@ -193,6 +224,40 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
     problems.push(
       `${file}: /chain/proving_period: expected a multiple of chain.deadlines (${toml.chain.deadlines}), got ${toml.chain.proving_period}`,
     );
+  const ms = (key: string, value: string, min: number): number => {
+    const v = parseDurationMs(value);
+    if (!(v >= min))
+      problems.push(`${file}: ${key}: expected a duration of at least ${min} ms, got ${JSON.stringify(value)}`);
+    return v;
+  };
+  const limits = {
+    maxConnections: toml.limits.max_connections,
+    maxConnectionsPerIp: toml.limits.max_connections_per_ip,
+    headerTimeoutMs: ms("/limits/header_timeout", toml.limits.header_timeout, 100),
+    idleTimeoutMs: ms("/limits/idle_timeout", toml.limits.idle_timeout, 100),
+    bodyTimeoutMs: ms("/limits/body_timeout", toml.limits.body_timeout, 100),
+  };
+  if (limits.maxConnectionsPerIp > limits.maxConnections)
+    problems.push(
+      `${file}: /limits/max_connections_per_ip: expected ≤ limits.max_connections (${limits.maxConnections}), got ${limits.maxConnectionsPerIp}`,
+    );
+  const reclaimAllocatedAfterMs = ms("/sectors/reclaim_allocated_after", toml.sectors.reclaim_allocated_after, 1000);
+  let tls: ManagerConfig["tls"];
+  if (toml.tls.listen !== "") {
+    try {
+      tls = {
+        ...parseListen(toml.tls.listen),
+        certFile: resolvePath(home, toml.tls.cert_file),
+        keyFile: resolvePath(home, toml.tls.key_file),
+      };
+    } catch (error) {
+      problems.push(`${file}: /tls/listen: ${error instanceof Error ? error.message.replace(/^listen: /, "") : error}`);
+    }
+    if (toml.tls.cert_file === "" || toml.tls.key_file === "")
+      problems.push(
+        `${file}: /tls: expected cert_file and key_file with tls.listen (sealfarm manager tls init writes both)`,
+      );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const { host, port } = parseListen(toml.listen);
   return {
@@ -202,6 +267,11 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
     dbUrl: resolveDbUrl(home, toml.db.url),
     sqliteSynchronous: toml.db.synchronous,
     maxBodyBytes: toml.rpc.max_body_bytes,
+    maxDepth: toml.rpc.max_depth,
+    openMetrics: toml.rpc.open_metrics,
+    limits,
+    reclaimAllocatedAfterMs,
+    tls,
     secretFile: resolvePath(home, toml.auth.secret_file),
     trusted: toml.auth.trusted,
     chain: {

@@ -12,7 +12,24 @@ const KEY_DOCS: Record<string, Doc> = {
     synchronous:
       'SQLite only: "full" fsyncs every commit (survives power loss); "normal" survives a crash of the process',
   },
-  rpc: { max_body_bytes: "requests with a larger body are refused with HTTP 413" },
+  rpc: {
+    max_body_bytes: "requests with a larger body are refused with HTTP 413",
+    max_depth: "JSON-RPC bodies nested deeper are refused before they are parsed",
+    open_metrics: "serve /metrics without a token to anyone (false: a read token outside auth.trusted)",
+  },
+  limits: {
+    max_connections: "open connections in all; past it the oldest idle one is closed for a new one",
+    max_connections_per_ip: "open connections from one address; more are closed at once",
+    header_timeout: "a connection must send its request headers within this time",
+    idle_timeout: "an idle keep-alive connection, or a request body that stalls, is closed after this",
+    body_timeout: "a JSON-RPC request body must arrive within this time",
+  },
+  sectors: { reclaim_allocated_after: "an Allocated sector no worker reported on for this long is aborted" },
+  tls: {
+    listen: 'host:port of a second, TLS listener with the same routes ("" = none)',
+    cert_file: "PEM certificate for tls.listen (sealfarm manager tls init)",
+    key_file: "PEM private key for tls.listen",
+  },
   auth: {
     secret_file: "HMAC secret for API tokens (created on first start, mode 0600)",
     trusted: "addresses (CIDR) allowed without a token, e.g. for stock damocles workers; [] trusts nobody",
@@ -69,6 +86,9 @@ export function renderManagerToml(toml: ManagerToml): string {
   out.push(`# ${KEY_DOCS[""]?.listen}. Default: "127.0.0.1:1789"`, line("listen", toml.listen));
   table(out, "db", toml.db, false);
   table(out, "rpc", toml.rpc, false);
+  table(out, "limits", toml.limits, false);
+  table(out, "sectors", toml.sectors, false);
+  table(out, "tls", toml.tls, false);
   table(out, "auth", toml.auth, false);
   table(out, "chain", toml.chain, false);
   table(out, "batching", toml.batching, false);

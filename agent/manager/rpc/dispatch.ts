@@ -1,9 +1,11 @@
 // One JSON-RPC request → one reply string: parse, look up, authorize, check params, run. Errors from services
 // keep their code; anything unexpected becomes an internal error with its message (never a bare "undefined").
+
+import { allows } from "../../shared/auth/tokens.js";
 import { encodeError, encodeSuccess, parseRequest, RpcError, RpcErrorCode } from "../../shared/rpc/json-rpc.js";
+import { methodMap } from "../../shared/rpc/rpc-http.js";
 import { ParamError } from "../../shared/rpc/value-checks.js";
 import type { VenusMethod } from "../../shared/rpc/venus-methods.js";
-import { allows } from "../auth/tokens.js";
 import type { ManagerContext } from "../context.js";
 import type { RpcMetrics } from "../metrics/rpc-metrics.js";
 import { type MethodSpec, methodTable, type Permission } from "./method-table.js";
@@ -14,10 +16,16 @@ export interface DispatchResult {
   failed: boolean;
 }
 
+/** The only way a method name reaches code: an explicit Map of `Venus.<name>` to its spec. */
+const methods: ReadonlyMap<string, MethodSpec<VenusMethod>> = methodMap(
+  Object.fromEntries(Object.entries(methodTable).map(([name, spec]) => [`Venus.${name}`, spec])) as Record<
+    string,
+    MethodSpec<VenusMethod>
+  >,
+);
+
 function lookup(name: string): MethodSpec<VenusMethod> | undefined {
-  if (!name.startsWith("Venus.")) return undefined;
-  const short = name.slice("Venus.".length);
-  return Object.hasOwn(methodTable, short) ? (methodTable[short as VenusMethod] as MethodSpec<VenusMethod>) : undefined;
+  return methods.get(name);
 }
 
 export async function dispatch(

@@ -3,9 +3,11 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import type { BlockList } from "node:net";
+import { allows, type SecretSource } from "../../shared/auth/tokens.js";
+import { isTrusted } from "../../shared/auth/trusted-addresses.js";
+import { type ConnectionLimits, type ConnectionStats, guardConnections } from "../../shared/net/connection-guard.js";
 import { encodeError, RpcErrorCode } from "../../shared/rpc/json-rpc.js";
-import { allows, verifyToken } from "../auth/tokens.js";
-import { isTrusted } from "../auth/trusted-addresses.js";
+import { sendJson, serveJsonRpc } from "../../shared/rpc/rpc-http.js";
 import type { ManagerContext } from "../context.js";
 import { piecePath } from "../deals/deal.service.js";
 import { PieceUploadError, storeUploadedPiece } from "../deals/piece-upload.js";
@@ -15,66 +17,62 @@ import { dispatch } from "./dispatch.js";
 import type { Permission } from "./method-table.js";
 
 export interface HttpOptions {
-  secret: Buffer;
+  secret: SecretSource;
   trusted: BlockList;
   maxBodyBytes: number;
+  maxDepth: number;
+  /** rpc.open_metrics: /metrics without a token from anywhere (default: a read token outside auth.trusted). */
+  openMetrics: boolean;
+  bodyTimeoutMs: number;
   metrics: RpcMetrics;
 }
 
+/** The permission a request carries: its token's, else admin from a trusted address, else none. A token that does
+ * not verify (expired, revoked by a rotated secret, forged) is none even from a trusted address. */
 function permissionOf(req: http.IncomingMessage, opts: HttpOptions): Permission | null {
   const auth = req.headers.authorization;
-  if (auth?.startsWith("Bearer ")) return verifyToken(opts.secret, auth.slice("Bearer ".length).trim());
+  if (auth?.startsWith("Bearer ")) return opts.secret.verify(auth.slice("Bearer ".length).trim());
   if (isTrusted(opts.trusted, req.socket.remoteAddress)) return "admin";
   return null;
 }
 
 function send(res: http.ServerResponse, status: number, body: string, type = "application/json"): void {
+  if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 
+/** Answers and closes the connection once the answer is out, without reading the rest of the body. */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string): void {
+  res.once("finish", () => req.destroy());
+  res.setHeader("connection", "close");
+  send(res, status, `${JSON.stringify({ error: message })}\n`);
+}
+
+const UNAUTHORIZED = "unauthorized: send Authorization: Bearer <token> (sealfarm manager token create)";
+
 async function handleRpc(ctx: ManagerContext, opts: HttpOptions, req: http.IncomingMessage, res: http.ServerResponse) {
   const perm = permissionOf(req, opts);
   if (perm === null) {
-    req.resume();
-    send(
-      res,
-      401,
-      encodeError(
-        null,
-        RpcErrorCode.Unauthorized,
-        "unauthorized: send Authorization: Bearer <token> (sealfarm manager token create)",
-      ),
-    );
+    res.once("finish", () => req.destroy());
+    sendJson(res, 401, encodeError(null, RpcErrorCode.Unauthorized, UNAUTHORIZED), true);
     return;
   }
-  const declared = Number(req.headers["content-length"] ?? 0);
-  const tooLarge = () =>
-    encodeError(
-      null,
-      RpcErrorCode.RequestTooLarge,
-      `request body larger than rpc.max_body_bytes (${opts.maxBodyBytes} bytes)`,
-    );
-  if (declared > opts.maxBodyBytes) {
-    res.setHeader("connection", "close");
-    send(res, 413, tooLarge());
-    req.destroy();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > opts.maxBodyBytes) {
-      res.setHeader("connection", "close");
-      send(res, 413, tooLarge());
-      req.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  }
-  const result = await dispatch(ctx, Buffer.concat(chunks).toString("utf8"), perm, opts.metrics);
-  send(res, 200, result.body);
+  await serveJsonRpc(
+    req,
+    res,
+    { maxBodyBytes: opts.maxBodyBytes, maxDepth: opts.maxDepth, bodyTimeoutMs: opts.bodyTimeoutMs },
+    async (body) => (await dispatch(ctx, body, perm, opts.metrics)).body,
+    (m) => console.error(`sealfarm manager: ${m}`),
+  );
+}
+
+/** GET routes other than /healthcheck need a read token outside auth.trusted (none for an open /metrics). */
+function mayRead(req: http.IncomingMessage, res: http.ServerResponse, opts: HttpOptions): boolean {
+  const perm = permissionOf(req, opts);
+  if (perm !== null && allows(perm, "read")) return true;
+  refuse(req, res, 401, `${UNAUTHORIZED.replace("<token>", "<read token>")}`);
+  return false;
 }
 
 async function handleMetrics(ctx: ManagerContext, opts: HttpOptions, res: http.ServerResponse) {
@@ -110,7 +108,8 @@ async function handlePiece(ctx: ManagerContext, cid: string, res: http.ServerRes
   createReadStream(path).pipe(res);
 }
 
-/** PUT /piecestore/<cid>: "write" permission, like the sealing calls workers make. */
+/** PUT /piecestore/<cid>: "write" permission, like the sealing calls workers make. Every upload whose body arrived
+ * gets an answer: refused (4xx), no space (507) or the check failed (500, with the reason). */
 async function handlePieceUpload(
   ctx: ManagerContext,
   opts: HttpOptions,
@@ -118,49 +117,91 @@ async function handlePieceUpload(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ) {
-  const refuse = (status: number, message: string) => {
-    res.setHeader("connection", "close");
-    send(res, status, `${JSON.stringify({ error: message })}\n`);
-    req.destroy();
-  };
   const perm = permissionOf(req, opts);
-  if (perm === null) return refuse(401, "unauthorized: send Authorization: Bearer <token> (write)");
+  if (perm === null) return refuse(req, res, 401, "unauthorized: send Authorization: Bearer <token> (write)");
   if (!allows(perm, "write"))
-    return refuse(403, `PUT /piecestore needs the "write" permission, the token has "${perm}"`);
+    return refuse(req, res, 403, `PUT /piecestore needs the "write" permission, the token has "${perm}"`);
   const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
   try {
-    const stored = await storeUploadedPiece(ctx, cid, req as AsyncIterable<Buffer>, declared);
+    // Not destroyed when storeUploadedPiece stops early (a refusal, a full disk): the answer must still go out.
+    const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+    const stored = await storeUploadedPiece(ctx, cid, body, declared);
     send(res, 200, `${JSON.stringify(stored)}\n`);
   } catch (error) {
-    if (error instanceof PieceUploadError) return refuse(error.status, error.message);
-    if (req.destroyed || req.readableAborted) {
+    if (error instanceof PieceUploadError) return refuse(req, res, error.status, error.message);
+    if (!req.complete && (req.destroyed || req.readableAborted)) {
       console.error(`sealfarm manager: PUT /piecestore/${cid}: the upload was cut short; nothing kept`);
       return;
     }
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`sealfarm manager: PUT /piecestore/${cid}: nothing kept: ${message}`);
+    if (code === "ENOSPC" || code === "EDQUOT")
+      return refuse(req, res, 507, `the piece store is full (${code}): nothing kept`);
+    return refuse(req, res, 500, `the piece could not be stored: ${message}; nothing kept`);
   }
 }
 
-export function createHttpServer(ctx: ManagerContext, opts: HttpOptions): http.Server {
-  return http.createServer((req, res) => {
+export interface ManagerRequestHandler {
+  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Requests being handled now. */
+  inFlight(): number;
+  /** Resolves once no request is in flight (graceful shutdown waits for it). */
+  drained(): Promise<void>;
+}
+
+/** The manager's routes, for its plain listener and its TLS listener alike. */
+export function createRequestHandler(ctx: ManagerContext, opts: HttpOptions): ManagerRequestHandler {
+  let active = 0;
+  let waiters: (() => void)[] = [];
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    active++;
+    res.once("close", () => {
+      active--;
+      if (active === 0) {
+        for (const w of waiters) w();
+        waiters = [];
+      }
+    });
     const url = req.url ?? "/";
     const route = async () => {
       if (url === "/rpc/v0" || url.startsWith("/rpc/v0?")) {
-        if (req.method !== "POST") return send(res, 405, encodeError(null, RpcErrorCode.InvalidRequest, "use POST"));
+        if (req.method !== "POST")
+          return sendJson(res, 405, encodeError(null, RpcErrorCode.InvalidRequest, "use POST"));
         return handleRpc(ctx, opts, req, res);
       }
       if (req.method === "GET" && url === "/healthcheck") return send(res, 200, "ok\n", "text/plain");
-      if (req.method === "GET" && url === "/metrics") return handleMetrics(ctx, opts, res);
-      if (req.method === "GET" && url.startsWith("/piecestore/"))
-        return handlePiece(ctx, url.slice("/piecestore/".length).replace(/\.car$/, ""), res);
+      if (req.method === "GET" && url === "/metrics") {
+        if (opts.openMetrics || mayRead(req, res, opts)) return handleMetrics(ctx, opts, res);
+        return;
+      }
+      if (req.method === "GET" && url.startsWith("/piecestore/")) {
+        if (mayRead(req, res, opts))
+          return handlePiece(ctx, url.slice("/piecestore/".length).replace(/\.car$/, ""), res);
+        return;
+      }
       if (req.method === "PUT" && url.startsWith("/piecestore/"))
         return handlePieceUpload(ctx, opts, url.slice("/piecestore/".length), req, res);
-      send(res, 404, `no route for ${req.method} ${url}\n`, "text/plain");
+      send(res, 404, `no route for ${req.method} ${url.slice(0, 200)}\n`, "text/plain");
     };
     route().catch((error: unknown) => {
       console.error(`sealfarm manager: ${req.method} ${url}: ${error instanceof Error ? error.message : error}`);
-      if (!res.headersSent) send(res, 500, encodeError(null, RpcErrorCode.InternalError, "internal error"));
+      if (!res.headersSent) send(res, 500, `${JSON.stringify({ error: "internal error" })}\n`);
       else res.destroy();
     });
-  });
+  };
+  return {
+    handle,
+    inFlight: () => active,
+    drained: () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+  };
+}
+
+/** A plain HTTP server on the handler, with the connection limits applied. */
+export function createHttpServer(
+  handler: ManagerRequestHandler,
+  limits: ConnectionLimits,
+): { server: http.Server; connections: ConnectionStats } {
+  const server = http.createServer(handler.handle);
+  return { server, connections: guardConnections(server, limits) };
 }

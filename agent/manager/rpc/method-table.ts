@@ -1,6 +1,7 @@
 // The Venus.* method table: permission, positional param checks, and the service call. One entry per method; an
 // unknown name is MethodNotFound. Methods validate params, the services own the transactions.
 
+import type { Permission } from "../../shared/auth/tokens.js";
 import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "../../shared/rpc/value-checks.js";
 import type { VenusMethod, VenusMethods } from "../../shared/rpc/venus-methods.js";
 import {
@@ -43,7 +44,7 @@ import {
 import { listWorkers, upsertWorker } from "../workers/worker.repository.js";
 import { sectorNotFound } from "./rpc-errors.js";
 
-export type Permission = "read" | "write" | "admin";
+export type { Permission };
 
 export interface MethodSpec<M extends VenusMethod> {
   perm: Permission;

@@ -1,5 +1,7 @@
 // JSON-RPC 2.0 as damocles speaks it (reference/damocles.md §5.1 and "Corrections"): positional params, `result`
-// present even when null, errors `{code, message}`. Pure: strings in, values out, no I/O.
+// present even when null, errors `{code, message}`. Pure: strings in, values out, no I/O. Every body's nesting is
+// bounded before JSON.parse runs (json-depth.ts), and values echoed in messages are cut short.
+import { DEFAULT_MAX_JSON_DEPTH, withinJsonDepth } from "./json-depth.js";
 
 /** The error codes sealfarm sends. Closed on purpose: a new code is a decision, not an accident. */
 export const RpcErrorCode = {
@@ -69,8 +71,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A value for an error message: JSON, at most 60 characters. */
+function shown(value: unknown): string {
+  const text = value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function tooDeep(maxDepth: number): string {
+  return `nested deeper than ${maxDepth} levels`;
+}
+
 /** Parses one request body. Batches are not part of damocles' protocol and are refused. */
-export function parseRequest(body: string): ParsedRequest {
+export function parseRequest(body: string, maxDepth: number = DEFAULT_MAX_JSON_DEPTH): ParsedRequest {
+  if (!withinJsonDepth(body, maxDepth))
+    return {
+      ok: false,
+      id: null,
+      error: new RpcError(RpcErrorCode.InvalidRequest, `invalid request: ${tooDeep(maxDepth)}`),
+    };
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -79,7 +97,7 @@ export function parseRequest(body: string): ParsedRequest {
     return { ok: false, id: null, error: new RpcError(RpcErrorCode.ParseError, `parse error: ${why}`) };
   }
   if (!isRecord(value)) {
-    const what = Array.isArray(value) ? "an array (batches are not supported)" : JSON.stringify(value);
+    const what = Array.isArray(value) ? "an array (batches are not supported)" : shown(value);
     return {
       ok: false,
       id: null,
@@ -94,19 +112,20 @@ export function parseRequest(body: string): ParsedRequest {
     error: new RpcError(RpcErrorCode.InvalidRequest, `invalid request: ${message}`),
   });
   if (value.jsonrpc !== undefined && value.jsonrpc !== "2.0")
-    return bad(`/jsonrpc: expected "2.0", got ${JSON.stringify(value.jsonrpc)}`);
+    return bad(`/jsonrpc: expected "2.0", got ${shown(value.jsonrpc)}`);
   if (rawId !== undefined && rawId !== null && typeof rawId !== "number" && typeof rawId !== "string")
-    return bad(`/id: expected a number or a string, got ${JSON.stringify(rawId)}`);
+    return bad(`/id: expected a number or a string, got ${shown(rawId)}`);
   if (typeof value.method !== "string" || value.method === "")
-    return bad(`/method: expected a method name string, got ${JSON.stringify(value.method)}`);
+    return bad(`/method: expected a method name string, got ${shown(value.method)}`);
   const params = value.params === undefined || value.params === null ? [] : value.params;
   if (!Array.isArray(params))
-    return bad(`/params: expected a positional array, got ${isRecord(params) ? "an object" : JSON.stringify(params)}`);
+    return bad(`/params: expected a positional array, got ${isRecord(params) ? "an object" : shown(params)}`);
   return { ok: true, request: { jsonrpc: "2.0", method: value.method, params, id } };
 }
 
 /** Parses a reply, checking the envelope the way damocles-worker does (exactly one of result/error). */
-export function parseResponse(body: string): JsonRpcResponse {
+export function parseResponse(body: string, maxDepth: number = DEFAULT_MAX_JSON_DEPTH): JsonRpcResponse {
+  if (!withinJsonDepth(body, maxDepth)) throw new RpcError(RpcErrorCode.ParseError, `reply ${tooDeep(maxDepth)}`);
   let value: unknown;
   try {
     value = JSON.parse(body);

@@ -1,6 +1,7 @@
 // An HTTP client for the manager's `/rpc/v0`. The one place both the worker and the CLI send `Venus.*` calls.
 import http from "node:http";
 import https from "node:https";
+import { pinnedTlsOptions, type TlsPin } from "../tls/pinned-tls.js";
 import { encodeRequest, parseResponse, RpcError, RpcErrorCode } from "./json-rpc.js";
 import { type VenusMethod, type VenusParams, type VenusResult, venusMethodName } from "./venus-methods.js";
 import { checkVenusReply } from "./venus-replies.js";
@@ -12,6 +13,8 @@ export interface VenusClientOptions {
   token?: string | undefined;
   /** Per-call timeout; a timeout is an RpcError with code -32603. */
   timeoutMs?: number;
+  /** For https:// URLs: the manager's pinned certificate (otherwise the system CAs). */
+  tls?: TlsPin | undefined;
 }
 
 export interface VenusClient {
@@ -36,7 +39,11 @@ export function createVenusClient(options: VenusClientOptions): VenusClient {
   const endpoint = rpcEndpoint(options.url);
   const secure = endpoint.protocol === "https:";
   const agent = secure
-    ? new https.Agent({ keepAlive: true, maxSockets: 1024 })
+    ? new https.Agent({
+        keepAlive: true,
+        maxSockets: 1024,
+        ...(options.tls === undefined ? {} : pinnedTlsOptions(options.tls)),
+      })
     : new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const timeoutMs = options.timeoutMs ?? 30_000;
   // One counter per client starting at 0, like damocles-worker's.

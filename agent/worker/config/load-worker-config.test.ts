@@ -425,3 +425,58 @@ describe("issue 15: values that break at run time are refused at load", () => {
     }
   });
 });
+
+describe("[sealfarm] (sealfarm's own section; damocles-worker ignores it)", () => {
+  it("defaults: loopback trusted, no secret, /metrics open, no TLS pin", () => {
+    const { config, warnings } = parseWorkerConfig(minimal(), "worker.toml", opts);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(config.security, {
+      secretFile: undefined,
+      trusted: ["127.0.0.0/8", "::1/128"],
+      openMetrics: true,
+      maxConnections: 256,
+      maxConnectionsPerIp: 32,
+      managerCaFile: undefined,
+      managerFingerprint: undefined,
+    });
+  });
+
+  it("reads the RPC access rules and the manager pin, paths relative to the file", () => {
+    const fp = `sha256:${"ab:".repeat(31)}cd`;
+    const { config } = parseWorkerConfig(
+      minimal(
+        `[sealfarm.rpc]\nsecret_file = "worker.secret"\ntrusted = ["10.0.0.0/8"]\nopen_metrics = false\n[sealfarm.tls]\nmanager_ca_file = "manager.crt"\nmanager_fingerprint = "${fp}"\n`,
+      ),
+      "worker.toml",
+      opts,
+    );
+    assert.equal(config.security.secretFile, "/srv/worker.secret");
+    assert.deepEqual(config.security.trusted, ["10.0.0.0/8"]);
+    assert.equal(config.security.openMetrics, false);
+    assert.equal(config.security.managerCaFile, "/srv/manager.crt");
+    assert.equal(config.security.managerFingerprint, fp.toUpperCase().replace("SHA256:", "sha256:"));
+  });
+
+  it("names the key of a bad CIDR, a bad pin or a per-address cap over the total", () => {
+    assert.deepEqual(
+      problemsOf(
+        minimal(
+          `[sealfarm.rpc]\ntrusted = ["10.0.0.0/40", "abc"]\nmax_connections = 4\nmax_connections_per_ip = 8\n[sealfarm.tls]\nmanager_fingerprint = "AB:CD"\n`,
+        ),
+      ),
+      [
+        'sealfarm.tls.manager_fingerprint: expected a SHA-256 fingerprint like "sha256:AB:CD:…" (32 hex pairs; sealfarm manager tls init prints it), got the string "AB:CD"',
+      ],
+    );
+    assert.deepEqual(
+      problemsOf(
+        minimal(`[sealfarm.rpc]\ntrusted = ["10.0.0.0/40", "abc"]\nmax_connections = 4\nmax_connections_per_ip = 8\n`),
+      ),
+      [
+        'sealfarm.rpc.trusted[0]: expected a prefix length 0-32 for an IPv4 address, got "10.0.0.0/40"',
+        'sealfarm.rpc.trusted[1]: expected an IP address or CIDR like "10.0.0.0/8" or "::1/128", got "abc"',
+        "sealfarm.rpc.max_connections_per_ip: expected ≤ sealfarm.rpc.max_connections (4), got 8",
+      ],
+    );
+  });
+});

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
+import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
 import { nonFiniteNumbers } from "../../shared/non-finite.js";
 import {
   parseDurationMs as parseAnyDurationMs,
@@ -16,6 +17,7 @@ import {
 } from "../../shared/units.js";
 import {
   type AttachedStore,
+  LOOPBACK_CIDRS,
   type Plan,
   type ProcessorEntry,
   type ProcessorStage,
@@ -23,6 +25,7 @@ import {
   type SealingOptions,
   type SealingThreadConfig,
   type WorkerConfig,
+  type WorkerSecurity,
 } from "./worker-config.js";
 
 export class ConfigError extends Error {
@@ -413,6 +416,7 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   // damocles inserts PIECE_FETCHER_TOKEN into add_pieces' envs after parsing, so it overrides a user value.
   if (pieceToken !== undefined) for (const e of entries.add_pieces ?? []) e.envs.PIECE_FETCHER_TOKEN = pieceToken;
 
+  const security = securityFrom(obj(doc.sealfarm), abs, problems);
   if (problems.length > 0) throw new ConfigError(file, problems);
 
   const localPiecesDirs =
@@ -439,12 +443,48 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
       pieceToken,
       headers: obj(rpcClient.headers) as Record<string, string>,
     },
+    security,
     sealing,
     threads,
     attached,
     processors: { concurrent, staggeredMs, extLocks, staticTreeD, entries },
   };
   return { config, warnings: warnings.map((wn) => `${file}: ${wn}`) };
+}
+
+/** `[sealfarm]` (sealfarm-only keys; damocles-worker ignores the section). */
+function securityFrom(
+  section: Record<string, unknown>,
+  abs: (p: string) => string,
+  problems: string[],
+): WorkerSecurity {
+  const rpc = obj(section.rpc);
+  const tls = obj(section.tls);
+  const trusted = (rpc.trusted as string[] | undefined) ?? LOOPBACK_CIDRS;
+  trusted.forEach((cidr, i) => {
+    const problem = cidrProblem(cidr);
+    if (problem !== null) problems.push(`sealfarm.rpc.trusted[${i}]: ${problem}`);
+  });
+  const maxConnections = num(rpc.max_connections) ?? 256;
+  const maxConnectionsPerIp = num(rpc.max_connections_per_ip) ?? Math.min(32, maxConnections);
+  if (maxConnectionsPerIp > maxConnections)
+    problems.push(
+      `sealfarm.rpc.max_connections_per_ip: expected ≤ sealfarm.rpc.max_connections (${maxConnections}), got ${maxConnectionsPerIp}`,
+    );
+  return {
+    secretFile: rpc.secret_file === undefined ? undefined : abs(String(rpc.secret_file)),
+    trusted,
+    openMetrics: rpc.open_metrics !== false,
+    maxConnections,
+    maxConnectionsPerIp,
+    managerCaFile: tls.manager_ca_file === undefined ? undefined : abs(String(tls.manager_ca_file)),
+    managerFingerprint:
+      tls.manager_fingerprint === undefined
+        ? undefined
+        : String(tls.manager_fingerprint)
+            .toUpperCase()
+            .replace(/^SHA256:/, "sha256:"),
+  };
 }
 
 /** Reads and parses a worker config file. */

@@ -134,11 +134,30 @@ export interface WorkerConfig {
     pieceToken: string | undefined;
     headers: Record<string, string>;
   };
+  /** `[sealfarm]`: who may call the worker's RPC, and how the manager's TLS certificate is pinned. */
+  security: WorkerSecurity;
   sealing: Partial<SealingOptions>;
   threads: SealingThreadConfig[];
   attached: AttachedStore[];
   processors: ProcessorsConfig;
 }
+
+export interface WorkerSecurity {
+  /** Secret for `sealfarm worker token create`; without it only trusted addresses may change state. */
+  secretFile: string | undefined;
+  /** CIDRs allowed to pause/resume/set env without a token (default: loopback). */
+  trusted: string[];
+  /** /metrics without a token (default true, like WorkerList and WorkerVersion). */
+  openMetrics: boolean;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** PEM file of the manager's pinned certificate (trusted as the only CA for https:// manager URLs). */
+  managerCaFile: string | undefined;
+  /** SHA-256 fingerprint the manager's certificate must have ("sha256:AB:CD:…"). */
+  managerFingerprint: string | undefined;
+}
+
+export const LOOPBACK_CIDRS = ["127.0.0.0/8", "::1/128"];
 
 /** Effective options = defaults, then `[sealing]`, then the thread's `sealing.*`, then the hot file (per field). */
 export function mergeSealing(...layers: Array<Partial<SealingOptions> | undefined>): SealingOptions {

@@ -1,6 +1,7 @@
 // The steps the sealing plans share (reference §3.3, §3.5): add_pieces, tree_d, PC1, PC2, C1, persist and the
 // persisted-files submission. Each does the I/O of one step and returns its output or throws a classified
 // Failure; the plans' handlers (sealer, rebuild) only pick the inputs from their record.
+
 import {
   copyFileSync,
   existsSync,
@@ -35,6 +36,7 @@ import {
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type ReplicaFiles, replicaFiles, sectorPaths } from "../store/sealing-store.js";
+import { fetchManagerPiece } from "./fetch-piece.js";
 import { callRpc, runStage, type StageDeps } from "./stage-deps.js";
 import { isTransferDone, type PersistStoreInfo, persistTransferTask } from "./transfer-task.js";
 
@@ -149,11 +151,31 @@ export async function addPieces(
   } catch (e) {
     throw crit(e, `remove old staged file ${p.staged}`);
   }
-  return runStage<PieceInfo[]>(deps, "add_pieces", {
-    seal_proof_type: sealProofName(sector.ProofType),
-    pieces: pieceTasks(deals ?? [], deps.localPiecesDirs, deps.managerUrl),
-    staged_filepath: p.staged,
-  });
+  // Pieces from the manager's piece store are fetched here (token, TLS pin), then handed over as local files.
+  const pieces = pieceTasks(deals ?? [], deps.localPiecesDirs, deps.managerUrl);
+  const fetchedDir = join(deps.store.dataDir, "fetched-pieces");
+  const fetched: string[] = [];
+  try {
+    for (const piece of pieces) {
+      const source = piece.piece_file as { url?: string };
+      if (typeof source !== "object" || source === null || source.url === undefined) continue;
+      const cid = decodeURIComponent(new URL(source.url).pathname.split("/").pop() ?? "");
+      const local = await fetchManagerPiece(source.url, fetchedDir, cid, {
+        token: deps.managerToken,
+        tls: deps.managerTls,
+        signal: deps.signal,
+      });
+      fetched.push(local);
+      piece.piece_file = { local };
+    }
+    return await runStage<PieceInfo[]>(deps, "add_pieces", {
+      seal_proof_type: sealProofName(sector.ProofType),
+      pieces,
+      staged_filepath: p.staged,
+    });
+  } finally {
+    for (const f of fetched) rmSync(f, { force: true });
+  }
 }
 
 /**

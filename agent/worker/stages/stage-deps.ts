@@ -1,6 +1,7 @@
 // What a stage handler may touch: the manager client, the processor pool, the thread's store, its options.
 // Handlers do the I/O for one state and return an event or throw a classified Failure; they never retry and
 // never decide the next state.
+
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import {
   InvalidReplyError,
@@ -10,6 +11,7 @@ import {
   type VenusParams,
   type VenusResult,
 } from "../../shared/rpc/index.js";
+import type { TlsPin } from "../../shared/tls/pinned-tls.js";
 import type { AttachedStore, SealingOptions } from "../config/worker-config.js";
 import { ProcessorError } from "../processors/processor-child.js";
 import type { ProcessorPool } from "../processors/processor-pool.js";
@@ -29,6 +31,7 @@ export interface StageDeps {
   managerUrl: string;
   /** `[sector_manager] token`: sent to the manager's piece store when uploading an unsealed piece. */
   managerToken?: string | undefined;
+  managerTls?: TlsPin | undefined;
   /** The worker's instance name (ReportState `Worker.Instance`, wdpost worker name). */
   instance: string;
   options: SealingOptions;

@@ -86,6 +86,7 @@ export async function execUnseal(
           try {
             await uploadPiece(file, d, {
               managerToken: deps.managerToken,
+              managerTls: deps.managerTls,
               attached: deps.attached,
               signal: deps.signal,
             });

@@ -17,12 +17,15 @@ import http from "node:http";
 import https from "node:https";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { perm, temp } from "../../shared/failure.js";
+import { pinnedTlsOptions, type TlsPin } from "../../shared/tls/pinned-tls.js";
 import type { AttachedStore } from "../config/worker-config.js";
 import type { UploadDest } from "./upload-dest.js";
 
 export interface UploadOptions {
   /** Sent as `Authorization: Bearer <token>` to the manager's piece store. */
   managerToken?: string | undefined;
+  /** The manager's pinned certificate, for an https:// manager's piece store. */
+  managerTls?: TlsPin | undefined;
   attached: readonly AttachedStore[];
   signal?: AbortSignal;
   /** Socket idle timeout per request. */
@@ -75,7 +78,10 @@ export async function uploadPiece(file: string, dest: UploadDest, o: UploadOptio
     case "http":
       return putFile(file, dest.url, {}, o);
     case "piecestore":
-      return putFile(file, dest.url, o.managerToken ? { authorization: `Bearer ${o.managerToken}` } : {}, o);
+      return putFile(file, dest.url, o.managerToken ? { authorization: `Bearer ${o.managerToken}` } : {}, {
+        ...o,
+        tls: o.managerTls,
+      });
     case "market":
       return putFile(file, dest.url, dest.token ? { authorization: `Bearer ${dest.token}` } : {}, o);
     default: {
@@ -115,7 +121,7 @@ export function putFile(
   file: string,
   url: string,
   headers: Record<string, string>,
-  o: Pick<UploadOptions, "signal" | "timeoutMs">,
+  o: Pick<UploadOptions, "signal" | "timeoutMs"> & { tls?: TlsPin | undefined },
 ): Promise<void> {
   const u = new URL(url);
   const size = statSync(file).size;
@@ -127,6 +133,7 @@ export function putFile(
         method: "PUT",
         headers: { "content-type": "application/octet-stream", "content-length": String(size), ...headers },
         signal: o.signal,
+        ...(u.protocol === "https:" && o.tls !== undefined ? pinnedTlsOptions(o.tls) : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,9 +1,11 @@
 // One sealing thread (reference §3.1) running the `sealer`, `rebuild` or `unseal` plan: pause/resume wait → one
 // sector (plan → apply → persist → report → exec, repeated) → seal_interval → again. Failure levels are handled
 // here and only here; the plan only supplies its table and handlers (plan-spec.ts).
+
 import { readFileSync } from "node:fs";
 import { asFailure, decideRetry, Failure, wireLevel } from "../../shared/failure.js";
 import type { VenusClient } from "../../shared/rpc/index.js";
+import type { TlsPin } from "../../shared/tls/pinned-tls.js";
 import { parseHotConfig } from "../config/load-worker-config.js";
 import {
   type AttachedStore,
@@ -28,6 +30,7 @@ export interface ThreadEnv {
   managerUrl: string;
   /** `[sector_manager] token`, for uploads to the manager's piece store. */
   managerToken?: string | undefined;
+  managerTls?: TlsPin | undefined;
   instance: string;
   staticTreeD: Partial<Record<string, string>>;
   /** `[sealing]` from the main file. */
@@ -158,6 +161,7 @@ export class SealingThread {
       localPiecesDirs: this.env.localPiecesDirs,
       managerUrl: this.env.managerUrl,
       managerToken: this.env.managerToken,
+      managerTls: this.env.managerTls,
       instance: this.env.instance,
       options: this.options,
       staticTreeD: this.env.staticTreeD,

@@ -11,12 +11,12 @@ import { after, before, describe, test } from "node:test";
 import { UsageError } from "../../../agent/cli/command.js";
 import { sectorsRebuild } from "../../../agent/cli/commands/sectors-rebuild.js";
 import { sectorsUnseal } from "../../../agent/cli/commands/sectors-unseal.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/manager/auth/tokens.js";
 import type { ManagerConfig } from "../../../agent/manager/config/manager-config.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { pieceCidFromCommitment } from "../../../agent/manager/proofs/piece-cid.js";
 import { computeCommP, proverId, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
 import { RpcError, RpcErrorCode } from "../../../agent/shared/rpc/json-rpc.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import {

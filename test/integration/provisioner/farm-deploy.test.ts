@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
-import { createToken } from "../../../agent/manager/auth/tokens.js";
+import { createToken } from "../../../agent/shared/auth/tokens.js";
 import { loadClassDirectory } from "../../../components/config/load-class.js";
 import { type FarmConfig, loadFarmConfig } from "../../../components/config/load-farm.js";
 import type { Farm as FarmClass } from "../../../components/farm.js";
@@ -188,7 +188,10 @@ describe("a farm deployed to systemd test hosts (engine played by the test)", { 
   test("a new worker token restarts the worker and leaves the manager alone", async () => {
     const managerPid = mainPid(mgrHost(), "sealfarm-manager");
     const workerPid = mainPid(sealerHost(), "sealfarm-worker");
-    const token = createToken(Buffer.from(AUTH_SECRET, "hex"), "write", 1_000_000);
+    const token = createToken(Buffer.from(AUTH_SECRET, "hex"), "write", {
+      nowMs: 1_000_000,
+      expiresAtMs: Date.now() + 86_400_000,
+    });
     const ops = await up(token);
     assert.deepEqual(names(ops, "update"), ["s1-worker-service", "s1-worker-toml"]);
     assert.ok(on(sealerHost(), "cat /etc/sealfarm/worker.toml").includes(token));
