@@ -196,20 +196,7 @@ export async function startWorker(configFile: string, env: Record<string, string
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails with `what` after the timeout. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from "../../support/wait.js";
 
 /** The state recorded in a sealing store, or undefined if it holds no sector. */
 export function recordedState(store: string): string | undefined {

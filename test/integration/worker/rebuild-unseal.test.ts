@@ -1,7 +1,7 @@
 // The rebuild and unseal plans end to end: a real manager, real workers (child processes) and the real
 // sealfarm-proofs processors, 2 KiB sectors. A sealer thread seals a sector holding a deal; its sealed file and
 // cache are deleted from the persist store (WindowPoSt then finds it faulty); the manager queues a rebuild; a
-// rebuild thread (killed with SIGKILL once on the way) seals it again, byte-identical, and the sector proves again.
+// rebuild thread (killed with SIGKILL once on the way, while its PC1 is held at a test gate) seals it again, byte-identical, and the sector proves again.
 // Then an unseal thread recovers the deal's piece to file:/// and to store:///<cid> (the manager's piece store).
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { UnsealState } from "../../../agent/shared/rpc/index.js";
 import { dealPayload } from "../../../agent/worker/dev/dev-plan.js";
 import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
   recordedState,
@@ -76,7 +77,7 @@ describe("rebuild and unseal threads", () => {
     return { file, rebuildStore, unsealStore };
   }
 
-  it("rebuilds a lost sector byte for byte, then unseals its deal piece to file:/// and store:///", async (t) => {
+  it("rebuilds a lost sector byte for byte, then unseals its deal piece to file:/// and store:///", async () => {
     // 1. Seal the deal sector with a sealer thread.
     const w1 = await startWorker(farm.configFile);
     const sector = await waitFor(
@@ -104,23 +105,22 @@ describe("rebuild and unseal threads", () => {
     rmSync(sealed);
     rmSync(cache, { recursive: true });
     const second = secondConfig();
-    worker = await startWorker(second.file);
+    const gate = new ProcessorGate(join(farm.dir, "gate"));
+    worker = await startWorker(second.file, gate.env);
     await waitFor(
       `${name} Faulty after its files were deleted`,
       async () => (await farm.rpc.callVenus("FindSector", [sid])).Sector.State === "Faulty" || undefined,
       60_000,
     );
 
-    // 3. Queue the rebuild; SIGKILL the worker once the rebuild thread has recorded TreeDBuilt (PC1 is next).
+    // 3. Queue the rebuild; SIGKILL the worker while the rebuild's PC1 is held at the gate (recorded: TreeDBuilt).
+    gate.hold("pc1");
     assert.equal(await farm.rpc.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: true }]), true);
-    await waitFor("rebuild at TreeDBuilt", () =>
-      recordedState(second.rebuildStore) === "TreeDBuilt" ? true : undefined,
-    );
+    await gate.held("pc1");
+    assert.equal(recordedState(second.rebuildStore), "TreeDBuilt", "PC1 runs from the TreeDBuilt record");
     await worker.kill9();
-    const at = recordedState(second.rebuildStore);
-    t.diagnostic(`rebuild record after SIGKILL: ${at}`);
-    assert.ok(at !== undefined && at !== "Empty", "the rebuild record survived the kill");
-    worker = await startWorker(second.file);
+    assert.equal(recordedState(second.rebuildStore), "TreeDBuilt", "the rebuild record survived the kill");
+    worker = await startWorker(second.file, gate.env);
     await waitFor(
       "the rebuild thread finished",
       () => (new RegExp(`rebuild-store\\): ${name} finished`).test(worker?.log() ?? "") ? true : undefined),
