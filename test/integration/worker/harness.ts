@@ -8,10 +8,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "smol-toml";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
-import { createVenusClient, type SectorStateView, type VenusClient } from "../../../agent/shared/rpc/index.js";
+import {
+  createVenusClient,
+  type SectorID,
+  type SectorStateView,
+  type VenusClient,
+} from "../../../agent/shared/rpc/index.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { processorHasStage as probeStage } from "../../../agent/worker/processors/probe-stage.js";
+import { waitFor } from "../../support/wait.js";
 import { testConfig } from "../manager/dialects.js";
+
+export { waitFor };
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const sealfarmBin = join(repoRoot, "bin", "sealfarm.js");
@@ -196,7 +204,6 @@ export async function startWorker(configFile: string, env: Record<string, string
   };
 }
 
-export { waitFor } from "../../support/wait.js";
 
 /** The state recorded in a sealing store, or undefined if it holds no sector. */
 export function recordedState(store: string): string | undefined {
@@ -205,6 +212,14 @@ export function recordedState(store: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Waits until the manager's timeline of a sector records a report into `state` (history: it stays). */
+export async function reported(rpc: VenusClient, sid: SectorID, state: string, what = `${state} reported`) {
+  return waitFor(what, async () => {
+    const timeline = (await rpc.callVenus("FindSector", [sid])).Timeline;
+    return timeline.some((e) => e.Next === state) ? timeline : undefined;
+  });
 }
 
 export async function sectors(rpc: VenusClient): Promise<SectorStateView[]> {
