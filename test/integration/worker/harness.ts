@@ -204,7 +204,6 @@ export async function startWorker(configFile: string, env: Record<string, string
   };
 }
 
-
 /** The state recorded in a sealing store, or undefined if it holds no sector. */
 export function recordedState(store: string): string | undefined {
   try {
