@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
       }
       const proof = await commitPhase(bin, seal, sid.Number, ticket.Ticket, seed.Seed);
       assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
-      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]), 30_000);
+      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
       assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
       return { sid, ticket, pieces, seal };

@@ -21,6 +21,7 @@ const gate = new ProcessorGate(join(dir, "gate"));
 function dev(
   args: string[],
   interruptWhen?: Promise<unknown>,
+  afterInterrupt?: () => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [sealfarmBin, "dev", "--dir", join(dir, "farm"), ...args], {
@@ -36,7 +37,10 @@ function dev(
       stderr += d.toString();
     });
     const killer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-    interruptWhen?.then(() => child.kill("SIGINT"));
+    interruptWhen?.then(() => {
+      child.kill("SIGINT");
+      afterInterrupt?.();
+    });
     child.on("exit", (code) => {
       clearTimeout(killer);
       resolve({ code, stdout, stderr });
@@ -46,9 +50,10 @@ function dev(
 
 describe("sealfarm dev", () => {
   it("stops cleanly on Ctrl-C, and a second run continues to N Active sectors and a verified WindowPoSt", async () => {
-    // Ctrl-C while the first sector's C2 is held: some sectors are under way, none is finished.
+    // Ctrl-C while the first sector's C2 is held: some sectors are under way, none is finished. The held C2 is
+    // released once the signal is sent (a stop lets a running processor call finish first).
     gate.hold("c2");
-    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], gate.held("c2"));
+    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], gate.held("c2"), () => gate.release("c2"));
     assert.equal(first.code, 130, first.stderr);
     const partial = JSON.parse(first.stdout.trim()) as DevSummary;
     assert.equal(partial.ok, false);
