@@ -12,6 +12,7 @@ import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { UnsealState } from "../../../agent/shared/rpc/index.js";
 import { dealPayload } from "../../../agent/worker/dev/dev-plan.js";
 import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import { holdChain } from "../../support/manager-clocks.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
@@ -36,6 +37,9 @@ describe("rebuild and unseal threads", () => {
       threads: 1,
       managerToml: {
         miners: [{ actor: 1000, seal_proof: "StackedDrg2KiBV1_1", min_number: 1, max_number: 100, enable_deals: true }],
+        // WindowPoSt is part of this test (a lost sector turns Faulty, a rebuilt one proves again): 2 deadlines of
+        // 10 s, so a loaded machine's PoSt thread still proves within its window.
+        chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 400, deadlines: 2 },
       },
       sealing: { enable_deals: true, seal_interval: "1h" },
     });
@@ -110,7 +114,6 @@ describe("rebuild and unseal threads", () => {
     await waitFor(
       `${name} Faulty after its files were deleted`,
       async () => (await farm.rpc.callVenus("FindSector", [sid])).Sector.State === "Faulty" || undefined,
-      60_000,
     );
 
     // 3. Queue the rebuild; SIGKILL the worker while the rebuild's PC1 is held at the gate (recorded: TreeDBuilt).
@@ -134,8 +137,9 @@ describe("rebuild and unseal threads", () => {
     await waitFor(
       `${name} Active (not Faulty) again`,
       async () => (await farm.rpc.callVenus("FindSector", [sid])).Sector.State === "Active" || undefined,
-      60_000,
     );
+    // Hold the chain from here: no later window can close unproven on a slow machine while the unseals run.
+    holdChain(farm.manager);
     const timeline = (await farm.rpc.callVenus("FindSector", [sid])).Timeline;
     for (const st of [
       "Allocated",
@@ -160,16 +164,12 @@ describe("rebuild and unseal threads", () => {
       { PieceCid: { "/": pieceCid }, Sector: sid, Dest: [`file://${out}`, `store:///${pieceCid}`] },
     ]);
     assert.equal(task.Size, 1016);
-    const done = await waitFor(
-      "the unseal task Finished",
-      async () => {
-        const tasks = await farm.rpc.callVenus("ListUnsealTasks", [null]);
-        const mine = tasks.find((x) => x.PieceCid["/"] === pieceCid);
-        if (mine?.State === UnsealState.Failed) assert.fail(`unseal failed: ${mine.ErrorInfo}`);
-        return mine?.State === UnsealState.Finished ? mine : undefined;
-      },
-      60_000,
-    );
+    const done = await waitFor("the unseal task Finished", async () => {
+      const tasks = await farm.rpc.callVenus("ListUnsealTasks", [null]);
+      const mine = tasks.find((x) => x.PieceCid["/"] === pieceCid);
+      if (mine?.State === UnsealState.Failed) assert.fail(`unseal failed: ${mine.ErrorInfo}`);
+      return mine?.State === UnsealState.Finished ? mine : undefined;
+    });
     assert.equal(done.ErrorInfo, "");
     // The piece's unpadded bytes: the deal's payload, then the zeros CommP padded it with.
     const expected = Buffer.concat([payload, Buffer.alloc(1016 - payload.length)]);
@@ -197,20 +197,16 @@ describe("rebuild and unseal threads", () => {
     await farm.rpc.callVenus("SectorSetForUnseal", [
       { PieceCid: { "/": pieceCid }, Sector: sid, Dest: ["http://127.0.0.1:1/nothing-listens"] },
     ]);
-    const paused = await waitFor(
-      "the unseal thread paused on the failing upload",
-      async () => {
-        const l = (await callWorker(worker?.url ?? "", "VenusWorker.WorkerList", [])) as Array<{
-          index: number;
-          thread_state: { state: string };
-          job_stage: string | null;
-          last_error: string | null;
-        }>;
-        const u = l.find((x) => x.index === 1);
-        return u?.thread_state.state === "Paused" ? u : undefined;
-      },
-      60_000,
-    );
+    const paused = await waitFor("the unseal thread paused on the failing upload", async () => {
+      const l = (await callWorker(worker?.url ?? "", "VenusWorker.WorkerList", [])) as Array<{
+        index: number;
+        thread_state: { state: string };
+        job_stage: string | null;
+        last_error: string | null;
+      }>;
+      const u = l.find((x) => x.index === 1);
+      return u?.thread_state.state === "Paused" ? u : undefined;
+    });
     assert.equal(paused.job_stage, "UploadPiece");
     assert.match(
       paused.last_error ?? "",

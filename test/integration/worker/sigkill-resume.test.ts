@@ -40,9 +40,16 @@ describe("SIGKILL at any stage resumes at the last recorded state", () => {
   before(async () => {
     farm = await startFarm({
       threads: 1,
-      // A 3 s challenge delay (60 epochs of 50 ms) for the seed wait.
+      // A 3 s challenge delay (60 epochs of 50 ms) for the seed wait; no WindowPoSt deadline within the test (a
+      // 2 h proving period, see testConfig), so the sealed sector stays Active.
       managerToml: {
-        chain: { block_time: "50ms", precommit_challenge_delay: 60, confidence: 1, proving_period: 40, deadlines: 4 },
+        chain: {
+          block_time: "50ms",
+          precommit_challenge_delay: 60,
+          confidence: 1,
+          proving_period: 144_000,
+          deadlines: 4,
+        },
       },
     });
   });
