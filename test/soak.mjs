@@ -11,7 +11,7 @@
 //
 // Each run's output and TAP report are kept under .sealfarm/soak/<start time>/ with a summary.json.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,20 +109,21 @@ async function main() {
       if (!o.full) env.SKIP = [env.SKIP, "lint,typecheck,cargo"].filter(Boolean).join(",");
       console.log(`\ntest:soak: run ${n}/${o.runs} (output in ${relative(root, log)})`);
       const started = Date.now();
-      const out = [];
+      // The run's output goes to its log as it comes (tail -f it to watch a long run).
+      const out = createWriteStream(log);
       const code = await new Promise((resolve) => {
         current = spawn(process.execPath, [join(root, "test", "run.mjs")], { cwd: root, env, detached: true });
-        current.stdout.on("data", (d) => out.push(d));
-        current.stderr.on("data", (d) => out.push(d));
+        current.stdout.pipe(out, { end: false });
+        current.stderr.pipe(out, { end: false });
         current.on("error", (e) => {
-          out.push(Buffer.from(`could not run test/run.mjs: ${e.message}\n`));
+          out.write(`could not run test/run.mjs: ${e.message}\n`);
           resolve(null);
         });
         current.on("close", (c) => resolve(c));
       });
       current = undefined;
       const ms = Date.now() - started;
-      writeFileSync(log, Buffer.concat(out));
+      await new Promise((r) => out.end(r));
       let results = [];
       try {
         results = parseTap(readFileSync(tap, "utf8"), root);
