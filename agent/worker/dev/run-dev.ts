@@ -92,7 +92,9 @@ export async function runDev(
         .where("miner", "=", 1000)
         .execute();
       const sectorsView = await agent.rpc.callVenus("ListSectors", [null]);
-      const active = sectorsView.filter((s) => s.State === "Active" || s.State === "Faulty").length;
+      // Faulty is Active with a missed or failed WindowPoSt (a loaded machine can miss a window): still sealed.
+      const sealed = (s: { State: string }) => s.State === "Active" || s.State === "Faulty";
+      const active = sectorsView.filter(sealed).length;
       const aborted = sectorsView.filter((s) => s.State === "Aborted").length;
       const posts = await manager.ctx.db
         .selectFrom("wdpost_jobs")
@@ -110,7 +112,7 @@ export async function runDev(
       };
       summary.sectorsActive = active;
       summary.sectorsAborted = aborted;
-      summary.dealsSealed = sectorsView.filter((s) => s.State === "Active" && s.Deals > 0).length;
+      summary.dealsSealed = sectorsView.filter((s) => sealed(s) && s.Deals > 0).length;
       summary.proveCommitsVerified = active;
       summary.windowPostsVerified = posts.length;
       const threads = agent.list();
