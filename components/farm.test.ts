@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-// @ts-expect-error waitForRPCs is exported by the runtime but marked internal (absent from its .d.ts)
-import { waitForRPCs } from "@pulumi/pulumi/runtime/settings.js";
+import { engineIdle } from "../test/support/pulumi-engine.js";
 import { loadClassDirectory } from "./config/load-class.js";
 import { type FarmConfig, loadFarmConfig } from "./config/load-farm.js";
 import type { Farm as FarmClass } from "./farm.js";
@@ -132,7 +131,7 @@ describe("Farm component (mocked engine)", () => {
     );
     await Promise.all(services.map((s) => new Promise((r) => s.urn.apply(r))));
     // Then until the engine's queue of registrations has drained (not a guess at how long that takes).
-    await waitForRPCs();
+    await engineIdle();
     return { farm: instance, resources: registered.slice(start) };
   }
 
