@@ -24,7 +24,7 @@ function startChild(home: string): Promise<{ child: ChildProcess; url: string }>
     });
     let out = "";
     let err = "";
-    const timer = setTimeout(() => reject(new Error(`manager did not start: ${out} ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`manager did not start within 120 s: ${out} ${err}`)), 120_000);
     child.stdout?.setEncoding("utf8").on("data", (d: string) => {
       out += d;
       const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);

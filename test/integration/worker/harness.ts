@@ -170,7 +170,7 @@ export async function startWorker(configFile: string, env: Record<string, string
   });
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 120 s:\n${stderr}`)), 120_000);
     child.stdout?.on("data", (d: Buffer) => {
       stdout += d.toString();
       const m = /RPC at (http:\/\/\S+)/.exec(stdout);
