@@ -37,7 +37,10 @@ export function parseTap(tap, root) {
         const y = lines[j] ?? "";
         if (y.trim() === "...") break;
         const kv = /^ *(location|type|failureType|error): (.*)$/.exec(y);
-        if (kv && info[kv[1]] === undefined) info[kv[1]] = kv[2].replace(/^'(.*)'$/, "$1");
+        if (!kv || info[kv[1]] !== undefined) continue;
+        // A block scalar (`|-`): the text is on the lines below; its first line says enough.
+        const block = /^[|>]-?$/.test(kv[2]) ? (lines[j + 1] ?? "").trim() : undefined;
+        info[kv[1]] = block ?? kv[2].replace(/^'(.*)'$/, "$1");
       }
     }
     if (info.type === "suite" && (r[2] === "ok" || info.failureType === "subtestsFailed")) continue;

@@ -20,12 +20,22 @@ const report = `TAP version 13
       error: '1 == 2'
       code: 'ERR_ASSERTION'
       ...
+    # Subtest: multi-line
+    not ok 4 - multi-line
+      ---
+      duration_ms: 1
+      location: '/repo/a.test.mjs:9:1'
+      failureType: 'testCodeFailure'
+      error: |-
+        the unseal store is finalized
+        + actual - expected
+      ...
     # Subtest: later
     ok 3 - later # SKIP not here
       ---
       duration_ms: 0.1
       ...
-    1..3
+    1..4
 not ok 1 - suite A
   ---
   duration_ms: 1.915209
@@ -50,6 +60,7 @@ test("one result per test, suites only when they failed by themselves, files rel
   assert.deepEqual(parseTap(report, "/repo"), [
     { name: "suite A > passes", file: undefined, ok: true, error: undefined },
     { name: "suite A > fails", file: "a.test.mjs", ok: false, error: "1 == 2" },
+    { name: "suite A > multi-line", file: "a.test.mjs", ok: false, error: "the unseal store is finalized" },
     { name: "/repo/b.test.mjs", file: "b.test.mjs", ok: false, error: "test failed" },
   ]);
 });

@@ -178,6 +178,11 @@ describe("rebuild and unseal threads", () => {
     assert.deepEqual(readFileSync(storedPiece), expected, "store:/// copy equals the original piece");
     const viaHttp = Buffer.from(await (await fetch(`${farm.manager.url}/piecestore/${pieceCid}`)).arrayBuffer());
     assert.deepEqual(viaHttp, expected);
+    // The task is Finished on the manager when the worker reports it, just before the thread finalizes its store:
+    // wait for the thread's own "finished" (logged after the finalize).
+    await waitFor("the unseal thread finished", () =>
+      new RegExp(`unseal-store\\): ${name} finished`).test(worker?.log() ?? "") ? true : undefined,
+    );
     assert.equal(recordedState(second.unsealStore), undefined, "the unseal store is finalized");
     // `worker list` names each thread's plan.
     const list = (await callWorker(worker.url, "VenusWorker.WorkerList", [])) as Array<{
