@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { engineIdle } from "../test/support/pulumi-engine.js";
 import { loadClassDirectory } from "./config/load-class.js";
 import { type FarmConfig, loadFarmConfig } from "./config/load-farm.js";
 import type { Farm as FarmClass } from "./farm.js";
@@ -129,7 +130,8 @@ describe("Farm component (mocked engine)", () => {
       "service" in s ? s.service : s,
     );
     await Promise.all(services.map((s) => new Promise((r) => s.urn.apply(r))));
-    await new Promise((r) => setTimeout(r, 50));
+    // Then until the engine's queue of registrations has drained (not a guess at how long that takes).
+    await engineIdle();
     return { farm: instance, resources: registered.slice(start) };
   }
 

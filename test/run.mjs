@@ -4,6 +4,7 @@
 //
 //   SUITES=manager,native npm test     only those lists (lint/typecheck/cargo still run unless SKIP names them)
 //   SKIP=lint,typecheck,cargo npm test skip steps while iterating; CI never sets it
+//   SEALFARM_TEST_TAP=FILE             also write the runner's TAP report to FILE (test/soak.mjs reads it)
 //
 // The build step (`npm run build`, incremental) always runs before the tests unless SKIP names it: tests that start
 // `bin/sealfarm.js` run the compiled code in .build/, so it must be the code under test.
@@ -79,6 +80,13 @@ if (files.length === 0) {
     "--test",
     "--test-concurrency=1",
     "--test-reporter=spec",
+    ...(process.env.SEALFARM_TEST_TAP
+      ? [
+          "--test-reporter-destination=stdout",
+          "--test-reporter=tap",
+          `--test-reporter-destination=${process.env.SEALFARM_TEST_TAP}`,
+        ]
+      : []),
     ...files,
   ]);
 }

@@ -136,7 +136,9 @@ export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSigna
         .where("miner", "=", 1000)
         .execute();
       const sectorsView = await agent.rpc.callVenus("ListSectors", [null]);
-      const active = sectorsView.filter((s) => s.State === "Active" || s.State === "Faulty").length;
+      // Faulty is Active with a missed or failed WindowPoSt (a loaded machine can miss a window): still sealed.
+      const sealed = (s: { State: string }) => s.State === "Active" || s.State === "Faulty";
+      const active = sectorsView.filter(sealed).length;
       const aborted = sectorsView.filter((s) => s.State === "Aborted").length;
       const posts = await manager.ctx.db
         .selectFrom("wdpost_jobs")
@@ -154,7 +156,7 @@ export async function runDev(o: DevRunOptions, io: DevIo, stopSignal: AbortSigna
       };
       summary.sectorsActive = active;
       summary.sectorsAborted = aborted;
-      summary.dealsSealed = sectorsView.filter((s) => s.State === "Active" && s.Deals > 0).length;
+      summary.dealsSealed = sectorsView.filter((s) => sealed(s) && s.Deals > 0).length;
       sampleSector = sectorsView.find((s) => s.State === "Active")?.ID.Number ?? sampleSector;
       summary.proveCommitsVerified = active;
       summary.windowPostsVerified = posts.length;

@@ -44,8 +44,9 @@ type Out = { echo: unknown; pid: number; env: Record<string, string | null> };
 describe("processor pool", () => {
   it("matches out-of-order replies by id and passes err_msg through", async () => {
     const pool = await startPool(config({ entries: { pc1: [entry("pc1", 0)] } }));
-    const slow = pool.run("pc1", { sleep_ms: 300, echo: "slow" }) as Promise<Out>;
-    const fast = pool.run("pc1", { sleep_ms: 10, echo: "fast" }) as Promise<Out>;
+    // Sent first, answered only after the second: the child holds it until "fast" was answered.
+    const slow = pool.run("pc1", { after: "fast", echo: "slow" }) as Promise<Out>;
+    const fast = pool.run("pc1", { echo: "fast" }) as Promise<Out>;
     const order: string[] = [];
     await Promise.all([slow.then((o) => order.push(String(o.echo))), fast.then((o) => order.push(String(o.echo)))]);
     assert.deepEqual(order, ["fast", "slow"]);
@@ -115,7 +116,8 @@ describe("processor pool", () => {
   it("fails in-flight requests when a child dies and restarts it for the next task", async () => {
     const pool = await startPool(config({ entries: { pc1: [entry("pc1", 0)] } }));
     const before = (await pool.run("pc1", {})) as Out;
-    const inflight = pool.run("pc1", { sleep_ms: 400, echo: "lost" });
+    // Still running when the child dies, however slow the machine (it would answer only in 10 minutes).
+    const inflight = pool.run("pc1", { sleep_ms: 600_000, echo: "lost" });
     await assert.rejects(pool.run("pc1", { sleep_ms: 20, crash: true }), /child process exited: pc1/);
     await assert.rejects(inflight, /child process exited: pc1/);
     const afterRestart = (await pool.run("pc1", { echo: "again" })) as Out;

@@ -56,13 +56,18 @@ export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
   };
 }
 
-/** A fast devnet on an ephemeral port: everything lands in a fraction of a second. */
+/**
+ * A fast devnet on an ephemeral port: everything lands in a fraction of a second. The proving period is 2 h
+ * (4 deadlines of 30 min): a sector's deadline (number % 4) first opens after it became Active no sooner than
+ * 30 min after genesis, so in a test that runs no WindowPoSt an Active sector stays Active, instead of turning
+ * Faulty at a moment that depends on the machine's speed. Tests about WindowPoSt set their own chain.
+ */
 export function testConfig(home: string, dbUrl: string, toml: Record<string, unknown> = {}): ManagerConfig {
   const file = join(home, "manager.toml");
   const base: Record<string, unknown> = {
     listen: "127.0.0.1:0",
     db: { url: dbUrl },
-    chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 40, deadlines: 4 },
+    chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 144_000, deadlines: 4 },
     batching: { max_batch: 2, max_wait: "100ms" },
     persist_stores: [{ name: "persist-1", path: "persist-1" }],
     ...toml,

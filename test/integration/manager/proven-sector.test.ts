@@ -10,6 +10,7 @@ import { type RunningManager, startManager } from "../../../agent/manager/manage
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { OnChainState, SubmitResult, type WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
+import { type HeldChain, holdChain } from "../../support/manager-clocks.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage } from "./real-seal.js";
 import { pollUntil, report } from "./scripted-worker.js";
@@ -32,7 +33,8 @@ for (const dialect of DIALECTS) {
         config: testConfig(tdb.home, tdb.url, {
           chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 24, deadlines: 1 },
           batching: { max_batch: 4, max_wait: "50ms" },
-          post: { heartbeat_timeout: "5s", job_max_try: 1 },
+          // Heartbeats are not this test's concern: no timeout while a loaded machine proves.
+          post: { heartbeat_timeout: "1h", job_max_try: 1 },
         }),
       });
       c = createVenusClient({ url: m.url });
@@ -43,18 +45,16 @@ for (const dialect of DIALECTS) {
       await tdb?.drop();
     });
 
-    async function nextJob(after: Set<string>): Promise<WdPoStAllocatedJob> {
-      const until = Date.now() + 15_000;
-      for (;;) {
-        const [job] = await c.callVenus("WdPoStAllocateJobs", [
-          { AllowedMiners: [1000], AllowedProofTypes: [] },
-          1,
-          "post-1",
-        ]);
-        if (job && !after.has(job.Id)) return job;
-        if (Date.now() > until) throw new Error("no new WindowPoSt job");
-        await sleep(25);
-      }
+    /** Moves the held chain to the next proving period's window and takes its job (open until the chain moves). */
+    async function nextJob(chain: HeldChain, after: Set<string>): Promise<WdPoStAllocatedJob> {
+      await chain.to(chain.nextOpen(0));
+      const [job] = await c.callVenus("WdPoStAllocateJobs", [
+        { AllowedMiners: [1000], AllowedProofTypes: [] },
+        1,
+        "post-1",
+      ]);
+      if (job === undefined || after.has(job.Id)) throw new Error(`no new WindowPoSt job at epoch ${chain.height}`);
+      return job;
     }
 
     async function prove(job: WdPoStAllocatedJob) {
@@ -103,14 +103,16 @@ for (const dialect of DIALECTS) {
       }
       const proof = await commitPhase(bin, sealed, sid.Number, ticket.Ticket, seed.Seed);
       assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
-      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]), 30_000);
+      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
       assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
       assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
 
-      // A WindowPoSt over the persisted files verifies.
+      // A WindowPoSt over the persisted files verifies. The chain is held from here: each window stays open
+      // until the test has proven it, however long that takes.
+      const chain = holdChain(m);
       const seen = new Set<string>();
-      const j1 = await nextJob(seen);
+      const j1 = await nextJob(chain, seen);
       seen.add(j1.Id);
       assert.deepEqual(
         j1.Input.Sectors.map((s) => s.SectorId),
@@ -122,7 +124,7 @@ for (const dialect of DIALECTS) {
       // The sealed file disappears: the prover declares a fault, the sector is faulty.
       const file = join(tdb.home, "persist-1", "sealed", name);
       renameSync(file, `${file}.away`);
-      const j2 = await nextJob(seen);
+      const j2 = await nextJob(chain, seen);
       seen.add(j2.Id);
       await prove(j2);
       assert.deepEqual(
@@ -132,7 +134,7 @@ for (const dialect of DIALECTS) {
 
       // The file is back: the next deadline proves it and the sector recovers.
       renameSync(`${file}.away`, file);
-      const j3 = await nextJob(seen);
+      const j3 = await nextJob(chain, seen);
       const r3 = await prove(j3);
       assert.equal(r3.succeeded, 1, r3.error ?? "");
       assert.deepEqual(await c.callVenus("ListSectors", ["Faulty"]), []);

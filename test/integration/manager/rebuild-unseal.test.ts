@@ -27,6 +27,7 @@ import {
   type Ticket,
   UnsealState,
 } from "../../../agent/shared/rpc/venus-types.js";
+import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage, type SealDir } from "./real-seal.js";
 import { pollUntil, report } from "./scripted-worker.js";
@@ -96,7 +97,7 @@ for (const dialect of DIALECTS) {
       }
       const proof = await commitPhase(bin, seal, sid.Number, ticket.Ticket, seed.Seed);
       assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
-      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]), 30_000);
+      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
       assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
       return { sid, ticket, pieces, seal };
@@ -428,8 +429,10 @@ for (const dialect of DIALECTS) {
         req.write(Buffer.alloc(100, 1), () => setTimeout(() => req.destroy(), 100));
         req.on("close", () => resolve());
       });
-      const deadline = Date.now() + 5_000;
-      while (readdirSync(pieces).some((n) => n.endsWith(".part")) && Date.now() < deadline) await sleep(25);
+      // The server removes the cut upload's temp file once it has seen the hang-up (a state that stays).
+      await waitFor("the cut upload's temp file removed", () =>
+        readdirSync(pieces).some((n) => n.endsWith(".part")) ? undefined : true,
+      );
       assert.deepEqual(new Set(readdirSync(pieces)), afterOk, "nothing left behind by refused or cut uploads");
       assert.deepEqual(await get(m.url, cid), payload, "the stored piece is untouched");
 

@@ -27,7 +27,8 @@ export async function report(
   ]);
 }
 
-export async function pollUntil(poll: () => Promise<PollStateResp>, timeoutMs = 10_000): Promise<PollStateResp> {
+/** Polls until a message is no longer Pending/Packed (Landed or Failed stay); the timeout only guards a hang. */
+export async function pollUntil(poll: () => Promise<PollStateResp>, timeoutMs = 120_000): Promise<PollStateResp> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await poll();
@@ -62,7 +63,7 @@ export async function sealToSeed(c: VenusClient, commR: number[], storeRoot: (na
   mkdirSync(join(storeRoot(store.Name), "cache", name), { recursive: true });
   if (!(await c.callVenus("SubmitPersistedEx", [sid, store.Name, false]))) throw new Error("persist refused");
   await report(c, sid, "PCLanded", "Persisted");
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const s = await c.callVenus("WaitSeed", [sid, sector.ProofType]);
     if (s.Seed !== null) return { sector, sid, ticket, seed: s.Seed, pieces, info };

@@ -118,6 +118,7 @@ for (const dialect of DIALECTS) {
     });
 
     test("WorkerPing registers workers; StoreBasicInfo knows configured stores only", async () => {
+      const before = Math.floor(Date.now() / 1000);
       await c.callVenus("WorkerPing", [
         {
           Name: "w1",
@@ -128,16 +129,21 @@ for (const dialect of DIALECTS) {
       ]);
       const list = await c.callVenus("WorkerPingInfoList", []);
       assert.equal(list[0]?.Info.Summary.Running, 3);
-      assert.ok(Math.abs((list[0]?.LastPing ?? 0) - Date.now() / 1000) < 5);
+      // The ping's time (whole seconds) lies between the call and the answer, however long those took.
+      const lastPing = list[0]?.LastPing ?? 0;
+      assert.ok(lastPing >= before && lastPing <= Math.ceil(Date.now() / 1000), `LastPing ${lastPing}`);
       assert.equal((await c.callVenus("StoreBasicInfo", ["persist-1"]))?.Name, "persist-1");
       assert.equal(await c.callVenus("StoreBasicInfo", ["nope"]), null);
     });
 
     test("1,000 concurrent AllocateSector calls get 1,000 distinct numbers", async () => {
+      // A client whose reply timeout is only a hang guard: on a loaded machine 1,000 allocations (each one
+      // committed) can take longer than the default 30 s, and that is not what this test is about.
+      const patient = createVenusClient({ url: manager.url, timeoutMs: 600_000 });
       const calls = Array.from({ length: 1000 }, () =>
-        c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]),
+        patient.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]),
       );
-      const got = await Promise.all(calls);
+      const got = await Promise.all(calls).finally(() => patient.close());
       const numbers = got.map((g) => g?.ID.Number);
       assert.equal(new Set(numbers).size, 1000);
       assert.ok(numbers.every((n) => typeof n === "number" && n > 0));

@@ -11,6 +11,7 @@ import { openDatabase } from "../../../agent/manager/db/dialect.js";
 import { zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { OnChainState, type SectorID, SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
+import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase } from "./dialects.js";
 import { pollUntil, WORKER } from "./scripted-worker.js";
 
@@ -23,7 +24,7 @@ function startChild(home: string): Promise<{ child: ChildProcess; url: string }>
     });
     let out = "";
     let err = "";
-    const timer = setTimeout(() => reject(new Error(`manager did not start: ${out} ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`manager did not start within 120 s: ${out} ${err}`)), 120_000);
     child.stdout?.setEncoding("utf8").on("data", (d: string) => {
       out += d;
       const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
@@ -80,7 +81,7 @@ for (const dialect of DIALECTS) {
       );
       const first = await startChild(home);
       children.push(first.child);
-      const c: VenusClient = createVenusClient({ url: first.url, timeoutMs: 5000 });
+      const c: VenusClient = createVenusClient({ url: first.url, timeoutMs: 60_000 });
 
       const allocated: number[] = [];
       const reported = new Map<number, number>();
@@ -114,8 +115,8 @@ for (const dialect of DIALECTS) {
           }
         }
       });
-      // Let the load run, then kill without warning.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Let the load run until 30 sectors were acknowledged (the workers go on meanwhile), then kill without warning.
+      await waitFor("30 acknowledged allocations", () => (allocated.length >= 30 ? true : undefined));
       await kill9(first.child);
       stop = true;
       await Promise.all(workers);
@@ -144,7 +145,7 @@ for (const dialect of DIALECTS) {
         assert.ok(next);
         assert.ok(next.ID.Number > Math.max(...rows.map((r) => r.number)), `number ${next.ID.Number} was reused`);
         for (const sid of precommitted) {
-          const st = await pollUntil(() => c2.callVenus("PollPreCommitState", [sid]), 15_000);
+          const st = await pollUntil(() => c2.callVenus("PollPreCommitState", [sid]));
           assert.equal(st.State, OnChainState.Landed, `sector ${sid.Number}: ${JSON.stringify(st)}`);
         }
         const one = precommitted[0];

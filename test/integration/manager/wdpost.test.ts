@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { currentDeadline } from "../../../agent/manager/chain/devnet/devnet-clock.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { updateSector } from "../../../agent/manager/sectors/sector.repository.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import type { SectorID, WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
+import { holdChain, type JumpableClock, jumpableClock } from "../../support/manager-clocks.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { sealToSeed } from "./scripted-worker.js";
 
@@ -25,6 +25,7 @@ for (const dialect of DIALECTS) {
     let tdb: TestDatabase;
     let m: RunningManager;
     let c: VenusClient;
+    let clock: JumpableClock;
     const sids: SectorID[] = [];
 
     before(async () => {
@@ -32,16 +33,18 @@ for (const dialect of DIALECTS) {
       m = await startManager({
         config: testConfig(tdb.home, tdb.url, {
           chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 400, deadlines: 2 },
-          post: { heartbeat_timeout: "300ms", job_max_try: 2 },
+          // Timeouts are the test's to cause (it jumps the clock), never the machine's speed.
+          post: { heartbeat_timeout: "1h", job_max_try: 2 },
         }),
       });
       c = createVenusClient({ url: m.url });
+      clock = jumpableClock(m);
       for (let i = 0; i < 2; i++) {
         const s = await sealToSeed(c, new Array(32).fill(i + 1), (name) => join(tdb.home, name));
         sids.push(s.sid);
       }
-      // Put both sectors in the deadline that is open now (the window is 200 epochs = 10 s, ample for the test).
-      const d = currentDeadline(m.ctx.chain.config, m.ctx.chain.head());
+      // Hold the chain, so the deadline open now stays open for the whole test, and put both sectors in it.
+      const d = holdChain(m).deadline();
       // One statement, so the pump cannot build the job between the two sectors.
       await m.ctx.db
         .updateTable("sectors")
@@ -61,7 +64,7 @@ for (const dialect of DIALECTS) {
     });
 
     async function allocate(spec = SPEC_2K, worker = "post-1"): Promise<WdPoStAllocatedJob[]> {
-      const until = Date.now() + 5000;
+      const until = Date.now() + 120_000; // a hang guard: the job comes once the pump has run
       for (;;) {
         const jobs = await c.callVenus("WdPoStAllocateJobs", [spec, 1, worker]);
         if (jobs.length > 0 || Date.now() > until) return jobs;
@@ -94,8 +97,8 @@ for (const dialect of DIALECTS) {
         "a running job is not handed out twice",
       );
 
-      // Without heartbeats the job times out and goes back to the queue (try 1 of 2).
-      await sleep(600);
+      // Without heartbeats the job times out and goes back to the queue (try 1 of 2): allocate waits for that.
+      clock.jump(3_600_000 + 1000);
       const [again] = await allocate();
       assert.equal(again?.Id, job.Id);
       assert.equal(await c.callVenus("WdPoStHeartbeatJobs", [[job.Id], "post-1"]), null);
@@ -181,7 +184,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       tdb = await freshDatabase(dialect);
-      // 4-epoch windows of 50 ms: a job nobody takes is missed within a fraction of a second.
+      // 4-epoch windows; the test holds the chain and moves it through deadline 1 itself.
       m = await startManager({
         config: testConfig(tdb.home, tdb.url, {
           chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 8, deadlines: 2 },
@@ -197,24 +200,29 @@ for (const dialect of DIALECTS) {
 
     test("the job fails with 'deadline closed' and its sectors become faulty", async () => {
       const s = await sealToSeed(c, new Array(32).fill(9), (name) => join(tdb.home, name));
-      // Deadline 1 opens within one proving period (400 ms); nobody allocates its job.
+      // The chain held from here: deadline 1 opens (its job is created, nobody takes it), then closes.
+      const chain = holdChain(m);
       await updateSector(m.ctx.db, s.sid.Miner, s.sid.Number, {
         state: "Active",
         proof_stage: "landed",
         active_epoch: 0,
         deadline: 1,
       });
-      const until = Date.now() + 5000;
-      let closed: { error: string | null } | undefined;
-      while (Date.now() < until) {
-        closed = await m.ctx.db
-          .selectFrom("wdpost_jobs")
-          .select("error")
-          .where("state", "=", "finished")
-          .executeTakeFirst();
-        if (closed) break;
-        await sleep(50);
-      }
+      const open = chain.nextOpen(1);
+      await chain.to(open);
+      const job = await m.ctx.db
+        .selectFrom("wdpost_jobs")
+        .selectAll()
+        .where("open_epoch", "=", open)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual([job.state, job.deadline, job.open_epoch], ["ready2run", 1, open]);
+      await chain.to(job.close_epoch);
+      const closed = await m.ctx.db
+        .selectFrom("wdpost_jobs")
+        .select("error")
+        .where("id", "=", job.id)
+        .where("state", "=", "finished")
+        .executeTakeFirst();
       assert.match(closed?.error ?? "", /deadline closed before a proof was submitted/);
       const faulty = await c.callVenus("ListSectors", ["Faulty"]);
       assert.deepEqual(

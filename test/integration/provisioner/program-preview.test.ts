@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { engineIdle } from "../../support/pulumi-engine.js";
 
 function hostKey(): string {
   const type = Buffer.from("ssh-ed25519");
@@ -74,6 +75,7 @@ test("the program previews a farm: every resource declared, none created (mocked
   program.services.s1?.apply(() => {
     ran = true;
   });
-  await new Promise((r) => setTimeout(r, 200));
+  // Once the engine's queue of registrations and resolutions has drained, an apply that would run has run.
+  await engineIdle();
   assert.equal(ran, false);
 });

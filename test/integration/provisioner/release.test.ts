@@ -145,7 +145,8 @@ describe("RemoteRelease provider against sshd test hosts", () => {
     );
     let killed = 0;
     const rel = join(root, "releases");
-    for (let i = 0; i < 1000 && killed === 0; i++) {
+    // A hang guard in time, not a number of polls: on a loaded machine the SSH session can take seconds to start.
+    for (const until = Date.now() + 120_000; killed === 0 && Date.now() < until; ) {
       const up = readdirSync(rel).find((f) => f.startsWith(".upload-"));
       if (up && statSync(join(rel, up)).size > 0) killed = hosts.killSessions(h1());
       else await new Promise((r) => setTimeout(r, 5));

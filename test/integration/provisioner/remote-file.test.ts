@@ -141,7 +141,8 @@ describe("RemoteFile provider against sshd test hosts", () => {
     );
     // Wait until the temp file is partly written on the host, then kill the sshd child serving the session.
     let killed = 0;
-    for (let i = 0; i < 400 && killed === 0; i++) {
+    // A hang guard in time, not a number of polls: on a loaded machine the SSH session can take seconds to start.
+    for (const until = Date.now() + 120_000; killed === 0 && Date.now() < until; ) {
       const tmp = readdirSync(dir).find((f) => f.startsWith(".big.bin.sealfarm-tmp-"));
       if (tmp && statSync(join(dir, tmp)).size > 0) killed = hosts.killSessions(h1());
       else await new Promise((r) => setTimeout(r, 5));

@@ -2,24 +2,31 @@
 // Ctrl-C stops it cleanly and a second run continues from the same directory.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { DevSummary } from "../../../agent/worker/dev/dev-view.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import { requireStages, sealfarmBin } from "./harness.js";
 
 await requireStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post"]);
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-dev-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+// Every processor goes through a test gate, so the first run can be interrupted while a C2 is held: the run is
+// certainly unfinished then, however fast or slow this machine is.
+const gate = new ProcessorGate(join(dir, "gate"));
+
 function dev(
   args: string[],
-  interruptAfterMs?: number,
+  interruptWhen?: Promise<unknown>,
+  afterInterrupt?: () => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [sealfarmBin, "dev", "--dir", dir, ...args], {
+    const child = spawn(process.execPath, [sealfarmBin, "dev", "--dir", join(dir, "farm"), ...args], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...gate.env },
     });
     let stdout = "";
     let stderr = "";
@@ -29,21 +36,16 @@ function dev(
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 180_000);
-    // Ctrl-C once the farm is up (the worker logged its start), plus a little sealing time.
-    const interrupt =
-      interruptAfterMs === undefined
-        ? undefined
-        : setInterval(() => {
-            const log = existsSync(join(dir, "dev.log")) ? readFileSync(join(dir, "dev.log"), "utf8") : "";
-            if (/worker dev-worker: \d+ threads/.test(log)) {
-              clearInterval(interrupt);
-              setTimeout(() => child.kill("SIGINT"), interruptAfterMs);
-            }
-          }, 50);
+    const killer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+    interruptWhen?.then(
+      () => {
+        child.kill("SIGINT");
+        afterInterrupt?.();
+      },
+      () => {}, // never held: the run ended on its own, and the test's assertions say how
+    );
     child.on("exit", (code) => {
       clearTimeout(killer);
-      if (interrupt) clearInterval(interrupt);
       resolve({ code, stdout, stderr });
     });
   });
@@ -51,7 +53,10 @@ function dev(
 
 describe("sealfarm dev", () => {
   it("stops cleanly on Ctrl-C, and a second run continues to N Active sectors and a verified WindowPoSt", async () => {
-    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], 1000);
+    // Ctrl-C while the first sector's C2 is held: some sectors are under way, none is finished. The held C2 is
+    // released once the signal is sent (a stop lets a running processor call finish first).
+    gate.hold("c2");
+    const first = await dev(["--sectors", "3", "--threads", "2", "--json"], gate.held("c2"), () => gate.release("c2"));
     assert.equal(first.code, 130, first.stderr);
     const partial = JSON.parse(first.stdout.trim()) as DevSummary;
     assert.equal(partial.ok, false);

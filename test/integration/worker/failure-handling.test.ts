@@ -1,5 +1,7 @@
 // Failures with the real manager and the real processors: a processor killed mid-task (restarted, task retried),
 // a manager outage (ridden out with temporary retries), a permanent error (thread pauses; `worker resume` goes on).
+// A test gate holds PC1 or PC2 where the test needs the sector to be; what happened after is read from the
+// manager's timeline, never caught in flight.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -8,9 +10,11 @@ import { afterEach, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
 import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
   recordedState,
+  reported,
   requireStages,
   sealfarmBin,
   sectors,
@@ -23,18 +27,12 @@ import {
 const run = promisify(execFile);
 await requireStages();
 
-const eightMiB = {
-  managerToml: { miners: [{ actor: 1000, seal_proof: "StackedDrg8MiBV1_1" }] },
-  sealing: { allowed_sizes: ["8MiB"] },
-};
-
 const list = async (w: WorkerProcess) => (await callWorker(w.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[];
-const activeSector = (farm: Farm, n: number, timeoutMs = 120_000) =>
-  waitFor(
-    `sector ${n} Active`,
-    async () => (await sectors(farm.rpc)).find((s) => s.ID.Number === n && s.State === "Active"),
-    timeoutMs,
+const activeSector = (farm: Farm, n: number) =>
+  waitFor(`sector ${n} Active`, async () =>
+    (await sectors(farm.rpc)).find((s) => s.ID.Number === n && s.State === "Active"),
   );
+const sector1 = { Miner: 1000, Number: 1 };
 
 describe("failure handling with the real manager and processors", () => {
   let farm: Farm | undefined;
@@ -47,9 +45,12 @@ describe("failure handling with the real manager and processors", () => {
   });
 
   it("restarts a processor killed mid-task and retries the task on the new child", async () => {
-    farm = await startFarm({ threads: 1, ...eightMiB });
-    const w = await startWorker(farm.configFile);
+    farm = await startFarm({ threads: 1 });
+    const gate = new ProcessorGate(join(farm.dir, "gate"));
+    gate.hold("pc1");
+    const w = await startWorker(farm.configFile, gate.env);
     worker = w;
+    await gate.held("pc1");
     const pid = await waitFor("PC1 running in a child", async () => {
       const t = (await list(w))[0];
       const m = /ext\(pid: (\d+)\)/.exec(t?.thread_state.proc ?? "");
@@ -57,9 +58,7 @@ describe("failure handling with the real manager and processors", () => {
     });
     process.kill(pid, "SIGKILL");
     // The retried PC1 runs on the restarted child and the sector moves on (PC2 and later are not this test's concern).
-    const store = farm.threadDirs[0] as string;
-    await waitFor("PC1 done after the retry", () => (recordedState(store) === "PC1Done" ? true : undefined), 120_000);
-    const timeline = (await farm.rpc.callVenus("FindSector", [{ Miner: 1000, Number: 1 }])).Timeline;
+    const timeline = await reported(farm.rpc, sector1, "PC1Done", "PC1 done after the retry");
     const temp = timeline.find((e) => e.FailureLevel === "Temporary");
     assert.match(
       temp?.FailureDesc ?? "",
@@ -76,31 +75,41 @@ describe("failure handling with the real manager and processors", () => {
   it("rides out a manager outage with temporary retries", async () => {
     farm = await startFarm({ threads: 1, sealing: { max_retries: 40, recover_interval: "200ms" } });
     const f = farm;
-    worker = await startWorker(f.configFile);
+    // PC2 held: the sector sits in PC1Done while the manager goes away; released, its next call meets the outage.
+    const gate = new ProcessorGate(join(f.dir, "gate"));
+    gate.hold("pc2");
+    const w = await startWorker(f.configFile, gate.env);
+    worker = w;
     const store = f.threadDirs[0] as string;
-    await waitFor("a sector in PC1Done", () => (recordedState(store) === "PC1Done" ? true : undefined));
+    await gate.held("pc2");
+    assert.equal(recordedState(store), "PC1Done");
     const n = (
       JSON.parse(readFileSync(join(store, "meta", "sector.json"), "utf8")) as { allocated: { ID: { Number: number } } }
     ).allocated.ID.Number;
     await f.stopManager();
-    await new Promise((r) => setTimeout(r, 2500));
+    gate.release("pc2");
+    // The outage lasts until the worker has met it (a retry logged), however long that takes on this machine.
+    const retried = /temporary: s-t01000-\d+ \w+: Venus\.\w+: .*; retry \d+\/40/;
+    await waitFor("a temporary retry during the outage", () => (retried.test(w.log()) ? true : undefined));
     await f.startManagerAgain();
     const s = await activeSector(f, n);
     assert.equal(s.AbortReason, null);
-    assert.match(worker.log(), /temporary: s-t01000-\d+ \w+: Venus\.\w+: .*; retry \d+\/40/);
-    assert.ok((await list(worker)).every((t) => t.thread_state.state !== "Paused" && t.last_error === null));
+    assert.ok((await list(w)).every((t) => t.thread_state.state !== "Paused" && t.last_error === null));
   });
 
   it("pauses the thread on a permanent error, and worker resume --state continues it", async () => {
-    farm = await startFarm({ threads: 1, ...eightMiB });
+    farm = await startFarm({ threads: 1 });
     const f = farm;
     const store = f.threadDirs[0] as string;
-    const first = await startWorker(f.configFile);
-    await waitFor("TicketAssigned recorded", () => (recordedState(store) === "TicketAssigned" ? true : undefined));
+    const gate = new ProcessorGate(join(f.dir, "gate"));
+    gate.hold("pc1");
+    const first = await startWorker(f.configFile, gate.env);
+    await gate.held("pc1");
+    assert.equal(recordedState(store), "TicketAssigned");
     await first.kill9();
     // The staged data vanishes while the agent is down (a wiped scratch disk): PC1 cannot run, a human must decide.
     rmSync(join(store, "data", "unsealed", "s-t01000-1"));
-    const w = await startWorker(f.configFile);
+    const w = await startWorker(f.configFile, gate.env);
     worker = w;
     const paused = await waitFor("thread 0 paused with a permanent error", async () => {
       const t = (await list(w))[0];
@@ -131,8 +140,11 @@ describe("failure handling with the real manager and processors", () => {
     ]);
     assert.match(resumed.stdout, /thread 0: resumed at DealsAcquired/);
     // add_pieces rebuilds the staged file, and PC1 now succeeds.
-    await waitFor("PC1 done after the resume", () => (recordedState(store) === "PC1Done" ? true : undefined), 120_000);
-    const timeline = (await f.rpc.callVenus("FindSector", [{ Miner: 1000, Number: 1 }])).Timeline;
+    const timeline = await waitFor("PC1 done after the resume", async () => {
+      const tl = (await f.rpc.callVenus("FindSector", [sector1])).Timeline;
+      const failedAt = tl.findIndex((e) => e.FailureLevel === "Permanent");
+      return failedAt >= 0 && tl.slice(failedAt + 1).some((e) => e.Next === "PC1Done") ? tl : undefined;
+    });
     assert.ok(timeline.some((e) => e.FailureLevel === "Permanent" && e.Next === "TicketAssigned"));
     const resumedAt = timeline.findIndex((e) => e.FailureLevel === "Permanent");
     assert.ok(

@@ -8,10 +8,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "smol-toml";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
-import { createVenusClient, type SectorStateView, type VenusClient } from "../../../agent/shared/rpc/index.js";
+import {
+  createVenusClient,
+  type SectorID,
+  type SectorStateView,
+  type VenusClient,
+} from "../../../agent/shared/rpc/index.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { processorHasStage as probeStage } from "../../../agent/worker/processors/probe-stage.js";
+import { waitFor } from "../../support/wait.js";
 import { testConfig } from "../manager/dialects.js";
+
+export { waitFor };
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const sealfarmBin = join(repoRoot, "bin", "sealfarm.js");
@@ -162,7 +170,7 @@ export async function startWorker(configFile: string, env: Record<string, string
   });
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 120 s:\n${stderr}`)), 120_000);
     child.stdout?.on("data", (d: Buffer) => {
       stdout += d.toString();
       const m = /RPC at (http:\/\/\S+)/.exec(stdout);
@@ -196,21 +204,6 @@ export async function startWorker(configFile: string, env: Record<string, string
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails with `what` after the timeout. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The state recorded in a sealing store, or undefined if it holds no sector. */
 export function recordedState(store: string): string | undefined {
   try {
@@ -218,6 +211,14 @@ export function recordedState(store: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Waits until the manager's timeline of a sector records a report into `state` (history: it stays). */
+export async function reported(rpc: VenusClient, sid: SectorID, state: string, what = `${state} reported`) {
+  return waitFor(what, async () => {
+    const timeline = (await rpc.callVenus("FindSector", [sid])).Timeline;
+    return timeline.some((e) => e.Next === state) ? timeline : undefined;
+  });
 }
 
 export async function sectors(rpc: VenusClient): Promise<SectorStateView[]> {

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { stringify } from "smol-toml";
 import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
 import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
   recordedState,
@@ -36,21 +37,20 @@ describe("manager-side abort, hot config, strict startup", () => {
   });
 
   it("drops a sector the manager aborted and goes on with the next one", async () => {
-    farm = await startFarm({
-      threads: 1,
-      managerToml: { miners: [{ actor: 1000, seal_proof: "StackedDrg8MiBV1_1" }] },
-      sealing: { allowed_sizes: ["8MiB"] },
-    });
+    farm = await startFarm({ threads: 1 });
     const f = farm;
     const store = f.threadDirs[0] as string;
-    worker = await startWorker(f.configFile);
-    await waitFor("PC1 started", () => (recordedState(store) === "TicketAssigned" ? true : undefined), 120_000);
+    // PC1 held at the gate: the operator aborts the sector while the worker is inside PC1.
+    const gate = new ProcessorGate(join(f.dir, "gate"));
+    gate.hold("pc1");
+    worker = await startWorker(f.configFile, gate.env);
+    await gate.held("pc1");
+    assert.equal(recordedState(store), "TicketAssigned");
     await f.rpc.callVenus("ReportAborted", [{ Miner: 1000, Number: 1 }, "operator: bad disk"]);
+    gate.release("pc1");
     // The next report (after PC1) answers Finalized=true: the agent wipes the sector and allocates sector 2.
-    await waitFor(
-      "sector 2 allocated",
-      async () => ((await sectors(f.rpc)).some((s) => s.ID.Number === 2) ? true : undefined),
-      120_000,
+    await waitFor("sector 2 allocated", async () =>
+      (await sectors(f.rpc)).some((s) => s.ID.Number === 2) ? true : undefined,
     );
     const s1 = (await sectors(f.rpc)).find((s) => s.ID.Number === 1);
     assert.equal(s1?.State, "Aborted");
@@ -71,7 +71,13 @@ describe("manager-side abort, hot config, strict startup", () => {
     writeFileSync(hot, stringify({ sealing: { allowed_miners: [4242] } }));
     const w = await startWorker(f.configFile);
     worker = w;
-    await new Promise((r) => setTimeout(r, 2500));
+    // Two AllocateSector calls answered: the thread has asked with the hot config in effect (it is read before
+    // the first one), and got nothing.
+    const asked = /sealfarm_manager_rpc_duration_ms_count\{method="Venus.AllocateSector"\} (\d+)/;
+    await waitFor("two AllocateSector calls", async () => {
+      const m = asked.exec(await (await fetch(`${f.manager.url}/metrics`)).text());
+      return Number(m?.[1] ?? 0) >= 2 ? true : undefined;
+    });
     assert.equal((await sectors(f.rpc)).length, 0, "no sector allocated for miner 4242");
     assert.match(w.log(), /hot config reloaded/);
     rmSync(hot);

@@ -1,7 +1,7 @@
 // The rebuild and unseal plans end to end: a real manager, real workers (child processes) and the real
 // sealfarm-proofs processors, 2 KiB sectors. A sealer thread seals a sector holding a deal; its sealed file and
 // cache are deleted from the persist store (WindowPoSt then finds it faulty); the manager queues a rebuild; a
-// rebuild thread (killed with SIGKILL once on the way) seals it again, byte-identical, and the sector proves again.
+// rebuild thread (killed with SIGKILL once on the way, while its PC1 is held at a test gate) seals it again, byte-identical, and the sector proves again.
 // Then an unseal thread recovers the deal's piece to file:/// and to store:///<cid> (the manager's piece store).
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,8 @@ import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { UnsealState } from "../../../agent/shared/rpc/index.js";
 import { dealPayload } from "../../../agent/worker/dev/dev-plan.js";
 import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import { holdChain } from "../../support/manager-clocks.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
   recordedState,
@@ -35,6 +37,9 @@ describe("rebuild and unseal threads", () => {
       threads: 1,
       managerToml: {
         miners: [{ actor: 1000, seal_proof: "StackedDrg2KiBV1_1", min_number: 1, max_number: 100, enable_deals: true }],
+        // WindowPoSt is part of this test (a lost sector turns Faulty, a rebuilt one proves again): 2 deadlines of
+        // 10 s, so a loaded machine's PoSt thread still proves within its window.
+        chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 400, deadlines: 2 },
       },
       sealing: { enable_deals: true, seal_interval: "1h" },
     });
@@ -76,7 +81,7 @@ describe("rebuild and unseal threads", () => {
     return { file, rebuildStore, unsealStore };
   }
 
-  it("rebuilds a lost sector byte for byte, then unseals its deal piece to file:/// and store:///", async (t) => {
+  it("rebuilds a lost sector byte for byte, then unseals its deal piece to file:/// and store:///", async () => {
     // 1. Seal the deal sector with a sealer thread.
     const w1 = await startWorker(farm.configFile);
     const sector = await waitFor(
@@ -104,23 +109,21 @@ describe("rebuild and unseal threads", () => {
     rmSync(sealed);
     rmSync(cache, { recursive: true });
     const second = secondConfig();
-    worker = await startWorker(second.file);
+    const gate = new ProcessorGate(join(farm.dir, "gate"));
+    worker = await startWorker(second.file, gate.env);
     await waitFor(
       `${name} Faulty after its files were deleted`,
       async () => (await farm.rpc.callVenus("FindSector", [sid])).Sector.State === "Faulty" || undefined,
-      60_000,
     );
 
-    // 3. Queue the rebuild; SIGKILL the worker once the rebuild thread has recorded TreeDBuilt (PC1 is next).
+    // 3. Queue the rebuild; SIGKILL the worker while the rebuild's PC1 is held at the gate (recorded: TreeDBuilt).
+    gate.hold("pc1");
     assert.equal(await farm.rpc.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: true }]), true);
-    await waitFor("rebuild at TreeDBuilt", () =>
-      recordedState(second.rebuildStore) === "TreeDBuilt" ? true : undefined,
-    );
+    await gate.held("pc1");
+    assert.equal(recordedState(second.rebuildStore), "TreeDBuilt", "PC1 runs from the TreeDBuilt record");
     await worker.kill9();
-    const at = recordedState(second.rebuildStore);
-    t.diagnostic(`rebuild record after SIGKILL: ${at}`);
-    assert.ok(at !== undefined && at !== "Empty", "the rebuild record survived the kill");
-    worker = await startWorker(second.file);
+    assert.equal(recordedState(second.rebuildStore), "TreeDBuilt", "the rebuild record survived the kill");
+    worker = await startWorker(second.file, gate.env);
     await waitFor(
       "the rebuild thread finished",
       () => (new RegExp(`rebuild-store\\): ${name} finished`).test(worker?.log() ?? "") ? true : undefined),
@@ -134,8 +137,9 @@ describe("rebuild and unseal threads", () => {
     await waitFor(
       `${name} Active (not Faulty) again`,
       async () => (await farm.rpc.callVenus("FindSector", [sid])).Sector.State === "Active" || undefined,
-      60_000,
     );
+    // Hold the chain from here: no later window can close unproven on a slow machine while the unseals run.
+    holdChain(farm.manager);
     const timeline = (await farm.rpc.callVenus("FindSector", [sid])).Timeline;
     for (const st of [
       "Allocated",
@@ -160,16 +164,12 @@ describe("rebuild and unseal threads", () => {
       { PieceCid: { "/": pieceCid }, Sector: sid, Dest: [`file://${out}`, `store:///${pieceCid}`] },
     ]);
     assert.equal(task.Size, 1016);
-    const done = await waitFor(
-      "the unseal task Finished",
-      async () => {
-        const tasks = await farm.rpc.callVenus("ListUnsealTasks", [null]);
-        const mine = tasks.find((x) => x.PieceCid["/"] === pieceCid);
-        if (mine?.State === UnsealState.Failed) assert.fail(`unseal failed: ${mine.ErrorInfo}`);
-        return mine?.State === UnsealState.Finished ? mine : undefined;
-      },
-      60_000,
-    );
+    const done = await waitFor("the unseal task Finished", async () => {
+      const tasks = await farm.rpc.callVenus("ListUnsealTasks", [null]);
+      const mine = tasks.find((x) => x.PieceCid["/"] === pieceCid);
+      if (mine?.State === UnsealState.Failed) assert.fail(`unseal failed: ${mine.ErrorInfo}`);
+      return mine?.State === UnsealState.Finished ? mine : undefined;
+    });
     assert.equal(done.ErrorInfo, "");
     // The piece's unpadded bytes: the deal's payload, then the zeros CommP padded it with.
     const expected = Buffer.concat([payload, Buffer.alloc(1016 - payload.length)]);
@@ -178,6 +178,11 @@ describe("rebuild and unseal threads", () => {
     assert.deepEqual(readFileSync(storedPiece), expected, "store:/// copy equals the original piece");
     const viaHttp = Buffer.from(await (await fetch(`${farm.manager.url}/piecestore/${pieceCid}`)).arrayBuffer());
     assert.deepEqual(viaHttp, expected);
+    // The task is Finished on the manager when the worker reports it, just before the thread finalizes its store:
+    // wait for the thread's own "finished" (logged after the finalize).
+    await waitFor("the unseal thread finished", () =>
+      new RegExp(`unseal-store\\): ${name} finished`).test(worker?.log() ?? "") ? true : undefined,
+    );
     assert.equal(recordedState(second.unsealStore), undefined, "the unseal store is finalized");
     // `worker list` names each thread's plan.
     const list = (await callWorker(worker.url, "VenusWorker.WorkerList", [])) as Array<{
@@ -197,20 +202,16 @@ describe("rebuild and unseal threads", () => {
     await farm.rpc.callVenus("SectorSetForUnseal", [
       { PieceCid: { "/": pieceCid }, Sector: sid, Dest: ["http://127.0.0.1:1/nothing-listens"] },
     ]);
-    const paused = await waitFor(
-      "the unseal thread paused on the failing upload",
-      async () => {
-        const l = (await callWorker(worker?.url ?? "", "VenusWorker.WorkerList", [])) as Array<{
-          index: number;
-          thread_state: { state: string };
-          job_stage: string | null;
-          last_error: string | null;
-        }>;
-        const u = l.find((x) => x.index === 1);
-        return u?.thread_state.state === "Paused" ? u : undefined;
-      },
-      60_000,
-    );
+    const paused = await waitFor("the unseal thread paused on the failing upload", async () => {
+      const l = (await callWorker(worker?.url ?? "", "VenusWorker.WorkerList", [])) as Array<{
+        index: number;
+        thread_state: { state: string };
+        job_stage: string | null;
+        last_error: string | null;
+      }>;
+      const u = l.find((x) => x.index === 1);
+      return u?.thread_state.state === "Paused" ? u : undefined;
+    });
     assert.equal(paused.job_stage, "UploadPiece");
     assert.match(
       paused.last_error ?? "",

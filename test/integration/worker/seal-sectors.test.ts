@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import {
   type Farm,
+  reported,
   requireStages,
   sealfarmBin,
   sectors,
@@ -33,15 +34,11 @@ describe("worker agent seals CC sectors end to end", () => {
   });
 
   it("takes sectors from Empty to Finished on the worker and Active on the manager", async () => {
-    const active = await waitFor(
-      "3 Active sectors",
-      async () => {
-        const s = await sectors(farm.rpc);
-        const done = s.filter((x) => x.State === "Active");
-        return done.length >= 3 ? done : undefined;
-      },
-      90_000,
-    );
+    const active = await waitFor("3 Active sectors", async () => {
+      const s = await sectors(farm.rpc);
+      const done = s.filter((x) => x.State === "Active");
+      return done.length >= 3 ? done : undefined;
+    });
     for (const s of active) {
       assert.equal(s.Worker, "it-worker");
       const name = `s-t0${s.ID.Miner}-${s.ID.Number}`;
@@ -56,18 +53,9 @@ describe("worker agent seals CC sectors end to end", () => {
     // A finished sector leaves no local state behind (finalize wipes data/ and the record).
     // The chain can make the sector Active before the worker's ReportState(ProofSubmitted) reaches the manager
     // (SubmitProof returns first, the report follows), so wait for that report instead of reading once.
-    const nexts = await waitFor(
-      "the ProofSubmitted report",
-      async () => {
-        const detail = await farm.rpc.callVenus("FindSector", [active[0]?.ID ?? { Miner: 0, Number: 0 }]);
-        const states = detail.Timeline.map((t) => t.Next);
-        return states.includes("ProofSubmitted") ? states : undefined;
-      },
-      10_000,
-    ).catch(async () => {
-      const detail = await farm.rpc.callVenus("FindSector", [active[0]?.ID ?? { Miner: 0, Number: 0 }]);
-      return detail.Timeline.map((t) => t.Next);
-    });
+    const nexts = (await reported(farm.rpc, active[0]?.ID ?? { Miner: 0, Number: 0 }, "ProofSubmitted")).map(
+      (t) => t.Next,
+    );
     for (const st of [
       "Allocated",
       "DealsAcquired",

@@ -11,6 +11,7 @@ import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
 import { isPersistedCacheFile } from "../../../agent/worker/stages/sealing-steps.js";
 import { sectorPaths } from "../../../agent/worker/store/sealing-store.js";
 import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
   type FarmOptions,
@@ -27,11 +28,6 @@ await requireStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "transfer
 
 const customProcessor = join(import.meta.dirname, "custom-transfer-processor.mjs");
 const sector1 = { Miner: 1000, Number: 1 };
-// A longer PreCommit challenge delay (60 blocks of 50 ms) keeps the thread at PersistanceSubmitted, waiting for the
-// seed, with its local files still there, so the test can compare them with the persisted copies.
-const slowSeed = {
-  chain: { block_time: "50ms", precommit_challenge_delay: 60, confidence: 1, proving_period: 40, deadlines: 4 },
-};
 
 const recordDir = mkdtempSync(join(tmpdir(), "sealfarm-transfer-record-"));
 after(() => rmSync(recordDir, { recursive: true, force: true }));
@@ -48,17 +44,17 @@ describe("persisting through [[processors.transfer]]", () => {
     farm = undefined;
   });
 
-  /** Seals sector 1 to PersistanceSubmitted, checks the persisted files equal the local ones, then waits for Active. */
+  /** Seals sector 1 up to C1 (held), checks the persisted files equal the local ones, then waits for Active. */
   async function sealAndCompare(o: FarmOptions): Promise<Farm> {
-    const f = await startFarm({ threads: 1, managerToml: slowSeed, ...o });
+    const f = await startFarm({ threads: 1, ...o });
     farm = f;
-    worker = await startWorker(f.configFile);
+    // C1 held at the gate: the sector is persisted and submitted, its local files not yet finalized away.
+    const gate = new ProcessorGate(join(f.dir, "gate"));
+    gate.hold("c1");
+    worker = await startWorker(f.configFile, gate.env);
     const store = f.threadDirs[0] as string;
-    await waitFor(
-      "sector 1 persisted and submitted",
-      () => (recordedState(store) === "PersistanceSubmitted" ? true : undefined),
-      120_000,
-    );
+    await gate.held("c1");
+    assert.equal(recordedState(store), "SeedAssigned");
     const local = sectorPaths(join(store, "data"), sector1);
     const persisted = sectorPaths(f.persistDir, sector1);
     const cacheFiles = readdirSync(local.cacheDir).filter(isPersistedCacheFile).sort();
@@ -70,10 +66,9 @@ describe("persisting through [[processors.transfer]]", () => {
     assert.equal(sealed.length, 2048);
     assert.ok(sealed.equals(readFileSync(local.sealed)), "sealed file identical");
     assert.deepEqual(readdirSync(join(f.persistDir, "sealed")), ["s-t01000-1"]);
-    await waitFor(
-      "sector 1 Active",
-      async () => ((await sectors(f.rpc)).find((s) => s.ID.Number === 1 && s.State === "Active") ? true : undefined),
-      120_000,
+    gate.release("c1");
+    await waitFor("sector 1 Active", async () =>
+      (await sectors(f.rpc)).find((s) => s.ID.Number === 1 && s.State === "Active") ? true : undefined,
     );
     return f;
   }

@@ -1,0 +1,58 @@
+// The manager's two clocks under the test's control. The devnet derives its height from the time since genesis,
+// and timeouts (WindowPoSt heartbeats) compare `ctx.now()` with the wall clock, so a window of a few hundred ms
+// can close, or a heartbeat expire, while a loaded machine is still proving. A test about windows or timeouts
+// holds the chain or jumps the clock itself instead. Everything in the manager reads the height through
+// `ctx.chain.head()` and the time through `ctx.now()`, so replacing those functions is enough.
+import { currentDeadline } from "../../agent/manager/chain/devnet/devnet-clock.js";
+import type { RunningManager } from "../../agent/manager/manager.js";
+
+export interface HeldChain {
+  readonly height: number;
+  /** The deadline window open at the held height (it stays open until the test moves the chain). */
+  deadline(): { index: number; open: number; close: number };
+  /** The first epoch after the held height at which deadline `index` opens. */
+  nextOpen(index: number): number;
+  /** Moves the chain forward to `height` and runs one pump cycle there (jobs created, closed windows expired). */
+  to(height: number): Promise<void>;
+}
+
+/** From now on the chain stays at its current height until `to` moves it. */
+export function holdChain(m: RunningManager): HeldChain {
+  const chain = m.ctx.chain;
+  let height = chain.head();
+  chain.head = () => height;
+  return {
+    get height() {
+      return height;
+    },
+    deadline: () => currentDeadline(chain.config, height),
+    nextOpen: (index) => {
+      const window = chain.config.provingPeriod / chain.config.deadlines;
+      let open = height - (height % chain.config.provingPeriod) + index * window;
+      while (open <= height) open += chain.config.provingPeriod;
+      return open;
+    },
+    to: async (h) => {
+      if (h < height) throw new Error(`the chain cannot go back from ${height} to ${h}`);
+      height = h;
+      await m.tick();
+    },
+  };
+}
+
+export interface JumpableClock {
+  /** Moves the manager's clock forward by `ms` (it keeps running with the wall clock from there). */
+  jump(ms: number): void;
+}
+
+/** The manager's `ctx.now()` runs with the wall clock, but the test can jump it forward (past a timeout). */
+export function jumpableClock(m: RunningManager): JumpableClock {
+  const wall = m.ctx.now;
+  let skew = 0;
+  m.ctx.now = () => wall() + skew;
+  return {
+    jump: (ms) => {
+      skew += ms;
+    },
+  };
+}
