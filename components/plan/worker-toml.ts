@@ -14,7 +14,14 @@ export interface ExtProcessor {
 export interface WorkerToml {
   worker?: { name: string };
   sector_manager: { rpc_client: { addr: string }; token?: string };
-  sealing: { allowed_sizes: string[]; allowed_miners?: number[]; enable_deals: boolean };
+  sealing: {
+    allowed_sizes: string[];
+    allowed_miners?: number[];
+    enable_deals: boolean;
+    seal_interval?: string;
+    recover_interval?: string;
+    rpc_polling_interval?: string;
+  };
   sealing_thread: Array<{ location?: string; plan: "sealer" | "wdpost" }>;
   attached: Array<{ name: string; location: string; readonly?: boolean }>;
   processors: {

@@ -11,7 +11,7 @@
 //
 // SEALFARM_E2E_SECTORS (default 6) is how many sectors must be Active after step 1; CI may lower it.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -180,6 +180,7 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "sealfarm-e2e-"));
+    mkdirSync(join(work, "state"));
     hosts = await step("boot five systemd test hosts", () => startTestHosts(5, "systemd", { sharedDirs: [PERSIST] }));
     const env = {
       PATH: `${toolsBin}:${process.env.PATH ?? ""}`,
