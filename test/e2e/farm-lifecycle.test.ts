@@ -205,6 +205,8 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
       { pulumiCommand, envVars: env, secretsProvider: "passphrase" },
     );
     stackFile = join(repoRoot, "stacks", `Pulumi.${stackName}.yaml`);
+    // Also when the runner is interrupted (no after hook then): no stack file of this run stays in the repository.
+    process.once("exit", () => rmSync(stackFile, { force: true }));
     await stack.setAllConfig({
       "sealfarm:sshPrivateKey": { value: hosts.clientPrivateKey, secret: true },
       "sealfarm:managerAuthSecret": { value: AUTH_SECRET, secret: true },
