@@ -228,7 +228,9 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
     );
     for (const n of ["mgr", "s1", "s2", "post1"])
       for (const r of ["prepare", "release"]) assert.ok(first.byOp.get("create")?.includes(`${n}-${r}`), `${n}-${r}`);
-    rpcUrl = `http://${String(first.outputs.managerRpcAddr)}`;
+    // The stack output is the workers' multiaddr (/ip4/<address>/tcp/<port>).
+    const [, , address, , port] = String(first.outputs.managerRpcAddr).split("/");
+    rpcUrl = `http://${address}:${port}`;
     for (const { host, unit } of farmHosts())
       assert.equal(on(host, `systemctl is-active ${unit} || true`), "active", `${unit} on ${host.name}`);
     await step("import a deal on the manager host", async () => {
@@ -337,7 +339,7 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
         5 * 60_000,
         async () =>
           JSON.parse(on(s1, "cd /opt/sealfarm/current && node bin/sealfarm.js worker list --json")) as unknown,
-        (v) => JSON.stringify(v).includes('"pc1"'),
+        (v) => /"job_stage":"PC1"/.test(JSON.stringify(v)),
       );
       say(`s1 threads before the kill: ${JSON.stringify(inPc1).slice(0, 300)}`);
       const before = await sectors();
