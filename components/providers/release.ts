@@ -262,7 +262,7 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
       `rm -rf -- releases/${shq(props.hash)}`,
       // Nothing is current any more (the release left this host): the kept older releases go too, then the root if
       // that left it empty, so a destroyed farm leaves no directory behind.
-      "if [ ! -e current ] && [ ! -L current ]; then rm -rf -- releases; cd / && rmdir -- " +
+      "if [ ! -e current ] && [ ! -L current ]; then rm -rf -- releases .release.lock; cd / && rmdir -- " +
         `${shq(props.root)} 2>/dev/null || true; fi`,
     ].join("\n");
     const res = await withSsh(c, (client) => exec(client, c, script));
