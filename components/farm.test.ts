@@ -148,7 +148,11 @@ describe("Farm component (mocked engine)", () => {
     assert.deepEqual(names("sealfarm:index:Farm"), ["farm"]);
     assert.deepEqual(names("sealfarm:index:ManagerHost"), ["mgr-01-manager"]);
     assert.deepEqual(names("sealfarm:index:WorkerHost"), ["post-01-post", "sealer-01-sealer"]);
-    assert.deepEqual(names("command:remote:Command"), ["mgr-01-prepare", "post-01-prepare", "sealer-01-prepare"]);
+    assert.deepEqual(names("pulumi-nodejs:dynamic/sealfarm:RemoteScript"), [
+      "mgr-01-prepare",
+      "post-01-prepare",
+      "sealer-01-prepare",
+    ]);
     assert.deepEqual(names("pulumi-nodejs:dynamic/sealfarm:RemoteRelease"), [
       "mgr-01-release",
       "post-01-release",

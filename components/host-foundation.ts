@@ -1,11 +1,11 @@
 // What every host component starts with, manager or worker: the SSH connection as a secret, the one-shot
-// preparation (service user and directories) and the release. Children keep their host-derived names
+// preparation (service user and directories; RemoteScript, undone on destroy) and the release. Children keep their host-derived names
 // (<host>-prepare, <host>-release), so moving them here changed no URN.
 import { createHash } from "node:crypto";
-import { remote } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteRelease } from "./providers/release.js";
-import type { SshConnection } from "./providers/remote-file.js";
+import { RemoteScript } from "./providers/remote-script.js";
+import type { SshConnection } from "./providers/ssh-transport.js";
 
 /** How to reach a host, without the private key (which only ever travels inside a Pulumi secret). */
 export type HostConnection = Omit<SshConnection, "privateKey">;
@@ -27,14 +27,17 @@ export function serviceTrigger(parts: readonly string[]): string {
   return h.digest("hex");
 }
 
+// Always single-quoted (not tools/shell-quote's "only when needed"): the script's text is part of the prepare step's
+// trigger, and quoting every value keeps it independent of which characters a path happens to use.
+function q(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
 /**
  * The one-shot preparation: a system user for the services and their directories, owned by it. Idempotent, so a
  * re-run (after a change of the directory list) only adds what is missing.
  */
 export function prepareHostScript(user: string, ownedDirs: readonly string[], rootDirs: readonly string[]): string {
-  // Always single-quoted (not tools/shell-quote's "only when needed"): the script's text is part of the prepare
-  // step's trigger, and quoting every value keeps it independent of which characters a path happens to use.
-  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
   const lines = [
     "set -e",
     // Two preparations may run at once on a shared machine (manager and worker): a lost useradd race is fine.
@@ -42,6 +45,24 @@ export function prepareHostScript(user: string, ownedDirs: readonly string[], ro
   ];
   for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${q(d)}`);
   for (const d of [...new Set(ownedDirs)].sort()) lines.push(`install -d -m 0750 -o ${q(user)} -g ${q(user)} ${q(d)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The preparation undone (run by `pulumi destroy`, after every file, unit and release on the host is gone): the
+ * directories, with everything in them, then their parents up to the first one that is not empty. Mount points stay. The service user
+ * stays: a shared machine's other preparation may still own files with it.
+ */
+export function unprepareHostScript(ownedDirs: readonly string[], rootDirs: readonly string[]): string {
+  const dirs = [...new Set([...ownedDirs, ...rootDirs])].sort();
+  const lines = ["set -e"];
+  // A directory that is a mount point (a persist store on shared storage) is the operator's: it stays, with the
+  // sealed sectors in it.
+  for (const d of dirs) lines.push(`mountpoint -q -- ${q(d)} || rm -rf -- ${q(d)}`);
+  for (const d of dirs) {
+    const parent = d.replace(/\/[^/]+\/?$/, "");
+    if (parent && parent !== "/") lines.push(`rmdir --ignore-fail-on-non-empty -p -- ${q(parent)} 2>/dev/null || true`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -54,7 +75,7 @@ export interface HostFoundationArgs {
 export interface HostFoundation {
   /** The connection for our providers, private key included: a secret wherever it goes. */
   readonly connection: pulumi.Output<SshConnection>;
-  readonly prepare: remote.Command;
+  readonly prepare: RemoteScript;
   readonly release: RemoteRelease;
 }
 
@@ -64,24 +85,14 @@ export function createHostFoundation(
   hostName: string,
   args: HostFoundationArgs,
   prepareScript: string,
+  unprepareScript: string,
 ): HostFoundation {
   const connection = pulumi.secret(
     pulumi.output(args.sshPrivateKey).apply((privateKey): SshConnection => ({ ...args.connection, privateKey })),
   );
-  const prepare = new remote.Command(
+  const prepare = new RemoteScript(
     `${hostName}-prepare`,
-    {
-      connection: {
-        host: args.connection.host,
-        port: args.connection.port,
-        user: args.connection.user,
-        hostKey: args.connection.hostKey,
-        privateKey: args.sshPrivateKey,
-      },
-      create: prepareScript,
-      triggers: [serviceTrigger([prepareScript])],
-      logging: "stderr",
-    },
+    { connection, create: prepareScript, delete: unprepareScript, trigger: serviceTrigger([prepareScript]) },
     { parent },
   );
   const release = new RemoteRelease(

@@ -1,6 +1,6 @@
 // ManagerHost: the sector manager's host. planManagerHost (pure) renders manager.toml and the unit; the component
 // creates the children:
-//   <host>-prepare          one-shot (@pulumi/command): the service user and the manager's directories
+//   <host>-prepare          one-shot RemoteScript: the service user and the manager's directories
 //   <host>-release          RemoteRelease
 //   <host>-manager-toml     RemoteFile: <home>/manager.toml
 //   <host>-auth-secret      RemoteFile: <home>/auth.secret (the key that signs API tokens: a secret, mode 0600)
@@ -15,6 +15,7 @@ import {
   prepareHostScript,
   type ReleaseRef,
   serviceTrigger,
+  unprepareHostScript,
 } from "./host-foundation.js";
 import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
@@ -28,6 +29,8 @@ export interface ManagerHostPlan {
   readonly managerTomlText: string;
   readonly unitText: string;
   readonly prepareScript: string;
+  /** Run by destroy: the directories the preparation made. */
+  readonly unprepareScript: string;
   readonly home: string;
 }
 
@@ -40,6 +43,7 @@ export function planManagerHost(farm: FarmConfig, home: string = MANAGER_HOME): 
     managerTomlText: renderManagerToml(farm),
     unitText: renderManagerUnit({ home, persistStorePaths: persistPaths }),
     prepareScript: prepareHostScript(SERVICE_USER, [home, ...persistPaths], []),
+    unprepareScript: unprepareHostScript([home, ...persistPaths], []),
     home,
   };
 }
@@ -61,7 +65,7 @@ export class ManagerHost extends pulumi.ComponentResource {
     super("sealfarm:index:ManagerHost", name, {}, opts);
     const h = args.farm.manager.name;
     const p = planManagerHost(args.farm);
-    const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript);
+    const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript, p.unprepareScript);
     const config = new RemoteFile(
       `${h}-manager-toml`,
       {

@@ -1,13 +1,16 @@
 // The pure parts of WorkerHost: what a host gets from its class and role, checked against the worker's own config
 // loader (the file the provisioner writes is the file the agent reads), and the restart trigger's properties.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseWorkerConfig } from "../agent/worker/config/load-worker-config.js";
 import { loadClassDirectory } from "./config/load-class.js";
 import type { FarmHost } from "./config/load-farm.js";
-import { prepareHostScript, serviceTrigger } from "./host-foundation.js";
+import { prepareHostScript, serviceTrigger, unprepareHostScript } from "./host-foundation.js";
 import { renderWorkerToml } from "./render/worker-toml.js";
 import { planWorkerHost } from "./worker-host.js";
 
@@ -66,6 +69,25 @@ test("prepareHostScript quotes every path and de-duplicates", () => {
   assert.equal(s.match(/install -d/g)?.length, 2);
   assert.ok(s.includes("'/a b'"));
   assert.ok(s.includes(`'/x'\\''y'`));
+});
+
+test("unprepareHostScript removes the directories and their emptied parents, and keeps a parent still in use", () => {
+  const root = mkdtempSync(join(tmpdir(), "sealfarm-unprepare-"));
+  try {
+    for (const d of ["lib/sealfarm/store a", "lib/sealfarm/persist", "lib/other", "etc/sealfarm"])
+      mkdirSync(join(root, d), { recursive: true });
+    writeFileSync(join(root, "lib/sealfarm/store a/sealed"), "x");
+    const script = unprepareHostScript(
+      [join(root, "lib/sealfarm/store a"), join(root, "lib/sealfarm/persist")],
+      [join(root, "etc/sealfarm")],
+    );
+    const res = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(readdirSync(root).sort(), ["lib"]);
+    assert.deepEqual(readdirSync(join(root, "lib")), ["other"]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("serviceTrigger changes with any part and with how bytes split between parts", () => {

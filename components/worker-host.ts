@@ -1,6 +1,6 @@
 // WorkerHost: one sealing or WindowPoSt host. planWorkerHost (pure, exported, tested without an engine) turns the
 // host's class and role into the files and the unit; the component only unwraps the secrets and creates children:
-//   <host>-prepare         one-shot (@pulumi/command): the service user and the store directories
+//   <host>-prepare         one-shot RemoteScript: the service user and the store directories
 //   <host>-release         RemoteRelease: the agent + sealfarm-proofs under /opt/sealfarm/releases/<hash>
 //   <host>-worker-toml     RemoteFile: /etc/sealfarm/worker.toml (holds the manager token: a secret)
 //   <host>-worker-service  SystemdService: sealfarm-worker.service, restarted only when its own trigger changes
@@ -14,6 +14,7 @@ import {
   prepareHostScript,
   type ReleaseRef,
   serviceTrigger,
+  unprepareHostScript,
 } from "./host-foundation.js";
 import { type HostPlan, type PlanContext, planHost } from "./plan/plan-host.js";
 import { RemoteFile } from "./providers/remote-file.js";
@@ -30,6 +31,8 @@ export interface WorkerHostPlan {
   readonly storePaths: readonly string[];
   readonly unitText: string;
   readonly prepareScript: string;
+  /** Run by destroy: the directories the preparation made. */
+  readonly unprepareScript: string;
 }
 
 /** Everything about a worker host that does not depend on a secret. Pure. */
@@ -49,6 +52,7 @@ export function planWorkerHost(
     storePaths,
     unitText: renderWorkerUnit({ storePaths }),
     prepareScript: prepareHostScript(SERVICE_USER, storePaths, [CONFIG_DIR]),
+    unprepareScript: unprepareHostScript(storePaths, [CONFIG_DIR]),
   };
 }
 
@@ -74,7 +78,7 @@ export class WorkerHost extends pulumi.ComponentResource {
     super("sealfarm:index:WorkerHost", name, {}, opts);
     const h = args.host.name;
     const p = planWorkerHost(args.host, args.machineClass, args.sectorSize, args.planContext);
-    const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript);
+    const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript, p.unprepareScript);
     const toml = pulumi.secret(args.managerToken).apply((managerToken) => renderWorkerToml(p.plan, { managerToken }));
     const config = new RemoteFile(
       `${h}-worker-toml`,

@@ -4,6 +4,7 @@
 //
 //   SUITES=manager,native npm test     only those lists (lint/typecheck/cargo still run unless SKIP names them)
 //   SKIP=lint,typecheck,cargo npm test skip steps while iterating; CI never sets it
+//   a list starting with "# opt-in" runs only when SUITES names it (npm run test:e2e names provisioner-e2e)
 //   SEALFARM_TEST_TAP=FILE             also write the runner's TAP report to FILE (test/soak.mjs reads it)
 //
 // The build step (`npm run build`, incremental) always runs before the tests unless SKIP names it: tests that start
@@ -42,7 +43,10 @@ function listedTestFiles() {
     .sort()) {
     const suite = list.slice(0, -".list".length);
     if (only.size > 0 && !only.has(suite)) continue;
-    const lines = readFileSync(join(dir, list), "utf8")
+    const text = readFileSync(join(dir, list), "utf8");
+    // A list whose first line is "# opt-in" runs only when SUITES names it (the Pulumi e2e: `npm run test:e2e`).
+    if (only.size === 0 && text.startsWith("# opt-in")) continue;
+    const lines = text
       .split("\n")
       .map((l) => l.replace(/#.*/, "").trim())
       .filter(Boolean);

@@ -87,6 +87,16 @@ function pinned(set: CoreSet): Pick<ExtProcessor, "cgroup" | "numa_preferred"> {
   return { cgroup: { cpuset: formatCpuList(set.cpus) }, numa_preferred: set.node };
 }
 
+/**
+ * The test sector sizes exist only on the embedded devnet, whose epochs are 1 s: damocles' waits (30 s between
+ * sectors, 3 min between polls of the manager, sized for 32 GiB on mainnet) would leave a thread idle for most of a
+ * sector's life there, so the worker polls as fast as the chain moves.
+ */
+const DEVNET_SEALING_WAITS: Partial<Record<SectorSizeName, Partial<WorkerToml["sealing"]>>> = {
+  "2KiB": { seal_interval: "1s", recover_interval: "5s", rpc_polling_interval: "2s" },
+  "8MiB": { seal_interval: "1s", recover_interval: "5s", rpc_polling_interval: "2s" },
+};
+
 function base(ctx: PlanContext, size: SectorSizeName): Omit<WorkerToml, "sealing_thread" | "processors"> {
   return {
     ...(ctx.workerName === undefined ? {} : { worker: { name: ctx.workerName } }),
@@ -95,6 +105,7 @@ function base(ctx: PlanContext, size: SectorSizeName): Omit<WorkerToml, "sealing
       allowed_sizes: [size],
       ...(ctx.miners.length > 0 ? { allowed_miners: [...ctx.miners] } : {}),
       enable_deals: ctx.enableDeals,
+      ...DEVNET_SEALING_WAITS[size],
     },
     attached: ctx.persistStores.map((s) => ({
       name: s.name,

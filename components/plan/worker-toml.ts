@@ -16,7 +16,14 @@ export interface WorkerToml {
   sector_manager: { rpc_client: { addr: string }; token?: string };
   /** sealfarm's own section (damocles-worker ignores it): the manager's pinned TLS certificate. */
   sealfarm?: { tls: { manager_ca_file: string; manager_fingerprint: string } };
-  sealing: { allowed_sizes: string[]; allowed_miners?: number[]; enable_deals: boolean };
+  sealing: {
+    allowed_sizes: string[];
+    allowed_miners?: number[];
+    enable_deals: boolean;
+    seal_interval?: string;
+    recover_interval?: string;
+    rpc_polling_interval?: string;
+  };
   sealing_thread: Array<{ location?: string; plan: "sealer" | "wdpost" }>;
   attached: Array<{ name: string; location: string; readonly?: boolean }>;
   processors: {

@@ -1,22 +1,9 @@
-// RemoteRelease: the built agent + `sealfarm-proofs`, content-addressed on a host under <root>/releases/<hash>,
-// with <root>/current switched atomically (a new symlink renamed over the old one) and only the newest `keep`
-// releases kept. read() checks the unpacked files against the release's manifest (sha256 and mode of every file)
-// and reports where `current` points, so a replaced binary or a hand-switched link shows up as drift.
-//
-// Upload path: the archive streams into a temp file, its sha256 is checked, it is unpacked into a temp directory,
-// the manifest's own hash must equal the release hash and every file must match it, then the directory is renamed
-// into place and only then is `current` switched. A connection cut at any instant leaves `current` on the old,
-// intact release.
-//
-// Self-contained like remote-file.ts (the provider object is serialized into state): Node built-ins by default
-// import, `ssh2`, inline helpers. Bump PROVIDER_VERSION when the logic changes.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import ssh2 from "ssh2";
-import type { SshConnection } from "./remote-file.js";
+import type ssh2 from "ssh2";
+import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
 
-export const RELEASE_PROVIDER_VERSION = "1";
+export const RELEASE_PROVIDER_VERSION = "2";
 
 export interface RemoteReleaseInputs {
   connection: SshConnection;
@@ -48,129 +35,6 @@ export interface RemoteReleaseOutputs {
 }
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-// ---- inline SSH helpers (duplicated in each provider file by design; see the header) ----
-
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function sshName(c: SshConnection): string {
-  return `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
-}
-
-function keyFingerprint(blob: Buffer): string {
-  return `SHA256:${crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
-}
-
-function pinnedFingerprint(pin: string): string {
-  const p = pin.trim();
-  if (p.startsWith("SHA256:")) return p.replace(/=+$/, "");
-  return keyFingerprint(Buffer.from(p.split(/\s+/)[1] ?? "", "base64"));
-}
-
-function keyType(blob: Buffer): string {
-  if (blob.length < 4) return "unknown";
-  const n = blob.readUInt32BE(0);
-  return blob.subarray(4, 4 + n).toString("latin1");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function connectOnce(c: SshConnection): Promise<ssh2.Client> {
-  return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
-    let refusal: Error | undefined;
-    client.on("ready", () => resolve(client));
-    client.on("error", (err: Error) => {
-      client.end();
-      reject(refusal ?? err);
-    });
-    client.connect({
-      host: c.host,
-      port: c.port ?? 22,
-      username: c.user ?? "root",
-      privateKey: c.privateKey,
-      readyTimeout: c.timeoutMs ?? 15000,
-      keepaliveInterval: 5000,
-      keepaliveCountMax: 3,
-      hostVerifier: (key: Buffer) => {
-        const seen = keyFingerprint(key);
-        const pinned = c.hostKey ? pinnedFingerprint(c.hostKey) : "";
-        if (pinned === seen) return true;
-        const msg = pinned
-          ? `host key mismatch: pinned ${pinned}, host presented ${seen} (${keyType(key)}); refusing to connect. If the host was reinstalled, check the new key out of band and update its pinned hostKey`
-          : `host key unknown: no key is pinned, host presented ${seen} (${keyType(key)}); refusing to connect. Check it out of band and pin it as the host's hostKey`;
-        refusal = Object.assign(new Error(msg), { permanent: true });
-        return false;
-      },
-    });
-  });
-}
-
-/** Connects with retries and exponential backoff; host-key and authentication refusals are not retried. */
-async function connect(c: SshConnection): Promise<ssh2.Client> {
-  const attempts = Math.max(1, c.connectAttempts ?? 5);
-  const base = c.retryBaseMs ?? 250;
-  const started = Date.now();
-  let last: Error = new Error("no attempt made");
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await connectOnce(c);
-    } catch (err) {
-      last = err as Error;
-      const permanent =
-        (last as { permanent?: boolean }).permanent === true || /authentication methods failed/.test(last.message);
-      if (permanent) throw new Error(`ssh ${sshName(c)}: ${last.message}`);
-      if (i + 1 < attempts) await sleep(Math.min(base * 2 ** i, 10000));
-    }
-  }
-  throw new Error(
-    `ssh ${sshName(c)}: could not connect after ${attempts} attempts in ${Date.now() - started} ms: ${last.message}`,
-  );
-}
-
-interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a shell command; `stdin` (a Buffer or a file path to stream) is sent and closed. */
-function exec(client: ssh2.Client, c: SshConnection, command: string, stdin?: Buffer): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (err, stream) => {
-      if (err) return reject(new Error(`ssh ${sshName(c)}: exec failed: ${err.message}`));
-      const out: Buffer[] = [];
-      const errOut: Buffer[] = [];
-      let code: number | null = null;
-      stream.on("data", (d: Buffer) => out.push(d));
-      stream.stderr.on("data", (d: Buffer) => errOut.push(d));
-      stream.on("exit", (status: number | null) => {
-        code = status;
-      });
-      stream.on("close", () => {
-        if (code === null) return reject(new Error(`ssh ${sshName(c)}: connection lost while running a command`));
-        resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8") });
-      });
-      if (stdin) stream.end(stdin);
-      else stream.end();
-    });
-  });
-}
-
-async function withSsh<T>(c: SshConnection, fn: (client: ssh2.Client) => Promise<T>): Promise<T> {
-  const client = await connect(c);
-  // A dropped connection surfaces through the pending exec; keep the emitter from throwing meanwhile.
-  client.on("error", () => {});
-  try {
-    return await fn(client);
-  } finally {
-    client.end();
-  }
-}
 
 // ---- RemoteRelease ----
 
@@ -396,6 +260,10 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
       `cd -- ${shq(props.root)} 2>/dev/null || exit 0`,
       `if [ "$(readlink current 2>/dev/null)" = ${shq(`releases/${props.hash}`)} ]; then rm -f current; fi`,
       `rm -rf -- releases/${shq(props.hash)}`,
+      // Nothing is current any more (the release left this host): the kept older releases go too, then the root if
+      // that left it empty, so a destroyed farm leaves no directory behind.
+      "if [ ! -e current ] && [ ! -L current ]; then rm -rf -- releases .release.lock; cd / && rmdir -- " +
+        `${shq(props.root)} 2>/dev/null || true; fi`,
     ].join("\n");
     const res = await withSsh(c, (client) => exec(client, c, script));
     if (res.code !== 0)

@@ -3,12 +3,12 @@
 // installed unit's sha256 and whether the unit is enabled and active, so a hand-edited unit or a stopped service
 // shows up in `pulumi preview --refresh`.
 //
-// Self-contained like remote-file.ts (the provider object is serialized into state): Node built-ins by default
-// import, `ssh2`, inline helpers. Bump PROVIDER_VERSION when the logic changes.
+// Serialized into state like remote-file.ts (see its header): Node built-ins by default import, real packages and
+// the shared SSH transport (ssh-transport.ts), copied by value. Bump PROVIDER_VERSION when the logic changes.
 import crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import ssh2 from "ssh2";
-import type { SshConnection } from "./remote-file.js";
+import type ssh2 from "ssh2";
+import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
 
 export const SYSTEMD_SERVICE_PROVIDER_VERSION = "1";
 
@@ -43,129 +43,6 @@ export interface SystemdServiceOutputs {
 }
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-// ---- inline SSH helpers (duplicated in each provider file by design; see the header) ----
-
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function sshName(c: SshConnection): string {
-  return `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
-}
-
-function keyFingerprint(blob: Buffer): string {
-  return `SHA256:${crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
-}
-
-function pinnedFingerprint(pin: string): string {
-  const p = pin.trim();
-  if (p.startsWith("SHA256:")) return p.replace(/=+$/, "");
-  return keyFingerprint(Buffer.from(p.split(/\s+/)[1] ?? "", "base64"));
-}
-
-function keyType(blob: Buffer): string {
-  if (blob.length < 4) return "unknown";
-  const n = blob.readUInt32BE(0);
-  return blob.subarray(4, 4 + n).toString("latin1");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function connectOnce(c: SshConnection): Promise<ssh2.Client> {
-  return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
-    let refusal: Error | undefined;
-    client.on("ready", () => resolve(client));
-    client.on("error", (err: Error) => {
-      client.end();
-      reject(refusal ?? err);
-    });
-    client.connect({
-      host: c.host,
-      port: c.port ?? 22,
-      username: c.user ?? "root",
-      privateKey: c.privateKey,
-      readyTimeout: c.timeoutMs ?? 15000,
-      keepaliveInterval: 5000,
-      keepaliveCountMax: 3,
-      hostVerifier: (key: Buffer) => {
-        const seen = keyFingerprint(key);
-        const pinned = c.hostKey ? pinnedFingerprint(c.hostKey) : "";
-        if (pinned === seen) return true;
-        const msg = pinned
-          ? `host key mismatch: pinned ${pinned}, host presented ${seen} (${keyType(key)}); refusing to connect. If the host was reinstalled, check the new key out of band and update its pinned hostKey`
-          : `host key unknown: no key is pinned, host presented ${seen} (${keyType(key)}); refusing to connect. Check it out of band and pin it as the host's hostKey`;
-        refusal = Object.assign(new Error(msg), { permanent: true });
-        return false;
-      },
-    });
-  });
-}
-
-/** Connects with retries and exponential backoff; host-key and authentication refusals are not retried. */
-async function connect(c: SshConnection): Promise<ssh2.Client> {
-  const attempts = Math.max(1, c.connectAttempts ?? 5);
-  const base = c.retryBaseMs ?? 250;
-  const started = Date.now();
-  let last: Error = new Error("no attempt made");
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await connectOnce(c);
-    } catch (err) {
-      last = err as Error;
-      const permanent =
-        (last as { permanent?: boolean }).permanent === true || /authentication methods failed/.test(last.message);
-      if (permanent) throw new Error(`ssh ${sshName(c)}: ${last.message}`);
-      if (i + 1 < attempts) await sleep(Math.min(base * 2 ** i, 10000));
-    }
-  }
-  throw new Error(
-    `ssh ${sshName(c)}: could not connect after ${attempts} attempts in ${Date.now() - started} ms: ${last.message}`,
-  );
-}
-
-interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a shell command; `stdin` (a Buffer or a file path to stream) is sent and closed. */
-function exec(client: ssh2.Client, c: SshConnection, command: string, stdin?: Buffer): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (err, stream) => {
-      if (err) return reject(new Error(`ssh ${sshName(c)}: exec failed: ${err.message}`));
-      const out: Buffer[] = [];
-      const errOut: Buffer[] = [];
-      let code: number | null = null;
-      stream.on("data", (d: Buffer) => out.push(d));
-      stream.stderr.on("data", (d: Buffer) => errOut.push(d));
-      stream.on("exit", (status: number | null) => {
-        code = status;
-      });
-      stream.on("close", () => {
-        if (code === null) return reject(new Error(`ssh ${sshName(c)}: connection lost while running a command`));
-        resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8") });
-      });
-      if (stdin) stream.end(stdin);
-      else stream.end();
-    });
-  });
-}
-
-async function withSsh<T>(c: SshConnection, fn: (client: ssh2.Client) => Promise<T>): Promise<T> {
-  const client = await connect(c);
-  // A dropped connection surfaces through the pending exec; keep the emitter from throwing meanwhile.
-  client.on("error", () => {});
-  try {
-    return await fn(client);
-  } finally {
-    client.end();
-  }
-}
 
 // ---- SystemdService ----
 

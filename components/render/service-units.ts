@@ -5,6 +5,7 @@ import { execLine, renderSystemdUnit, type SystemdUnitFile } from "./systemd-uni
 
 export const SERVICE_USER = "sealfarm";
 export const RELEASE_BIN = "/opt/sealfarm/current/bin/sealfarm";
+export const RELEASE_PROOFS_BIN = "/opt/sealfarm/current/bin/sealfarm-proofs";
 export const WORKER_CONFIG_PATH = "/etc/sealfarm/worker.toml";
 export const MANAGER_HOME = "/var/lib/sealfarm/manager";
 
@@ -113,7 +114,9 @@ export function renderWorkerUnit(opts: WorkerUnitOptions): string {
       execStart: [opts.bin ?? RELEASE_BIN, "worker", "run", "--config", opts.configPath ?? WORKER_CONFIG_PATH],
       readWritePaths: opts.storePaths,
       user: opts.user,
-      environment: opts.environment,
+      // The stages the worker runs in-process-spawned rather than through a [[processors.*]] entry (c1) take the
+      // proof binary from here: the release keeps it at bin/sealfarm-proofs, not at the checkout's native/target.
+      environment: { SEALFARM_PROOFS_BIN: RELEASE_PROOFS_BIN, ...opts.environment },
     }),
   );
 }

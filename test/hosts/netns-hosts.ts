@@ -145,7 +145,19 @@ function unitsToMask(): string[] {
   ];
 }
 
-export async function startTestHosts(count: number, kind: TestHostKind = "sshd"): Promise<TestHostSet> {
+export interface TestHostOptions {
+  /**
+   * systemd hosts only: absolute paths that are one directory shared by every host (bind mounts of one directory of
+   * this run), the way a farm mounts its persist stores over NFS on every host.
+   */
+  readonly sharedDirs?: readonly string[];
+}
+
+export async function startTestHosts(
+  count: number,
+  kind: TestHostKind = "sshd",
+  options: TestHostOptions = {},
+): Promise<TestHostSet> {
   if (process.getuid?.() !== 0) {
     throw new Error("test hosts need root: creating network namespaces (ip netns add) requires CAP_SYS_ADMIN");
   }
@@ -310,8 +322,14 @@ export async function startTestHosts(count: number, kind: TestHostKind = "sshd")
             "",
           ].join("\n"),
         );
+        const shared = (options.sharedDirs ?? []).map((p) => {
+          const from = join(dir, "shared", p);
+          mkdirSync(from, { recursive: true });
+          return `mkdir -p ${root}${p} && mount --bind ${from} ${root}${p}`;
+        });
         const boot = [
           `mount -t overlay overlay -o lowerdir=/,upperdir=${upper},workdir=${work} ${root}`,
+          ...shared,
           `hostname ${name}`,
           `exec chroot ${root} /lib/systemd/systemd --system --unit=multi-user.target`,
         ].join(" && ");
