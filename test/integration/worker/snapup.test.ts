@@ -2,20 +2,19 @@
 // a CC sector is sealed and proving, a deal arrives, a snapup thread encodes it into the sector's update replica,
 // the devnet verifies the update proof and switches the sector to its new comm_r, and a WindowPoSt over the update
 // replica verifies. On the way the worker is killed with SIGKILL in every snapup state and resumes there: each
-// state is held by a gate in front of the processor its handler calls (test/fixtures/worker/gated-processor.mjs),
+// state is held by the test gate in front of the processor its handler calls (test/support/processor-gate.ts),
 // and Persisted by taking the manager away, so the test waits only for states that stay.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "smol-toml";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import type { WdPoStInput } from "../../../agent/shared/rpc/venus-types.js";
-import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { dealPayload } from "../../../agent/worker/dev/dev-plan.js";
+import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
-  repoRoot,
   requireStages,
   sealStages,
   startFarm,
@@ -33,16 +32,12 @@ await requireStages([
   "window_post",
 ]);
 
-const gated = join(repoRoot, "test", "fixtures", "worker", "gated-processor.mjs");
-const gatedStages = ["add_pieces", "tree_d", "snap_encode", "snap_prove", "transfer"] as const;
-
 describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every state, and proves its update", () => {
   let farm: Farm;
   let worker: WorkerProcess | undefined;
-  let gateDir = "";
+  let gate: ProcessorGate;
   let snapConfig = "";
   let snapStore = "";
-  const env = () => ({ SEALFARM_PROOFS_BIN: defaultProofsBin() });
 
   before(async () => {
     farm = await startFarm({
@@ -57,16 +52,13 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
       },
       sealing: { seal_interval: "1h", max_retries: 1000 },
     });
-    gateDir = join(farm.dir, "gates");
-    mkdirSync(gateDir, { recursive: true });
-    // The second worker config: one snapup thread, one PoSt thread, and every processor the snapup states call
-    // behind a gate (they forward to the real binary).
+    gate = new ProcessorGate(join(farm.dir, "gates"));
+    // The second worker config: one snapup thread, one PoSt thread, and a transfer processor (the bundled binary,
+    // through the gate like every stage) so that persisting the update files is a task the gate can hold.
     const toml = parse(readFileSync(farm.configFile, "utf8")) as Record<string, unknown>;
     snapStore = join(farm.dir, "snap0");
     toml.sealing_thread = [{ location: snapStore, plan: "snapup" }, { plan: "wdpost" }];
-    toml.processors = Object.fromEntries(
-      gatedStages.map((s) => [s, [{ bin: process.execPath, args: [gated, s, gateDir] }]]),
-    );
+    toml.processors = { transfer: [{}] };
     snapConfig = join(farm.dir, "worker-snapup.toml");
     writeFileSync(snapConfig, stringify(toml));
   });
@@ -80,25 +72,22 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
     return existsSync(meta) ? (JSON.parse(readFileSync(meta, "utf8")) as { state: string }).state : undefined;
   };
 
-  /** Holds the next task of `stage` (whose JSON contains `match`), restarts the worker, and waits until it is held. */
-  async function holdAndWait(stage: string, match = ""): Promise<void> {
-    for (const s of gatedStages) rmSync(join(gateDir, `${s}.hold`), { force: true });
-    writeFileSync(join(gateDir, `${stage}.hold`), match);
-    // A gate counts the tasks it held since it started; each worker start brings new gates.
-    for (const f of readdirSync(gateDir)) if (f.includes(".held-")) rmSync(join(gateDir, f));
-    const w = await startWorker(snapConfig, env());
+  /** Arms a hold on the next task of `stage`, starts the worker and waits until that task is held. */
+  async function holdAndWait(stage: string): Promise<void> {
+    gate.hold(stage);
+    const w = await startWorker(snapConfig, gate.env);
     worker = w;
-    await waitFor(
-      `the ${stage} task to be held`,
-      () => (existsSync(join(gateDir, `${stage}.held-1`)) ? true : undefined),
-      120_000,
-    ).catch((e: Error) => {
-      throw new Error(`${e.message}; the worker's log:\n${w.log().slice(-3000)}`);
+    await gate.held(stage).catch(async (e: Error) => {
+      const rows = await farm.manager.ctx.db
+        .selectFrom("sectors")
+        .select(["number", "state", "finalized", "faulty", "snap_state", "rebuild_state", "persist_instance"])
+        .execute();
+      throw new Error(`${e.message}; sectors ${JSON.stringify(rows)}; the worker's log:\n${w.log().slice(-2000)}`);
     });
   }
 
   it("seals a CC sector first, which becomes a SnapUp candidate once it proves", async () => {
-    const sealer = await startWorker(farm.configFile, env());
+    const sealer = await startWorker(farm.configFile);
     const active = await waitFor(
       "a CC sector to be Active",
       async () => {
@@ -116,35 +105,35 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
   });
 
   it("is killed in each state and resumes it: Allocated, PieceAdded, TreeDBuilt, SnapEncoded, SnapProved, Persisted", async () => {
-    const states: Array<[string, string, string]> = [
-      ["add_pieces", "", "Allocated"],
-      ["tree_d", "", "PieceAdded"],
-      ["snap_encode", "", "TreeDBuilt"],
-      ["snap_prove", "", "SnapEncoded"],
-      // The persist copy (into update-cache/ of the store), not the link of the old replica in TreeDBuilt.
-      ["transfer", "update-cache", "SnapProved"],
+    // Each hold is taken by one task; the restarted worker reruns the killed state's task unheld and moves on to
+    // the next armed stage. The transfer hold is armed once the old replica is linked (TreeDBuilt is behind), so
+    // the task it takes is the persist of the update files.
+    const states: Array<[string, string]> = [
+      ["add_pieces", "Allocated"],
+      ["tree_d", "PieceAdded"],
+      ["snap_encode", "TreeDBuilt"],
+      ["snap_prove", "SnapEncoded"],
+      ["transfer", "SnapProved"],
     ];
-    for (const [stage, match, state] of states) {
-      await holdAndWait(stage, match);
+    for (const [stage, state] of states) {
+      await holdAndWait(stage);
       assert.equal(sectorState(), state, `held in ${stage}`);
       await worker?.kill9();
     }
     // Resumes in SnapProved (held again), then persists while the manager is away: SubmitSnapUpProof cannot reach
     // it, so the thread stays in Persisted, retrying.
-    await holdAndWait("transfer", "update-cache");
+    await holdAndWait("transfer");
     assert.equal(sectorState(), "SnapProved");
     await farm.stopManager();
-    writeFileSync(join(gateDir, "transfer.release"), "");
+    gate.release("transfer");
     await waitFor(
       "Persisted while the manager is down",
       () => (sectorState() === "Persisted" ? true : undefined),
       120_000,
     );
     await worker?.kill9();
-    rmSync(join(gateDir, "transfer.release"), { force: true });
-    for (const s of gatedStages) rmSync(join(gateDir, `${s}.hold`), { force: true });
     await farm.startManagerAgain();
-    worker = await startWorker(snapConfig, env());
+    worker = await startWorker(snapConfig, gate.env);
   });
 
   it("the devnet verifies the update, switches the sector to its new comm_r, and WindowPoSt proves the update", async () => {
