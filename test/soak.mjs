@@ -74,7 +74,10 @@ function signalRun(run, signal) {
   }
 }
 
-const fmt = (ms) => `${Math.floor(ms / 60000)}m${String(Math.round((ms % 60000) / 1000)).padStart(2, "0")}s`;
+const fmt = (ms) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+};
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
