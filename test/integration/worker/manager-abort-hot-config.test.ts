@@ -115,10 +115,11 @@ describe("manager-side abort, hot config, strict startup", () => {
       (r2 as { stderr: string }).stderr,
       /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got number -1/,
     );
-    // rebuild and unseal threads start; snapup is refused, naming the thread.
+    // Every plan damocles names starts: rebuild, unseal and snapup threads run side by side.
     writeFileSync(
       bad,
       stringify({
+        worker: { rpc_server: { host: "127.0.0.1", port: 0 } },
         sector_manager: { rpc_client: { addr: farm.manager.url } },
         sealing_thread: [
           { location: join(farm.dir, "s1"), plan: "rebuild" },
@@ -128,13 +129,20 @@ describe("manager-side abort, hot config, strict startup", () => {
         attached: [{ name: "persist-1", location: farm.persistDir }],
       }),
     );
-    const r3 = await run(process.execPath, [sealfarmBin, "worker", "run", "--config", bad]).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
-    assert.equal((r3 as { code: number }).code, 1);
-    assert.match(
-      (r3 as { stderr: string }).stderr,
-      /bad\.toml: sealing_thread\[2\]\.plan: "snapup" is not implemented by this worker \(sealer, rebuild, unseal and wdpost are\)/,
-    );
+    const w = await startWorker(bad);
+    try {
+      const { stdout } = await run(process.execPath, [sealfarmBin, "worker", "list", "--json", "--url", w.url]);
+      const threads = JSON.parse(stdout) as Array<{ index: number; plan: string }>;
+      assert.deepEqual(
+        threads.map((t) => [t.index, t.plan]),
+        [
+          [0, "rebuild"],
+          [1, "unseal"],
+          [2, "snapup"],
+        ],
+      );
+    } finally {
+      await w.stop();
+    }
   });
 });
