@@ -13,9 +13,10 @@
 use crate::field::Fr;
 use crate::fr32;
 use crate::ids::{self, SealProof};
-use crate::json::Json;
 use crate::pc2;
-use crate::sdr::{cache, graph::Graph, labels};
+use crate::sdr::{cache, graph::Graph, layers};
+use crate::stages::Stage;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// Bytes [offset, offset + num_bytes) of the unpadded data.
@@ -54,7 +55,7 @@ pub fn unseal_range(
         let replica_id = ids::replica_id(prover_id, sector_id, ticket, comm_d, &proof.porep_id());
         let pc = cache::load_or_generate(&Graph::for_proof(proof), parent_cache_dir)?;
         let mut out = Vec::new();
-        labels::label_all::<String>(&replica_id, layers, &pc, |layer, l| {
+        layers::label_all::<String>(&replica_id, layers, &pc, |layer, l| {
             if layer == layers {
                 out = l[(first * 128) as usize..(end * 128) as usize].to_vec();
             }
@@ -76,21 +77,40 @@ pub fn unseal_range(
 }
 
 /// Stage `unseal`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
-    let out_path = PathBuf::from(task.field_str("unsealed_output")?);
-    let data = unseal_range(
-        &proof,
-        &task.field_bytes32("prover_id")?,
-        task.field_u64("sector_id")?,
-        &task.field_bytes32("comm_d")?,
-        &task.field_bytes32("ticket")?,
-        Path::new(task.field_str("cache_dir")?),
-        Path::new(task.field_str("sealed_file")?),
-        task.field_u64("offset")?,
-        task.field_u64("num_bytes")?,
-        &cache::default_dir(),
-    )?;
-    pc2::write_atomic(&out_path, &data)?;
-    Ok(Json::U64(data.len() as u64))
+#[derive(Deserialize)]
+pub struct UnsealTask {
+    pub registered_proof: SealProof,
+    pub prover_id: [u8; 32],
+    pub sector_id: u64,
+    pub comm_d: [u8; 32],
+    pub ticket: [u8; 32],
+    pub cache_dir: PathBuf,
+    pub sealed_file: PathBuf,
+    pub unsealed_output: PathBuf,
+    pub offset: u64,
+    pub num_bytes: u64,
+}
+
+impl Stage for UnsealTask {
+    /// The number of unpadded bytes written.
+    type Output = u64;
+    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
+        crate::json::from_value(task)
+    }
+    fn run(self) -> Result<u64, String> {
+        let data = unseal_range(
+            &self.registered_proof,
+            &self.prover_id,
+            self.sector_id,
+            &self.comm_d,
+            &self.ticket,
+            &self.cache_dir,
+            &self.sealed_file,
+            self.offset,
+            self.num_bytes,
+            &cache::default_dir(),
+        )?;
+        pc2::write_atomic(&self.unsealed_output, &data)?;
+        Ok(data.len() as u64)
+    }
 }

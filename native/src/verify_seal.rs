@@ -16,59 +16,15 @@
 
 use crate::challenges;
 use crate::field::Fr;
-use crate::ids::{self, SealProof};
-use crate::json::Json;
+use crate::ids;
+use crate::json::{self, Base64, Verdict};
 use crate::merkle::{MerkleProof, TreeShape};
 use crate::poseidon;
 use crate::sdr::graph::{Graph, BASE_DEGREE, DEGREE};
 use crate::sha256::{hash_pair, Sha256};
-
-/// A column of L labels and its tree_c inclusion proof.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColumnProof {
-    pub index: u64,
-    pub rows: Vec<Fr>,
-    pub proof: MerkleProof,
-}
-
-/// Everything proven for one challenge.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChallengeProof {
-    pub challenge: u64,
-    /// The data (unsealed, fr32) node at the challenge and its SHA254 siblings, leaves first.
-    pub comm_d_leaf: [u8; 32],
-    pub comm_d_siblings: Vec<[u8; 32]>,
-    pub comm_r_last_proof: MerkleProof,
-    /// c_x, then the 6 DRG parents, then the 8 expander parents.
-    pub columns: Vec<ColumnProof>,
-}
-
-/// A sealed sector's vanilla proof with the inputs C1 was run on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VanillaSeal {
-    pub proof: SealProof,
-    pub comm_r: [u8; 32],
-    pub comm_d: [u8; 32],
-    pub replica_id: [u8; 32],
-    pub seed: [u8; 32],
-    pub ticket: [u8; 32],
-    pub comm_c: Fr,
-    pub comm_r_last: Fr,
-    /// Partition-major.
-    pub partitions: Vec<Vec<ChallengeProof>>,
-}
-
-/// The public inputs a verifier knows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SealInputs {
-    pub proof: SealProof,
-    pub comm_r: [u8; 32],
-    pub comm_d: [u8; 32],
-    pub prover_id: [u8; 32],
-    pub sector_id: u64,
-    pub ticket: [u8; 32],
-    pub seed: [u8; 32],
-}
+use crate::stages::Stage;
+use crate::vanilla::{SealInputs, VanillaSeal};
+use serde::Deserialize;
 
 // --- label of one node from its 37 parent labels (SDR §5.5); composed from crate::sha256 ---
 
@@ -206,41 +162,33 @@ pub fn verify(v: &VanillaSeal, inputs: &SealInputs) -> Result<(), String> {
     Ok(())
 }
 
-/// Parses the verify-seal request JSON into inputs and the proof bytes; errors name the field.
-pub fn parse_request(task: &Json) -> Result<(SealInputs, Vec<u8>), String> {
-    let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
-    let b64 = task.field_str("proof")?;
-    let bytes = crate::base64::decode(b64).map_err(|e| format!("field `proof`: {e}"))?;
-    Ok((
-        SealInputs {
-            proof,
-            comm_r: task.field_bytes32("comm_r")?,
-            comm_d: task.field_bytes32("comm_d")?,
-            prover_id: task.field_bytes32("prover_id")?,
-            sector_id: task.field_u64("sector_id")?,
-            ticket: task.field_bytes32("ticket")?,
-            seed: task.field_bytes32("seed")?,
-        },
-        bytes,
-    ))
-}
-
 /// Decodes a c2 bundle and verifies it: Ok(()) or the reason.
 pub fn verify_bundle(inputs: &SealInputs, bytes: &[u8]) -> Result<(), String> {
     let v = crate::bundle::decode(bytes)?;
     verify(&v, inputs)
 }
 
-/// `{"valid":true}` / `{"valid":false,"reason":…}`.
-pub fn verdict(r: Result<(), String>) -> Json {
-    match r {
-        Ok(()) => Json::obj(vec![("valid", Json::Bool(true))]),
-        Err(e) => Json::obj(vec![("valid", Json::Bool(false)), ("reason", Json::str(e))]),
-    }
+/// The proof of a verify_seal task: the c2 bundle as base64.
+#[derive(Deserialize)]
+struct BundleField {
+    proof: Base64,
 }
 
-/// The `verify_seal` stage: malformed input is an Err (exit 1 in the CLI), a wrong proof is `valid:false`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let (inputs, bytes) = parse_request(task)?;
-    Ok(verdict(verify_bundle(&inputs, &bytes)))
+/// The `verify_seal` stage and `verify-seal` command: the public inputs and `proof` (base64 of the c2 bundle).
+pub struct VerifySealTask {
+    pub inputs: SealInputs,
+    pub bundle: Vec<u8>,
+}
+
+impl Stage for VerifySealTask {
+    type Output = Verdict;
+    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
+        let inputs = json::from_value(task)?;
+        let BundleField { proof } = json::from_value(task)?;
+        Ok(VerifySealTask { inputs, bundle: proof.0 })
+    }
+    /// Malformed input was an Err already (exit 1 in the CLI); a wrong proof is `valid:false`.
+    fn run(self) -> Result<Verdict, String> {
+        Ok(verify_bundle(&self.inputs, &self.bundle).into())
+    }
 }

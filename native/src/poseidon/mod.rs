@@ -134,7 +134,6 @@ pub fn hash2_bytes(a: &[u8; 32], b: &[u8; 32]) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::{hex, unhex};
 
     fn limbs(l: [u64; 4]) -> Fr {
         Fr::from_canonical_limbs(l).unwrap()
@@ -169,13 +168,13 @@ mod tests {
         let one = Fr::ONE;
         let zero = Fr::ZERO;
         assert_eq!(
-            hex(&hash(&[one, zero]).to_bytes()),
+            hex::encode(hash(&[one, zero]).to_bytes()),
             "5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04"
         );
         // binary tree over [1,0,0,1]
         let root = hash(&[hash(&[one, zero]), hash(&[zero, one])]);
-        assert_eq!(hex(&root.to_bytes()), "71e691e2e38bbbefd25a2bcbb872cc77ae746bae8563eb30ebd96ab2b7ebff1e");
-        let a: [u8; 32] = unhex("5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04")
+        assert_eq!(hex::encode(root.to_bytes()), "71e691e2e38bbbefd25a2bcbb872cc77ae746bae8563eb30ebd96ab2b7ebff1e");
+        let a: [u8; 32] = hex::decode("5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04")
             .unwrap()
             .try_into()
             .unwrap();
