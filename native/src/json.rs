@@ -113,7 +113,7 @@ mod tests {
         assert_eq!((t.ticket, t.proof), ([7u8; 32], Base64(vec![0, 1, 2])));
         let e = err(r#"{"ticket":[1,2,3],"pieces":[],"proof":""}"#);
         assert!(e.starts_with("field `ticket`: invalid length 3"), "{e}");
-        let e = err(&ok.replace(r#""pieces":[]"#, r#""pieces":[{"size":"7","commitment":[]}]"#));
+        let e = err(&ok.replace(r#""pieces":[]"#, &format!(r#""pieces":[{{"size":"7","commitment":{:?}}}]"#, [1u8; 32])));
         assert!(e.starts_with("field `pieces[0].size`: invalid type: string \"7\", expected u64"), "{e}");
         let e = err(&ok.replace(r#""pieces":[]"#, r#""pieces":[{"size":7}]"#));
         assert_eq!(e, "field `pieces[0]`: missing field `commitment`");
