@@ -26,7 +26,7 @@ use crate::merkle::{self, TreeFile, TreeShape};
 use crate::pc2;
 use crate::pieces::PieceInfo;
 use crate::sdr::graph::{Graph, DEGREE};
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use crate::vanilla::{ChallengeProof, ColumnProof, SealInputs, VanillaSeal};
 use crate::verify_seal;
 use serde::Deserialize;

@@ -7,7 +7,7 @@
 
 use crate::bundle;
 use crate::c1_output::SealCommitPhase1Output;
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use crate::vanilla::SealInputs;
 use crate::verify_seal;
 use serde::{Deserialize, Serialize};

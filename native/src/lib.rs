@@ -1,6 +1,7 @@
 //! sealfarm-proofs: Filecoin sealing stages. One module per algorithm, each ending in `#[cfg(test)] mod tests` with
 //! its public vectors; the task and output JSON of each stage are serde types beside it (`stages.rs` lists them).
 pub mod json;
+pub mod stage_task;
 pub mod stages;
 pub mod field;
 pub mod poseidon;

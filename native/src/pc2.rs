@@ -19,7 +19,7 @@
 
 use crate::field::Fr;
 use crate::ids::SealProof;
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use serde::{Deserialize, Serialize};
 use crate::merkle::{self, StoredTree, TreeShape};
 use crate::poseidon;

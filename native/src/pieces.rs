@@ -6,7 +6,7 @@
 use crate::commp::{zero_comm_for_size, TreeBuilder};
 use crate::fr32;
 use crate::ids::SealProof;
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fs::File;
 use std::io::Read;

@@ -3,20 +3,12 @@
 //! `processor <STAGE>` and `run <STAGE>` look stages up here. A stage reads the task JSON exactly as damocles sends it
 //! (vc-processors `builtin/tasks.rs` field names) into its task type, runs it, and writes its output type in the same
 //! serde form, or returns an error message that names the offending field or file. Add a stage with a type that
-//! implements `Stage` and one line in `STAGES`.
+//! implements `stage_task::Stage` and one line in `STAGES`.
 
 use crate::json;
-use serde::Serialize;
+use crate::stage_task::Stage;
 use serde_json::value::RawValue;
 use serde_json::Value;
-
-/// One stage's task: how it is read from the task JSON, and what running it returns.
-pub trait Stage: Sized {
-    type Output: Serialize;
-    /// Reads the task; most are `json::from_value(task)`.
-    fn from_task(task: &Value) -> Result<Self, String>;
-    fn run(self) -> Result<Self::Output, String>;
-}
 
 pub type StageFn = fn(&Value) -> Result<Box<RawValue>, String>;
 

@@ -10,7 +10,7 @@
 //! name, and directories are copied the same way into a temp directory that is renamed into place. Without `opt`
 //! the kind follows src and no link is made. Every error names the route index and field.
 
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs::{self, File};

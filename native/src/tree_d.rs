@@ -6,7 +6,7 @@
 //! appears under its final name only when complete.
 
 use crate::ids::SealProof;
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use serde::Deserialize;
 use crate::sha256::hash_row;
 use std::fs::File;

@@ -15,7 +15,7 @@ use crate::fr32;
 use crate::ids::{self, SealProof};
 use crate::pc2;
 use crate::sdr::{cache, graph::Graph, layers};
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 

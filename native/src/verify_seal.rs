@@ -22,7 +22,7 @@ use crate::merkle::{MerkleProof, TreeShape};
 use crate::poseidon;
 use crate::sdr::graph::{Graph, BASE_DEGREE, DEGREE};
 use crate::sha256::{hash_pair, Sha256};
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use crate::vanilla::{SealInputs, VanillaSeal};
 use serde::Deserialize;
 

@@ -24,7 +24,7 @@ use crate::merkle::{self, MerkleProof, TreeFile, TreeShape};
 use crate::pc2;
 use crate::poseidon;
 use crate::sha256::sha256;
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

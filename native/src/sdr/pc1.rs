@@ -12,7 +12,7 @@ use crate::fr32;
 use crate::ids::{replica_id, SealProof};
 use crate::json::Phantom;
 use crate::pieces::PieceInfo;
-use crate::stages::Stage;
+use crate::stage_task::Stage;
 use crate::tree_d;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -132,8 +132,8 @@ pub fn run(input: &Pc1Task, parent_dir: &Path) -> Result<Pc1Output, String> {
     if comm_d != expected {
         return Err(format!(
             "field `piece_infos`: their comm_d {} does not match the data's comm_d {} (tree_d of {})",
-            hex::encode(&expected),
-            hex::encode(&comm_d),
+            hex::encode(expected),
+            hex::encode(comm_d),
             input.in_path.display()
         ));
     }
