@@ -44,7 +44,9 @@ struct C1Files {
     piece_infos: Vec<PieceInfo>,
 }
 
-/// One C1 run.
+/// One C1 run: the seal inputs and `C1Files`, read from the same task.
+#[derive(Deserialize)]
+#[serde(try_from = "Value")]
 pub struct C1Task {
     pub seal: SealInputs,
     pub cache_dir: PathBuf,
@@ -52,9 +54,10 @@ pub struct C1Task {
     pub pieces: Vec<PieceInfo>,
 }
 
-impl Stage for C1Task {
-    type Output = SealCommitPhase1Output;
-    fn from_task(task: &Value) -> Result<Self, String> {
+impl TryFrom<Value> for C1Task {
+    type Error = String;
+    fn try_from(task: Value) -> Result<Self, String> {
+        let task = &task;
         // comm_r and comm_d may come as rust-fil-proofs' `pre_commit: {comm_r, comm_d}`
         let lifted;
         let seal_fields = match task.get("pre_commit") {
@@ -80,6 +83,10 @@ impl Stage for C1Task {
             pieces: files.piece_infos,
         })
     }
+}
+
+impl Stage for C1Task {
+    type Output = SealCommitPhase1Output;
     fn run(self) -> Result<SealCommitPhase1Output, String> {
         Ok(SealCommitPhase1Output::new(&prove(&self)?))
     }

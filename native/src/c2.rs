@@ -28,9 +28,6 @@ pub struct C2Output {
 
 impl Stage for C2Task {
     type Output = C2Output;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<C2Output, String> {
         let v = self.c1out.into_vanilla().map_err(|e| format!("field `c1out`: {e}"))?;
         let inputs = SealInputs {

@@ -470,9 +470,6 @@ pub struct Pc2Output {
 
 impl Stage for Pc2Task {
     type Output = Pc2Output;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<Pc2Output, String> {
         let proof = self.pc1out.registered_proof;
         let r = run(&self.cache_dir, &self.sealed_file, proof.nodes(), proof.layers())?;

@@ -184,9 +184,6 @@ pub struct AddPiecesTask {
 
 impl Stage for AddPiecesTask {
     type Output = Vec<PieceInfo>;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<Vec<PieceInfo>, String> {
         for (i, p) in self.pieces.iter().enumerate() {
             if p.payload_size > p.piece_size {

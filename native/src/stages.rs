@@ -13,7 +13,7 @@ use serde_json::Value;
 pub type StageFn = fn(&Value) -> Result<Box<RawValue>, String>;
 
 fn run_task<S: Stage>(task: &Value) -> Result<Box<RawValue>, String> {
-    Ok(json::to_raw(&S::from_task(task)?.run()?))
+    Ok(json::to_raw(&json::from_value::<S>(task)?.run()?))
 }
 
 /// (damocles stage name, implementation).

@@ -244,9 +244,6 @@ pub fn transfer(task: &TransferTask, disable_link: bool) -> Result<bool, String>
 
 impl Stage for TransferTask {
     type Output = bool;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<bool, String> {
         transfer(&self, links_disabled())
     }

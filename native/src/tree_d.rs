@@ -115,9 +115,6 @@ pub struct TreeDTask {
 
 impl Stage for TreeDTask {
     type Output = bool;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<bool, String> {
         build(&self.staged_file, self.registered_proof.sector_size, &self.cache_dir)?;
         Ok(true)

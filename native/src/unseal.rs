@@ -94,9 +94,6 @@ pub struct UnsealTask {
 impl Stage for UnsealTask {
     /// The number of unpadded bytes written.
     type Output = u64;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<u64, String> {
         let data = unseal_range(
             &self.registered_proof,

@@ -175,18 +175,24 @@ struct BundleField {
 }
 
 /// The `verify_seal` stage and `verify-seal` command: the public inputs and `proof` (base64 of the c2 bundle).
+#[derive(Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct VerifySealTask {
     pub inputs: SealInputs,
     pub bundle: Vec<u8>,
 }
 
-impl Stage for VerifySealTask {
-    type Output = Verdict;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        let inputs = json::from_value(task)?;
-        let BundleField { proof } = json::from_value(task)?;
+impl TryFrom<serde_json::Value> for VerifySealTask {
+    type Error = String;
+    fn try_from(task: serde_json::Value) -> Result<Self, String> {
+        let inputs = json::from_value(&task)?;
+        let BundleField { proof } = json::from_value(&task)?;
         Ok(VerifySealTask { inputs, bundle: proof.0 })
     }
+}
+
+impl Stage for VerifySealTask {
+    type Output = Verdict;
     /// Malformed input was an Err already (exit 1 in the CLI); a wrong proof is `valid:false`.
     fn run(self) -> Result<Verdict, String> {
         Ok(verify_bundle(&self.inputs, &self.bundle).into())

@@ -219,9 +219,6 @@ pub struct WindowPostOutput {
 
 impl Stage for WindowPostTask {
     type Output = WindowPostOutput;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<WindowPostOutput, String> {
         let mut proven = Vec::new();
         let mut faults = Vec::new();
@@ -262,9 +259,6 @@ pub struct VerifyWindowPostTask {
 
 impl Stage for VerifyWindowPostTask {
     type Output = Verdict;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<Verdict, String> {
         let replicas: Vec<(u64, [u8; 32])> = self.replicas.iter().map(|r| (r.sector_id, r.comm_r)).collect();
         let proofs: Vec<Vec<u8>> = self.proofs.into_iter().map(|p| p.0).collect();

@@ -147,9 +147,6 @@ pub fn run(input: &Pc1Task, parent_dir: &Path) -> Result<Pc1Output, String> {
 
 impl Stage for Pc1Task {
     type Output = SealPreCommitPhase1Output;
-    fn from_task(task: &serde_json::Value) -> Result<Self, String> {
-        crate::json::from_value(task)
-    }
     fn run(self) -> Result<SealPreCommitPhase1Output, String> {
         let out = run(&self, &cache::default_dir())?;
         Ok(SealPreCommitPhase1Output::new(&self.registered_proof, &self.cache_path, &out.comm_d))
