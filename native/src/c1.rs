@@ -1,4 +1,4 @@
-//! Commit1: the interactive challenges and a vanilla proof for each (`reference/filecoin-proofs.md` §8.2), output
+//! Commit1: the interactive challenges and a vanilla proof for each (rust-fil-proofs' `seal_commit_phase1`), output
 //! in rust-fil-proofs' `SealCommitPhase1Output` JSON layout (`c1_output.rs`; damocles passes it to a c2 processor
 //! unchanged).
 //!

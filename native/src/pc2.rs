@@ -1,5 +1,5 @@
 //! PreCommit2: column hashes, tree_c, the encoding (the sealed replica), tree_r_last, comm_r, p_aux and t_aux
-//! (`reference/filecoin-proofs.md` §6; rust-fil-proofs `stacked/vanilla/proof.rs::transform_and_replicate_layers`).
+//! (rust-fil-proofs `stacked/vanilla/proof.rs::transform_and_replicate_layers`).
 //!
 //! Inputs: the L label layers `sc-02-data-layer-{1..L}.dat` in the cache dir and the sealed file, which PC1 left
 //! holding a copy of the fr32-padded unsealed data (rust-fil-proofs writes the replica in place over it). If the

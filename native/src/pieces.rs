@@ -1,6 +1,6 @@
 //! add_pieces: builds a sector's staged file (fr32-padded, exactly sector-sized) from local, URL or pledge pieces,
 //! each aligned to its own padded size, fills the rest with pledge pieces, and returns every piece's
-//! `PieceInfo {commitment, size (unpadded)}` (damocles §4.4). The staged file is written under a temporary name and
+//! `PieceInfo {commitment, size (unpadded)}` (damocles' `AddPieces`). The staged file is written under a temporary name and
 //! renamed when complete, so a failed task leaves nothing half-written.
 
 use crate::commp::{zero_comm_for_size, TreeBuilder};

@@ -1,6 +1,7 @@
 //! Whole-sector tests: staged data -> tree_d -> SDR labels -> pc2 -> c1 -> c2 -> verify_seal, for a CC sector and
 //! one holding a real piece, at 2 KiB and 8 MiB, plus tampering (sealed file, proof bytes, public inputs),
-//! WindowPoSt with faults, and unseal. The first half uses native I's library functions (tree_d, sdr, commp).
+//! WindowPoSt with faults, and unseal. Sealing up to pc2 calls the
+//! library functions (tree_d, sdr, commp) directly.
 
 use crate::commp;
 use crate::fr32;
@@ -128,7 +129,7 @@ pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
     }
 }
 
-/// The PC1 output layout from damocles' wire notes (only registered_proof and comm_d are read by pc2).
+/// rust-fil-proofs' PC1 output layout, as damocles passes it to pc2 (which reads only registered_proof and comm_d).
 fn pc1out(p: &SealProof, cache_dir: &Path, comm_d: &[u8; 32]) -> Value {
     let cfg = |id: String, size: u64| json!({"path": cache_dir, "id": id, "size": size, "rows_to_discard": 0});
     let layers: Vec<Value> = (1..=p.layers()).map(|l| cfg(format!("layer-{l}"), p.nodes())).collect();

@@ -1,7 +1,7 @@
 //! Transfer: damocles' builtin `transfer` processor (vc-processors `builtin/processors/transfer`), the stage the
 //! worker sends a sealed sector's persist routes to when `[[processors.transfer]]` is configured.
 //!
-//! Task (damocles §4.4): `{stores:{<name>:{name, meta}}, routes:[{src:{store_name?, uri}, dest:{store_name?, uri},
+//! Task (damocles' `TransferTask`): `{stores:{<name>:{name, meta}}, routes:[{src:{store_name?, uri}, dest:{store_name?, uri},
 //! opt?:{is_dir, allow_link}}]}`; the output is `true`. Both uris must be absolute paths and src must exist. A
 //! `store_name` must name an entry of `stores` (the builtin only reaches file-system stores, so it is otherwise
 //! informational; `meta` is for custom processors). An existing dest of the same kind is replaced; one of the other

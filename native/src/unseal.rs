@@ -5,7 +5,7 @@
 //! replica_id exactly as PC1 made them (rust-fil-proofs `extract_range` does the same), using the shared parent
 //! cache (`FIL_PROOFS_PARENT_CACHE`).
 //!
-//! Task (damocles §4.4): `{registered_proof, prover_id, sector_id, comm_d, ticket, cache_dir, sealed_file,
+//! Task (damocles' `Unseal`): `{registered_proof, prover_id, sector_id, comm_d, ticket, cache_dir, sealed_file,
 //! unsealed_output, offset, num_bytes}`; offset and num_bytes are unpadded byte positions in the sector. The
 //! range is written to `unsealed_output` (through a temp file and rename) and the output is the number of
 //! unpadded bytes written.

@@ -1,13 +1,13 @@
 //! Verifying a sealed sector's vanilla proofs against its public inputs (what the Groth16 circuit would check,
-//! `reference/filecoin-proofs.md` §8.2), and the `verify-seal` / `verify_seal` entry points.
+//! rust-fil-proofs' `StackedCircuit`), and the `verify-seal` / `verify_seal` entry points.
 //!
-//! For every interactive challenge c (derived from replica_id and seed, §8.1) the verifier checks:
+//! For every interactive challenge c (derived from replica_id and seed, `challenges.rs`) the verifier checks:
 //! - the comm_d path (binary SHA254 tree) from the data leaf at c to comm_d;
 //! - the tree_r_last path from the replica leaf at c to comm_r_last;
 //! - 15 column proofs (c, its 6 DRG parents, its 8 expander parents, at the indices the SDR graph gives) to comm_c,
 //!   each leaf being Poseidon_L of the column's L labels;
 //! - Poseidon_2(comm_c, comm_r_last) = comm_r;
-//! - label_ℓ(c) recomputed from the parent labels *taken from the parent columns* (§5.5) equals row ℓ of c's
+//! - label_ℓ(c) recomputed from the parent labels *taken from the parent columns* (as `sdr/labels.rs` hashes them) equals row ℓ of c's
 //!   column, for every layer (so the labels are tied to comm_c, as in the circuit);
 //! - encoding: label_L(c) + data leaf = replica leaf in Fr.
 //!
@@ -26,7 +26,7 @@ use crate::stage_task::Stage;
 use crate::vanilla::{SealInputs, VanillaSeal};
 use serde::Deserialize;
 
-// --- label of one node from its 37 parent labels (SDR §5.5); composed from crate::sha256 ---
+// --- label of one node from its 37 parent labels (as sdr/labels.rs); composed from crate::sha256 ---
 
 /// The 37 parent labels in hashing order, from the 6 DRG-parent labels of layer ℓ and (ℓ ≥ 2) the 8
 /// expander-parent labels of layer ℓ − 1.

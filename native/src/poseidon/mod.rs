@@ -2,7 +2,7 @@
 //! t = arity + 1, R_F = 8 full rounds (4 before, 4 after the partial rounds), R_P partial rounds per arity
 //! (`round_numbers`), round constants from the Grain LFSR (`grain`), the Cauchy MDS matrix
 //! M[i][j] = 1/(x_i + y_j) with x = 0..t-1, y = t..2t-1, and the MerkleTree domain tag 2^arity - 1 in state[0].
-//! The hash output is state[1] after the last round (`reference/filecoin-proofs.md` §7).
+//! The hash output is state[1] after the last round, as neptune's.
 //!
 //! `Constants::hash` runs the plain ("correct") round structure of neptune's `hash_correct`.
 
