@@ -4,9 +4,9 @@
 
 use crate::commp::commp_reader;
 use crate::ids::SealProof;
-use crate::json::Json;
 use crate::sdr::{cache, graph::Graph};
 use crate::sha256::{compress, compress_portable, has_sha_ni, IV};
+use serde_json::{json, Value};
 use std::time::Instant;
 
 #[repr(C)]
@@ -51,17 +51,17 @@ fn chained_rate(millis: u64, portable: bool) -> f64 {
 }
 
 /// The raw rate with SHA-NI (when present) and with the portable path.
-pub fn sha256_rate(millis: u64) -> Json {
-    Json::obj(vec![
-        ("bench", Json::str("sha256")),
-        ("sha_ni", Json::Bool(has_sha_ni())),
-        ("compressions_per_sec", Json::F64(chained_rate(millis, false).round())),
-        ("portable_compressions_per_sec", Json::F64(chained_rate(millis, true).round())),
-    ])
+pub fn sha256_rate(millis: u64) -> Value {
+    json!({
+        "bench": "sha256",
+        "sha_ni": has_sha_ni(),
+        "compressions_per_sec": chained_rate(millis, false).round(),
+        "portable_compressions_per_sec": chained_rate(millis, true).round(),
+    })
 }
 
 /// CommP over `mib` MiB of in-memory data (single thread): bytes and tree compressions per second.
-pub fn commp_rate(mib: usize) -> Json {
+pub fn commp_rate(mib: usize) -> Value {
     let unpadded = 127 * 8192 * mib; // pads to exactly `mib` MiB
     let data: Vec<u8> = (0..unpadded).map(|i| (i % 253) as u8).collect();
     let c0 = thread_cpu_secs();
@@ -69,16 +69,16 @@ pub fn commp_rate(mib: usize) -> Json {
     let secs = thread_cpu_secs() - c0;
     std::hint::black_box(c.comm_p);
     let nodes = c.padded_size / 32 - 1;
-    Json::obj(vec![
-        ("bench", Json::str("commp")),
-        ("bytes", Json::U64(unpadded as u64)),
-        ("bytes_per_sec", Json::F64((unpadded as f64 / secs).round())),
-        ("compressions_per_sec", Json::F64((nodes as f64 * 2.0 / secs).round())),
-    ])
+    json!({
+        "bench": "commp",
+        "bytes": unpadded as u64,
+        "bytes_per_sec": (unpadded as f64 / secs).round(),
+        "compressions_per_sec": (nodes as f64 * 2.0 / secs).round(),
+    })
 }
 
 /// PC1 labels of one sector of `proof` (all layers, parent cache in memory), labels per CPU second and per wall second.
-pub fn pc1_rate(proof: &SealProof) -> Json {
+pub fn pc1_rate(proof: &SealProof) -> Value {
     let g = Graph::for_proof(proof);
     let t = Instant::now();
     // The parent cache comes from (or goes to) its production place, so repeated runs skip the generation.
@@ -93,8 +93,8 @@ pub fn pc1_rate(proof: &SealProof) -> Json {
     let t = Instant::now();
     let c0 = thread_cpu_secs();
     let mut last = [0u8; 32];
-    let pipelined = crate::sdr::labels::default_pipelined(proof.nodes());
-    crate::sdr::labels::label_all_mode::<()>(&rid, proof.layers(), &c, pipelined, |_, l| {
+    let pipelined = crate::sdr::layers::default_pipelined(proof.nodes());
+    crate::sdr::layers::label_all_mode::<()>(&rid, proof.layers(), &c, pipelined, |_, l| {
         last.copy_from_slice(&l[l.len() - 32..]);
         Ok(())
     })
@@ -102,16 +102,16 @@ pub fn pc1_rate(proof: &SealProof) -> Json {
     let cpu = thread_cpu_secs() - c0;
     let secs = t.elapsed().as_secs_f64();
     let labels = proof.nodes() as f64 * proof.layers() as f64;
-    Json::obj(vec![
-        ("bench", Json::str("pc1")),
-        ("proof", Json::str(proof.name)),
-        ("labels", Json::U64(labels as u64)),
-        ("threads", Json::U64(if pipelined { 2 } else { 1 })),
-        ("seconds", Json::F64((secs * 1000.0).round() / 1000.0)),
-        ("labels_per_sec", Json::F64((labels / cpu).round())),
-        ("wall_labels_per_sec", Json::F64((labels / secs).round())),
-        ("raw_compressions_per_sec", Json::F64(raw.round())),
-        ("parent_cache_seconds", Json::F64((cache_secs * 1000.0).round() / 1000.0)),
-        ("parent_cache", Json::str(if existed { "loaded" } else { "generated" })),
-    ])
+    json!({
+        "bench": "pc1",
+        "proof": proof.name,
+        "labels": labels as u64,
+        "threads": (if pipelined { 2 } else { 1 }),
+        "seconds": (secs * 1000.0).round() / 1000.0,
+        "labels_per_sec": (labels / cpu).round(),
+        "wall_labels_per_sec": (labels / secs).round(),
+        "raw_compressions_per_sec": raw.round(),
+        "parent_cache_seconds": (cache_secs * 1000.0).round() / 1000.0,
+        "parent_cache": (if existed { "loaded" } else { "generated" }),
+    })
 }

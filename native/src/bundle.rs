@@ -20,7 +20,7 @@ use crate::field::Fr;
 use crate::ids::SealProof;
 use crate::merkle::{MerkleProof, PathElement};
 use crate::sha256::sha256;
-use crate::verify_seal::{ChallengeProof, ColumnProof, VanillaSeal};
+use crate::vanilla::{ChallengeProof, ColumnProof, VanillaSeal};
 
 pub const MAGIC: &[u8; 4] = b"SFVB";
 pub const VERSION: u8 = 1;

@@ -3,7 +3,7 @@
 //! `porep` picks the rule by the proof type: interactive for V1/V1_1, non-interactive (no seed; comm_r instead)
 //! for V1_2_Feat_NonInteractivePoRep; synthetic PoRep is refused.
 //!
-//! Interactive PoRep (rust-fil-proofs `stacked/vanilla/challenges.rs`, `reference/filecoin-proofs.md` §8.1): for
+//! Interactive PoRep (rust-fil-proofs `stacked/vanilla/challenges.rs`): for
 //! partition k and i in 0..n, j = n·k + i (u32) and
 //!   challenge = (LE integer of SHA256(replica_id ‖ seed ‖ u32_le(j))) mod (N − 1) + 1,
 //! so node 0 is never challenged. n = 2 per partition for the test sizes (1 partition), 18 for 32/64 GiB

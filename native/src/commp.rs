@@ -256,7 +256,6 @@ pub fn piece_cid(comm: &[u8; 32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sha256::to_hex;
 
     const ZERO_TABLE: [&str; 30] = [
         "3731bb99ac689f66eef5973e4a94da188f4ddcae580724fc6f3fd60dfd488333",
@@ -293,15 +292,15 @@ mod tests {
 
     #[test]
     fn zero_commitments_128_b_to_64_gib() {
-        assert_eq!(to_hex(&zero_comm_for_size(64)), "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb0b");
+        assert_eq!(hex::encode(&zero_comm_for_size(64)), "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb0b");
         for (i, want) in ZERO_TABLE.iter().enumerate() {
-            assert_eq!(to_hex(&zero_comm_for_size(128u64 << i)), *want, "size {}", 128u64 << i);
+            assert_eq!(hex::encode(&zero_comm_for_size(128u64 << i)), *want, "size {}", 128u64 << i);
         }
         // And the tree over real zero bytes agrees with the table.
         let zeros = vec![0u8; 4096];
         let c = commp_reader(&mut &zeros[..4064], None).unwrap();
         assert_eq!((c.unpadded_size, c.padded_size), (4064, 4096));
-        assert_eq!(to_hex(&c.comm_p), ZERO_TABLE[5]);
+        assert_eq!(hex::encode(&c.comm_p), ZERO_TABLE[5]);
     }
 
     #[test]
@@ -330,7 +329,7 @@ mod tests {
             let data = vec![0xccu8; n];
             let c = commp_reader(&mut &data[..], None).unwrap();
             assert_eq!(c.padded_size, padded, "n={n}");
-            assert_eq!(to_hex(&c.comm_p), want, "n={n}");
+            assert_eq!(hex::encode(&c.comm_p), want, "n={n}");
         }
     }
 

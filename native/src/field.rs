@@ -212,19 +212,6 @@ impl Fr {
     }
 }
 
-/// Hex (lowercase, no prefix) of bytes; used in tests and error messages.
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Parse lowercase/uppercase hex into bytes.
-pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,7 +234,7 @@ mod tests {
 
     #[test]
     fn constants_are_consistent() {
-        assert_eq!(hex(&Fr(MODULUS).0.iter().rev().flat_map(|l| l.to_be_bytes()).collect::<Vec<_>>()),
+        assert_eq!(hex::encode(&Fr(MODULUS).0.iter().rev().flat_map(|l| l.to_be_bytes()).collect::<Vec<_>>()),
             "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
         assert_eq!(pow2_mod_p(256), R);
         assert_eq!(pow2_mod_p(512), R2);

@@ -2,6 +2,8 @@
 //! nodes, API version), porep_id, prover_id from an actor id, replica_id, and the PoSt proof names per size.
 
 use crate::sha256::Sha256;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Graph rules differ only between ApiVersion 1.0.0 ("legacy", ids 0..4) and everything later.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,19 +76,6 @@ impl SealProof {
         SEAL_PROOFS.get(id as usize).copied()
     }
 
-    /// Parses a task's `registered_proof`/`seal_proof_type` value: the variant-name string (or, leniently, the id).
-    pub fn from_json(v: &crate::json::Json, field: &str) -> Result<SealProof, String> {
-        if let Some(s) = v.as_str() {
-            return SealProof::by_name(s).ok_or_else(|| {
-                format!("field `{field}`: unknown registered seal proof {s:?} (expected e.g. \"StackedDrg2KiBV1_1\")")
-            });
-        }
-        if let Some(id) = v.as_u64() {
-            return SealProof::by_id(id).ok_or_else(|| format!("field `{field}`: unknown registered seal proof id {id}"));
-        }
-        Err(format!("field `{field}`: expected a registered seal proof name, got {}", v.kind()))
-    }
-
     pub fn is_legacy(&self) -> bool {
         self.api == ApiVersion::V1_0_0
     }
@@ -131,6 +120,43 @@ impl SealProof {
         let s = self.size_name();
         [format!("StackedDrgWinning{s}V1"), format!("StackedDrgWindow{s}V1"), format!("StackedDrgWindow{s}V1_2")]
     }
+}
+
+/// On the wire a seal proof is its variant name, as serde writes rust-filecoin-proofs-api's `RegisteredSealProof`.
+impl Serialize for SealProof {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name)
+    }
+}
+
+/// Reads a task's `registered_proof`/`seal_proof_type`: the variant name or, leniently, the numeric id.
+impl<'de> Deserialize<'de> for SealProof {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct NameOrId;
+        impl Visitor<'_> for NameOrId {
+            type Value = SealProof;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a registered seal proof name")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<SealProof, E> {
+                SealProof::by_name(s).ok_or_else(|| {
+                    E::custom(format!("unknown registered seal proof {s:?} (expected e.g. \"StackedDrg2KiBV1_1\")"))
+                })
+            }
+            fn visit_u64<E: de::Error>(self, id: u64) -> Result<SealProof, E> {
+                SealProof::by_id(id).ok_or_else(|| E::custom(format!("unknown registered seal proof id {id}")))
+            }
+        }
+        d.deserialize_any(NameOrId)
+    }
+}
+
+/// A PoSt proof name on the wire (`StackedDrgWindow2KiBV1_2`), read as the sector size it proves.
+pub fn deserialize_post_sector_size<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let name = String::deserialize(d)?;
+    post_proof_sector_size(&name).ok_or_else(|| {
+        de::Error::custom(format!("unknown PoSt proof {name:?} (expected e.g. \"StackedDrgWindow2KiBV1_2\")"))
+    })
 }
 
 pub fn size_name(sector_size: u64) -> &'static str {
@@ -209,8 +235,12 @@ mod tests {
         assert_eq!(p.post_proofs()[2], "StackedDrgWindow32GiBV1_2");
         assert_eq!(post_proof_sector_size("StackedDrgWindow512MiBV1_2"), Some(512 << 20));
         assert_eq!(post_proof_sector_size("StackedDrgWindow5MiBV1"), None);
-        let e = SealProof::from_json(&crate::json::Json::str("StackedDrg4KiBV1"), "registered_proof").unwrap_err();
-        assert!(e.contains("registered_proof") && e.contains("StackedDrg4KiBV1"));
+        let read = |v: serde_json::Value| crate::json::from_value::<SealProof>(&v);
+        assert_eq!(read("StackedDrg2KiBV1_1".into()), Ok(SEAL_PROOFS[5]));
+        assert_eq!(read(8.into()), Ok(p));
+        assert!(read("StackedDrg4KiBV1".into()).unwrap_err().contains("unknown registered seal proof \"StackedDrg4KiBV1\""));
+        assert!(read(20.into()).unwrap_err().contains("unknown registered seal proof id 20"));
+        assert_eq!(serde_json::to_string(&p).unwrap(), "\"StackedDrg32GiBV1_1\"");
     }
 
     #[test]

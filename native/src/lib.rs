@@ -1,18 +1,19 @@
-//! sealfarm-proofs: Filecoin sealing stages, standard library only. One module per algorithm, each ending in
-//! `#[cfg(test)] mod tests` with the public vectors from `reference/filecoin-proofs.md`.
+//! sealfarm-proofs: Filecoin sealing stages. One module per algorithm, each ending in `#[cfg(test)] mod tests` with
+//! its public vectors; the task and output JSON of each stage are serde types beside it (`stages.rs` lists them).
 pub mod json;
+pub mod stage_task;
 pub mod stages;
-// native II (Poseidon, PC2, C1/C2, PoSt, unseal):
 pub mod field;
 pub mod poseidon;
 pub mod merkle;
 pub mod pc2;
 pub mod bench;
-pub mod base64;
 pub mod bundle;
 pub mod c1;
+pub mod c1_output;
 pub mod c2;
 pub mod challenges;
+pub mod vanilla;
 pub mod verify_seal;
 pub mod window_post;
 pub mod unseal;

@@ -1,6 +1,15 @@
 //! sealfarm-proofs: argv dispatch only; each algorithm lives in its own module.
 
-use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, sha256::to_hex, stages, transfer};
+use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, stages, transfer};
+
+/// The `commp` command's output line.
+#[derive(serde::Serialize)]
+struct CommpLine {
+    comm_p: String,
+    piece_cid: String,
+    unpadded_size: u64,
+    padded_size: u64,
+}
 
 fn usage() -> String {
     format!(
@@ -39,13 +48,13 @@ fn commp_file(path: &str) -> i32 {
     }
     match commp::commp_reader(&mut std::io::BufReader::with_capacity(1 << 20, f), None) {
         Ok(c) => {
-            println!(
-                "{{\"comm_p\":\"{}\",\"piece_cid\":\"{}\",\"unpadded_size\":{},\"padded_size\":{}}}",
-                to_hex(&c.comm_p),
-                commp::piece_cid(&c.comm_p),
-                c.unpadded_size,
-                c.padded_size
-            );
+            let line = CommpLine {
+                comm_p: hex::encode(c.comm_p),
+                piece_cid: commp::piece_cid(&c.comm_p),
+                unpadded_size: c.unpadded_size,
+                padded_size: c.padded_size,
+            };
+            println!("{}", sealfarm_proofs::json::to_raw(&line).get());
             0
         }
         Err(e) => {
@@ -136,7 +145,7 @@ fn main() {
             processor::run_once(stage)
         }
         (Some("bench"), _) => bench(&args[1..]),
-        // native II: verifiers (same JSON as the verify_seal / verify_window_post stages)
+        // the verifiers, with the same JSON as the verify_seal / verify_window_post stages
         (Some("verify-seal"), _) => processor::run_once("verify_seal"),
         (Some("verify-window-post"), _) => processor::run_once("verify_window_post"),
         (Some("verify-snap"), _) => processor::run_once("verify_snap"),

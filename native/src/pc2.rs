@@ -1,5 +1,5 @@
 //! PreCommit2: column hashes, tree_c, the encoding (the sealed replica), tree_r_last, comm_r, p_aux and t_aux
-//! (`reference/filecoin-proofs.md` §6; rust-fil-proofs `stacked/vanilla/proof.rs::transform_and_replicate_layers`).
+//! (rust-fil-proofs `stacked/vanilla/proof.rs::transform_and_replicate_layers`).
 //!
 //! Inputs: the L label layers `sc-02-data-layer-{1..L}.dat` in the cache dir and the sealed file, which PC1 left
 //! holding a copy of the fr32-padded unsealed data (rust-fil-proofs writes the replica in place over it). If the
@@ -18,7 +18,9 @@
 //! over from the untouched data or (p_aux present) just finishes that rename — data is never encoded twice.
 
 use crate::field::Fr;
-use crate::json::Json;
+use crate::ids::SealProof;
+use crate::stage_task::Stage;
+use serde::{Deserialize, Serialize};
 use crate::merkle::{self, StoredTree, TreeShape};
 use crate::poseidon;
 use std::fs::{self, File};
@@ -95,12 +97,25 @@ pub fn column_hashes(cache_dir: &Path, layers: usize, start: u64, count: usize) 
 fn labels_fingerprint(cache_dir: &Path, nodes: u64, layers: usize) -> Result<String, String> {
     let first = read_nodes(&layer_path(cache_dir, 1), 0, 1)?;
     let last = read_nodes(&layer_path(cache_dir, layers), nodes - 1, 1)?;
-    Ok(format!("{}{}", crate::field::hex(&first), crate::field::hex(&last)))
+    Ok(format!("{}{}", hex::encode(&first), hex::encode(&last)))
+}
+
+/// t_aux: sealfarm's own record of the trees PC2 built (not rust-fil-proofs' bincode `TemporaryAux`).
+#[derive(Serialize, Deserialize)]
+struct TAux {
+    labels_fingerprint: String,
+    nodes: u64,
+    layers: usize,
+    base_trees: usize,
+    tree_c_rows_to_discard: usize,
+    tree_r_last_rows_to_discard: usize,
+    tree_c_roots: Vec<[u8; 32]>,
+    tree_r_last_roots: Vec<[u8; 32]>,
 }
 
 fn previous_fingerprint(cache_dir: &Path) -> Option<String> {
     let text = fs::read_to_string(cache_dir.join("t_aux")).ok()?;
-    Json::parse(&text).ok()?.get("labels_fingerprint")?.as_str().map(str::to_string)
+    serde_json::from_str::<TAux>(&text).ok().map(|t| t.labels_fingerprint)
 }
 
 /// Reads p_aux: (comm_c, comm_r_last).
@@ -208,17 +223,17 @@ pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers
 
     let comm_c = shape.root_of_roots(&c_roots).to_bytes();
     let comm_r_last = shape.root_of_roots(&r_roots).to_bytes();
-    let t_aux = Json::obj(vec![
-        ("labels_fingerprint", Json::str(fingerprint)),
-        ("nodes", Json::U64(nodes)),
-        ("layers", Json::U64(layers as u64)),
-        ("base_trees", Json::U64(shape.base_trees as u64)),
-        ("tree_c_rows_to_discard", Json::U64(0)),
-        ("tree_r_last_rows_to_discard", Json::U64(rows_to_discard as u64)),
-        ("tree_c_roots", Json::Arr(c_roots.iter().map(|r| Json::bytes(&r.to_bytes())).collect())),
-        ("tree_r_last_roots", Json::Arr(r_roots.iter().map(|r| Json::bytes(&r.to_bytes())).collect())),
-    ]);
-    write_atomic(&cache_dir.join("t_aux"), t_aux.to_string().as_bytes())?;
+    let t_aux = TAux {
+        labels_fingerprint: fingerprint,
+        nodes,
+        layers,
+        base_trees: shape.base_trees,
+        tree_c_rows_to_discard: 0,
+        tree_r_last_rows_to_discard: rows_to_discard,
+        tree_c_roots: c_roots.iter().map(Fr::to_bytes).collect(),
+        tree_r_last_roots: r_roots.iter().map(Fr::to_bytes).collect(),
+    };
+    write_atomic(&cache_dir.join("t_aux"), crate::json::to_raw(&t_aux).get().as_bytes())?;
     let mut p_aux = Vec::with_capacity(64);
     p_aux.extend_from_slice(&comm_c);
     p_aux.extend_from_slice(&comm_r_last);
@@ -431,17 +446,33 @@ mod tests {
     }
 }
 
+/// The part of pc1's output that pc2 reads.
+#[derive(Deserialize)]
+pub struct Pc1Out {
+    pub registered_proof: SealProof,
+    pub comm_d: [u8; 32],
+}
+
 /// Stage `pc2`: task `{pc1out, cache_dir, sealed_file}` -> `{comm_r, comm_d, registered_proof}`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let pc1out = task.field("pc1out")?;
-    let proof = crate::ids::SealProof::from_json(pc1out.field("registered_proof").map_err(|e| format!("field `pc1out`: {e}"))?, "pc1out/registered_proof")?;
-    let comm_d = pc1out.field_bytes32("comm_d").map_err(|e| format!("field `pc1out`: {e}"))?;
-    let cache_dir = PathBuf::from(task.field_str("cache_dir")?);
-    let sealed = PathBuf::from(task.field_str("sealed_file")?);
-    let r = run(&cache_dir, &sealed, proof.nodes(), proof.layers())?;
-    Ok(Json::obj(vec![
-        ("comm_r", Json::bytes(&r.comm_r)),
-        ("comm_d", Json::bytes(&comm_d)),
-        ("registered_proof", Json::str(proof.name)),
-    ]))
+#[derive(Deserialize)]
+pub struct Pc2Task {
+    pub pc1out: Pc1Out,
+    pub cache_dir: PathBuf,
+    pub sealed_file: PathBuf,
+}
+
+#[derive(Serialize)]
+pub struct Pc2Output {
+    pub comm_r: [u8; 32],
+    pub comm_d: [u8; 32],
+    pub registered_proof: SealProof,
+}
+
+impl Stage for Pc2Task {
+    type Output = Pc2Output;
+    fn run(self) -> Result<Pc2Output, String> {
+        let proof = self.pc1out.registered_proof;
+        let r = run(&self.cache_dir, &self.sealed_file, proof.nodes(), proof.layers())?;
+        Ok(Pc2Output { comm_r: r.comm_r, comm_d: self.pc1out.comm_d, registered_proof: proof })
+    }
 }

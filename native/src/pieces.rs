@@ -1,88 +1,56 @@
 //! add_pieces: builds a sector's staged file (fr32-padded, exactly sector-sized) from local, URL or pledge pieces,
 //! each aligned to its own padded size, fills the rest with pledge pieces, and returns every piece's
-//! `PieceInfo {commitment, size (unpadded)}` (damocles §4.4). The staged file is written under a temporary name and
+//! `PieceInfo {commitment, size (unpadded)}` (damocles' `AddPieces`). The staged file is written under a temporary name and
 //! renamed when complete, so a failed task leaves nothing half-written.
 
 use crate::commp::{zero_comm_for_size, TreeBuilder};
 use crate::fr32;
 use crate::ids::SealProof;
-use crate::json::Json;
+use crate::stage_task::Stage;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// damocles' `PieceFile`: `{"local":path}`, `{"url":url}` or `"pledge"`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PieceSource {
     Local(PathBuf),
     Url(String),
+    #[serde(alias = "Pledge")]
     Pledge,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Piece {
+    #[serde(rename = "piece_file")]
     pub source: PieceSource,
     pub payload_size: u64,
     /// Unpadded, 127·2^k.
+    #[serde(deserialize_with = "unpadded_piece_size")]
     pub piece_size: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// rust-fil-proofs' `PieceInfo`: `{commitment:[32], size (unpadded)}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PieceInfo {
     pub commitment: [u8; 32],
     /// Unpadded.
+    #[serde(deserialize_with = "unpadded_piece_size")]
     pub size: u64,
 }
 
-impl PieceInfo {
-    pub fn to_json(&self) -> Json {
-        Json::obj(vec![("commitment", Json::bytes(&self.commitment)), ("size", Json::U64(self.size))])
+/// An unpadded piece size on the wire: 127·2^k bytes.
+fn unpadded_piece_size<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let size = u64::deserialize(d)?;
+    if !fr32::is_valid_unpadded_piece_size(size) {
+        return Err(serde::de::Error::custom(format!(
+            "{size} is not a valid unpadded piece size (127·2^k, e.g. 2032)"
+        )));
     }
-
-    pub fn from_json(v: &Json, what: &str) -> Result<PieceInfo, String> {
-        let commitment = v.field_bytes32("commitment").map_err(|e| format!("{what}: {e}"))?;
-        let size = v.field_u64("size").map_err(|e| format!("{what}: {e}"))?;
-        if !fr32::is_valid_unpadded_piece_size(size) {
-            return Err(format!("{what}.size: {size} is not a valid unpadded piece size (127·2^k)"));
-        }
-        Ok(PieceInfo { commitment, size })
-    }
-}
-
-pub fn parse_piece(v: &Json, i: usize) -> Result<Piece, String> {
-    let what = format!("pieces[{i}]");
-    let pf = v.field("piece_file").map_err(|e| format!("{what}: {e}"))?;
-    let source = match pf {
-        Json::Str(s) if s == "pledge" || s == "Pledge" => PieceSource::Pledge,
-        Json::Obj(_) => {
-            if let Some(p) = pf.get("local") {
-                PieceSource::Local(PathBuf::from(
-                    p.as_str().ok_or_else(|| format!("{what}.piece_file.local: expected a path string, got {}", p.kind()))?,
-                ))
-            } else if let Some(u) = pf.get("url") {
-                PieceSource::Url(
-                    u.as_str().ok_or_else(|| format!("{what}.piece_file.url: expected a string, got {}", u.kind()))?.to_string(),
-                )
-            } else {
-                return Err(format!("{what}.piece_file: expected {{\"local\":path}}, {{\"url\":url}} or \"pledge\""));
-            }
-        }
-        other => {
-            return Err(format!(
-                "{what}.piece_file: expected {{\"local\":path}}, {{\"url\":url}} or \"pledge\", got {}",
-                crate::json::describe(other)
-            ))
-        }
-    };
-    let payload_size = v.field_u64("payload_size").map_err(|e| format!("{what}: {e}"))?;
-    let piece_size = v.field_u64("piece_size").map_err(|e| format!("{what}: {e}"))?;
-    if !fr32::is_valid_unpadded_piece_size(piece_size) {
-        return Err(format!("{what}.piece_size: {piece_size} is not a valid unpadded piece size (127·2^k, e.g. 2032)"));
-    }
-    if payload_size > piece_size {
-        return Err(format!("{what}.payload_size: {payload_size} exceeds piece_size {piece_size}"));
-    }
-    Ok(Piece { source, payload_size, piece_size })
+    Ok(size)
 }
 
 /// Padded sizes (ascending powers of two) that fill `[offset, sector_size)` with aligned pledge pieces.
@@ -205,24 +173,32 @@ fn write_staged(sector: u64, pieces: &[Piece], tmp: &Path) -> Result<Vec<PieceIn
     Ok(infos)
 }
 
-/// damocles `add_pieces` task: `{seal_proof_type, pieces:[{piece_file, payload_size, piece_size}], staged_filepath}`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let proof = SealProof::from_json(task.field("seal_proof_type")?, "seal_proof_type")?;
-    let pieces = task
-        .field_array("pieces")?
-        .iter()
-        .enumerate()
-        .map(|(i, p)| parse_piece(p, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    let staged = PathBuf::from(task.field_str("staged_filepath")?);
-    let infos = add_pieces(&proof, &pieces, &staged)?;
-    Ok(Json::Arr(infos.iter().map(PieceInfo::to_json).collect()))
+/// damocles `add_pieces` task: `{seal_proof_type, pieces:[{piece_file, payload_size, piece_size}], staged_filepath}`
+/// -> `[PieceInfo]`.
+#[derive(Deserialize)]
+pub struct AddPiecesTask {
+    pub seal_proof_type: SealProof,
+    pub pieces: Vec<Piece>,
+    pub staged_filepath: PathBuf,
+}
+
+impl Stage for AddPiecesTask {
+    type Output = Vec<PieceInfo>;
+    fn run(self) -> Result<Vec<PieceInfo>, String> {
+        for (i, p) in self.pieces.iter().enumerate() {
+            if p.payload_size > p.piece_size {
+                return Err(format!("pieces[{i}].payload_size: {} exceeds piece_size {}", p.payload_size, p.piece_size));
+            }
+        }
+        add_pieces(&self.seal_proof_type, &self.pieces, &self.staged_filepath)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::commp::{comm_d_from_pieces, commp_reader, subtree_root};
+    use crate::stages;
 
     fn tmpdir(tag: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("sealfarm-pieces-{tag}-{}", std::process::id()));
@@ -244,7 +220,7 @@ mod tests {
         let data: Vec<u8> = (0..300u32).map(|i| (i * 13 % 255) as u8 + 1).collect();
         std::fs::write(&a, &data).unwrap();
         let staged = dir.join("staged");
-        let task = Json::parse(&format!(
+        let task = crate::json::parse(&format!(
             r#"{{"seal_proof_type":"StackedDrg2KiBV1_1","staged_filepath":"{}","pieces":[
                 {{"piece_file":"pledge","payload_size":127,"piece_size":127}},
                 {{"piece_file":{{"local":"{}"}},"payload_size":300,"piece_size":508}}]}}"#,
@@ -252,9 +228,8 @@ mod tests {
             a.display()
         ))
         .unwrap();
-        let out = stage(&task).unwrap();
-        let infos: Vec<PieceInfo> =
-            out.as_array().unwrap().iter().enumerate().map(|(i, v)| PieceInfo::from_json(v, &format!("[{i}]")).unwrap()).collect();
+        let out = stages::run("add_pieces", &task).unwrap();
+        let infos: Vec<PieceInfo> = serde_json::from_str(out.get()).unwrap();
         // pledge 128 B at 0, gap to 512, the 512 B piece, then fillers 1024.
         assert_eq!(infos.iter().map(|p| p.size).collect::<Vec<_>>(), vec![127, 508, 1016]);
         assert_eq!(infos[1].commitment, commp_reader(&mut &data[..], Some(508)).unwrap().comm_p);
@@ -265,7 +240,7 @@ mod tests {
         let pieces: Vec<([u8; 32], u64)> = infos.iter().map(|p| (p.commitment, fr32::to_padded_size(p.size))).collect();
         assert_eq!(comm_d_from_pieces(2048, &pieces).unwrap(), subtree_root(&file, &mut s));
         // Output JSON shape: [{commitment:[32 numbers], size}]
-        assert!(out.to_string().starts_with(r#"[{"commitment":[55,49,187,"#));
+        assert!(out.get().starts_with(r#"[{"commitment":[55,49,187,"#));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -276,7 +251,7 @@ mod tests {
         let infos = add_pieces(&SealProof::by_id(5).unwrap(), &[], &staged).unwrap();
         assert_eq!(infos, vec![PieceInfo { commitment: zero_comm_for_size(2048), size: 2032 }]);
         assert_eq!(std::fs::metadata(&staged).unwrap().len(), 2048);
-        let bad = |json: &str| stage(&Json::parse(json).unwrap()).unwrap_err();
+        let bad = |json: &str| stages::run("add_pieces", &crate::json::parse(json).unwrap()).unwrap_err();
         let p = staged.display();
         let e = bad(&format!(r#"{{"seal_proof_type":"StackedDrg2KiBV1_1","staged_filepath":"{p}","pieces":[{{"piece_file":"pledge","payload_size":1,"piece_size":1000}}]}}"#));
         assert!(e.contains("pieces[0].piece_size") && e.contains("1000"), "{e}");

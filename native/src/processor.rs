@@ -7,8 +7,11 @@
 //! with sched_setaffinity, and with `VC_CG_NAME` too it creates/joins the v1 cpuset cgroup
 //! `/sys/fs/cgroup/cpuset/<name>` (falling back to affinity only, with a message, when that is not writable).
 
-use crate::json::Json;
+use crate::json;
 use crate::stages;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -148,12 +151,27 @@ fn salvage_id(line: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-fn response(id: u64, result: Result<Json, String>) -> String {
-    let (err, out) = match result {
-        Ok(v) => (Json::Null, v),
-        Err(e) => (Json::Str(e), Json::Null),
+/// A request line: `{"id":N,"task":{...}}`.
+#[derive(Deserialize)]
+struct Request {
+    id: u64,
+    task: Option<Value>,
+}
+
+/// A response line: `{"id":N,"err_msg":null|"...","output":...}`.
+#[derive(Serialize)]
+struct Response<'a> {
+    id: u64,
+    err_msg: Option<&'a str>,
+    output: Option<&'a RawValue>,
+}
+
+fn response(id: u64, result: Result<Box<RawValue>, String>) -> String {
+    let (err_msg, output) = match &result {
+        Ok(v) => (None, Some(&**v)),
+        Err(e) => (Some(e.as_str()), None),
     };
-    Json::obj(vec![("id", Json::U64(id)), ("err_msg", err), ("output", out)]).to_string()
+    serde_json::to_string(&Response { id, err_msg, output }).expect("a response serializes")
 }
 
 /// Serves `stage` on stdin/stdout until stdin EOF. Returns the process exit code.
@@ -176,7 +194,7 @@ pub fn serve(stage: &str) -> i32 {
         let _ = writeln!(o, "{line}").and_then(|_| o.flush());
     };
     emit(&out, format!("{stage} processor ready"));
-    let stage_name: &'static str = stages::STAGES.iter().find(|(n, _)| *n == stage).map(|(n, _)| *n).unwrap();
+    let stage_name = stages::lookup(stage).expect("checked above").0;
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         let line = match line {
@@ -189,7 +207,8 @@ pub fn serve(stage: &str) -> i32 {
         if line.trim().is_empty() {
             continue;
         }
-        let req = match Json::parse(&line) {
+        // Read straight from the text, so a large task (c2's c1out) is parsed once.
+        let req: Request = match serde_json::from_str(&line).map_err(|e| e.to_string()) {
             Ok(r) => r,
             Err(e) => {
                 match salvage_id(&line) {
@@ -199,20 +218,14 @@ pub fn serve(stage: &str) -> i32 {
                 continue;
             }
         };
-        let id = match req.field_u64("id") {
-            Ok(id) => id,
-            Err(e) => {
-                eprintln!("sealfarm-proofs processor {stage}: skipping request: {e}");
-                continue;
-            }
-        };
+        let id = req.id;
         let out = Arc::clone(&out);
         std::thread::Builder::new()
             .name(format!("{stage}-{id}"))
             .spawn(move || {
-                let result = match req.field("task") {
-                    Ok(task) => stages::run(stage_name, task).map_err(|e| format!("{stage_name}: {e}")),
-                    Err(e) => Err(e),
+                let result = match &req.task {
+                    Some(task) => stages::run(stage_name, task).map_err(|e| format!("{stage_name}: {e}")),
+                    None => Err("missing field `task`".to_string()),
                 };
                 emit(&out, response(id, result));
             })
@@ -228,7 +241,7 @@ pub fn run_once(stage: &str) -> i32 {
         eprintln!("sealfarm-proofs run {stage}: stdin: {e}");
         return 1;
     }
-    let task = match Json::parse(&text) {
+    let task = match json::parse(&text) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("sealfarm-proofs run {stage}: task on stdin: {e}");
@@ -237,7 +250,7 @@ pub fn run_once(stage: &str) -> i32 {
     };
     match stages::run(stage, &task) {
         Ok(v) => {
-            println!("{v}");
+            println!("{}", v.get());
             0
         }
         Err(e) => {
@@ -262,7 +275,7 @@ mod tests {
 
     #[test]
     fn responses_and_salvaged_ids() {
-        assert_eq!(response(3, Ok(Json::Bool(true))), r#"{"id":3,"err_msg":null,"output":true}"#);
+        assert_eq!(response(3, Ok(json::to_raw(&true))), r#"{"id":3,"err_msg":null,"output":true}"#);
         assert_eq!(response(4, Err("x".into())), r#"{"id":4,"err_msg":"x","output":null}"#);
         assert_eq!(salvage_id(r#"{"id": 17, "task": {"#), Some(17));
         assert_eq!(salvage_id("garbage"), None);

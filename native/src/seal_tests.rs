@@ -1,17 +1,27 @@
 //! Whole-sector tests: staged data -> tree_d -> SDR labels -> pc2 -> c1 -> c2 -> verify_seal, for a CC sector and
 //! one holding a real piece, at 2 KiB and 8 MiB, plus tampering (sealed file, proof bytes, public inputs),
-//! WindowPoSt with faults, and unseal. The first half uses native I's library functions (tree_d, sdr, commp).
+//! WindowPoSt with faults, and unseal. Sealing up to pc2 calls the
+//! library functions (tree_d, sdr, commp) directly.
 
-use crate::base64;
 use crate::commp;
 use crate::fr32;
 use crate::ids::{self, SealProof};
-use crate::json::Json;
+use crate::json::Base64;
 use crate::pc2;
-use crate::sdr::{cache, graph::Graph, labels};
+use crate::sdr::{cache, graph::Graph, layers};
 use crate::stages;
+use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Runs a stage through the registry and reads its output back as JSON.
+pub fn run(stage: &str, task: &Value) -> Result<Value, String> {
+    stages::run(stage, task).map(|out| serde_json::from_str(out.get()).unwrap())
+}
+
+fn bytes32(v: &Value) -> [u8; 32] {
+    serde_json::from_value(v.clone()).unwrap()
+}
 
 pub struct Sealed {
     pub proof: SealProof,
@@ -84,7 +94,7 @@ pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
     let ticket = [3u8; 32];
     let replica_id = ids::replica_id(&prover_id, sector_id, &ticket, &comm_d, &proof.porep_id());
     let pc = cache::generate(&Graph::for_proof(&proof), 2);
-    labels::label_all::<String>(&replica_id, proof.layers(), &pc, |layer, l| {
+    layers::label_all::<String>(&replica_id, proof.layers(), &pc, |layer, l| {
         fs::write(pc2::layer_path(&cache_dir, layer), l).map_err(|e| e.to_string())
     })
     .unwrap();
@@ -96,17 +106,13 @@ pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
     } else {
         fs::write(&sealed, b"").unwrap();
     }
-    let out = stages::run(
+    let out = run(
         "pc2",
-        &Json::obj(vec![
-            ("pc1out", pc1out(&proof, &cache_dir, &comm_d)),
-            ("cache_dir", Json::str(cache_dir.to_str().unwrap())),
-            ("sealed_file", Json::str(sealed.to_str().unwrap())),
-        ]),
+        &json!({"pc1out": pc1out(&proof, &cache_dir, &comm_d), "cache_dir": cache_dir, "sealed_file": sealed}),
     )
     .unwrap();
-    let comm_r = out.field_bytes32("comm_r").unwrap();
-    assert_eq!(out.field_bytes32("comm_d").unwrap(), comm_d);
+    let comm_r = bytes32(&out["comm_r"]);
+    assert_eq!(bytes32(&out["comm_d"]), comm_d);
     Sealed {
         proof,
         dir,
@@ -123,96 +129,72 @@ pub fn seal(proof_name: &str, with_piece: bool, sector_id: u64) -> Sealed {
     }
 }
 
-/// The PC1 output layout from damocles' wire notes (only registered_proof and comm_d are read by pc2).
-fn pc1out(p: &SealProof, cache_dir: &Path, comm_d: &[u8; 32]) -> Json {
-    let cfg = |id: String, size: u64| {
-        Json::obj(vec![
-            ("path", Json::str(cache_dir.to_str().unwrap())),
-            ("id", Json::str(id)),
-            ("size", Json::U64(size)),
-            ("rows_to_discard", Json::U64(0)),
-        ])
-    };
-    let layers = (1..=p.layers()).map(|l| cfg(format!("layer-{l}"), p.nodes())).collect();
-    Json::obj(vec![
-        ("registered_proof", Json::str(p.name)),
-        (
-            "labels",
-            Json::obj(vec![(p.shape_key(), Json::obj(vec![("labels", Json::Arr(layers)), ("_h", Json::Null)]))]),
-        ),
-        ("config", cfg("tree-d".into(), 2 * p.nodes() - 1)),
-        ("comm_d", Json::bytes(comm_d)),
-    ])
+/// rust-fil-proofs' PC1 output layout, as damocles passes it to pc2 (which reads only registered_proof and comm_d).
+fn pc1out(p: &SealProof, cache_dir: &Path, comm_d: &[u8; 32]) -> Value {
+    let cfg = |id: String, size: u64| json!({"path": cache_dir, "id": id, "size": size, "rows_to_discard": 0});
+    let layers: Vec<Value> = (1..=p.layers()).map(|l| cfg(format!("layer-{l}"), p.nodes())).collect();
+    json!({
+        "registered_proof": p.name,
+        "labels": {p.shape_key(): {"labels": layers, "_h": null}},
+        "config": cfg("tree-d".into(), 2 * p.nodes() - 1),
+        "comm_d": comm_d,
+    })
 }
 
-pub fn c1_task(s: &Sealed) -> Json {
-    Json::obj(vec![
-        ("registered_proof", Json::str(s.proof.name)),
-        ("cache_path", Json::str(s.cache_dir.to_str().unwrap())),
-        ("replica_path", Json::str(s.sealed.to_str().unwrap())),
-        ("comm_r", Json::bytes(&s.comm_r)),
-        ("comm_d", Json::bytes(&s.comm_d)),
-        ("prover_id", Json::bytes(&s.prover_id)),
-        ("sector_id", Json::U64(s.sector_id)),
-        ("ticket", Json::bytes(&s.ticket)),
-        ("seed", Json::bytes(&s.seed)),
-        (
-            "piece_infos",
-            Json::Arr(
-                s.pieces
-                    .iter()
-                    .map(|(c, n)| Json::obj(vec![("commitment", Json::bytes(c)), ("size", Json::U64(*n))]))
-                    .collect(),
-            ),
-        ),
-    ])
+pub fn c1_task(s: &Sealed) -> Value {
+    let pieces: Vec<Value> = s.pieces.iter().map(|(c, n)| json!({"commitment": c, "size": n})).collect();
+    json!({
+        "registered_proof": s.proof.name,
+        "cache_path": s.cache_dir,
+        "replica_path": s.sealed,
+        "comm_r": s.comm_r,
+        "comm_d": s.comm_d,
+        "prover_id": s.prover_id,
+        "sector_id": s.sector_id,
+        "ticket": s.ticket,
+        "seed": s.seed,
+        "piece_infos": pieces,
+    })
 }
 
-pub fn verify_task(s: &Sealed, proof: &[u8]) -> Json {
-    Json::obj(vec![
-        ("registered_proof", Json::str(s.proof.name)),
-        ("comm_r", Json::bytes(&s.comm_r)),
-        ("comm_d", Json::bytes(&s.comm_d)),
-        ("prover_id", Json::bytes(&s.prover_id)),
-        ("sector_id", Json::U64(s.sector_id)),
-        ("ticket", Json::bytes(&s.ticket)),
-        ("seed", Json::bytes(&s.seed)),
-        ("proof", Json::str(base64::encode(proof))),
-    ])
+pub fn verify_task(s: &Sealed, proof: &[u8]) -> Value {
+    json!({
+        "registered_proof": s.proof.name,
+        "comm_r": s.comm_r,
+        "comm_d": s.comm_d,
+        "prover_id": s.prover_id,
+        "sector_id": s.sector_id,
+        "ticket": s.ticket,
+        "seed": s.seed,
+        "proof": Base64(proof.to_vec()),
+    })
 }
 
 /// c1 -> c2 through the stage registry; returns the bundle bytes.
 pub fn commit(s: &Sealed) -> Vec<u8> {
-    let c1 = stages::run("c1", &c1_task(s)).unwrap();
-    // the c1 output survives a JSON round trip as damocles stores it
-    let c1 = Json::parse(&c1.to_string()).unwrap();
-    let c2 = stages::run(
-        "c2",
-        &Json::obj(vec![
-            ("c1out", c1),
-            ("prover_id", Json::bytes(&s.prover_id)),
-            ("sector_id", Json::U64(s.sector_id)),
-            ("miner_id", Json::U64(1000)),
-        ]),
-    )
-    .unwrap();
-    c2.field("proof").unwrap().to_bytes().unwrap()
+    // the c1 output goes through its JSON text, as damocles stores it
+    let c1 = run("c1", &c1_task(s)).unwrap();
+    let c2 = run("c2", &json!({"c1out": c1, "prover_id": s.prover_id, "sector_id": s.sector_id, "miner_id": 1000}));
+    serde_json::from_value(c2.unwrap()["proof"].clone()).unwrap()
 }
 
-pub fn valid(task: &Json) -> Result<(), String> {
-    let v = stages::run("verify_seal", task).unwrap();
-    if v.get("valid") == Some(&Json::Bool(true)) {
+fn verdict(stage: &str, task: &Value) -> Result<(), String> {
+    let v = run(stage, task).unwrap();
+    if v["valid"] == json!(true) {
         Ok(())
     } else {
-        Err(v.field_str("reason").unwrap().to_string())
+        Err(v["reason"].as_str().unwrap().to_string())
     }
 }
 
-fn with(task: &Json, key: &str, value: Json) -> Json {
-    match task {
-        Json::Obj(pairs) => Json::Obj(pairs.iter().map(|(k, v)| (k.clone(), if k == key { value.clone() } else { v.clone() })).collect()),
-        _ => unreachable!(),
-    }
+pub fn valid(task: &Value) -> Result<(), String> {
+    verdict("verify_seal", task)
+}
+
+fn with(task: &Value, key: &str, value: Value) -> Value {
+    let mut t = task.clone();
+    t[key] = value;
+    t
 }
 
 fn full_cycle(proof_name: &str, with_piece: bool, sector_id: u64) {
@@ -224,14 +206,14 @@ fn full_cycle(proof_name: &str, with_piece: bool, sector_id: u64) {
     // any single public input changed -> rejected
     let mut other = s.comm_r;
     other[0] ^= 1;
-    assert!(valid(&with(&task, "comm_r", Json::bytes(&other))).is_err());
+    assert!(valid(&with(&task, "comm_r", json!(other))).is_err());
     let mut other = s.comm_d;
     other[1] ^= 1;
-    assert!(valid(&with(&task, "comm_d", Json::bytes(&other))).is_err());
-    assert!(valid(&with(&task, "sector_id", Json::U64(sector_id + 1))).is_err());
-    assert!(valid(&with(&task, "prover_id", Json::bytes(&ids::prover_id(1001)))).is_err());
-    assert!(valid(&with(&task, "ticket", Json::bytes(&[4u8; 32]))).is_err());
-    assert!(valid(&with(&task, "seed", Json::bytes(&[6u8; 32]))).is_err());
+    assert!(valid(&with(&task, "comm_d", json!(other))).is_err());
+    assert!(valid(&with(&task, "sector_id", json!(sector_id + 1))).is_err());
+    assert!(valid(&with(&task, "prover_id", json!(ids::prover_id(1001)))).is_err());
+    assert!(valid(&with(&task, "ticket", json!(vec![4u8; 32]))).is_err());
+    assert!(valid(&with(&task, "seed", json!(vec![6u8; 32]))).is_err());
 
     // any byte of the proof changed -> rejected (sampled positions across the bundle)
     let step = (bundle.len() / 97).max(1);
@@ -263,7 +245,7 @@ fn seal_8mib_piece_end_to_end() {
     valid(&verify_task(&s, &bundle)).unwrap();
     let mut other = s.seed;
     other[9] ^= 0x10;
-    let e = valid(&with(&verify_task(&s, &bundle), "seed", Json::bytes(&other))).unwrap_err();
+    let e = valid(&with(&verify_task(&s, &bundle), "seed", json!(other))).unwrap_err();
     assert!(e.contains("seed"), "{e}");
 }
 
@@ -292,10 +274,10 @@ fn c1_refuses_a_tampered_sealed_file_and_wrong_inputs() {
     let mut t = c1_task(&s);
     let mut bad = s.comm_d;
     bad[0] ^= 1;
-    t = with(&t, "comm_d", Json::bytes(&bad));
+    t = with(&t, "comm_d", json!(bad));
     let e = stages::run("c1", &t).unwrap_err();
     assert!(e.contains("piece_infos"), "{e}");
-    let e = stages::run("c1", &with(&c1_task(&s), "sector_id", Json::str("x"))).unwrap_err();
+    let e = stages::run("c1", &with(&c1_task(&s), "sector_id", json!("x"))).unwrap_err();
     assert!(e.contains("sector_id"), "{e}");
     // every sealed node changed: whichever nodes are challenged, tree_r_last no longer matches
     let mut b = fs::read(&s.sealed).unwrap();
@@ -311,66 +293,38 @@ fn c1_refuses_a_tampered_sealed_file_and_wrong_inputs() {
 fn verify_seal_names_malformed_fields() {
     let s = seal("StackedDrg2KiBV1_1", false, 5);
     let task = verify_task(&s, b"xx");
-    let e = stages::run("verify_seal", &with(&task, "comm_r", Json::bytes(&[1, 2]))).unwrap_err();
+    let e = stages::run("verify_seal", &with(&task, "comm_r", json!([1, 2]))).unwrap_err();
     assert!(e.contains("comm_r"), "{e}");
-    let e = stages::run("verify_seal", &with(&task, "proof", Json::str("!!!!"))).unwrap_err();
+    let e = stages::run("verify_seal", &with(&task, "proof", json!("!!!!"))).unwrap_err();
     assert!(e.contains("proof"), "{e}");
-    let e = stages::run("verify_seal", &with(&task, "registered_proof", Json::str("StackedDrg3KiB"))).unwrap_err();
+    let e = stages::run("verify_seal", &with(&task, "registered_proof", json!("StackedDrg3KiB"))).unwrap_err();
     assert!(e.contains("registered_proof"), "{e}");
     // well-formed but not a bundle: valid:false, not an error
     let r = valid(&task).unwrap_err();
     assert!(r.contains("bundle"), "{r}");
 }
 
-fn post_task(sectors: &[&Sealed], seed: [u8; 32]) -> Json {
-    Json::obj(vec![
-        ("miner_id", Json::U64(1000)),
-        ("proof_type", Json::str("StackedDrgWindow2KiBV1_2")),
-        (
-            "replicas",
-            Json::Arr(
-                sectors
-                    .iter()
-                    .map(|s| {
-                        Json::obj(vec![
-                            ("sector_id", Json::U64(s.sector_id)),
-                            ("comm_r", Json::bytes(&s.comm_r)),
-                            ("cache_dir", Json::str(s.cache_dir.to_str().unwrap())),
-                            ("sealed_file", Json::str(s.sealed.to_str().unwrap())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        ("seed", Json::bytes(&seed)),
-    ])
+fn post_task(sectors: &[&Sealed], seed: [u8; 32]) -> Value {
+    let replicas: Vec<Value> = sectors
+        .iter()
+        .map(|s| json!({"sector_id": s.sector_id, "comm_r": s.comm_r, "cache_dir": s.cache_dir, "sealed_file": s.sealed}))
+        .collect();
+    json!({"miner_id": 1000, "proof_type": "StackedDrgWindow2KiBV1_2", "replicas": replicas, "seed": seed})
 }
 
-fn post_verify_task(sectors: &[&Sealed], randomness: [u8; 32], proofs: &Json) -> Json {
-    Json::obj(vec![
-        ("proof_type", Json::str("StackedDrgWindow2KiBV1_2")),
-        ("miner_id", Json::U64(1000)),
-        ("randomness", Json::bytes(&randomness)),
-        (
-            "replicas",
-            Json::Arr(
-                sectors
-                    .iter()
-                    .map(|s| Json::obj(vec![("sector_id", Json::U64(s.sector_id)), ("comm_r", Json::bytes(&s.comm_r))]))
-                    .collect(),
-            ),
-        ),
-        ("proofs", proofs.clone()),
-    ])
+fn post_verify_task(sectors: &[&Sealed], randomness: [u8; 32], proofs: &Value) -> Value {
+    let replicas: Vec<Value> = sectors.iter().map(|s| json!({"sector_id": s.sector_id, "comm_r": s.comm_r})).collect();
+    json!({
+        "proof_type": "StackedDrgWindow2KiBV1_2",
+        "miner_id": 1000,
+        "randomness": randomness,
+        "replicas": replicas,
+        "proofs": proofs,
+    })
 }
 
-fn post_valid(task: &Json) -> Result<(), String> {
-    let v = stages::run("verify_window_post", task).unwrap();
-    if v.get("valid") == Some(&Json::Bool(true)) {
-        Ok(())
-    } else {
-        Err(v.field_str("reason").unwrap().to_string())
-    }
+fn post_valid(task: &Value) -> Result<(), String> {
+    verdict("verify_window_post", task)
 }
 
 #[test]
@@ -387,9 +341,9 @@ fn window_post_reports_deleted_and_corrupted_replicas_as_faults() {
     }
     fs::write(&d.sealed, bytes).unwrap();
     let seed = [0xabu8; 32];
-    let out = stages::run("window_post", &post_task(&[&a, &b, &c, &d, &e], seed)).unwrap();
-    assert_eq!(out.field("faults").unwrap(), &Json::Arr(vec![Json::U64(12), Json::U64(14)]));
-    let proofs = out.field("proofs").unwrap().clone();
+    let out = run("window_post", &post_task(&[&a, &b, &c, &d, &e], seed)).unwrap();
+    assert_eq!(out["faults"], json!([12, 14]));
+    let proofs = out["proofs"].clone();
     // 3 proven sectors, 2 per partition
     assert_eq!(proofs.as_array().unwrap().len(), 2);
     post_valid(&post_verify_task(&[&a, &c, &e], seed, &proofs)).unwrap();
@@ -402,60 +356,58 @@ fn window_post_reports_deleted_and_corrupted_replicas_as_faults() {
     assert!(post_valid(&post_verify_task(&[&a, &d, &e], seed, &proofs)).is_err());
     assert!(post_valid(&post_verify_task(&[&c, &a, &e], seed, &proofs)).is_err());
     // a changed byte in a proof: rejected
-    let raw = base64::decode(proofs.as_array().unwrap()[0].as_str().unwrap()).unwrap();
+    let raw = serde_json::from_value::<Base64>(proofs[0].clone()).unwrap().0;
     for i in [0usize, 7, 20, 100, raw.len() / 2, raw.len() - 1] {
         let mut t = raw.clone();
         t[i] ^= 2;
-        let tampered = Json::Arr(vec![Json::str(base64::encode(&t)), proofs.as_array().unwrap()[1].clone()]);
+        let tampered = json!([Base64(t), proofs[1]]);
         assert!(post_valid(&post_verify_task(&[&a, &c, &e], seed, &tampered)).is_err(), "byte {i}");
     }
     // forged content with a recomputed digest: rejected by the inclusion checks
     let (miner, mut sectors) = crate::window_post::decode(&raw).unwrap();
     sectors[0].leaves[3].leaf = sectors[0].leaves[3].leaf.add(&crate::field::Fr::ONE);
     let forged = crate::window_post::encode(miner, &sectors);
-    let forged = Json::Arr(vec![Json::str(base64::encode(&forged)), proofs.as_array().unwrap()[1].clone()]);
+    let forged = json!([Base64(forged), proofs[1]]);
     let r = post_valid(&post_verify_task(&[&a, &c, &e], seed, &forged)).unwrap_err();
     assert!(r.contains("sector 11"), "{r}");
     // a replica whose files do not belong to the claimed comm_r is faulty too
     let e = crate::window_post::prove_sector(2048, 11, &c.comm_r, &a.cache_dir, &a.sealed, &seed).unwrap_err();
     assert!(e.contains("comm_r"), "{e}");
     // malformed input names the field
-    let bad = post_verify_task(&[&a], seed, &Json::Arr(vec![Json::U64(1)]));
-    assert!(stages::run("verify_window_post", &bad).unwrap_err().contains("proofs/0"));
+    let bad = post_verify_task(&[&a], seed, &json!([1]));
+    assert!(stages::run("verify_window_post", &bad).unwrap_err().contains("field `proofs[0]`"));
     let mut t = post_task(&[&a], seed);
-    if let Json::Obj(p) = &mut t {
-        p[1].1 = Json::str("StackedDrgWindow3KiBV1");
-    }
+    t["proof_type"] = json!("StackedDrgWindow3KiBV1");
     assert!(stages::run("window_post", &t).unwrap_err().contains("proof_type"));
 }
 
 #[test]
 fn unseal_round_trips_the_piece_with_and_without_cached_labels() {
     let s = seal("StackedDrg2KiBV1_1", true, 21);
-    let run = |offset: u64, n: u64| -> Vec<u8> {
-        let out = s.dir.join(format!("unsealed-{offset}-{n}"));
-        let task = Json::obj(vec![
-            ("registered_proof", Json::str(s.proof.name)),
-            ("prover_id", Json::bytes(&s.prover_id)),
-            ("sector_id", Json::U64(s.sector_id)),
-            ("comm_d", Json::bytes(&s.comm_d)),
-            ("ticket", Json::bytes(&s.ticket)),
-            ("cache_dir", Json::str(s.cache_dir.to_str().unwrap())),
-            ("sealed_file", Json::str(s.sealed.to_str().unwrap())),
-            ("unsealed_output", Json::str(out.to_str().unwrap())),
-            ("offset", Json::U64(offset)),
-            ("num_bytes", Json::U64(n)),
-        ]);
-        let r = stages::run("unseal", &task).unwrap();
-        assert_eq!(r, Json::U64(n));
-        fs::read(&out).unwrap()
+    let task = |offset: u64, n: u64| {
+        json!({
+            "registered_proof": s.proof.name,
+            "prover_id": s.prover_id,
+            "sector_id": s.sector_id,
+            "comm_d": s.comm_d,
+            "ticket": s.ticket,
+            "cache_dir": s.cache_dir,
+            "sealed_file": s.sealed,
+            "unsealed_output": s.dir.join(format!("unsealed-{offset}-{n}")),
+            "offset": offset,
+            "num_bytes": n,
+        })
+    };
+    let unseal = |offset: u64, n: u64| -> Vec<u8> {
+        assert_eq!(run("unseal", &task(offset, n)).unwrap(), json!(n));
+        fs::read(s.dir.join(format!("unsealed-{offset}-{n}"))).unwrap()
     };
     let piece = s.piece.clone();
-    assert_eq!(run(0, piece.len() as u64), piece);
-    assert_eq!(run(100, 300), piece[100..400].to_vec());
-    assert_eq!(run(1000, 16), piece[1000..1016].to_vec());
+    assert_eq!(unseal(0, piece.len() as u64), piece);
+    assert_eq!(unseal(100, 300), piece[100..400].to_vec());
+    assert_eq!(unseal(1000, 16), piece[1000..1016].to_vec());
     // the rest of the sector is zeros
-    assert_eq!(run(1016, 1016), vec![0u8; 1016]);
+    assert_eq!(unseal(1016, 1016), vec![0u8; 1016]);
     // without the layer files the labels are regenerated
     for l in 1..=2 {
         fs::remove_file(pc2::layer_path(&s.cache_dir, l)).unwrap();
@@ -477,8 +429,9 @@ fn unseal_round_trips_the_piece_with_and_without_cached_labels() {
     .unwrap();
     assert_eq!(got, piece[3..503].to_vec());
     assert!(fs::read_dir(s.dir.join("parents")).unwrap().count() == 1, "the parent cache was stored");
-    let bad = Json::obj(vec![("registered_proof", Json::str(s.proof.name))]);
-    assert!(stages::run("unseal", &bad).unwrap_err().contains("unsealed_output"));
+    let mut bad = task(0, 1);
+    bad.as_object_mut().unwrap().remove("unsealed_output");
+    assert_eq!(stages::run("unseal", &bad).unwrap_err(), "missing field `unsealed_output`");
 }
 
 #[test]

@@ -1,39 +1,47 @@
 //! The stage registry: a damocles stage name -> the function that runs one task of it.
 //!
-//! `processor <STAGE>` and `run <STAGE>` look stages up here. A stage takes the task JSON exactly as damocles sends it
-//! (vc-processors `builtin/tasks.rs` field names) and returns the output JSON in the same serde form, or an error
-//! message that names the offending field or file. Add a stage with one line in `STAGES`.
+//! `processor <STAGE>` and `run <STAGE>` look stages up here. A stage reads the task JSON exactly as damocles sends it
+//! (vc-processors `builtin/tasks.rs` field names) into its task type, runs it, and writes its output type in the same
+//! serde form, or returns an error message that names the offending field or file. Add a stage with a type that
+//! implements `stage_task::Stage` and one line in `STAGES`.
 
-use crate::json::Json;
+use crate::json;
+use crate::stage_task::Stage;
+use serde_json::value::RawValue;
+use serde_json::Value;
 
-pub type StageFn = fn(&Json) -> Result<Json, String>;
+pub type StageFn = fn(&Value) -> Result<Box<RawValue>, String>;
+
+fn run_task<S: Stage>(task: &Value) -> Result<Box<RawValue>, String> {
+    Ok(json::to_raw(&json::from_value::<S>(task)?.run()?))
+}
 
 /// (damocles stage name, implementation).
 pub const STAGES: &[(&str, StageFn)] = &[
-    // native I: add_pieces, tree_d, PC1
-    ("add_pieces", crate::pieces::stage),
-    ("tree_d", crate::tree_d::stage),
-    ("pc1", crate::sdr::pc1::stage),
-    // native II: PC2, C1 (in-process in damocles, exposed here), C2 (vanilla bundle), verification
-    ("pc2", crate::pc2::stage),
-    ("c1", crate::c1::stage),
-    ("c2", crate::c2::stage),
-    ("verify_seal", crate::verify_seal::stage),
-    ("window_post", crate::window_post::stage),
-    ("verify_window_post", crate::window_post::verify_stage),
-    ("unseal", crate::unseal::stage),
+    ("add_pieces", run_task::<crate::pieces::AddPiecesTask>),
+    ("tree_d", run_task::<crate::tree_d::TreeDTask>),
+    ("pc1", run_task::<crate::sdr::pc1::Pc1Task>),
+    ("pc2", run_task::<crate::pc2::Pc2Task>),
+    // C1 runs in-process in damocles; exposed here as a stage
+    ("c1", run_task::<crate::c1::C1Task>),
+    // C2 returns the vanilla proof bundle, not a SNARK
+    ("c2", run_task::<crate::c2::C2Task>),
+    ("verify_seal", run_task::<crate::verify_seal::VerifySealTask>),
+    ("window_post", run_task::<crate::window_post::WindowPostTask>),
+    ("verify_window_post", run_task::<crate::window_post::VerifyWindowPostTask>),
+    ("unseal", run_task::<crate::unseal::UnsealTask>),
     // empty-sector update (damocles' snapup plan): encode, vanilla partition proofs (in-process in damocles),
     // prove (a vanilla bundle, not a SNARK), verification
-    ("snap_encode", crate::snap::json::snap_encode),
-    ("snap_partition_proofs", crate::snap::json::snap_partition_proofs),
-    ("snap_prove", crate::snap::json::snap_prove),
-    ("verify_snap", crate::snap::json::verify_snap),
+    ("snap_encode", run_task::<crate::snap::json::SnapEncodeTask>),
+    ("snap_partition_proofs", run_task::<crate::snap::json::PartitionProofsTask>),
+    ("snap_prove", run_task::<crate::snap::json::SnapProveTask>),
+    ("verify_snap", run_task::<crate::snap::json::VerifySnapTask>),
     // persisting through `[[processors.transfer]]` (builtin copy/symlink semantics)
-    ("transfer", crate::transfer::stage),
+    ("transfer", run_task::<crate::transfer::TransferTask>),
 ];
 
-pub fn lookup(name: &str) -> Option<StageFn> {
-    STAGES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+pub fn lookup(name: &str) -> Option<(&'static str, StageFn)> {
+    STAGES.iter().find(|(n, _)| *n == name).copied()
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -41,8 +49,8 @@ pub fn names() -> Vec<&'static str> {
 }
 
 /// Runs a stage, turning a panic inside it into an error so one bad task cannot take the processor down.
-pub fn run(name: &str, task: &Json) -> Result<Json, String> {
-    let f = lookup(name).ok_or_else(|| format!("unknown stage {name:?} (known: {})", names().join(", ")))?;
+pub fn run(name: &str, task: &Value) -> Result<Box<RawValue>, String> {
+    let (_, f) = lookup(name).ok_or_else(|| format!("unknown stage {name:?} (known: {})", names().join(", ")))?;
     match std::panic::catch_unwind(|| f(task)) {
         Ok(r) => r,
         Err(p) => {

@@ -1,7 +1,7 @@
 //! Transfer: damocles' builtin `transfer` processor (vc-processors `builtin/processors/transfer`), the stage the
 //! worker sends a sealed sector's persist routes to when `[[processors.transfer]]` is configured.
 //!
-//! Task (damocles §4.4): `{stores:{<name>:{name, meta}}, routes:[{src:{store_name?, uri}, dest:{store_name?, uri},
+//! Task (damocles' `TransferTask`): `{stores:{<name>:{name, meta}}, routes:[{src:{store_name?, uri}, dest:{store_name?, uri},
 //! opt?:{is_dir, allow_link}}]}`; the output is `true`. Both uris must be absolute paths and src must exist. A
 //! `store_name` must name an entry of `stores` (the builtin only reaches file-system stores, so it is otherwise
 //! informational; `meta` is for custom processors). An existing dest of the same kind is replaced; one of the other
@@ -10,7 +10,9 @@
 //! name, and directories are copied the same way into a temp directory that is renamed into place. Without `opt`
 //! the kind follows src and no link is made. Every error names the route index and field.
 
-use crate::json::Json;
+use crate::stage_task::Stage;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,98 +42,79 @@ pub struct Route {
     pub allow_link: bool,
 }
 
-fn item_path(item: &Json, what: &str, stores: Option<&Json>) -> Result<PathBuf, String> {
-    let uri = item.field_str("uri").map_err(|e| format!("{what}: {e}"))?;
-    if !Path::new(uri).is_absolute() {
-        return Err(format!("{what}.uri: expected an absolute path, got {uri:?}"));
-    }
-    match item.get("store_name") {
-        None | Some(Json::Null) => {}
-        Some(Json::Str(name)) => {
-            if stores.and_then(|s| s.get(name)).is_none() {
-                return Err(format!("{what}.store_name: {name:?} is not a key of `stores`"));
-            }
-        }
-        Some(other) => {
-            return Err(format!(
-                "{what}.store_name: expected a string or null, got {}",
-                other.kind()
-            ))
-        }
-    }
-    Ok(PathBuf::from(uri))
+/// damocles' `TransferStoreInfo`; `meta` is for custom processors.
+#[derive(Deserialize)]
+pub struct StoreInfo {
+    pub name: String,
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// Checks the task's shape and returns its routes, naming the first bad field.
-pub fn parse_task(task: &Json) -> Result<Vec<Route>, String> {
-    let stores = match task.get("stores") {
-        None | Some(Json::Null) => None,
-        Some(s @ Json::Obj(pairs)) => {
-            for (key, info) in pairs {
-                let name = info.field_str("name").map_err(|e| format!("stores.{key}: {e}"))?;
-                if name != key {
-                    return Err(format!("stores.{key}.name: expected {key:?}, got {name:?}"));
-                }
-                match info.get("meta") {
-                    None | Some(Json::Null) | Some(Json::Obj(_)) => {}
-                    Some(other) => {
-                        return Err(format!(
-                            "stores.{key}.meta: expected an object or null, got {}",
-                            other.kind()
-                        ))
-                    }
-                }
+#[derive(Deserialize)]
+pub struct TransferItem {
+    pub store_name: Option<String>,
+    pub uri: PathBuf,
+}
+
+#[derive(Deserialize)]
+pub struct TransferOption {
+    pub is_dir: Option<bool>,
+    pub allow_link: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub struct TransferRoute {
+    pub src: TransferItem,
+    pub dest: TransferItem,
+    pub opt: Option<TransferOption>,
+}
+
+/// damocles' `TransferTask`.
+#[derive(Deserialize)]
+pub struct TransferTask {
+    pub stores: Option<BTreeMap<String, StoreInfo>>,
+    pub routes: Vec<TransferRoute>,
+}
+
+impl TransferTask {
+    /// Checks what the types do not say and returns the routes, naming the first bad field.
+    pub fn routes(&self) -> Result<Vec<Route>, String> {
+        let stores = self.stores.as_ref();
+        for (key, info) in stores.into_iter().flatten() {
+            if info.name != *key {
+                return Err(format!("stores.{key}.name: expected {key:?}, got {:?}", info.name));
             }
-            Some(s)
         }
-        Some(other) => return Err(format!("field `stores`: expected an object, got {}", other.kind())),
-    };
-    let routes = task.field_array("routes")?;
-    if routes.is_empty() {
-        return Err("field `routes`: expected at least one route".into());
-    }
-    routes
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let src = item_path(
-                r.field("src").map_err(|e| format!("routes[{i}]: {e}"))?,
-                &format!("routes[{i}].src"),
-                stores,
-            )?;
-            let dest = item_path(
-                r.field("dest").map_err(|e| format!("routes[{i}]: {e}"))?,
-                &format!("routes[{i}].dest"),
-                stores,
-            )?;
-            let (is_dir, allow_link) = match r.get("opt") {
-                None | Some(Json::Null) => (None, false),
-                Some(opt @ Json::Obj(_)) => {
-                    let flag = |k: &str| match opt.get(k) {
-                        None | Some(Json::Null) => Ok(false),
-                        Some(Json::Bool(b)) => Ok(*b),
-                        Some(other) => Err(format!("routes[{i}].opt.{k}: expected a boolean, got {}", other.kind())),
-                    };
-                    (Some(flag("is_dir")?), flag("allow_link")?)
-                }
-                Some(other) => {
-                    return Err(format!(
-                        "routes[{i}].opt: expected an object or null, got {}",
-                        other.kind()
-                    ))
-                }
-            };
-            if src == dest {
-                return Err(format!("routes[{i}]: src and dest are the same path {}", src.display()));
+        if self.routes.is_empty() {
+            return Err("field `routes`: expected at least one route".into());
+        }
+        let item_path = |item: &TransferItem, what: String| -> Result<PathBuf, String> {
+            if !item.uri.is_absolute() {
+                return Err(format!("{what}.uri: expected an absolute path, got {:?}", item.uri));
             }
-            Ok(Route {
-                src,
-                dest,
-                is_dir,
-                allow_link,
+            if let Some(name) = &item.store_name {
+                if !stores.is_some_and(|s| s.contains_key(name)) {
+                    return Err(format!("{what}.store_name: {name:?} is not a key of `stores`"));
+                }
+            }
+            Ok(item.uri.clone())
+        };
+        self.routes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let src = item_path(&r.src, format!("routes[{i}].src"))?;
+                let dest = item_path(&r.dest, format!("routes[{i}].dest"))?;
+                if src == dest {
+                    return Err(format!("routes[{i}]: src and dest are the same path {}", src.display()));
+                }
+                let (is_dir, allow_link) = match &r.opt {
+                    None => (None, false),
+                    Some(o) => (Some(o.is_dir.unwrap_or(false)), o.allow_link.unwrap_or(false)),
+                };
+                Ok(Route { src, dest, is_dir, allow_link })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -251,22 +234,25 @@ pub fn transfer_route(i: usize, r: &Route, disable_link: bool) -> Result<(), Str
 }
 
 /// The whole task: every route is checked before any is run, then run in order.
-pub fn transfer(task: &Json, disable_link: bool) -> Result<Json, String> {
-    let routes = parse_task(task)?;
+pub fn transfer(task: &TransferTask, disable_link: bool) -> Result<bool, String> {
+    let routes = task.routes()?;
     for (i, r) in routes.iter().enumerate() {
         transfer_route(i, r, disable_link)?;
     }
-    Ok(Json::Bool(true))
+    Ok(true)
 }
 
-/// Stage `transfer`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    transfer(task, links_disabled())
+impl Stage for TransferTask {
+    type Output = bool;
+    fn run(self) -> Result<bool, String> {
+        transfer(&self, links_disabled())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     fn scratch(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("sealfarm-transfer-{name}-{}", std::process::id()));
@@ -275,44 +261,20 @@ mod tests {
         d
     }
 
-    fn route(src: &Path, dest: &Path, opt: Option<(bool, bool)>) -> Json {
-        let mut pairs = vec![
-            (
-                "src",
-                Json::obj(vec![
-                    ("store_name", Json::Null),
-                    ("uri", Json::str(src.to_str().unwrap())),
-                ]),
-            ),
-            (
-                "dest",
-                Json::obj(vec![
-                    ("store_name", Json::str("p1")),
-                    ("uri", Json::str(dest.to_str().unwrap())),
-                ]),
-            ),
-        ];
+    fn route(src: &Path, dest: &Path, opt: Option<(bool, bool)>) -> Value {
+        let mut r = json!({"src": {"store_name": null, "uri": src}, "dest": {"store_name": "p1", "uri": dest}});
         if let Some((is_dir, allow_link)) = opt {
-            pairs.push((
-                "opt",
-                Json::obj(vec![
-                    ("is_dir", Json::Bool(is_dir)),
-                    ("allow_link", Json::Bool(allow_link)),
-                ]),
-            ));
+            r["opt"] = json!({"is_dir": is_dir, "allow_link": allow_link});
         }
-        Json::obj(pairs)
+        r
     }
 
-    fn task(routes: Vec<Json>) -> Json {
-        let meta = Json::obj(vec![("kind", Json::str("fs"))]);
-        Json::obj(vec![
-            (
-                "stores",
-                Json::obj(vec![("p1", Json::obj(vec![("name", Json::str("p1")), ("meta", meta)]))]),
-            ),
-            ("routes", Json::Arr(routes)),
-        ])
+    fn task(routes: Vec<Value>) -> Value {
+        json!({"stores": {"p1": {"name": "p1", "meta": {"kind": "fs"}}}, "routes": routes})
+    }
+
+    fn transfer(task: &Value, disable_link: bool) -> Result<bool, String> {
+        super::transfer(&crate::json::from_value(task)?, disable_link)
     }
 
     #[test]
@@ -333,7 +295,7 @@ mod tests {
             ),
             route(&d.join("cache"), &d.join("store/cache"), Some((true, false))),
         ]);
-        assert_eq!(transfer(&t, true).unwrap(), Json::Bool(true));
+        assert!(transfer(&t, true).unwrap());
         let sealed = d.join("store/sealed/s-t01000-1");
         assert!(
             !fs::symlink_metadata(&sealed).unwrap().file_type().is_symlink(),
@@ -382,11 +344,11 @@ mod tests {
         let d = scratch("bad");
         fs::write(d.join("f"), b"x").unwrap();
         fs::create_dir_all(d.join("adir")).unwrap();
-        let err = |t: Json| transfer(&t, true).unwrap_err();
+        let err = |t: Value| transfer(&t, true).unwrap_err();
         let f = d.join("f");
         assert!(err(task(vec![])).contains("routes"));
         assert!(
-            err(Json::obj(vec![("stores", Json::obj(Vec::<(&str, Json)>::new()))])).contains("missing field `routes`")
+            err(json!({"stores": {}})).contains("missing field `routes`")
         );
         let rel = route(Path::new("rel/path"), &d.join("x"), None);
         assert!(err(task(vec![route(&f, &d.join("y"), None), rel]))
@@ -395,17 +357,10 @@ mod tests {
         assert!(err(task(vec![route(&f, &d.join("x"), Some((true, false)))])).contains("routes[0].opt.is_dir"));
         assert!(err(task(vec![route(&f, &d.join("adir"), None)])).contains("routes[0].dest.uri"));
         assert!(err(task(vec![route(&f, &f, None)])).contains("same path"));
-        let other_store = Json::obj(vec![("routes", Json::Arr(vec![route(&f, &d.join("x"), None)]))]);
+        let other_store = json!({"routes": [route(&f, &d.join("x"), None)]});
         assert!(err(other_store).contains("routes[0].dest.store_name: \"p1\" is not a key of `stores`"));
-        let bad_opt = Json::obj(vec![
-            ("src", Json::obj(vec![("uri", Json::str(f.to_str().unwrap()))])),
-            (
-                "dest",
-                Json::obj(vec![("uri", Json::str(d.join("x").to_str().unwrap()))]),
-            ),
-            ("opt", Json::obj(vec![("is_dir", Json::str("no"))])),
-        ]);
-        assert!(err(task(vec![bad_opt])).contains("routes[0].opt.is_dir: expected a boolean"));
+        let bad_opt = json!({"src": {"uri": f}, "dest": {"uri": d.join("x")}, "opt": {"is_dir": "no"}});
+        assert!(err(task(vec![bad_opt])).contains("field `routes[0].opt.is_dir`: invalid type: string \"no\", expected a boolean"));
         // nothing was written by the rejected tasks
         assert!(!d.join("x").exists() && !d.join("y").exists());
         fs::remove_dir_all(&d).unwrap();

@@ -6,7 +6,8 @@
 //! appears under its final name only when complete.
 
 use crate::ids::SealProof;
-use crate::json::Json;
+use crate::stage_task::Stage;
+use serde::Deserialize;
 use crate::sha256::hash_row;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -105,12 +106,19 @@ pub fn read_root(cache_dir: &Path, sector_size: u64) -> Result<Option<[u8; 32]>,
 }
 
 /// damocles `tree_d` task: `{registered_proof, staged_file, cache_dir}` -> `true`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
-    let staged = PathBuf::from(task.field_str("staged_file")?);
-    let cache_dir = PathBuf::from(task.field_str("cache_dir")?);
-    build(&staged, proof.sector_size, &cache_dir)?;
-    Ok(Json::Bool(true))
+#[derive(Deserialize)]
+pub struct TreeDTask {
+    pub registered_proof: SealProof,
+    pub staged_file: PathBuf,
+    pub cache_dir: PathBuf,
+}
+
+impl Stage for TreeDTask {
+    type Output = bool;
+    fn run(self) -> Result<bool, String> {
+        build(&self.staged_file, self.registered_proof.sector_size, &self.cache_dir)?;
+        Ok(true)
+    }
 }
 
 #[cfg(test)]
@@ -139,13 +147,13 @@ mod tests {
         let e = build(&staged, 2048, &dir).unwrap_err();
         assert!(e.contains("staged") && e.contains("1000 bytes"), "{e}");
         assert!(!dir.join(FILE_NAME).exists());
-        let task = Json::parse(&format!(
+        let task = crate::json::parse(&format!(
             r#"{{"registered_proof":"StackedDrg2KiBV1_1","staged_file":"{}","cache_dir":"/nonexistent/x"}}"#,
             staged.display()
         ))
         .unwrap();
         std::fs::write(&staged, &data).unwrap();
-        assert!(stage(&task).unwrap_err().contains("/nonexistent/x"));
+        assert!(crate::stages::run("tree_d", &task).unwrap_err().contains("/nonexistent/x"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -5,7 +5,7 @@
 //! replica_id exactly as PC1 made them (rust-fil-proofs `extract_range` does the same), using the shared parent
 //! cache (`FIL_PROOFS_PARENT_CACHE`).
 //!
-//! Task (damocles §4.4): `{registered_proof, prover_id, sector_id, comm_d, ticket, cache_dir, sealed_file,
+//! Task (damocles' `Unseal`): `{registered_proof, prover_id, sector_id, comm_d, ticket, cache_dir, sealed_file,
 //! unsealed_output, offset, num_bytes}`; offset and num_bytes are unpadded byte positions in the sector. The
 //! range is written to `unsealed_output` (through a temp file and rename) and the output is the number of
 //! unpadded bytes written.
@@ -13,9 +13,10 @@
 use crate::field::Fr;
 use crate::fr32;
 use crate::ids::{self, SealProof};
-use crate::json::Json;
 use crate::pc2;
-use crate::sdr::{cache, graph::Graph, labels};
+use crate::sdr::{cache, graph::Graph, layers};
+use crate::stage_task::Stage;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// Bytes [offset, offset + num_bytes) of the unpadded data.
@@ -54,7 +55,7 @@ pub fn unseal_range(
         let replica_id = ids::replica_id(prover_id, sector_id, ticket, comm_d, &proof.porep_id());
         let pc = cache::load_or_generate(&Graph::for_proof(proof), parent_cache_dir)?;
         let mut out = Vec::new();
-        labels::label_all::<String>(&replica_id, layers, &pc, |layer, l| {
+        layers::label_all::<String>(&replica_id, layers, &pc, |layer, l| {
             if layer == layers {
                 out = l[(first * 128) as usize..(end * 128) as usize].to_vec();
             }
@@ -121,24 +122,40 @@ pub fn check_output_path(out: &Path, sealed: &Path, cache_dir: &Path) -> Result<
 }
 
 /// Stage `unseal`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
-    let out_path = PathBuf::from(task.field_str("unsealed_output")?);
-    check_output_path(&out_path, Path::new(task.field_str("sealed_file")?), Path::new(task.field_str("cache_dir")?))?;
-    let data = unseal_range(
-        &proof,
-        &task.field_bytes32("prover_id")?,
-        task.field_u64("sector_id")?,
-        &task.field_bytes32("comm_d")?,
-        &task.field_bytes32("ticket")?,
-        Path::new(task.field_str("cache_dir")?),
-        Path::new(task.field_str("sealed_file")?),
-        task.field_u64("offset")?,
-        task.field_u64("num_bytes")?,
-        &cache::default_dir(),
-    )?;
-    pc2::write_atomic(&out_path, &data)?;
-    Ok(Json::U64(data.len() as u64))
+#[derive(Deserialize)]
+pub struct UnsealTask {
+    pub registered_proof: SealProof,
+    pub prover_id: [u8; 32],
+    pub sector_id: u64,
+    pub comm_d: [u8; 32],
+    pub ticket: [u8; 32],
+    pub cache_dir: PathBuf,
+    pub sealed_file: PathBuf,
+    pub unsealed_output: PathBuf,
+    pub offset: u64,
+    pub num_bytes: u64,
+}
+
+impl Stage for UnsealTask {
+    /// The number of unpadded bytes written.
+    type Output = u64;
+    fn run(self) -> Result<u64, String> {
+        check_output_path(&self.unsealed_output, &self.sealed_file, &self.cache_dir)?;
+        let data = unseal_range(
+            &self.registered_proof,
+            &self.prover_id,
+            self.sector_id,
+            &self.comm_d,
+            &self.ticket,
+            &self.cache_dir,
+            &self.sealed_file,
+            self.offset,
+            self.num_bytes,
+            &cache::default_dir(),
+        )?;
+        pc2::write_atomic(&self.unsealed_output, &data)?;
+        Ok(data.len() as u64)
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Verifying a sealed sector's vanilla proofs against its public inputs (what the Groth16 circuit would check,
-//! `reference/filecoin-proofs.md` §8.2), and the `verify-seal` / `verify_seal` entry points.
+//! rust-fil-proofs' `StackedCircuit`), and the `verify-seal` / `verify_seal` entry points.
 //!
-//! For every interactive challenge c (derived from replica_id and seed, §8.1) the verifier checks:
+//! For every interactive challenge c (derived from replica_id and seed, `challenges.rs`) the verifier checks:
 //! - the comm_d path (binary SHA254 tree) from the data leaf at c to comm_d;
 //! - the tree_r_last path from the replica leaf at c to comm_r_last;
 //! - 15 column proofs (c, its 6 DRG parents, its 8 expander parents, at the indices the SDR graph gives) to comm_c,
 //!   each leaf being Poseidon_L of the column's L labels;
 //! - Poseidon_2(comm_c, comm_r_last) = comm_r;
-//! - label_ℓ(c) recomputed from the parent labels *taken from the parent columns* (§5.5) equals row ℓ of c's
+//! - label_ℓ(c) recomputed from the parent labels *taken from the parent columns* (as `sdr/labels.rs` hashes them) equals row ℓ of c's
 //!   column, for every layer (so the labels are tied to comm_c, as in the circuit);
 //! - encoding: label_L(c) + data leaf = replica leaf in Fr.
 //!
@@ -16,61 +16,17 @@
 
 use crate::challenges;
 use crate::field::Fr;
-use crate::ids::{self, SealProof};
-use crate::json::Json;
+use crate::ids;
+use crate::json::{self, Base64, Verdict};
 use crate::merkle::{MerkleProof, TreeShape};
 use crate::poseidon;
 use crate::sdr::graph::{Graph, BASE_DEGREE, DEGREE};
 use crate::sha256::{hash_pair, Sha256};
+use crate::stage_task::Stage;
+use crate::vanilla::{SealInputs, VanillaSeal};
+use serde::Deserialize;
 
-/// A column of L labels and its tree_c inclusion proof.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColumnProof {
-    pub index: u64,
-    pub rows: Vec<Fr>,
-    pub proof: MerkleProof,
-}
-
-/// Everything proven for one challenge.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChallengeProof {
-    pub challenge: u64,
-    /// The data (unsealed, fr32) node at the challenge and its SHA254 siblings, leaves first.
-    pub comm_d_leaf: [u8; 32],
-    pub comm_d_siblings: Vec<[u8; 32]>,
-    pub comm_r_last_proof: MerkleProof,
-    /// c_x, then the 6 DRG parents, then the 8 expander parents.
-    pub columns: Vec<ColumnProof>,
-}
-
-/// A sealed sector's vanilla proof with the inputs C1 was run on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VanillaSeal {
-    pub proof: SealProof,
-    pub comm_r: [u8; 32],
-    pub comm_d: [u8; 32],
-    pub replica_id: [u8; 32],
-    pub seed: [u8; 32],
-    pub ticket: [u8; 32],
-    pub comm_c: Fr,
-    pub comm_r_last: Fr,
-    /// Partition-major.
-    pub partitions: Vec<Vec<ChallengeProof>>,
-}
-
-/// The public inputs a verifier knows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SealInputs {
-    pub proof: SealProof,
-    pub comm_r: [u8; 32],
-    pub comm_d: [u8; 32],
-    pub prover_id: [u8; 32],
-    pub sector_id: u64,
-    pub ticket: [u8; 32],
-    pub seed: [u8; 32],
-}
-
-// --- label of one node from its 37 parent labels (SDR §5.5); composed from crate::sha256 ---
+// --- label of one node from its 37 parent labels (as sdr/labels.rs); composed from crate::sha256 ---
 
 /// The 37 parent labels in hashing order, from the 6 DRG-parent labels of layer ℓ and (ℓ ≥ 2) the 8
 /// expander-parent labels of layer ℓ − 1.
@@ -206,41 +162,39 @@ pub fn verify(v: &VanillaSeal, inputs: &SealInputs) -> Result<(), String> {
     Ok(())
 }
 
-/// Parses the verify-seal request JSON into inputs and the proof bytes; errors name the field.
-pub fn parse_request(task: &Json) -> Result<(SealInputs, Vec<u8>), String> {
-    let proof = SealProof::from_json(task.field("registered_proof")?, "registered_proof")?;
-    let b64 = task.field_str("proof")?;
-    let bytes = crate::base64::decode(b64).map_err(|e| format!("field `proof`: {e}"))?;
-    Ok((
-        SealInputs {
-            proof,
-            comm_r: task.field_bytes32("comm_r")?,
-            comm_d: task.field_bytes32("comm_d")?,
-            prover_id: task.field_bytes32("prover_id")?,
-            sector_id: task.field_u64("sector_id")?,
-            ticket: task.field_bytes32("ticket")?,
-            seed: task.field_bytes32("seed")?,
-        },
-        bytes,
-    ))
-}
-
 /// Decodes a c2 bundle and verifies it: Ok(()) or the reason.
 pub fn verify_bundle(inputs: &SealInputs, bytes: &[u8]) -> Result<(), String> {
     let v = crate::bundle::decode(bytes)?;
     verify(&v, inputs)
 }
 
-/// `{"valid":true}` / `{"valid":false,"reason":…}`.
-pub fn verdict(r: Result<(), String>) -> Json {
-    match r {
-        Ok(()) => Json::obj(vec![("valid", Json::Bool(true))]),
-        Err(e) => Json::obj(vec![("valid", Json::Bool(false)), ("reason", Json::str(e))]),
+/// The proof of a verify_seal task: the c2 bundle as base64.
+#[derive(Deserialize)]
+struct BundleField {
+    proof: Base64,
+}
+
+/// The `verify_seal` stage and `verify-seal` command: the public inputs and `proof` (base64 of the c2 bundle).
+#[derive(Deserialize)]
+#[serde(try_from = "serde_json::Value")]
+pub struct VerifySealTask {
+    pub inputs: SealInputs,
+    pub bundle: Vec<u8>,
+}
+
+impl TryFrom<serde_json::Value> for VerifySealTask {
+    type Error = String;
+    fn try_from(task: serde_json::Value) -> Result<Self, String> {
+        let inputs = json::from_value(&task)?;
+        let BundleField { proof } = json::from_value(&task)?;
+        Ok(VerifySealTask { inputs, bundle: proof.0 })
     }
 }
 
-/// The `verify_seal` stage: malformed input is an Err (exit 1 in the CLI), a wrong proof is `valid:false`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let (inputs, bytes) = parse_request(task)?;
-    Ok(verdict(verify_bundle(&inputs, &bytes)))
+impl Stage for VerifySealTask {
+    type Output = Verdict;
+    /// Malformed input was an Err already (exit 1 in the CLI); a wrong proof is `valid:false`.
+    fn run(self) -> Result<Verdict, String> {
+        Ok(verify_bundle(&self.inputs, &self.bundle).into())
+    }
 }

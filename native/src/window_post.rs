@@ -15,17 +15,17 @@
 //! `u64 sector_id | comm_c | comm_r_last | u32 n | n × merkle` (the bundle's Merkle encoding), then the SHA-256
 //! of everything before.
 
-use crate::base64;
 use crate::bundle::{R, W};
 use crate::challenges;
 use crate::field::Fr;
 use crate::ids;
-use crate::json::Json;
+use crate::json::{Base64, Verdict};
 use crate::merkle::{self, MerkleProof, TreeFile, TreeShape};
 use crate::pc2;
 use crate::poseidon;
 use crate::sha256::sha256;
-use crate::verify_seal::verdict;
+use crate::stage_task::Stage;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 4] = b"SFWP";
@@ -47,12 +47,6 @@ pub struct SectorProof {
     pub comm_c: Fr,
     pub comm_r_last: Fr,
     pub leaves: Vec<MerkleProof>,
-}
-
-fn sector_size_of(v: &Json) -> Result<u64, String> {
-    let name = v.as_str().ok_or_else(|| format!("field `proof_type`: expected a PoSt proof name, got {}", v.kind()))?;
-    ids::post_proof_sector_size(name)
-        .ok_or_else(|| format!("field `proof_type`: unknown PoSt proof {name:?} (expected e.g. \"StackedDrgWindow2KiBV1_2\")"))
 }
 
 /// Proves one replica, or says why it is faulty.
@@ -202,61 +196,78 @@ pub fn verify(
     Ok(())
 }
 
+/// A replica to prove.
+#[derive(Deserialize)]
+pub struct Replica {
+    pub sector_id: u64,
+    pub comm_r: [u8; 32],
+    pub cache_dir: PathBuf,
+    pub sealed_file: PathBuf,
+}
+
 /// Stage `window_post`.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let miner_id = task.field_u64("miner_id")?;
-    let sector_size = sector_size_of(task.field("proof_type")?)?;
-    let seed = task.field_bytes32("seed")?;
-    let mut proven = Vec::new();
-    let mut faults = Vec::new();
-    for (i, r) in task.field_array("replicas")?.iter().enumerate() {
-        let f = |e: String| format!("field `replicas/{i}`: {e}");
-        let sector_id = r.field_u64("sector_id").map_err(f)?;
-        let comm_r = r.field_bytes32("comm_r").map_err(f)?;
-        let cache_dir = PathBuf::from(r.field_str("cache_dir").map_err(f)?);
-        let sealed = PathBuf::from(r.field_str("sealed_file").map_err(f)?);
-        match prove_sector(sector_size, sector_id, &comm_r, &cache_dir, &sealed, &seed) {
-            Ok(p) => proven.push(p),
-            Err(e) => {
-                eprintln!("window_post: sector {sector_id} is faulty: {e}");
-                faults.push(sector_id);
+#[derive(Deserialize)]
+pub struct WindowPostTask {
+    pub miner_id: u64,
+    #[serde(rename = "proof_type", deserialize_with = "ids::deserialize_post_sector_size")]
+    pub sector_size: u64,
+    pub replicas: Vec<Replica>,
+    pub seed: [u8; 32],
+}
+
+#[derive(Serialize)]
+pub struct WindowPostOutput {
+    pub proofs: Vec<Base64>,
+    pub faults: Vec<u64>,
+}
+
+impl Stage for WindowPostTask {
+    type Output = WindowPostOutput;
+    fn run(self) -> Result<WindowPostOutput, String> {
+        let mut proven = Vec::new();
+        let mut faults = Vec::new();
+        for r in &self.replicas {
+            match prove_sector(self.sector_size, r.sector_id, &r.comm_r, &r.cache_dir, &r.sealed_file, &self.seed) {
+                Ok(p) => proven.push(p),
+                Err(e) => {
+                    eprintln!("window_post: sector {} is faulty: {e}", r.sector_id);
+                    faults.push(r.sector_id);
+                }
             }
         }
+        let proofs = proven
+            .chunks(sectors_per_partition(self.sector_size))
+            .map(|c| Base64(encode(self.miner_id, c)))
+            .collect();
+        Ok(WindowPostOutput { proofs, faults })
     }
-    let proofs = proven
-        .chunks(sectors_per_partition(sector_size))
-        .map(|c| Json::str(base64::encode(&encode(miner_id, c))))
-        .collect();
-    Ok(Json::obj(vec![
-        ("proofs", Json::Arr(proofs)),
-        ("faults", Json::Arr(faults.into_iter().map(Json::U64).collect())),
-    ]))
+}
+
+/// A replica claimed proven.
+#[derive(Deserialize)]
+pub struct ProvenReplica {
+    pub sector_id: u64,
+    pub comm_r: [u8; 32],
 }
 
 /// Stage `verify_window_post`: malformed input is an Err, a wrong proof `valid:false`.
-pub fn verify_stage(task: &Json) -> Result<Json, String> {
-    let sector_size = sector_size_of(task.field("proof_type")?)?;
-    let miner_id = task.field_u64("miner_id")?;
-    let randomness = task.field_bytes32("randomness")?;
-    let replicas = task
-        .field_array("replicas")?
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let f = |e: String| format!("field `replicas/{i}`: {e}");
-            Ok((r.field_u64("sector_id").map_err(f)?, r.field_bytes32("comm_r").map_err(f)?))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let proofs = task
-        .field_array("proofs")?
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let s = p.as_str().ok_or_else(|| format!("field `proofs/{i}`: expected a base64 string, got {}", p.kind()))?;
-            base64::decode(s).map_err(|e| format!("field `proofs/{i}`: {e}"))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(verdict(verify(sector_size, miner_id, &randomness, &replicas, &proofs)))
+#[derive(Deserialize)]
+pub struct VerifyWindowPostTask {
+    #[serde(rename = "proof_type", deserialize_with = "ids::deserialize_post_sector_size")]
+    pub sector_size: u64,
+    pub miner_id: u64,
+    pub randomness: [u8; 32],
+    pub replicas: Vec<ProvenReplica>,
+    pub proofs: Vec<Base64>,
+}
+
+impl Stage for VerifyWindowPostTask {
+    type Output = Verdict;
+    fn run(self) -> Result<Verdict, String> {
+        let replicas: Vec<(u64, [u8; 32])> = self.replicas.iter().map(|r| (r.sector_id, r.comm_r)).collect();
+        let proofs: Vec<Vec<u8>> = self.proofs.into_iter().map(|p| p.0).collect();
+        Ok(verify(self.sector_size, self.miner_id, &self.randomness, &replicas, &proofs).into())
+    }
 }
 
 #[cfg(test)]

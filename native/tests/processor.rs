@@ -2,7 +2,7 @@
 //! answered out of order, bad tasks answered with err_msg while serving continues, EOF), `run`, `commp`, and
 //! CPU isolation through VC_CG_CPUSET / VC_CG_NAME.
 
-use sealfarm_proofs::json::Json;
+use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -59,9 +59,9 @@ impl Proc {
         s.flush().unwrap();
     }
 
-    fn recv(&self) -> Json {
+    fn recv(&self) -> Value {
         let l = self.lines.recv_timeout(Duration::from_secs(60)).expect("a response line");
-        Json::parse(&l).unwrap_or_else(|e| panic!("response is not JSON: {e}: {l}"))
+        serde_json::from_str(&l).unwrap_or_else(|e| panic!("response is not JSON: {e}: {l}"))
     }
 
     fn ready_line(&self) -> String {
@@ -122,16 +122,16 @@ fn processor_protocol_ready_out_of_order_bad_then_good_and_eof() {
     ));
     p.send(&task_line(2, &format!(r#"{{"seal_proof_type":"StackedDrg2KiBV1_1","pieces":[],"staged_filepath":"{}"}}"#, staged2.display())));
     let r2 = p.recv();
-    assert_eq!(r2.field_u64("id").unwrap(), 2, "the fast task answers first: {r2}");
-    assert!(r2.field("err_msg").unwrap().is_null());
-    assert_eq!(r2.field("output").unwrap().to_string(), format!(r#"[{{"commitment":{},"size":2032}}]"#, Json::bytes(&sealfarm_proofs::commp::zero_comm_for_size(2048))));
+    assert_eq!(r2["id"], 2, "the fast task answers first: {r2}");
+    assert!(r2["err_msg"].is_null());
+    assert_eq!(r2["output"], json!([{"commitment": sealfarm_proofs::commp::zero_comm_for_size(2048), "size": 2032}]));
     release_tx.send(()).unwrap();
     let r1 = p.recv();
-    assert_eq!(r1.field_u64("id").unwrap(), 1);
-    let info = &r1.field("output").unwrap().as_array().unwrap()[0];
+    assert_eq!(r1["id"], 1);
+    let info = &r1["output"][0];
     // CommP of 1017 bytes of 0xCC (go-fil-commp-hashhash 0xCC.txt).
     assert_eq!(
-        sealfarm_proofs::sha256::to_hex(&info.field_bytes32("commitment").unwrap()),
+        hex::encode(serde_json::from_value::<[u8; 32]>(info["commitment"].clone()).unwrap()),
         "5db7ae0f60e6aacdb94414e4b3900c16c525cd00b8572716179e783f91b3eb31"
     );
     server.join().unwrap();
@@ -139,28 +139,28 @@ fn processor_protocol_ready_out_of_order_bad_then_good_and_eof() {
     // Bad tasks get an err_msg naming the field; the processor keeps serving.
     p.send(&task_line(3, r#"{"seal_proof_type":"StackedDrg2KiBV1_1","pieces":[]}"#));
     let r3 = p.recv();
-    assert_eq!(r3.field_u64("id").unwrap(), 3);
-    assert!(r3.field("output").unwrap().is_null());
-    assert!(r3.field_str("err_msg").unwrap().contains("staged_filepath"), "{r3}");
+    assert_eq!(r3["id"], 3);
+    assert!(r3["output"].is_null());
+    assert!(r3["err_msg"].as_str().unwrap().contains("staged_filepath"), "{r3}");
     p.send(&task_line(4, r#"{"seal_proof_type":"StackedDrg2KiBV1_1","pieces":"none","staged_filepath":"/tmp/x"}"#));
-    assert!(p.recv().field_str("err_msg").unwrap().contains("`pieces`: expected an array"));
+    assert!(p.recv()["err_msg"].as_str().unwrap().contains("field `pieces`: invalid type: string \"none\", expected a sequence"));
     p.send(&task_line(5, r#"{"seal_proof_type":"StackedDrg16KiBV1","pieces":[],"staged_filepath":"/tmp/x"}"#));
-    assert!(p.recv().field_str("err_msg").unwrap().contains("StackedDrg16KiBV1"));
+    assert!(p.recv()["err_msg"].as_str().unwrap().contains("StackedDrg16KiBV1"));
     p.send(r#"{"id":6,"task":{"seal_proof_type":"#); // truncated JSON
     let r6 = p.recv();
-    assert_eq!(r6.field_u64("id").unwrap(), 6);
-    assert!(r6.field_str("err_msg").unwrap().contains("malformed request"));
+    assert_eq!(r6["id"], 6);
+    assert!(r6["err_msg"].as_str().unwrap().contains("malformed request"));
     p.send("not json at all");
     p.send(&task_line(7, &format!(r#"{{"seal_proof_type":"StackedDrg2KiBV1_1","pieces":[],"staged_filepath":"{}"}}"#, staged2.display())));
     let r7 = p.recv();
-    assert_eq!(r7.field_u64("id").unwrap(), 7);
-    assert!(r7.field("err_msg").unwrap().is_null());
+    assert_eq!(r7["id"], 7);
+    assert!(r7["err_msg"].is_null());
     let stderr = p.eof();
     assert!(stderr.contains("malformed request without an id"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn run_stage(stage: &str, task: &Json, envs: &[(&str, &Path)]) -> Result<Json, String> {
+fn run_stage(stage: &str, task: &Value, envs: &[(&str, &Path)]) -> Result<Value, String> {
     let mut cmd = Command::new(BIN);
     cmd.args(["run", stage]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in envs {
@@ -170,7 +170,7 @@ fn run_stage(stage: &str, task: &Json, envs: &[(&str, &Path)]) -> Result<Json, S
     child.stdin.take().unwrap().write_all(task.to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     if out.status.success() {
-        Ok(Json::parse(std::str::from_utf8(&out.stdout).unwrap()).unwrap())
+        Ok(serde_json::from_slice(&out.stdout).unwrap())
     } else {
         assert_eq!(out.status.code(), Some(1));
         Err(String::from_utf8(out.stderr).unwrap())
@@ -189,42 +189,37 @@ fn run_mode_chains_add_pieces_tree_d_and_pc1_with_damocles_field_names() {
     std::fs::write(&sealed, b"").unwrap();
     let parents = dir.join("parents");
     let env: &[(&str, &Path)] = &[("FIL_PROOFS_PARENT_CACHE", &parents)];
-    let add = Json::parse(&format!(
-        r#"{{"seal_proof_type":"StackedDrg2KiBV1_1","pieces":[{{"piece_file":{{"local":"{}"}},"payload_size":1000,"piece_size":1016}}],"staged_filepath":"{}"}}"#,
-        piece.display(),
-        staged.display()
-    ))
-    .unwrap();
+    let add = json!({
+        "seal_proof_type": "StackedDrg2KiBV1_1",
+        "pieces": [{"piece_file": {"local": piece}, "payload_size": 1000, "piece_size": 1016}],
+        "staged_filepath": staged,
+    });
     let infos = run_stage("add_pieces", &add, env).unwrap();
     assert_eq!(infos.as_array().unwrap().len(), 2, "the piece and one 1 KiB pledge filler: {infos}");
-    let tree_task = Json::obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1_1")),
-        ("staged_file", Json::str(staged.to_string_lossy())),
-        ("cache_dir", Json::str(cache.to_string_lossy())),
-    ]);
-    assert_eq!(run_stage("tree_d", &tree_task, env).unwrap(), Json::Bool(true));
+    let tree_task = json!({"registered_proof": "StackedDrg2KiBV1_1", "staged_file": staged, "cache_dir": cache});
+    assert_eq!(run_stage("tree_d", &tree_task, env).unwrap(), json!(true));
     assert_eq!(std::fs::metadata(cache.join("sc-02-data-tree-d.dat")).unwrap().len(), 4064);
-    let pc1 = Json::obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1_1")),
-        ("cache_path", Json::str(cache.to_string_lossy())),
-        ("in_path", Json::str(staged.to_string_lossy())),
-        ("out_path", Json::str(sealed.to_string_lossy())),
-        ("prover_id", Json::bytes(&sealfarm_proofs::ids::prover_id(1000))),
-        ("sector_id", Json::U64(9)),
-        ("ticket", Json::bytes(&[1u8; 32])),
-        ("piece_infos", infos.clone()),
-    ]);
+    let pc1 = json!({
+        "registered_proof": "StackedDrg2KiBV1_1",
+        "cache_path": cache,
+        "in_path": staged,
+        "out_path": sealed,
+        "prover_id": sealfarm_proofs::ids::prover_id(1000),
+        "sector_id": 9,
+        "ticket": vec![1u8; 32],
+        "piece_infos": infos,
+    });
     let out = run_stage("pc1", &pc1, env).unwrap();
     // Field names and types of rust-fil-proofs' SealPreCommitPhase1Output as damocles passes it to pc2.
-    assert_eq!(out.field_str("registered_proof").unwrap(), "StackedDrg2KiBV1_1");
-    let labels = out.field("labels").unwrap().field("StackedDrg2KiBV1").unwrap();
-    assert!(labels.field("_h").unwrap().is_null());
-    let layers = labels.field_array("labels").unwrap();
+    assert_eq!(out["registered_proof"], "StackedDrg2KiBV1_1");
+    let labels = &out["labels"]["StackedDrg2KiBV1"];
+    assert!(labels["_h"].is_null());
+    let layers = labels["labels"].as_array().unwrap();
     assert_eq!(layers.len(), 2);
-    assert_eq!(layers[1].field_str("id").unwrap(), "layer-2");
-    assert_eq!(layers[1].field_u64("size").unwrap(), 64);
-    assert_eq!(out.field("config").unwrap().field_u64("size").unwrap(), 127);
-    let comm_d = out.field_bytes32("comm_d").unwrap();
+    assert_eq!(layers[1]["id"], "layer-2");
+    assert_eq!(layers[1]["size"], 64);
+    assert_eq!(out["config"]["size"], 127);
+    let comm_d: [u8; 32] = serde_json::from_value(out["comm_d"].clone()).unwrap();
     let tree = std::fs::read(cache.join("sc-02-data-tree-d.dat")).unwrap();
     assert_eq!(&tree[tree.len() - 32..], &comm_d);
     for l in 1..=2 {
@@ -234,9 +229,7 @@ fn run_mode_chains_add_pieces_tree_d_and_pc1_with_damocles_field_names() {
 
     // Failures exit 1 with a message naming the field or file.
     let mut bad = pc1.clone();
-    if let Json::Obj(pairs) = &mut bad {
-        pairs.retain(|(k, _)| k != "ticket");
-    }
+    bad.as_object_mut().unwrap().remove("ticket");
     assert!(run_stage("pc1", &bad, env).unwrap_err().contains("missing field `ticket`"));
     std::fs::write(&staged, b"short").unwrap();
     std::fs::remove_file(cache.join("sc-02-data-tree-d.dat")).unwrap();
@@ -256,10 +249,10 @@ fn commp_command_prints_the_lotus_values() {
     std::fs::write(&f, vec![0xccu8; 1017]).unwrap();
     let out = Command::new(BIN).args(["commp", f.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success());
-    let j = Json::parse(std::str::from_utf8(&out.stdout).unwrap()).unwrap();
-    assert_eq!(j.field_str("comm_p").unwrap(), "5db7ae0f60e6aacdb94414e4b3900c16c525cd00b8572716179e783f91b3eb31");
-    assert!(j.field_str("piece_cid").unwrap().starts_with("baga6ea4seaq"));
-    assert_eq!((j.field_u64("unpadded_size").unwrap(), j.field_u64("padded_size").unwrap()), (2032, 2048));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["comm_p"], "5db7ae0f60e6aacdb94414e4b3900c16c525cd00b8572716179e783f91b3eb31");
+    assert!(j["piece_cid"].as_str().unwrap().starts_with("baga6ea4seaq"));
+    assert_eq!((&j["unpadded_size"], &j["padded_size"]), (&json!(2032), &json!(2048)));
     let out = Command::new(BIN).args(["commp", "/no/such/file"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file"));

@@ -3,7 +3,7 @@
 //! a bad task answered with err_msg while serving continues), `run snap_partition_proofs`, `run snap_prove` and
 //! `verify-snap`, with a tampered bundle refused.
 
-use sealfarm_proofs::json::Json;
+use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,7 +18,7 @@ fn tmpdir(tag: &str) -> PathBuf {
     d
 }
 
-fn run(args: &[&str], task: &Json, env: &[(&str, &Path)]) -> Result<Json, String> {
+fn run(args: &[&str], task: &Value, env: &[(&str, &Path)]) -> Result<Value, String> {
     let mut cmd = Command::new(BIN);
     cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
@@ -28,19 +28,47 @@ fn run(args: &[&str], task: &Json, env: &[(&str, &Path)]) -> Result<Json, String
     child.stdin.take().unwrap().write_all(task.to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     if out.status.success() {
-        Ok(Json::parse(std::str::from_utf8(&out.stdout).unwrap()).unwrap())
+        Ok(serde_json::from_str::<Value>(std::str::from_utf8(&out.stdout).unwrap()).unwrap())
     } else {
         assert_eq!(out.status.code(), Some(1));
         Err(String::from_utf8(out.stderr).unwrap())
     }
 }
 
-fn s(p: &Path) -> Json {
-    Json::str(p.to_string_lossy())
+fn s(p: &Path) -> Value {
+    json!(p.to_string_lossy())
 }
 
-fn obj(pairs: Vec<(&str, Json)>) -> Json {
-    Json::obj(pairs)
+/// Typed reads of a JSON value in these tests.
+trait Fields {
+    fn field(&self, k: &str) -> Result<&Value, String>;
+    fn field_u64(&self, k: &str) -> Result<u64, String>;
+    fn field_str(&self, k: &str) -> Result<&str, String>;
+    fn field_bytes32(&self, k: &str) -> Result<[u8; 32], String>;
+    fn to_bytes(&self) -> Result<Vec<u8>, String>;
+}
+
+impl Fields for Value {
+    fn field(&self, k: &str) -> Result<&Value, String> {
+        self.get(k).ok_or_else(|| format!("missing field `{k}`"))
+    }
+    fn field_u64(&self, k: &str) -> Result<u64, String> {
+        self.field(k)?.as_u64().ok_or_else(|| format!("field `{k}`: not a u64"))
+    }
+    fn field_str(&self, k: &str) -> Result<&str, String> {
+        self.field(k)?.as_str().ok_or_else(|| format!("field `{k}`: not a string"))
+    }
+    fn field_bytes32(&self, k: &str) -> Result<[u8; 32], String> {
+        serde_json::from_value(self.field(k)?.clone()).map_err(|e| format!("field `{k}`: {e}"))
+    }
+    fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        serde_json::from_value(self.clone()).map_err(|e| e.to_string())
+    }
+}
+
+
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 #[test]
@@ -56,18 +84,18 @@ fn snapup_stages_through_the_binary() {
     let staged = dir.join("staged");
     let sealed = dir.join("sealed");
     std::fs::write(&sealed, b"").unwrap();
-    let add = obj(vec![("seal_proof_type", Json::str(proof)), ("pieces", Json::Arr(vec![])), ("staged_filepath", s(&staged))]);
+    let add = obj(vec![("seal_proof_type", json!(proof)), ("pieces", Value::Array(vec![])), ("staged_filepath", s(&staged))]);
     let cc_pieces = run(&["run", "add_pieces"], &add, env).unwrap();
-    let tree = obj(vec![("registered_proof", Json::str(proof)), ("staged_file", s(&staged)), ("cache_dir", s(&cache))]);
+    let tree = obj(vec![("registered_proof", json!(proof)), ("staged_file", s(&staged)), ("cache_dir", s(&cache))]);
     run(&["run", "tree_d"], &tree, env).unwrap();
     let pc1 = obj(vec![
-        ("registered_proof", Json::str(proof)),
+        ("registered_proof", json!(proof)),
         ("cache_path", s(&cache)),
         ("in_path", s(&staged)),
         ("out_path", s(&sealed)),
-        ("prover_id", Json::bytes(&sealfarm_proofs::ids::prover_id(1000))),
-        ("sector_id", Json::U64(3)),
-        ("ticket", Json::bytes(&[5u8; 32])),
+        ("prover_id", json!(sealfarm_proofs::ids::prover_id(1000))),
+        ("sector_id", json!(3)),
+        ("ticket", json!(vec![5u8; 32])),
         ("piece_infos", cc_pieces),
     ]);
     let pc1out = run(&["run", "pc1"], &pc1, env).unwrap();
@@ -78,7 +106,7 @@ fn snapup_stages_through_the_binary() {
     let deal = dir.join("deal.car");
     std::fs::write(&deal, (0..1000u32).map(|i| (i * 31 % 251) as u8).collect::<Vec<_>>()).unwrap();
     let new_staged = dir.join("update-staged");
-    let add = Json::parse(&format!(
+    let add = serde_json::from_str::<Value>(&format!(
         r#"{{"seal_proof_type":"{proof}","pieces":[{{"piece_file":{{"local":"{}"}},"payload_size":1000,"piece_size":1016}}],"staged_filepath":"{}"}}"#,
         deal.display(),
         new_staged.display()
@@ -89,7 +117,7 @@ fn snapup_stages_through_the_binary() {
     let update_cache = dir.join("update-cache");
     std::fs::create_dir_all(&update_cache).unwrap();
     let encode = obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+        ("registered_proof", json!("StackedDrg2KiBV1")),
         ("new_replica_path", s(&update)),
         ("new_cache_path", s(&update_cache)),
         ("sector_path", s(&sealed)),
@@ -118,17 +146,15 @@ fn snapup_stages_through_the_binary() {
     });
     assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), "snap_encode processor ready");
     let mut bad = encode.clone();
-    if let Json::Obj(p) = &mut bad {
-        p.retain(|(k, _)| k != "sector_path");
-    }
+    bad.as_object_mut().unwrap().remove("sector_path");
     writeln!(stdin, r#"{{"id":1,"task":{bad}}}"#).unwrap();
     stdin.flush().unwrap();
-    let r1 = Json::parse(&rx.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
+    let r1 = serde_json::from_str::<Value>(&rx.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
     assert_eq!(r1.field_u64("id").unwrap(), 1);
     assert!(r1.field_str("err_msg").unwrap().contains("sector_path"), "{r1}");
     writeln!(stdin, r#"{{"id":2,"task":{encode}}}"#).unwrap();
     stdin.flush().unwrap();
-    let r2 = Json::parse(&rx.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
+    let r2 = serde_json::from_str::<Value>(&rx.recv_timeout(Duration::from_secs(120)).unwrap()).unwrap();
     assert_eq!(r2.field_u64("id").unwrap(), 2);
     assert!(r2.field("err_msg").unwrap().is_null(), "{r2}");
     drop(stdin);
@@ -142,10 +168,10 @@ fn snapup_stages_through_the_binary() {
     assert_eq!(std::fs::metadata(&update).unwrap().len(), 2048);
 
     let pp = obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
-        ("comm_r_old", Json::bytes(&comm_r_old)),
-        ("comm_r_new", Json::bytes(&comm_r_new)),
-        ("comm_d_new", Json::bytes(&comm_d_new)),
+        ("registered_proof", json!("StackedDrg2KiBV1")),
+        ("comm_r_old", json!(comm_r_old)),
+        ("comm_r_new", json!(comm_r_new)),
+        ("comm_d_new", json!(comm_d_new)),
         ("sector_path", s(&sealed)),
         ("sector_cache_path", s(&cache)),
         ("replica_path", s(&update)),
@@ -153,30 +179,30 @@ fn snapup_stages_through_the_binary() {
     ]);
     let vanilla = run(&["run", "snap_partition_proofs"], &pp, env).unwrap();
     let prove = obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+        ("registered_proof", json!("StackedDrg2KiBV1")),
         ("vannilla_proofs", vanilla),
-        ("comm_r_old", Json::bytes(&comm_r_old)),
-        ("comm_r_new", Json::bytes(&comm_r_new)),
-        ("comm_d_new", Json::bytes(&comm_d_new)),
+        ("comm_r_old", json!(comm_r_old)),
+        ("comm_r_new", json!(comm_r_new)),
+        ("comm_d_new", json!(comm_d_new)),
     ]);
     let bundle = run(&["run", "snap_prove"], &prove, env).unwrap();
-    let verify = |proof: Json| {
+    let verify = |proof: Value| {
         let t = obj(vec![
-            ("registered_proof", Json::str("StackedDrg2KiBV1")),
+            ("registered_proof", json!("StackedDrg2KiBV1")),
             ("proof", proof),
-            ("comm_r_old", Json::bytes(&comm_r_old)),
-            ("comm_r_new", Json::bytes(&comm_r_new)),
-            ("comm_d_new", Json::bytes(&comm_d_new)),
+            ("comm_r_old", json!(comm_r_old)),
+            ("comm_r_new", json!(comm_r_new)),
+            ("comm_d_new", json!(comm_d_new)),
         ]);
-        run(&["verify-snap"], &t, env).unwrap().get("valid").and_then(Json::as_bool).unwrap()
+        run(&["verify-snap"], &t, env).unwrap().get("valid").and_then(Value::as_bool).unwrap()
     };
     assert!(verify(bundle.clone()));
     let mut bytes = bundle.to_bytes().unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x10;
-    assert!(!verify(Json::bytes(&bytes)));
+    assert!(!verify(json!(bytes)));
     // a wrong field type exits 1 naming it
-    let e = run(&["run", "snap_prove"], &obj(vec![("registered_proof", Json::str("StackedDrg2KiBV1"))]), env).unwrap_err();
+    let e = run(&["run", "snap_prove"], &obj(vec![("registered_proof", json!("StackedDrg2KiBV1"))]), env).unwrap_err();
     assert!(e.contains("vannilla_proofs"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -83,12 +83,11 @@ pub fn round_constants(t: usize, rf: usize, rp: usize) -> Vec<Fr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::hex;
 
     fn be_hex(f: &Fr) -> String {
         let mut b = f.to_bytes();
         b.reverse();
-        hex(&b)
+        hex::encode(b)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! t = arity + 1, R_F = 8 full rounds (4 before, 4 after the partial rounds), R_P partial rounds per arity
 //! (`round_numbers`), round constants from the Grain LFSR (`grain`), the Cauchy MDS matrix
 //! M[i][j] = 1/(x_i + y_j) with x = 0..t-1, y = t..2t-1, and the MerkleTree domain tag 2^arity - 1 in state[0].
-//! The hash output is state[1] after the last round (`reference/filecoin-proofs.md` §7).
+//! The hash output is state[1] after the last round, as neptune's.
 //!
 //! `Constants::hash` runs the plain ("correct") round structure of neptune's `hash_correct`.
 
@@ -145,7 +145,6 @@ pub fn hash2_bytes(a: &[u8; 32], b: &[u8; 32]) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::{hex, unhex};
 
     fn limbs(l: [u64; 4]) -> Fr {
         Fr::from_canonical_limbs(l).unwrap()
@@ -180,13 +179,13 @@ mod tests {
         let one = Fr::ONE;
         let zero = Fr::ZERO;
         assert_eq!(
-            hex(&hash(&[one, zero]).to_bytes()),
+            hex::encode(hash(&[one, zero]).to_bytes()),
             "5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04"
         );
         // binary tree over [1,0,0,1]
         let root = hash(&[hash(&[one, zero]), hash(&[zero, one])]);
-        assert_eq!(hex(&root.to_bytes()), "71e691e2e38bbbefd25a2bcbb872cc77ae746bae8563eb30ebd96ab2b7ebff1e");
-        let a: [u8; 32] = unhex("5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04")
+        assert_eq!(hex::encode(root.to_bytes()), "71e691e2e38bbbefd25a2bcbb872cc77ae746bae8563eb30ebd96ab2b7ebff1e");
+        let a: [u8; 32] = hex::decode("5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04")
             .unwrap()
             .try_into()
             .unwrap();

@@ -1,5 +1,5 @@
 //! The Poseidon permutation with the partial rounds made cheap, derived here from the plain constants (the idea of
-//! neptune's spec §Optimizations; identical output, checked against the plain form for every arity).
+//! neptune's optimized constants; identical output, checked against the plain form for every arity).
 //!
 //! Column convention: a round is s ← N·sbox(s + c). Partial rounds touch only s[0] non-linearly, so:
 //! 1. *Constants*: the part of a partial round's constant off element 0 passes linearly through the S-box; it is

@@ -131,11 +131,11 @@ mod tests {
     fn rfc_7693_abc() {
         let d = super::blake2b_512(b"abc");
         assert_eq!(
-            crate::sha256::to_hex(&d),
+            hex::encode(&d),
             "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"
         );
         assert_eq!(
-            crate::sha256::to_hex(&super::blake2b_512(b"")),
+            hex::encode(&super::blake2b_512(b"")),
             "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce"
         );
     }

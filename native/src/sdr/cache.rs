@@ -4,7 +4,7 @@
 //! PC1 holds the whole cache in memory (896 MiB for 512 MiB sectors) so parent lookups never touch the disk.
 
 use super::graph::{Graph, DEGREE};
-use crate::sha256::{to_hex, Sha256};
+use crate::sha256::Sha256;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ impl ParentCache {
         for chunk in self.parents.chunks(1 << 16) {
             h.update(&le_bytes(chunk));
         }
-        to_hex(&h.finish())
+        hex::encode(h.finish())
     }
 }
 
@@ -68,7 +68,7 @@ pub fn cache_id(g: &Graph) -> String {
         h.update(&k.to_le_bytes());
     }
     h.update(&(g.nodes as u32).to_le_bytes());
-    to_hex(&h.finish())
+    hex::encode(h.finish())
 }
 
 pub fn file_name(g: &Graph) -> String {

@@ -86,7 +86,7 @@ mod tests {
         let mut c = ChaCha::<10>::from_seed(&[0; 32]);
         let words: Vec<u8> = (0..16).flat_map(|_| c.next_u32().to_le_bytes()).collect();
         assert_eq!(
-            crate::sha256::to_hex(&words),
+            hex::encode(&words),
             "76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586"
         );
     }

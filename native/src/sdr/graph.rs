@@ -88,16 +88,15 @@ impl Graph {
 mod tests {
     use super::*;
     use crate::ids::porep_id;
-    use crate::sha256::to_hex;
 
     #[test]
     fn derived_constants_match_the_reference() {
         let g = Graph::new(1 << 30, &porep_id(8), false);
-        assert_eq!(to_hex(&g.drg_seed), "ba0350183955dc9f07e73503f5c63ff1bd9c22501363983de241f74a");
+        assert_eq!(hex::encode(g.drg_seed), "ba0350183955dc9f07e73503f5c63ff1bd9c22501363983de241f74a");
         assert_eq!(&g.feistel_keys[..3], &[0x35a20d6c881b3e73, 0x11063648dc13a120, 0xa8c1ad029b31fcb5]);
         assert_eq!(g.feistel_keys[3], 0xd299d840a5770469);
         let g = Graph::new(64, &porep_id(5), false);
-        assert_eq!(to_hex(&g.drg_seed), "3be68542ec229705b99be29c2106b0e4222ccd1d0311398ea4d22d7d");
+        assert_eq!(hex::encode(g.drg_seed), "3be68542ec229705b99be29c2106b0e4222ccd1d0311398ea4d22d7d");
         assert_eq!(&g.feistel_keys[..3], &[0x90b15b1c4509e47a, 0xdc5378c03df3f21b, 0xfa76fc24deb9d7ac]);
     }
 

@@ -9,4 +9,5 @@ pub mod graph;
 pub mod huge_pages;
 pub mod labels;
 pub mod labels_pipelined;
+pub mod layers;
 pub mod pc1;

@@ -6,13 +6,16 @@
 
 use super::cache::{self, ParentCache};
 use super::graph::Graph;
-use super::labels::label_all;
+use super::layers::label_all;
 use crate::commp::comm_d_from_pieces;
 use crate::fr32;
 use crate::ids::{replica_id, SealProof};
-use crate::json::Json;
+use crate::json::Phantom;
 use crate::pieces::PieceInfo;
+use crate::stage_task::Stage;
 use crate::tree_d;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -20,18 +23,25 @@ pub fn layer_file_name(layer: usize) -> String {
     format!("sc-02-data-layer-{layer}.dat")
 }
 
-/// A rust-fil-proofs `StoreConfig` in serde form.
-pub fn store_config(path: &Path, id: &str, size: u64) -> Json {
-    Json::obj(vec![
-        ("path", Json::str(path.to_string_lossy())),
-        ("id", Json::str(id)),
-        ("size", Json::U64(size)),
-        ("rows_to_discard", Json::U64(0)),
-    ])
+/// rust-fil-proofs' `StoreConfig` in serde form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoreConfig {
+    pub path: String,
+    pub id: String,
+    pub size: u64,
+    pub rows_to_discard: u64,
 }
 
-pub struct Pc1Input {
-    pub proof: SealProof,
+impl StoreConfig {
+    fn new(path: &Path, id: &str, size: u64) -> StoreConfig {
+        StoreConfig { path: path.to_string_lossy().into_owned(), id: id.to_string(), size, rows_to_discard: 0 }
+    }
+}
+
+/// damocles `pc1` task (`seal_pre_commit_phase1`'s arguments).
+#[derive(Deserialize)]
+pub struct Pc1Task {
+    pub registered_proof: SealProof,
     pub cache_path: PathBuf,
     pub in_path: PathBuf,
     pub out_path: PathBuf,
@@ -41,44 +51,38 @@ pub struct Pc1Input {
     pub piece_infos: Vec<PieceInfo>,
 }
 
-impl Pc1Input {
-    pub fn from_json(task: &Json) -> Result<Pc1Input, String> {
-        let piece_infos = task
-            .field_array("piece_infos")?
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PieceInfo::from_json(p, &format!("piece_infos[{i}]")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Pc1Input {
-            proof: SealProof::from_json(task.field("registered_proof")?, "registered_proof")?,
-            cache_path: PathBuf::from(task.field_str("cache_path")?),
-            in_path: PathBuf::from(task.field_str("in_path")?),
-            out_path: PathBuf::from(task.field_str("out_path")?),
-            prover_id: task.field_bytes32("prover_id")?,
-            sector_id: task.field_u64("sector_id")?,
-            ticket: task.field_bytes32("ticket")?,
-            piece_infos,
-        })
-    }
-}
-
 pub struct Pc1Output {
     pub comm_d: [u8; 32],
     pub replica_id: [u8; 32],
 }
 
-pub fn output_json(proof: &SealProof, cache_path: &Path, comm_d: &[u8; 32]) -> Json {
-    let n = proof.nodes();
-    let layers: Vec<Json> = (1..=proof.layers()).map(|l| store_config(cache_path, &format!("layer-{l}"), n)).collect();
-    Json::obj(vec![
-        ("registered_proof", Json::str(proof.name)),
-        (
-            "labels",
-            Json::obj(vec![(proof.shape_key(), Json::obj(vec![("labels", Json::Arr(layers)), ("_h", Json::Null)]))]),
-        ),
-        ("config", store_config(cache_path, "tree-d", 2 * n - 1)),
-        ("comm_d", Json::bytes(comm_d)),
-    ])
+/// The layers' store configs under the shape key, as rust-fil-proofs' `Labels` enum serializes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Labels {
+    pub labels: Vec<StoreConfig>,
+    pub _h: Phantom,
+}
+
+/// rust-fil-proofs' `SealPreCommitPhase1Output`, which damocles passes on to pc2 unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SealPreCommitPhase1Output {
+    pub registered_proof: SealProof,
+    pub labels: BTreeMap<String, Labels>,
+    pub config: StoreConfig,
+    pub comm_d: [u8; 32],
+}
+
+impl SealPreCommitPhase1Output {
+    pub fn new(proof: &SealProof, cache_path: &Path, comm_d: &[u8; 32]) -> SealPreCommitPhase1Output {
+        let n = proof.nodes();
+        let labels = (1..=proof.layers()).map(|l| StoreConfig::new(cache_path, &format!("layer-{l}"), n)).collect();
+        SealPreCommitPhase1Output {
+            registered_proof: *proof,
+            labels: BTreeMap::from([(proof.shape_key(), Labels { labels, _h: Phantom })]),
+            config: StoreConfig::new(cache_path, "tree-d", 2 * n - 1),
+            comm_d: *comm_d,
+        }
+    }
 }
 
 fn write_layer(dir: &Path, layer: usize, data: &[u8]) -> Result<(), String> {
@@ -97,8 +101,8 @@ fn write_layer(dir: &Path, layer: usize, data: &[u8]) -> Result<(), String> {
 }
 
 /// Runs PC1 with the parent cache from `parent_dir`.
-pub fn run(input: &Pc1Input, parent_dir: &Path) -> Result<Pc1Output, String> {
-    let p = &input.proof;
+pub fn run(input: &Pc1Task, parent_dir: &Path) -> Result<Pc1Output, String> {
+    let p = &input.registered_proof;
     let meta = |path: &Path, field: &str| {
         std::fs::metadata(path).map_err(|e| format!("field `{field}`: {}: {e}", path.display()))
     };
@@ -128,8 +132,8 @@ pub fn run(input: &Pc1Input, parent_dir: &Path) -> Result<Pc1Output, String> {
     if comm_d != expected {
         return Err(format!(
             "field `piece_infos`: their comm_d {} does not match the data's comm_d {} (tree_d of {})",
-            crate::sha256::to_hex(&expected),
-            crate::sha256::to_hex(&comm_d),
+            hex::encode(expected),
+            hex::encode(comm_d),
             input.in_path.display()
         ));
     }
@@ -141,11 +145,12 @@ pub fn run(input: &Pc1Input, parent_dir: &Path) -> Result<Pc1Output, String> {
     Ok(Pc1Output { comm_d, replica_id: rid })
 }
 
-/// damocles `pc1` task -> SealPreCommitPhase1Output.
-pub fn stage(task: &Json) -> Result<Json, String> {
-    let input = Pc1Input::from_json(task)?;
-    let out = run(&input, &cache::default_dir())?;
-    Ok(output_json(&input.proof, &input.cache_path, &out.comm_d))
+impl Stage for Pc1Task {
+    type Output = SealPreCommitPhase1Output;
+    fn run(self) -> Result<SealPreCommitPhase1Output, String> {
+        let out = run(&self, &cache::default_dir())?;
+        Ok(SealPreCommitPhase1Output::new(&self.registered_proof, &self.cache_path, &out.comm_d))
+    }
 }
 
 #[cfg(test)]
@@ -162,21 +167,21 @@ mod tests {
         let sealed = dir.join("sealed");
         std::fs::write(&staged, vec![0u8; 2048]).unwrap();
         std::fs::write(&sealed, b"").unwrap();
-        let task = Json::obj(vec![
-            ("registered_proof", Json::str("StackedDrg2KiBV1_1")),
-            ("cache_path", Json::str(cache_dir.to_string_lossy())),
-            ("in_path", Json::str(staged.to_string_lossy())),
-            ("out_path", Json::str(sealed.to_string_lossy())),
-            ("prover_id", Json::bytes(&crate::ids::prover_id(1000))),
-            ("sector_id", Json::U64(1)),
-            ("ticket", Json::bytes(&[3u8; 32])),
-            ("piece_infos", Json::parse(&format!(r#"[{{"commitment":{},"size":2032}}]"#, Json::bytes(&zero_comm_for_size(2048)))).unwrap()),
-        ]);
-        let input = Pc1Input::from_json(&task).unwrap();
+        let task = serde_json::json!({
+            "registered_proof": "StackedDrg2KiBV1_1",
+            "cache_path": cache_dir,
+            "in_path": staged,
+            "out_path": sealed,
+            "prover_id": crate::ids::prover_id(1000),
+            "sector_id": 1,
+            "ticket": vec![3u8; 32],
+            "piece_infos": [{"commitment": zero_comm_for_size(2048), "size": 2032}],
+        });
+        let input: Pc1Task = crate::json::from_value(&task).unwrap();
         let out = run(&input, &dir.join("parents")).unwrap();
         assert_eq!(out.comm_d, zero_comm_for_size(2048));
         // The layers on disk are exactly the labels for this replica id.
-        let g = Graph::for_proof(&input.proof);
+        let g = Graph::for_proof(&input.registered_proof);
         let c = cache::generate(&g, 1);
         let mut want = Vec::new();
         label_all::<()>(&out.replica_id, 2, &c, |_, d| {
@@ -187,15 +192,15 @@ mod tests {
         for l in 1..=2 {
             assert_eq!(std::fs::read(cache_dir.join(layer_file_name(l))).unwrap(), want[l - 1]);
         }
-        let j = output_json(&input.proof, &cache_dir, &out.comm_d);
+        let j = serde_json::to_string(&SealPreCommitPhase1Output::new(&input.registered_proof, &cache_dir, &out.comm_d)).unwrap();
         let c = cache_dir.to_string_lossy();
         let expect = format!(
             r#"{{"registered_proof":"StackedDrg2KiBV1_1","labels":{{"StackedDrg2KiBV1":{{"labels":[{{"path":"{c}","id":"layer-1","size":64,"rows_to_discard":0}},{{"path":"{c}","id":"layer-2","size":64,"rows_to_discard":0}}],"_h":null}}}},"config":{{"path":"{c}","id":"tree-d","size":127,"rows_to_discard":0}},"comm_d":{}}}"#,
-            Json::bytes(&out.comm_d)
+            serde_json::to_string(&out.comm_d).unwrap()
         );
-        assert_eq!(j.to_string(), expect);
+        assert_eq!(j, expect);
         // Wrong piece infos: the error names the field; a missing out_path names that field.
-        let mut bad = Pc1Input::from_json(&task).unwrap();
+        let mut bad: Pc1Task = crate::json::from_value(&task).unwrap();
         bad.piece_infos[0].commitment[0] ^= 1;
         assert!(run(&bad, &dir.join("parents")).err().unwrap().contains("piece_infos"));
         bad.out_path = dir.join("missing");

@@ -16,7 +16,6 @@
 use super::params::UpdateProof;
 use super::randomness;
 use crate::field::Fr;
-use crate::json::Json;
 use crate::merkle::{self, StoredTree, TreeShape};
 use crate::pc2::{self, read_nodes, write_atomic};
 use std::fs::{self, File};
@@ -136,15 +135,15 @@ pub fn encode(inp: &EncodeInputs) -> Result<Encoded, String> {
 
     let comm_r_last_new = shape.root_of_roots(&roots);
     let comm_r_new = crate::poseidon::hash(&[comm_c, comm_r_last_new]);
-    let t_aux = Json::obj(vec![
-        ("nodes", Json::U64(shape.nodes)),
-        ("base_trees", Json::U64(shape.base_trees as u64)),
-        ("tree_r_last_rows_to_discard", Json::U64(shape.rows_to_discard() as u64)),
-        ("tree_r_last_roots", Json::Arr(roots.iter().map(|r| Json::bytes(&r.to_bytes())).collect())),
-        ("comm_d_new", Json::bytes(&comm_d_new)),
-        ("update_proof", Json::str(inp.proof.name)),
-    ]);
-    write_atomic(&inp.new_cache_path.join("t_aux"), t_aux.to_string().as_bytes())?;
+    let t_aux = TAux {
+        nodes: shape.nodes,
+        base_trees: shape.base_trees as u64,
+        tree_r_last_rows_to_discard: shape.rows_to_discard() as u64,
+        tree_r_last_roots: roots.iter().map(|r| r.to_bytes()).collect(),
+        comm_d_new,
+        update_proof: inp.proof.name,
+    };
+    write_atomic(&inp.new_cache_path.join("t_aux"), crate::json::to_raw(&t_aux).get().as_bytes())?;
     let mut p_aux = Vec::with_capacity(64);
     p_aux.extend_from_slice(&comm_c.to_bytes());
     p_aux.extend_from_slice(&comm_r_last_new.to_bytes());
@@ -157,4 +156,15 @@ pub fn encode(inp: &EncodeInputs) -> Result<Encoded, String> {
 /// show the encoding is the published one: decoding with rust-fil-proofs' rule gives back the staged data.
 pub fn decode_node(replica: &Fr, sector_key: &Fr, rho: &Fr) -> Fr {
     replica.sub(sector_key).mul(&rho.invert().expect("rho is nonzero"))
+}
+
+/// The update cache's t_aux: sealfarm's own record of the trees snap_encode built (fields in this order).
+#[derive(serde::Serialize)]
+struct TAux {
+    nodes: u64,
+    base_trees: u64,
+    tree_r_last_rows_to_discard: u64,
+    tree_r_last_roots: Vec<[u8; 32]>,
+    comm_d_new: [u8; 32],
+    update_proof: &'static str,
 }

@@ -8,9 +8,9 @@ use super::prove::{self, ProveInputs};
 use super::randomness;
 use super::verify;
 use crate::commp;
-use crate::field::{hex, Fr};
+use crate::field::Fr;
 use crate::fr32;
-use crate::json::Json;
+use serde_json::{json, Value};
 use crate::seal_tests::{pseudo_random, seal, Sealed};
 use crate::stages;
 use std::fs;
@@ -178,7 +178,7 @@ fn assert_decodes(u: &Upgrade, e: &Encoded) {
 fn check_update(seal_name: &str, sector_id: u64, want: (&str, &str, &str)) {
     let u = upgrade(seal_name, sector_id);
     let e = encode::encode(&encode_inputs(&u)).unwrap();
-    assert_eq!((hex(&e.comm_d_new).as_str(), hex(&e.comm_r_last_new).as_str(), hex(&e.comm_r_new).as_str()), want);
+    assert_eq!((hex::encode(e.comm_d_new).as_str(), hex::encode(e.comm_r_last_new).as_str(), hex::encode(e.comm_r_new).as_str()), want);
     // comm_d_new is the commitment of the piece list; comm_r_new = Poseidon(comm_c, comm_r_last_new)
     let padded: Vec<_> = u.pieces.iter().map(|(c, s)| (*c, fr32::to_padded_size(*s))).collect();
     assert_eq!(e.comm_d_new, commp::comm_d_from_pieces(u.proof.sector_size, &padded).unwrap());
@@ -235,29 +235,29 @@ fn update_8mib_cc_sector_pinned_vectors_and_four_partitions() {
     );
 }
 
-fn run(stage: &str, task: &Json) -> Result<Json, String> {
-    stages::run(stage, task)
+fn run(stage: &str, task: &Value) -> Result<Value, String> {
+    stages::run(stage, task).map(|out| serde_json::from_str(out.get()).unwrap())
 }
 
-fn with(task: &Json, key: &str, value: Json) -> Json {
-    match task {
-        Json::Obj(pairs) => Json::Obj(pairs.iter().map(|(k, v)| (k.clone(), if k == key { value.clone() } else { v.clone() })).collect()),
-        _ => unreachable!(),
-    }
+fn with(task: &Value, key: &str, value: Value) -> Value {
+    let mut t = task.clone();
+    assert!(t.get(key).is_some(), "{key}");
+    t[key] = value;
+    t
 }
 
-fn path(p: &std::path::Path) -> Json {
-    Json::str(p.display().to_string())
+fn path(p: &std::path::Path) -> Value {
+    json!(p.display().to_string())
 }
 
 #[test]
 fn stages_chain_encode_partition_proofs_prove_verify_with_damocles_json() {
     let u = upgrade("StackedDrg2KiBV1_1", 43);
-    let pieces = Json::Arr(
-        u.pieces.iter().map(|(c, s)| Json::obj(vec![("commitment", Json::bytes(c)), ("size", Json::U64(*s))])).collect(),
+    let pieces = Value::Array(
+        u.pieces.iter().map(|(c, s)| obj(vec![("commitment", json!(c)), ("size", json!(*s))])).collect(),
     );
-    let enc_task = Json::obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+    let enc_task = obj(vec![
+        ("registered_proof", json!("StackedDrg2KiBV1")),
         ("new_replica_path", path(&u.new_replica)),
         ("new_cache_path", path(&u.new_cache)),
         ("sector_path", path(&u.cc.sealed)),
@@ -266,12 +266,12 @@ fn stages_chain_encode_partition_proofs_prove_verify_with_damocles_json() {
         ("piece_infos", pieces.clone()),
     ]);
     // malformed tasks name the key path; a wrong piece list is refused before anything is written
-    let e = run("snap_encode", &with(&enc_task, "registered_proof", Json::str("StackedDrg4KiBV1"))).unwrap_err();
+    let e = run("snap_encode", &with(&enc_task, "registered_proof", json!("StackedDrg4KiBV1"))).unwrap_err();
     assert!(e.contains("registered_proof") && e.contains("StackedDrg4KiBV1"), "{e}");
-    let bad_pieces = Json::Arr(vec![Json::obj(vec![("commitment", Json::bytes(&u.pieces[0].0)), ("size", Json::str("x"))])]);
+    let bad_pieces = Value::Array(vec![obj(vec![("commitment", json!(u.pieces[0].0)), ("size", json!("x"))])]);
     let e = run("snap_encode", &with(&enc_task, "piece_infos", bad_pieces)).unwrap_err();
     assert!(e.contains("piece_infos[0].size"), "{e}");
-    let other = Json::Arr(vec![Json::obj(vec![("commitment", Json::bytes(&[7; 32])), ("size", Json::U64(1016))])]);
+    let other = Value::Array(vec![obj(vec![("commitment", json!(vec![7u8; 32])), ("size", json!(1016))])]);
     let e = run("snap_encode", &with(&enc_task, "piece_infos", other)).unwrap_err();
     assert!(e.contains("pieces and comm_d do not match"), "{e}");
     assert!(!u.new_replica.exists());
@@ -281,13 +281,13 @@ fn stages_chain_encode_partition_proofs_prove_verify_with_damocles_json() {
     let (comm_r_new, comm_d_new) = (comm("comm_r_new"), comm("comm_d_new"));
     assert!(out.get("comm_r_last_new").is_some());
     // the id is accepted for registered_proof too, and a rerun gives the same answer
-    assert_eq!(run("snap_encode", &with(&enc_task, "registered_proof", Json::U64(0))).unwrap().to_string(), out.to_string());
+    assert_eq!(run("snap_encode", &with(&enc_task, "registered_proof", json!(0))).unwrap().to_string(), out.to_string());
 
-    let pp_task = Json::obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
-        ("comm_r_old", Json::bytes(&u.comm_r_old)),
-        ("comm_r_new", Json::bytes(&comm_r_new)),
-        ("comm_d_new", Json::bytes(&comm_d_new)),
+    let pp_task = obj(vec![
+        ("registered_proof", json!("StackedDrg2KiBV1")),
+        ("comm_r_old", json!(u.comm_r_old)),
+        ("comm_r_new", json!(comm_r_new)),
+        ("comm_d_new", json!(comm_d_new)),
         ("sector_path", path(&u.cc.sealed)),
         ("sector_cache_path", path(&u.cc.cache_dir)),
         ("replica_path", path(&u.new_replica)),
@@ -295,15 +295,15 @@ fn stages_chain_encode_partition_proofs_prove_verify_with_damocles_json() {
     ]);
     let vanilla = run("snap_partition_proofs", &pp_task).unwrap();
     assert_eq!(vanilla.as_array().unwrap().len(), 1);
-    let e = run("snap_partition_proofs", &with(&pp_task, "comm_r_old", Json::bytes(&comm_r_new))).unwrap_err();
+    let e = run("snap_partition_proofs", &with(&pp_task, "comm_r_old", json!(comm_r_new))).unwrap_err();
     assert!(e.contains("comm_r_old"), "{e}");
 
-    let prove_task = Json::obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+    let prove_task = obj(vec![
+        ("registered_proof", json!("StackedDrg2KiBV1")),
         ("vannilla_proofs", vanilla.clone()),
-        ("comm_r_old", Json::bytes(&u.comm_r_old)),
-        ("comm_r_new", Json::bytes(&comm_r_new)),
-        ("comm_d_new", Json::bytes(&comm_d_new)),
+        ("comm_r_old", json!(u.comm_r_old)),
+        ("comm_r_new", json!(comm_r_new)),
+        ("comm_d_new", json!(comm_d_new)),
     ]);
     let proof = run("snap_prove", &prove_task).unwrap();
     let bytes = proof.to_bytes().unwrap();
@@ -313,31 +313,31 @@ fn stages_chain_encode_partition_proofs_prove_verify_with_damocles_json() {
     for pos in [0usize, 40, 200, raw.len() / 2, raw.len() - 1] {
         let mut t = raw.clone();
         t[pos] ^= 0x01;
-        let e = run("snap_prove", &with(&prove_task, "vannilla_proofs", Json::Arr(vec![Json::bytes(&t)]))).unwrap_err();
+        let e = run("snap_prove", &with(&prove_task, "vannilla_proofs", Value::Array(vec![json!(t)]))).unwrap_err();
         assert!(e.contains("vannilla_proofs"), "byte {pos}: {e}");
     }
 
-    let verify_task = Json::obj(vec![
-        ("registered_proof", Json::str("StackedDrg2KiBV1")),
+    let verify_task = obj(vec![
+        ("registered_proof", json!("StackedDrg2KiBV1")),
         ("proof", proof.clone()),
-        ("comm_r_old", Json::bytes(&u.comm_r_old)),
-        ("comm_r_new", Json::bytes(&comm_r_new)),
-        ("comm_d_new", Json::bytes(&comm_d_new)),
+        ("comm_r_old", json!(u.comm_r_old)),
+        ("comm_r_new", json!(comm_r_new)),
+        ("comm_d_new", json!(comm_d_new)),
     ]);
-    let valid = |t: &Json| run("verify_snap", t).unwrap().get("valid").and_then(Json::as_bool).unwrap();
+    let valid = |t: &Value| run("verify_snap", t).unwrap().get("valid").and_then(Value::as_bool).unwrap();
     assert!(valid(&verify_task));
-    assert!(valid(&with(&verify_task, "proof", Json::str(crate::base64::encode(&bytes)))));
-    assert!(!valid(&with(&verify_task, "comm_r_new", Json::bytes(&u.comm_r_old))));
-    assert!(!valid(&with(&verify_task, "comm_d_new", Json::bytes(&commp::zero_comm_for_size(2048)))));
-    assert!(!valid(&with(&verify_task, "registered_proof", Json::str("StackedDrg8MiBV1"))));
+    assert!(valid(&with(&verify_task, "proof", json!(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &bytes)))));
+    assert!(!valid(&with(&verify_task, "comm_r_new", json!(u.comm_r_old))));
+    assert!(!valid(&with(&verify_task, "comm_d_new", json!(commp::zero_comm_for_size(2048)))));
+    assert!(!valid(&with(&verify_task, "registered_proof", json!("StackedDrg8MiBV1"))));
     for pos in [5usize, 12, 100, bytes.len() - 1] {
         let mut t = bytes.clone();
         t[pos] ^= 0x80;
-        let v = run("verify_snap", &with(&verify_task, "proof", Json::bytes(&t))).unwrap();
-        assert_eq!(v.get("valid").and_then(Json::as_bool), Some(false), "byte {pos}");
-        assert!(v.get("reason").and_then(Json::as_str).is_some());
+        let v = run("verify_snap", &with(&verify_task, "proof", json!(t))).unwrap();
+        assert_eq!(v.get("valid").and_then(Value::as_bool), Some(false), "byte {pos}");
+        assert!(v.get("reason").and_then(Value::as_str).is_some());
     }
-    let e = run("verify_snap", &with(&verify_task, "comm_r_old", Json::bytes(&[1, 2]))).unwrap_err();
+    let e = run("verify_snap", &with(&verify_task, "comm_r_old", json!([1, 2]))).unwrap_err();
     assert!(e.contains("comm_r_old"), "{e}");
 }
 
@@ -472,4 +472,27 @@ fn partition_proof_bytes_follow_the_bincode_layout_of_the_rust_types() {
     let mut t = b;
     t[..32].copy_from_slice(&[0xff; 32]);
     assert!(bincode::decode(&t).unwrap_err().contains("canonical"));
+}
+
+/// Typed reads of a JSON value in these tests.
+trait Fields {
+    fn field(&self, k: &str) -> Result<&Value, String>;
+    fn field_bytes32(&self, k: &str) -> Result<[u8; 32], String>;
+    fn to_bytes(&self) -> Result<Vec<u8>, String>;
+}
+
+impl Fields for Value {
+    fn field(&self, k: &str) -> Result<&Value, String> {
+        self.get(k).ok_or_else(|| format!("missing field `{k}`"))
+    }
+    fn field_bytes32(&self, k: &str) -> Result<[u8; 32], String> {
+        serde_json::from_value(self.field(k)?.clone()).map_err(|e| format!("field `{k}`: {e}"))
+    }
+    fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        serde_json::from_value(self.clone()).map_err(|e| e.to_string())
+    }
+}
+
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
