@@ -88,11 +88,13 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
 
   it("seals a CC sector first, which becomes a SnapUp candidate once it proves", async () => {
     const sealer = await startWorker(farm.configFile);
+    // Active and finalized: the chain can make a sector Active before the worker's ReportFinalized, and only a
+    // sector the worker has let go of is a SnapUp candidate. Both stay once reached.
     const active = await waitFor(
-      "a CC sector to be Active",
+      "a CC sector to be Active and finalized by its worker",
       async () => {
         const list = await farm.rpc.callVenus("ListSectors", [null]);
-        const a = list.filter((s) => s.State === "Active");
+        const a = list.filter((s) => s.State === "Active" && s.Finalized);
         return a.length > 0 ? a : undefined;
       },
       120_000,
