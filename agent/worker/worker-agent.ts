@@ -15,6 +15,7 @@ import type { AnySectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
 import { defaultWorkerRpcSecurity, startWorkerRpcServer, type WorkerRpcSecurity } from "./rpc/worker-rpc.js";
 import { scanPersistStores } from "./store/scan-persist-stores.js";
+import { SealingStore } from "./store/sealing-store.js";
 import { SealingThread } from "./thread/sealing-thread.js";
 import type { ThreadListEntry } from "./thread/thread-status.js";
 import { WdPostThread } from "./thread/wdpost-thread.js";
@@ -86,6 +87,17 @@ export class WorkerAgent {
         `${c.file}: no attached store available ([[attached]] with a writable store is required to seal or rebuild)`,
       );
     // Startup is strict, like damocles: every attached store must be known to the manager.
+    // Every sealing store is created first, before the manager is asked anything: a location that cannot be one
+    // refuses start-up with its key, whatever the state of the manager.
+    for (const t of c.threads) {
+      if (t.plan === "wdpost" || t.location === undefined) continue;
+      try {
+        new SealingStore(t.location).init();
+      } catch (e) {
+        rpc.close();
+        throw new Error(`${c.file}: sealing_thread[${t.index}].location: ${(e as Error).message}`);
+      }
+    }
     for (const a of c.attached) {
       let info: StoreBasicInfo | null;
       try {
@@ -157,17 +169,6 @@ export class WorkerAgent {
             onSectorDone: o.onSectorDone,
           }),
         );
-      }
-    }
-    // Every sealing store is created now, so a location that cannot be one refuses start-up with its key.
-    for (const t of agent.threads) {
-      if (!(t instanceof SealingThread)) continue;
-      try {
-        t.store.init();
-      } catch (e) {
-        await pool.stop();
-        rpc.close();
-        throw new Error(`${c.file}: sealing_thread[${t.index}].location: ${(e as Error).message}`);
       }
     }
     try {
