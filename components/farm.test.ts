@@ -161,7 +161,11 @@ describe("Farm component (mocked engine)", () => {
     assert.deepEqual(names("pulumi-nodejs:dynamic/sealfarm:RemoteFile"), [
       "mgr-01-auth-secret",
       "mgr-01-manager-toml",
+      "mgr-01-tls-crt",
+      "mgr-01-tls-key",
+      "post-01-manager-ca",
       "post-01-worker-toml",
+      "sealer-01-manager-ca",
       "sealer-01-worker-toml",
     ]);
     assert.deepEqual(names("pulumi-nodejs:dynamic/sealfarm:SystemdService"), [
@@ -169,7 +173,8 @@ describe("Farm component (mocked engine)", () => {
       "post-01-worker-service",
       "sealer-01-worker-service",
     ]);
-    assert.equal(resources.length, 1 + 1 + 2 + 3 * 4 + 1);
+    // The farm, the manager and two workers, 4 children per host plus the manager's TLS pair and each worker's pin.
+    assert.equal(resources.length, 1 + 1 + 2 + 3 * 4 + 2 + 2 + 1);
 
     const byName = (n: string) => resources.find((r) => r.name === n) as Registered;
     assert.equal(byName("sealer-01-worker-toml").inputs.path, "/etc/sealfarm/worker.toml");
@@ -178,6 +183,16 @@ describe("Farm component (mocked engine)", () => {
     assert.equal(byName("sealer-01-release").inputs.hash, release.hash);
     assert.equal(byName("post-01-worker-service").inputs.name, "sealfarm-worker.service");
     assert.match(String(byName("mgr-01-manager-toml").inputs.content), /^listen = "0\.0\.0\.0:1789"$/m);
+    // TLS: the manager serves the farm's certificate on the next port; the workers pin it.
+    assert.match(String(byName("mgr-01-manager-toml").inputs.content), /^listen = "0\.0\.0\.0:1790"$/m);
+    assert.equal(byName("mgr-01-tls-key").inputs.mode, "0600");
+    assert.ok(isSecretEnvelope(byName("mgr-01-tls-key").inputs.content), "the TLS key is a secret");
+    assert.match(String(byName("sealer-01-manager-ca").inputs.content), /^-----BEGIN CERTIFICATE-----/);
+    assert.equal(byName("sealer-01-manager-ca").inputs.path, "/etc/sealfarm/manager-tls.crt");
+    const pinned = (byName("sealer-01-worker-toml").inputs.content as { value: string }).value;
+    assert.match(pinned, /addr = "https:\/\/10\.1\.0\.10:1790"/);
+    assert.match(pinned, /manager_ca_file = "\/etc\/sealfarm\/manager-tls\.crt"/);
+    assert.match(pinned, /manager_fingerprint = "sha256:[0-9A-F:]+"/);
   });
 
   test("children hang under their host's component, hosts under the farm (mocked engine)", async () => {
@@ -264,6 +279,7 @@ describe("Farm component (mocked engine)", () => {
     );
     const added = [...afterGrowth.keys()].filter((n) => !before.has(n)).sort();
     assert.deepEqual(added, [
+      "sealer-02-manager-ca",
       "sealer-02-prepare",
       "sealer-02-release",
       "sealer-02-worker-service",

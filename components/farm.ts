@@ -8,6 +8,7 @@ import type { FarmConfig, FarmHost, SshTarget } from "./config/load-farm.js";
 import type { MachineClass } from "./config/machine-class.js";
 import type { HostConnection, ReleaseRef } from "./host-foundation.js";
 import { ManagerHost, managerRpcAddr } from "./manager-host.js";
+import { farmManagerTls, managerTlsUrl } from "./render/manager-tls.js";
 import { WorkerHost } from "./worker-host.js";
 
 /** Connection tuning applied to every host (retries and timeouts); the targets come from the farm config. */
@@ -94,6 +95,13 @@ export class Farm extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The farm's certificate, derived from the auth secret; only its public half and pin go to the workers.
+    const managerTls = pulumi.unsecret(
+      pulumi.secret(args.managerAuthSecret).apply((s) => {
+        const c = farmManagerTls(farm, s);
+        return { url: managerTlsUrl(farm), certPem: c.certPem, fingerprint: c.fingerprint };
+      }),
+    );
     const context = {
       managerRpcAddr: managerRpcAddr(farm),
       miners: farm.miners,
@@ -115,6 +123,7 @@ export class Farm extends pulumi.ComponentResource {
           connection: hostConnection(host.address, host.ssh, args.tuning),
           sshPrivateKey: args.sshPrivateKey,
           managerToken,
+          managerTls,
         },
         // A worker needs its manager's config in place first; the manager does not wait for workers.
         { parent: this, dependsOn: [this.manager] },

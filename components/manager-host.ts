@@ -4,6 +4,8 @@
 //   <host>-release          RemoteRelease
 //   <host>-manager-toml     RemoteFile: <home>/manager.toml
 //   <host>-auth-secret      RemoteFile: <home>/auth.secret (the key that signs API tokens: a secret, mode 0600)
+//   <host>-tls-crt/-tls-key RemoteFile: <home>/tls.crt and tls.key, the farm's certificate (derived from the auth
+//                           secret, render/manager-tls.ts) that the manager serves on its TLS port and workers pin
 //   <host>-manager-service  SystemdService: sealfarm-manager.service, restarted only when its own trigger changes
 
 import * as pulumi from "@pulumi/pulumi";
@@ -19,6 +21,7 @@ import {
 } from "./host-foundation.js";
 import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
+import { farmManagerTls, MANAGER_TLS_CERT, MANAGER_TLS_KEY, managerTlsPort } from "./render/manager-tls.js";
 import { managerTomlForFarm, renderManagerToml } from "./render/manager-toml.js";
 import { MANAGER_HOME, renderManagerUnit, SERVICE_USER } from "./render/service-units.js";
 
@@ -36,11 +39,13 @@ export interface ManagerHostPlan {
 
 /** manager.toml, the unit and the preparation for the farm's manager. Pure. */
 export function planManagerHost(farm: FarmConfig, home: string = MANAGER_HOME): ManagerHostPlan {
-  const managerToml = managerTomlForFarm(farm);
+  // The plain port stays for loopback and damocles peers; workers use the TLS port with the pinned certificate.
+  const tls = { tlsPort: managerTlsPort(farm) };
+  const managerToml = managerTomlForFarm(farm, tls);
   const persistPaths = farm.persistStores.map((s) => s.path);
   return {
     managerToml,
-    managerTomlText: renderManagerToml(farm),
+    managerTomlText: renderManagerToml(farm, tls),
     unitText: renderManagerUnit({ home, persistStorePaths: persistPaths }),
     prepareScript: prepareHostScript(SERVICE_USER, [home, ...persistPaths], []),
     unprepareScript: unprepareHostScript([home, ...persistPaths], []),
@@ -84,15 +89,39 @@ export class ManagerHost extends pulumi.ComponentResource {
       { connection, path: `${p.home}/auth.secret`, content: secretText, mode: "0600", owner: SERVICE_USER },
       { parent: this, dependsOn: [prepare] },
     );
+    const cert = pulumi.secret(args.managerAuthSecret).apply((s) => farmManagerTls(args.farm, s));
+    const tlsCrt = new RemoteFile(
+      `${h}-tls-crt`,
+      {
+        connection,
+        path: `${p.home}/${MANAGER_TLS_CERT}`,
+        content: pulumi.unsecret(cert.apply((c) => c.certPem)),
+        mode: "0644",
+        owner: SERVICE_USER,
+      },
+      { parent: this, dependsOn: [prepare] },
+    );
+    const tlsKey = new RemoteFile(
+      `${h}-tls-key`,
+      {
+        connection,
+        path: `${p.home}/${MANAGER_TLS_KEY}`,
+        content: cert.apply((c) => c.keyPem),
+        mode: "0600",
+        owner: SERVICE_USER,
+      },
+      { parent: this, dependsOn: [prepare] },
+    );
     this.service = new SystemdService(
       `${h}-manager-service`,
       {
         connection,
         name: MANAGER_UNIT_NAME,
         unit: p.unitText,
+        // The certificate follows the secret, so the secret in the trigger covers it.
         restartTrigger: secretText.apply((s) => serviceTrigger([p.unitText, p.managerTomlText, s, args.release.hash])),
       },
-      { parent: this, dependsOn: [release, config, authSecret] },
+      { parent: this, dependsOn: [release, config, authSecret, tlsCrt, tlsKey] },
     );
     this.rpcAddr = managerRpcAddr(args.farm);
     this.registerOutputs({ rpcAddr: this.rpcAddr, activeState: this.service.activeState });

@@ -3,6 +3,7 @@
 //   <host>-prepare         one-shot RemoteScript: the service user and the store directories
 //   <host>-release         RemoteRelease: the agent + sealfarm-proofs under /opt/sealfarm/releases/<hash>
 //   <host>-worker-toml     RemoteFile: /etc/sealfarm/worker.toml (holds the manager token: a secret)
+//   <host>-manager-ca      RemoteFile: /etc/sealfarm/manager-tls.crt, the manager's certificate the worker pins
 //   <host>-worker-service  SystemdService: sealfarm-worker.service, restarted only when its own trigger changes
 import * as pulumi from "@pulumi/pulumi";
 import type { FarmHost } from "./config/load-farm.js";
@@ -19,6 +20,7 @@ import {
 import { type HostPlan, type PlanContext, planHost } from "./plan/plan-host.js";
 import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
+import { WORKER_MANAGER_CA } from "./render/manager-tls.js";
 import { renderWorkerUnit, SERVICE_USER, WORKER_CONFIG_PATH } from "./render/service-units.js";
 import { renderWorkerToml } from "./render/worker-toml.js";
 
@@ -66,6 +68,8 @@ export interface WorkerHostArgs {
   readonly connection: HostConnection;
   readonly sshPrivateKey: pulumi.Input<string>;
   readonly managerToken: pulumi.Input<string>;
+  /** The manager's TLS endpoint and certificate: the worker reaches it over https and pins this certificate. */
+  readonly managerTls: pulumi.Input<{ url: string; certPem: string; fingerprint: string }>;
 }
 
 export class WorkerHost extends pulumi.ComponentResource {
@@ -79,11 +83,27 @@ export class WorkerHost extends pulumi.ComponentResource {
     const h = args.host.name;
     const p = planWorkerHost(args.host, args.machineClass, args.sectorSize, args.planContext);
     const { connection, prepare, release } = createHostFoundation(this, h, args, p.prepareScript, p.unprepareScript);
-    const toml = pulumi.secret(args.managerToken).apply((managerToken) => renderWorkerToml(p.plan, { managerToken }));
+    const toml = pulumi.all([pulumi.secret(args.managerToken), args.managerTls]).apply(([managerToken, tls]) =>
+      renderWorkerToml(p.plan, {
+        managerToken,
+        managerTls: { url: tls.url, caFile: WORKER_MANAGER_CA, fingerprint: tls.fingerprint },
+      }),
+    );
+    const managerCa = new RemoteFile(
+      `${h}-manager-ca`,
+      {
+        connection,
+        path: WORKER_MANAGER_CA,
+        content: pulumi.output(args.managerTls).apply((t) => t.certPem),
+        mode: "0644",
+        owner: "root",
+      },
+      { parent: this, dependsOn: [prepare] },
+    );
     const config = new RemoteFile(
       `${h}-worker-toml`,
       { connection, path: WORKER_CONFIG_PATH, content: toml, mode: "0640", owner: "root", group: SERVICE_USER },
-      { parent: this, dependsOn: [prepare] },
+      { parent: this, dependsOn: [prepare, managerCa] },
     );
     this.service = new SystemdService(
       `${h}-worker-service`,
@@ -93,7 +113,7 @@ export class WorkerHost extends pulumi.ComponentResource {
         unit: p.unitText,
         restartTrigger: toml.apply((t) => serviceTrigger([p.unitText, t, args.release.hash])),
       },
-      { parent: this, dependsOn: [release, config] },
+      { parent: this, dependsOn: [release, config, managerCa] },
     );
     this.threads = p.plan.report.threads;
     this.expectedSectorsPerDay = p.plan.report.expectedSectorsPerDay;

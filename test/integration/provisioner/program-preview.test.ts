@@ -55,7 +55,7 @@ test("the program previews a farm: every resource declared, none created (mocked
     services: Record<string, pulumi.Output<string>>;
   };
   const deadline = Date.now() + 20000;
-  while (registered.length < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (registered.length < 15 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(registered.sort(), [
     "farm",
     "mgr-auth-secret",
@@ -64,6 +64,9 @@ test("the program previews a farm: every resource declared, none created (mocked
     "mgr-manager-toml",
     "mgr-prepare",
     "mgr-release",
+    "mgr-tls-crt",
+    "mgr-tls-key",
+    "s1-manager-ca",
     "s1-prepare",
     "s1-release",
     "s1-sealer",

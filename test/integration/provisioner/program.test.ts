@@ -100,7 +100,8 @@ describe("the Pulumi program (mocked engine)", () => {
     assert.equal(Object.keys(program.hosts).length, 10);
     assert.equal(mine.filter((r) => r.type === "sealfarm:index:WorkerHost").length, 9);
     assert.equal(mine.filter((r) => r.type === "sealfarm:index:ManagerHost").length, 1);
-    assert.equal(mine.length, 1 + (1 + 5) + 9 * (1 + 4));
+    // The farm; the manager with its 5 children and its TLS certificate and key; 9 workers with 4 children and a pin.
+    assert.equal(mine.length, 1 + (1 + 5 + 2) + 9 * (1 + 4 + 1));
     assert.equal(program.hosts["sealer-01"]?.threads, 15);
     assert.equal(program.hosts["post-01"]?.role, "post");
   });
