@@ -138,6 +138,17 @@ export async function assignQueuedDeals(
   return rows;
 }
 
+/** Gives the deals assigned to a sector back to the queue (an aborted sector, or an upgrade that gave up). */
+export async function requeueSectorDeals(trx: Transaction<Database>, sid: SectorID): Promise<void> {
+  await trx
+    .updateTable("deals")
+    .set({ state: "queued", sector_number: null })
+    .where("miner", "=", sid.Miner)
+    .where("sector_number", "=", sid.Number)
+    .where("state", "=", "assigned")
+    .execute();
+}
+
 export async function acquireDeals(
   ctx: ManagerContext,
   sid: SectorID,

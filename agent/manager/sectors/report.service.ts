@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ReportStateReq, SectorID, SectorStateResp } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
+import { requeueSectorDeals } from "../deals/deal.service.js";
 import { sectorNotFound } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
 import { abortRebuildPatch, finishRebuildPatch } from "./rebuild.service.js";
@@ -88,13 +89,7 @@ export async function reportAborted(ctx: ManagerContext, sid: SectorID, reason: 
       await endSnapUp(ctx, trx, row, reason);
       return null;
     }
-    await trx
-      .updateTable("deals")
-      .set({ state: "queued", sector_number: null })
-      .where("miner", "=", sid.Miner)
-      .where("sector_number", "=", sid.Number)
-      .where("state", "=", "assigned")
-      .execute();
+    await requeueSectorDeals(trx, sid);
     await updateSector(trx, sid.Miner, sid.Number, {
       aborted: 1,
       abort_reason: reason,

@@ -19,7 +19,7 @@ import { updateProofName } from "../../shared/units.js";
 import type { ManagerContext } from "../context.js";
 import type { Database } from "../db/database.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
-import { assignQueuedDeals, pieceToWire } from "../deals/deal.service.js";
+import { assignQueuedDeals, pieceToWire, requeueSectorDeals } from "../deals/deal.service.js";
 import { sealedCidFromCommR } from "../proofs/piece-cid.js";
 import { verifySnapUpdate } from "../proofs/proofs-binary.js";
 import { sectorNotFound } from "../rpc/rpc-errors.js";
@@ -201,13 +201,7 @@ export async function endSnapUp(
     await updateSector(trx, sid.Miner, sid.Number, { finalized: 1, reserved_size: null, updated_at: now });
     return;
   }
-  await trx
-    .updateTable("deals")
-    .set({ state: "queued", sector_number: null })
-    .where("miner", "=", sid.Miner)
-    .where("sector_number", "=", sid.Number)
-    .where("state", "=", "assigned")
-    .execute();
+  await requeueSectorDeals(trx, sid);
   await trx.deleteFrom("sector_pieces").where("miner", "=", sid.Miner).where("number", "=", sid.Number).execute();
   await updateSector(trx, sid.Miner, sid.Number, {
     snap_state: "none",
