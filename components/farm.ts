@@ -3,7 +3,7 @@
 // touches only those hosts. Secrets (SSH key, manager auth secret, worker token) arrive as Pulumi secrets and are
 // never passed to `super`, whose arguments would be stored as plain component inputs.
 import * as pulumi from "@pulumi/pulumi";
-import { createToken } from "../agent/shared/auth/tokens.js";
+import { createToken } from "./core/auth/tokens.js";
 import type { FarmConfig, FarmHost, SshTarget } from "./core/config/load-farm.js";
 import type { MachineClass } from "./core/config/machine-class.js";
 import { farmManagerTls, managerTlsUrl } from "./core/render/manager-tls.js";

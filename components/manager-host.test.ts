@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseManagerToml } from "../agent/manager/config/load-manager-config.js";
 import { resolveManagerConfig } from "../agent/manager/config/manager-config.js";
-import { verifyToken } from "../agent/shared/auth/tokens.js";
+import { verifyToken } from "./core/auth/tokens.js";
 import type { FarmConfig } from "./core/config/load-farm.js";
 import { deriveWorkerToken } from "./farm.js";
 import { managerRpcAddr, planManagerHost } from "./manager-host.js";

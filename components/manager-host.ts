@@ -9,8 +9,8 @@
 //   <host>-manager-service  SystemdService: sealfarm-manager.service, restarted only when its own trigger changes
 
 import * as pulumi from "@pulumi/pulumi";
-import type { ManagerToml } from "../agent/manager/config/manager-config.js";
 import type { FarmConfig } from "./core/config/load-farm.js";
+import type { ManagerToml } from "./core/config/manager-toml.js";
 import { farmManagerTls, MANAGER_TLS_CERT, MANAGER_TLS_KEY, managerTlsPort } from "./core/render/manager-tls.js";
 import { managerTomlForFarm, renderManagerToml } from "./core/render/manager-toml.js";
 import { MANAGER_HOME, renderManagerUnit, SERVICE_USER } from "./core/render/service-units.js";

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { packageVersion } from "../../components/core/package-version.js";
 import { type CliIo, type Command, type CommandEntry, loadCommand, UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
-import { findCommand, main, packageVersion, renderHelp } from "./main.js";
+import { findCommand, main, renderHelp } from "./main.js";
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -120,7 +121,7 @@ describe("the sealfarm binary (real child process)", () => {
   });
 
   it("runs compiled JavaScript whose stack traces name the .ts sources", () => {
-    const compiled = new URL("../../.build/agent/shared/package-root.js", import.meta.url);
+    const compiled = new URL("../../.build/components/core/package-root.js", import.meta.url);
     const script = [
       "process.setSourceMapsEnabled(true);",
       `const { findPackageRoot } = await import(${JSON.stringify(compiled.href)});`,
@@ -128,7 +129,7 @@ describe("the sealfarm binary (real child process)", () => {
     ].join("\n");
     const res = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
     assert.equal(res.status, 0, res.stderr);
-    assert.match(res.stdout, /at findPackageRoot \(.*\/agent\/shared\/package-root\.ts:\d+:\d+\)/);
+    assert.match(res.stdout, /at findPackageRoot \(.*\/components\/core\/package-root\.ts:\d+:\d+\)/);
   });
 
   it("exits 2 on an unknown command", () => {

@@ -1,20 +1,13 @@
 // `sealfarm` argv dispatch: finds the command whose path is the longest prefix of argv and runs it.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { guardStdio } from "../shared/guard-stdio.js";
-import { packageRoot } from "../shared/package-root.js";
+import { packageVersion } from "../../components/core/package-version.js";
 import { type CliIo, type Command, loadCommand, type Registered, UsageError } from "./command.js";
 import { commands as registered } from "./commands/index.js";
+import { guardStdio } from "./guard-stdio.js";
 
 const stdio: CliIo = {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 export function renderHelp(commands: readonly Command[]): string {
   const width = Math.max(0, ...commands.map((c) => c.path.join(" ").length));

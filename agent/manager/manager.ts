@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import type http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { SecretSource } from "../shared/auth/tokens.js";
+import { SecretSource } from "../shared/auth/secret-file.js";
 import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { type ConnectionStats, guardConnections } from "../shared/net/connection-guard.js";
 import { pumpMessages } from "./chain/devnet/message-pump.js";

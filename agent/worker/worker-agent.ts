@@ -2,8 +2,8 @@
 // starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
 
 import http from "node:http";
-import { packageVersion } from "../cli/main.js";
-import { SecretSource } from "../shared/auth/tokens.js";
+import { packageVersion } from "../../components/core/package-version.js";
+import { SecretSource } from "../shared/auth/secret-file.js";
 import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { DEFAULT_CONNECTION_LIMITS } from "../shared/net/connection-guard.js";
 import { createVenusClient, type StoreBasicInfo, type VenusClient } from "../shared/rpc/index.js";

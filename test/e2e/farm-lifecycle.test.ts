@@ -33,8 +33,8 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation/index.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { createToken } from "../../agent/shared/auth/tokens.js";
 import { createVenusClient } from "../../agent/shared/rpc/venus-client.js";
+import { createToken } from "../../components/core/auth/tokens.js";
 import { startTestHosts, type TestHost, type TestHostSet } from "../hosts/netns-hosts.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -8,12 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { loadManagerConfig } from "../../agent/manager/config/load-manager-config.js";
-import { defaultManagerToml, ConfigError as ManagerConfigError } from "../../agent/manager/config/manager-config.js";
-import { renderManagerToml } from "../../agent/manager/config/render-manager-toml.js";
+import { ConfigError as ManagerConfigError } from "../../agent/manager/config/manager-config.js";
 import { loadWorkerConfig, ConfigError as WorkerConfigError } from "../../agent/worker/config/load-worker-config.js";
 import { ConfigError } from "../../components/core/config/config-error.js";
 import { parseMachineClassYaml } from "../../components/core/config/load-class.js";
 import { loadFarmStackFile } from "../../components/core/config/load-stack-file.js";
+import { defaultManagerToml } from "../../components/core/config/manager-toml.js";
+import { renderManagerToml } from "../../components/core/render/manager-toml-text.js";
 import { fuzzConfig } from "./config-fuzz.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-fuzz-"));

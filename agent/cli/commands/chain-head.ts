@@ -1,7 +1,7 @@
 // `sealfarm chain head`: the devnet's current epoch.
-import { parseArgs } from "../../manager/cli/cli-args.js";
-import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
+import { parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
+import { CONNECT_FLAGS, connectManager } from "../connect.js";
 
 export const chainHead: Command = {
   path: ["chain", "head"],

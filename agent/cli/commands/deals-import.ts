@@ -1,11 +1,11 @@
 // `sealfarm deals import FILE [--miner ID]`: CommP via sealfarm-proofs, the file kept in the piece store, the
 // piece queued for AcquireDeals. Works on the manager's database directly (SQLite WAL allows a running manager).
 import { resolve } from "node:path";
-import { flag, managerHome, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
 import { createManagerContext } from "../../manager/context.js";
 import { migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
+import { flag, managerHome, parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 
 export const dealsImport: Command = {

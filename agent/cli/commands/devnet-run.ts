@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startDevnetServer } from "../../manager/chain/devnet-server/devnet-server.js";
-import { parseArgs } from "../../manager/cli/cli-args.js";
 import { parseDurationMs } from "../../manager/config/duration.js";
 import { parseListen } from "../../manager/config/manager-config.js";
 import { sealProofByName } from "../../manager/proofs/proof-types.js";
 import { resolveProofsBin } from "../../manager/proofs/proofs-binary.js";
+import { parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 import { untilStopSignal } from "../stop-signal.js";
 

@@ -1,9 +1,9 @@
 // `sealfarm manager init --home DIR`: writes DIR/manager.toml with every setting and its default.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { managerHome, parseArgs } from "../../manager/cli/cli-args.js";
-import { defaultManagerToml } from "../../manager/config/manager-config.js";
-import { renderManagerToml } from "../../manager/config/render-manager-toml.js";
+import { defaultManagerToml } from "../../../components/core/config/manager-toml.js";
+import { renderManagerToml } from "../../../components/core/render/manager-toml-text.js";
+import { managerHome, parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
 
 export const managerInit: Command = {

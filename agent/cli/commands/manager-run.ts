@@ -1,8 +1,8 @@
 // `sealfarm manager run --home DIR`: validates the config, starts the manager and serves until SIGINT/SIGTERM.
 import { resolve } from "node:path";
-import { managerHome, parseArgs } from "../../manager/cli/cli-args.js";
 import { ConfigError } from "../../manager/config/manager-config.js";
 import { startManager } from "../../manager/manager.js";
+import { managerHome, parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
 import { untilStopSignal } from "../stop-signal.js";
 

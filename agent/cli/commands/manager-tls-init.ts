@@ -3,8 +3,8 @@
 // and worker.toml lines that turn it on and pin it. The provisioner does the same per farm (components/).
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { flag, managerHome, parseArgs } from "../../manager/cli/cli-args.js";
-import { generateSelfSignedCert } from "../../shared/tls/self-signed-cert.js";
+import { generateSelfSignedCert } from "../../../components/core/tls/self-signed-cert.js";
+import { flag, managerHome, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 
 export const managerTlsInit: Command = {

@@ -2,9 +2,10 @@
 // secret, valid for --ttl. `sealfarm manager token rotate` replaces the secret: every token issued so far stops
 // working at the running manager's next request.
 import { resolve } from "node:path";
-import { flag, managerHome, type ParsedArgs, parseArgs } from "../../manager/cli/cli-args.js";
+import { createToken, type Permission } from "../../../components/core/auth/tokens.js";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
-import { createToken, loadOrCreateSecret, type Permission, rotateSecret } from "../../shared/auth/tokens.js";
+import { loadOrCreateSecret, rotateSecret } from "../../shared/auth/secret-file.js";
+import { flag, managerHome, type ParsedArgs, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 
 /** `--perm` and `--ttl` of a token command, checked. A ttl is a number with d, h or m. */

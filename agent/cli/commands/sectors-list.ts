@@ -1,8 +1,8 @@
 // `sealfarm sectors list [--state S] [--json]`: every sector with its state, worker and last failure.
-import { flag, parseArgs } from "../../manager/cli/cli-args.js";
-import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
-import { renderSectorList } from "../../manager/cli/render-tables.js";
+import { flag, parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
+import { CONNECT_FLAGS, connectManager } from "../connect.js";
+import { renderSectorList } from "../render-tables.js";
 
 export const sectorsList: Command = {
   path: ["sectors", "list"],

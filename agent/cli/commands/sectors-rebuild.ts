@@ -1,8 +1,8 @@
 // `sealfarm sectors rebuild MINER NUMBER [--pieces-available]`: queue a proving sector whose sealed file or cache was
 // lost; a worker with a `rebuild` thread seals it again, bit for bit, from its stored ticket and pieces.
-import { parseArgs, parseUint } from "../../manager/cli/cli-args.js";
-import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
+import { parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
+import { CONNECT_FLAGS, connectManager } from "../connect.js";
 
 export const sectorsRebuild: Command = {
   path: ["sectors", "rebuild"],

@@ -1,8 +1,8 @@
 // `sealfarm sectors show MINER NUMBER`: one sector and its timeline (every ReportState).
-import { parseArgs, parseUint } from "../../manager/cli/cli-args.js";
-import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
-import { renderSectorDetail } from "../../manager/cli/render-tables.js";
+import { parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
+import { CONNECT_FLAGS, connectManager } from "../connect.js";
+import { renderSectorDetail } from "../render-tables.js";
 
 export const sectorsShow: Command = {
   path: ["sectors", "show"],

@@ -1,11 +1,12 @@
 // `sealfarm sectors unseal PIECE_CID [--miner M --sector N] [--dest URL]`: queue the recovery of a deal's piece bytes
 // from the proving sector that holds it; a worker with an `unseal` thread uploads them to the destination
 // (default store:///PIECE_CID, this manager's piece store). `--list [--state S]` shows the tasks.
-import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
-import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
-import { renderUnsealTasks } from "../../manager/cli/render-tables.js";
+
 import { parseUnsealState } from "../../manager/unseal/unseal-dest.js";
+import { flag, parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
+import { CONNECT_FLAGS, connectManager } from "../connect.js";
+import { renderUnsealTasks } from "../render-tables.js";
 
 export const sectorsUnseal: Command = {
   path: ["sectors", "unseal"],

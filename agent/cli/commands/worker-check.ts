@@ -3,11 +3,11 @@
 // report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import { flag, parseArgs } from "../../manager/cli/cli-args.js";
 import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
 import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { localAddressToward, workerIdentity } from "../../worker/config/worker-identity.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
+import { flag, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 
 /** The stages the bundled binary serves, from the `stages:` line of its own usage text. */

@@ -1,8 +1,9 @@
 // `sealfarm worker list [--json] [--url URL]`: the worker's threads as `VenusWorker.WorkerList` reports them.
-import { flag, parseArgs } from "../../manager/cli/cli-args.js";
+
 import { renderThreadTable } from "../../worker/rpc/render-thread-table.js";
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
 import type { ThreadListEntry } from "../../worker/thread/thread-status.js";
+import { flag, parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
 import { WORKER_URL_HELP, workerUrl } from "../worker-url.js";
 

@@ -1,6 +1,7 @@
 // `sealfarm worker pause --index N`: pause a thread at its next check (a running processor task finishes first).
-import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
+import { flag, parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 import { workerUrl } from "../worker-url.js";
 

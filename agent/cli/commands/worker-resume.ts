@@ -1,9 +1,10 @@
 // `sealfarm worker resume --index N [--state S]`: resume a paused thread, optionally at state S (e.g. TreeDBuilt
 // for an expired ticket, Aborted to drop the sector).
-import { flag, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+
 import { isWdPostState } from "../../worker/planner/wdpost.js";
 import { callWorker } from "../../worker/rpc/worker-rpc.js";
 import { allSealingStates } from "../../worker/thread/plan-spec.js";
+import { flag, parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 import { workerUrl } from "../worker-url.js";
 

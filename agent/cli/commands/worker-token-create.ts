@@ -2,10 +2,11 @@
 // resume, env calls from outside `[sealfarm.rpc] trusted`), signed with `[sealfarm.rpc] secret_file` (created on
 // first use). Replacing that file revokes every token at the worker's next request.
 import { resolve } from "node:path";
-import { flag, parseArgs } from "../../manager/cli/cli-args.js";
-import { createToken, loadOrCreateSecret } from "../../shared/auth/tokens.js";
+import { createToken } from "../../../components/core/auth/tokens.js";
+import { loadOrCreateSecret } from "../../shared/auth/secret-file.js";
 import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
+import { flag, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 import { tokenArgs } from "./manager-token-create.js";
 

@@ -1,8 +1,8 @@
 // `sealfarm workers list`: the workers that pinged the manager, their last ping and threads by state.
-import { parseArgs } from "../../manager/cli/cli-args.js";
-import { CONNECT_FLAGS, connectManager } from "../../manager/cli/connect.js";
-import { renderWorkers } from "../../manager/cli/render-tables.js";
+import { parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
+import { CONNECT_FLAGS, connectManager } from "../connect.js";
+import { renderWorkers } from "../render-tables.js";
 
 export const workersList: Command = {
   path: ["workers", "list"],

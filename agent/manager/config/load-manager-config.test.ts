@@ -3,10 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { defaultManagerToml } from "../../../components/core/config/manager-toml.js";
+import { renderManagerToml } from "../../../components/core/render/manager-toml-text.js";
 import { parseDurationMs } from "./duration.js";
 import { checkManagerToml, loadManagerConfig, parseManagerToml } from "./load-manager-config.js";
-import { ConfigError, defaultManagerToml } from "./manager-config.js";
-import { renderManagerToml } from "./render-manager-toml.js";
+import { ConfigError } from "./manager-config.js";
 
 test("an empty file takes every default from the schema", () => {
   assert.deepEqual(parseManagerToml("m.toml", ""), defaultManagerToml());

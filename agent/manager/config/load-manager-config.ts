@@ -4,10 +4,11 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
-import { nonFiniteNumbers } from "../../shared/non-finite.js";
-import { packageRoot } from "../../shared/package-root.js";
+import type { ManagerToml } from "../../../components/core/config/manager-toml.js";
+import { nonFiniteNumbers } from "../../../components/core/config/non-finite.js";
+import { packageRoot } from "../../../components/core/package-root.js";
 import { resolveProofsBin } from "../proofs/proofs-binary.js";
-import { ConfigError, type ManagerConfig, type ManagerToml, resolveManagerConfig } from "./manager-config.js";
+import { ConfigError, type ManagerConfig, resolveManagerConfig } from "./manager-config.js";
 
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../../shared/package-root.js";
+import { packageRoot } from "../../../components/core/package-root.js";
 
 /** SEALFARM_PROOFS_BIN, then the config's `proofs.bin`, then the package's release build. */
 export function resolveProofsBin(configured: string): string {

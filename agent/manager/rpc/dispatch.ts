@@ -1,7 +1,7 @@
 // One JSON-RPC request → one reply string: parse, look up, authorize, check params, run. Errors from services
 // keep their code; anything unexpected becomes an internal error with its message (never a bare "undefined").
 
-import { allows } from "../../shared/auth/tokens.js";
+import { allows } from "../../../components/core/auth/tokens.js";
 import { encodeError, encodeSuccess, parseRequest, RpcError, RpcErrorCode } from "../../shared/rpc/json-rpc.js";
 import { methodMap } from "../../shared/rpc/rpc-http.js";
 import { ParamError } from "../../shared/rpc/value-checks.js";

@@ -3,7 +3,8 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import type { BlockList } from "node:net";
-import { allows, type SecretSource } from "../../shared/auth/tokens.js";
+import { allows } from "../../../components/core/auth/tokens.js";
+import type { SecretSource } from "../../shared/auth/secret-file.js";
 import { isTrusted } from "../../shared/auth/trusted-addresses.js";
 import { type ConnectionLimits, type ConnectionStats, guardConnections } from "../../shared/net/connection-guard.js";
 import { encodeError, RpcErrorCode } from "../../shared/rpc/json-rpc.js";

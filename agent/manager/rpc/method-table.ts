@@ -1,7 +1,7 @@
 // The Venus.* method table: permission, positional param checks, and the service call. One entry per method; an
 // unknown name is MethodNotFound. Methods validate params, the services own the transactions.
 
-import type { Permission } from "../../shared/auth/tokens.js";
+import type { Permission } from "../../../components/core/auth/tokens.js";
 import { arrayOf, bool, type Check, nonEmptyStr, nullable, str, u64 } from "../../shared/rpc/value-checks.js";
 import type { VenusMethod, VenusMethods } from "../../shared/rpc/venus-methods.js";
 import {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { allows, createToken, loadOrCreateSecret, rotateSecret, SecretSource, verifyToken } from "./tokens.js";
+import { allows, createToken, verifyToken } from "../../../components/core/auth/tokens.js";
+import { loadOrCreateSecret, rotateSecret, SecretSource } from "./secret-file.js";
 import { isTrusted, trustedList } from "./trusted-addresses.js";
 
 test("tokens carry their permission and only verify with their secret", () => {

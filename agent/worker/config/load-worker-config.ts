@@ -6,9 +6,9 @@ import { isIPv4, isIPv6 } from "node:net";
 import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { nonFiniteNumbers } from "../../../components/core/config/non-finite.js";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
-import { nonFiniteNumbers } from "../../shared/non-finite.js";
 import {
   parseDurationMs as parseAnyDurationMs,
   parseBytes,

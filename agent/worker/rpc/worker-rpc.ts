@@ -5,7 +5,8 @@
 // `GET /metrics` on the same port is open unless `[sealfarm.rpc] open_metrics = false` (then a read token).
 import http from "node:http";
 import type { AddressInfo, BlockList } from "node:net";
-import { allows, type Permission, type SecretSource } from "../../shared/auth/tokens.js";
+import { allows, type Permission } from "../../../components/core/auth/tokens.js";
+import type { SecretSource } from "../../shared/auth/secret-file.js";
 import { isTrusted, trustedList } from "../../shared/auth/trusted-addresses.js";
 import {
   type ConnectionLimits,

@@ -5,8 +5,8 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseManagerToml } from "../../../agent/manager/config/load-manager-config.js";
 import { resolveManagerConfig } from "../../../agent/manager/config/manager-config.js";
-import { certFingerprint } from "../../../agent/shared/tls/self-signed-cert.js";
 import { loadFarmStackFile } from "../config/load-stack-file.js";
+import { certFingerprint } from "../tls/self-signed-cert.js";
 import { farmManagerTls, managerTlsPort, managerTlsUrl } from "./manager-tls.js";
 import { renderManagerToml } from "./manager-toml.js";
 

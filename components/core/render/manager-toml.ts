@@ -1,13 +1,13 @@
-// The manager's config for a farm: the same file `sealfarm manager init` writes (the manager's own renderer, so
-// the format has one owner), filled from the farm: listen on the RPC port for the workers, the farm's database,
-// miners and persist stores, the release's proof binary. Pure.
+// The manager's config for a farm: the same file `sealfarm manager init` writes (the same renderer,
+// manager-toml-text.ts, so the format has one owner), filled from the farm: listen on the RPC port for the workers,
+// the farm's database, miners and persist stores, the release's proof binary. Pure.
 
-import { defaultManagerToml, type ManagerToml } from "../../../agent/manager/config/manager-config.js";
-import { renderManagerToml as renderManagerTomlText } from "../../../agent/manager/config/render-manager-toml.js";
 import type { FarmConfig } from "../config/load-farm.js";
+import { defaultManagerToml, type ManagerToml } from "../config/manager-toml.js";
 import { RELEASE_CURRENT } from "../plan/plan-host.js";
 import { MANAGED_HEADER } from "./managed-header.js";
 import { MANAGER_TLS_CERT, MANAGER_TLS_KEY } from "./manager-tls.js";
+import { renderManagerToml as renderManagerTomlText } from "./manager-toml-text.js";
 
 export interface ManagerTomlOptions {
   /** Where the manager listens; workers on other hosts connect to it. Default 0.0.0.0. */

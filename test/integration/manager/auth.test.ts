@@ -6,9 +6,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { main } from "../../../agent/cli/main.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
+import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { RpcError } from "../../../agent/shared/rpc/json-rpc.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { createToken } from "../../../components/core/auth/tokens.js";
 import { freshDatabase, type TestDatabase } from "./dialects.js";
 
 let tdb: TestDatabase;

@@ -9,8 +9,9 @@ import { after, before, describe, test } from "node:test";
 import { main } from "../../../agent/cli/main.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { findSector, sectorTimeline } from "../../../agent/manager/sectors/sector.repository.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
+import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { createToken } from "../../../components/core/auth/tokens.js";
 import { DIALECTS, freshDatabase, type TestDatabase } from "./dialects.js";
 
 const ALLOC = {

@@ -16,7 +16,7 @@ import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { pieceCidFromCommitment } from "../../../agent/manager/proofs/piece-cid.js";
 import { computeCommP, proverId, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
+import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { RpcError, RpcErrorCode } from "../../../agent/shared/rpc/json-rpc.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import {
@@ -27,6 +27,7 @@ import {
   type Ticket,
   UnsealState,
 } from "../../../agent/shared/rpc/venus-types.js";
+import { createToken } from "../../../components/core/auth/tokens.js";
 import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage, type SealDir } from "./real-seal.js";

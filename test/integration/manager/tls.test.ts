@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { main } from "../../../agent/cli/main.js";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
-import { createToken, loadOrCreateSecret } from "../../../agent/shared/auth/tokens.js";
+import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";
-import { certFingerprint, generateSelfSignedCert } from "../../../agent/shared/tls/self-signed-cert.js";
 import { putFile } from "../../../agent/worker/stages/upload-piece.js";
+import { createToken } from "../../../components/core/auth/tokens.js";
+import { certFingerprint, generateSelfSignedCert } from "../../../components/core/tls/self-signed-cert.js";
 import { freshDatabase, type TestDatabase } from "./dialects.js";
 
 let tdb: TestDatabase;

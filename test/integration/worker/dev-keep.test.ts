@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { DevSummary } from "../../../agent/worker/dev/dev-view.js";
+import type { DevSummary } from "../../../agent/dev/dev-view.js";
 import { requireStages, sealfarmBin } from "./harness.js";
 
 await requireStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post"]);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { DevSummary } from "../../../agent/worker/dev/dev-view.js";
+import type { DevSummary } from "../../../agent/dev/dev-view.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import { requireStages, sealfarmBin } from "./harness.js";
 

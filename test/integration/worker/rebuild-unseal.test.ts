@@ -8,9 +8,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "smol-toml";
+import { dealPayload } from "../../../agent/dev/dev-plan.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import { UnsealState } from "../../../agent/shared/rpc/index.js";
-import { dealPayload } from "../../../agent/worker/dev/dev-plan.js";
 import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
 import { holdChain } from "../../support/manager-clocks.js";
 import { ProcessorGate } from "../../support/processor-gate.js";

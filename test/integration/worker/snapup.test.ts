@@ -9,9 +9,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "smol-toml";
+import { dealPayload } from "../../../agent/dev/dev-plan.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import type { WdPoStInput } from "../../../agent/shared/rpc/venus-types.js";
-import { dealPayload } from "../../../agent/worker/dev/dev-plan.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,

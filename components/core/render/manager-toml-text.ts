@@ -1,7 +1,8 @@
-// `sealfarm manager init` writes manager.toml: every setting present, each with a comment giving its meaning and
-// default. Values are serialized by smol-toml, never interpolated. Pure.
+// manager.toml as text: every setting present, each with a comment giving its meaning and default. `sealfarm
+// manager init` writes it with the defaults, the provisioner filled from a farm (manager-toml.ts). Values are
+// serialized by smol-toml, never interpolated. Pure.
 import { stringify } from "smol-toml";
-import type { ManagerToml } from "./manager-config.js";
+import type { ManagerToml } from "../config/manager-toml.js";
 
 type Doc = Record<string, string>;
 

@@ -1,8 +1,8 @@
 // What `sealfarm dev` prints: the live view (one line per thread, a progress bar for the farm) and the final
 // summary (a table, or one JSON object with --json). Pure: data in, text out.
-import { formatDurationMs } from "../../shared/units.js";
-import { renderTable } from "../rpc/render-thread-table.js";
-import type { ThreadListEntry } from "../thread/thread-status.js";
+import { formatDurationMs } from "../shared/units.js";
+import { renderTable } from "../worker/rpc/render-thread-table.js";
+import type { ThreadListEntry } from "../worker/thread/thread-status.js";
 
 export interface DevProgress {
   target: number;

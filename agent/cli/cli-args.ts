@@ -2,7 +2,7 @@
 // Unknown flags are usage errors naming the flag.
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../../cli/command.js";
+import { UsageError } from "./command.js";
 
 export interface ParsedArgs {
   flags: Map<string, string | true>;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { UsageError } from "../../cli/command.js";
 import { parseArgs, parseUint } from "./cli-args.js";
+import { UsageError } from "./command.js";
 import { renderSectorDetail, renderSectorList, renderUnsealTasks, renderWorkers } from "./render-tables.js";
 
 test("parseArgs takes --k v, --k=v, booleans and positionals, and names unknown flags", () => {

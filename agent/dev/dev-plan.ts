@@ -1,7 +1,7 @@
 // `sealfarm dev`'s embedded defaults as plain data: the manager TOML and the worker TOML for a one-machine farm
 // under `<root>`. Pure: the same options give the same files.
 import { join } from "node:path";
-import { parseSectorSize, sectorSizeName, toUnpadded } from "../../shared/units.js";
+import { parseSectorSize, sectorSizeName, toUnpadded } from "../shared/units.js";
 
 export interface DevOptions {
   root: string;

@@ -5,12 +5,13 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { createToken, loadOrCreateSecret } from "../../shared/auth/tokens.js";
-import { findRunningDevFarm } from "../../shared/dev-farm.js";
-import { createVenusClient, type VenusClient } from "../../shared/rpc/venus-client.js";
-import { loadTlsPin } from "../../shared/tls/pinned-tls.js";
-import { configPath, loadManagerConfig } from "../config/load-manager-config.js";
-import type { ManagerConfig } from "../config/manager-config.js";
+import { createToken } from "../../components/core/auth/tokens.js";
+import { configPath, loadManagerConfig } from "../manager/config/load-manager-config.js";
+import type { ManagerConfig } from "../manager/config/manager-config.js";
+import { loadOrCreateSecret } from "../shared/auth/secret-file.js";
+import { findRunningDevFarm } from "../shared/dev-farm.js";
+import { createVenusClient, type VenusClient } from "../shared/rpc/venus-client.js";
+import { loadTlsPin } from "../shared/tls/pinned-tls.js";
 import { flag, type ParsedArgs } from "./cli-args.js";
 
 export const CONNECT_FLAGS = ["home", "url", "token"] as const;

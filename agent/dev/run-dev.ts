@@ -6,15 +6,15 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { stringify } from "smol-toml";
-import { configPath, loadManagerConfig } from "../../manager/config/load-manager-config.js";
-import { importDeal } from "../../manager/deals/deal.service.js";
-import { type RunningManager, startManager } from "../../manager/manager.js";
-import { removeRunningFarm, runningFarmIn, writeRunningFarm } from "../../shared/dev-farm.js";
-import type { WdPoStInput } from "../../shared/rpc/venus-types.js";
-import { loadWorkerConfig } from "../config/load-worker-config.js";
-import { defaultProofsBin } from "../default-bin.js";
-import { processorHasStage } from "../processors/probe-stage.js";
-import { WorkerAgent } from "../worker-agent.js";
+import { configPath, loadManagerConfig } from "../manager/config/load-manager-config.js";
+import { importDeal } from "../manager/deals/deal.service.js";
+import { type RunningManager, startManager } from "../manager/manager.js";
+import { removeRunningFarm, runningFarmIn, writeRunningFarm } from "../shared/dev-farm.js";
+import type { WdPoStInput } from "../shared/rpc/venus-types.js";
+import { loadWorkerConfig } from "../worker/config/load-worker-config.js";
+import { defaultProofsBin } from "../worker/default-bin.js";
+import { processorHasStage } from "../worker/processors/probe-stage.js";
+import { WorkerAgent } from "../worker/worker-agent.js";
 import { type DevOptions, dealPayload, planDev } from "./dev-plan.js";
 import { prepareDevDirectory } from "./dev-record.js";
 import {
