@@ -4,7 +4,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { agentReleaseSources, bareImports, buildRelease, moduleClosure } from "./build-release.js";
+import {
+  agentReleaseSources,
+  bareImports,
+  buildRelease,
+  compiledSources,
+  isCurrentBuildOutput,
+  moduleClosure,
+} from "./build-release.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-build-release-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +65,52 @@ test("a missing proofs binary or compiled agent is reported with the command tha
   assert.throws(() => agentReleaseSources(repo), /\.build\/agent\/cli\/main\.js not found: run `npm run build`/);
 });
 
+test("a compiled file ships only while its source is compiled: a deleted or dropped source's output is stale", () => {
+  const sources = new Set(["agent/cli/main.ts", "components/core/plan/plan-host.ts"]);
+  const schemas = new Set(["farm.schema.json"]);
+  const current = (p: string) => isCurrentBuildOutput(p, sources, schemas);
+  assert.ok(current("agent/cli/main.js"));
+  assert.ok(current("agent/cli/main.js.map"));
+  assert.ok(current("components/core/plan/plan-host.js"));
+  assert.ok(current("schemas/farm.schema.validate.cjs"));
+  assert.ok(current("schemas/farm.schema.json"), "tsc copies a schema that a module imports");
+  assert.ok(!current("agent/cli/deleted-command.js"), "a source deleted since the last build");
+  assert.ok(!current("agent/cli/deleted-command.js.map"));
+  assert.ok(!current("components/tools/systemctl.js"), "a source no longer in tsconfig.build.json's include");
+  assert.ok(!current("schemas/old.schema.validate.cjs"), "a schema deleted since");
+  assert.ok(!current("schemas/old.schema.json"));
+  assert.ok(!current("tsconfig.build.tsbuildinfo"));
+  assert.ok(!current("agent/cli/main.d.ts"));
+});
+
+test("a release built from a .build/ that holds stale outputs leaves them out", () => {
+  const repo = join(dir, "stale");
+  const put = (path: string, text = "") => {
+    mkdirSync(join(repo, path, ".."), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  };
+  put("tsconfig.build.json", '{ "compilerOptions": { "outDir": ".build" }, "include": ["agent/**/*.ts"] }');
+  put("agent/cli/main.ts", "export {};\n");
+  put(".build/agent/cli/main.js", "export {};\n");
+  put(".build/agent/cli/removed.js", "export {};\n");
+  put(".build/components/tools/systemctl.js", "export {};\n");
+  put("schemas/farm.schema.json", "{}");
+  put(".build/schemas/farm.schema.validate.cjs", "");
+  put(".build/schemas/farm.schema.json", "{}");
+  put(".build/schemas/old.schema.validate.cjs", "");
+  put(".build/schemas/old.schema.json", "{}");
+  put("bin/sealfarm.js", "");
+  put("native/target/release/sealfarm-proofs", "binary");
+  put("package.json", "{}");
+  put("package-lock.json", '{ "packages": {} }');
+  const paths = agentReleaseSources(repo).map((s) => s.path);
+  assert.deepEqual(paths.filter((p) => p.startsWith(".build/")).sort(), [
+    ".build/agent/cli/main.js",
+    ".build/schemas/farm.schema.json",
+    ".build/schemas/farm.schema.validate.cjs",
+  ]);
+});
+
 test("moduleClosure follows dependencies the way node resolves them, nested copies first", () => {
   const lock = {
     "node_modules/a": { dependencies: { b: "^1", c: "^1" }, optionalDependencies: { "other-os": "1" } },
@@ -95,6 +148,16 @@ test("bareImports finds the packages a source imports, not node built-ins or rel
   assert.deepEqual(bareImports(src), ["@scope/pkg", "ajv", "kysely", "pg", "smol-toml", "tsx"]);
 });
 
+test("the build compiles the agent and the core, no tests, no provisioner, no developer tools", () => {
+  const sources = compiledSources(join(import.meta.dirname, "..", ".."));
+  assert.ok(sources.includes("agent/cli/main.ts"));
+  assert.ok(sources.includes("components/core/config/load-farm.ts"));
+  assert.deepEqual(
+    sources.filter((p) => !/^(agent|components\/core)\//.test(p) || /\.(test|bench)\.ts$/.test(p)),
+    [],
+  );
+});
+
 test("this checkout's release is the compiled agent, no TypeScript, and runs with node alone", () => {
   const repoRoot = join(import.meta.dirname, "..", "..");
   const sources = agentReleaseSources(repoRoot);
@@ -102,6 +165,11 @@ test("this checkout's release is the compiled agent, no TypeScript, and runs wit
   assert.ok(paths.includes(".build/agent/cli/main.js"));
   assert.ok(paths.includes(".build/agent/cli/main.js.map"), "source maps travel with the code");
   assert.ok(paths.includes(".build/schemas/machine-class.schema.validate.cjs"));
+  assert.deepEqual(
+    paths.filter((p) => p.startsWith(".build/") && !/^\.build\/(agent|components\/core|schemas)\//.test(p)),
+    [],
+    "only the agent, the core and the schema validators are compiled into a release (no provisioner, no tools)",
+  );
   assert.deepEqual(
     paths.filter(
       (p) =>

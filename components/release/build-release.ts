@@ -17,8 +17,9 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
+import ts from "typescript";
 import { MANIFEST_NAME, type ReleaseFile, releaseArchiveName, renderReleaseManifest } from "./release-manifest.js";
 
 export interface ReleaseSource {
@@ -95,6 +96,34 @@ export function moduleClosure(
   return [...found].sort();
 }
 
+/** The sources `npm run build` compiles, from the root ("agent/cli/main.ts"): tsconfig.build.json as TypeScript reads
+ * it (include, exclude, extends), so the release and the build agree on what the agent is. */
+export function compiledSources(repoRoot: string): string[] {
+  const configFile = join(repoRoot, "tsconfig.build.json");
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error) throw new Error(`${configFile}: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`);
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, repoRoot, undefined, configFile);
+  return parsed.fileNames.map((f) => relative(repoRoot, f).split(sep).join("/")).sort();
+}
+
+/**
+ * Whether a file under .build/ (its path from .build/) is current: the JavaScript or source map of a source that
+ * is compiled now (`sources`, from the root), or a schema in schemas/ (`schemas`: the schema files' names) as tsc
+ * copies it or its precompiled validator. A file whose source was deleted, or left out of tsconfig.build.json since, stays in .build/
+ * (tsc never removes outputs) but is not current, so it never ships. Pure.
+ */
+export function isCurrentBuildOutput(
+  path: string,
+  sources: ReadonlySet<string>,
+  schemas: ReadonlySet<string>,
+): boolean {
+  // tsc copies a JSON schema a module imports (resolveJsonModule); precompile-schemas.ts writes its validator.
+  const schema = /^schemas\/(.+?)(\.validate\.cjs|\.json)$/.exec(path);
+  if (schema) return schemas.has(`${schema[1]}.json`);
+  const compiled = /^(.+)\.js(\.map)?$/.exec(path);
+  return compiled !== null && sources.has(`${compiled[1]}.ts`);
+}
+
 /** Package names a source file imports or requires (bare specifiers; "node:" built-ins excluded). Pure. */
 export function bareImports(source: string): string[] {
   const names = new Set<string>();
@@ -118,9 +147,9 @@ function isRuntimeFile(pkg: string, rel: string): boolean {
 }
 
 /**
- * What a host runs: the compiled agent and the pure core it uses (.build/: components/core: config, plan, render;
- * tools, with source maps and the precompiled schema validators; tsconfig.build.json says what is compiled), the
- * launcher as bin/sealfarm, the schemas, the package files, the proofs binary as bin/sealfarm-proofs, and the
+ * What a host runs: the compiled agent and the pure core it uses (.build/: agent/ and components/core/, with source
+ * maps and the precompiled schema validators; tsconfig.build.json says what is compiled, and only its current
+ * outputs ship: isCurrentBuildOutput), the launcher as bin/sealfarm, the schemas, the package files, the proofs binary as bin/sealfarm-proofs, and the
  * node_modules those sources import at run time (the closure from package-lock.json), so a host needs only node.
  */
 export function agentReleaseSources(repoRoot: string): ReleaseSource[] {
@@ -130,11 +159,16 @@ export function agentReleaseSources(repoRoot: string): ReleaseSource[] {
     throw new Error(`${COMPILED_ENTRY} not found: run \`npm run build\` first`);
   const rel = (p: string) => relative(repoRoot, p).split(sep).join("/");
   const sources: ReleaseSource[] = [];
-  const code = (p: string) => !p.endsWith(".tsbuildinfo");
-  for (const dir of [".build", "bin", "schemas"]) {
+  const compiled = new Set(compiledSources(repoRoot));
+  const schemaDir = join(repoRoot, "schemas");
+  const schemas = new Set(existsSync(schemaDir) ? walk(schemaDir, () => true).map((f) => basename(f)) : []);
+  const buildDir = join(repoRoot, ".build");
+  const current = (p: string) => isCurrentBuildOutput(relative(buildDir, p).split(sep).join("/"), compiled, schemas);
+  for (const f of walk(buildDir, current)) sources.push({ from: f, path: rel(f) });
+  for (const dir of ["bin", "schemas"]) {
     const abs = join(repoRoot, dir);
     if (!existsSync(abs)) continue;
-    for (const f of walk(abs, code)) sources.push({ from: f, path: rel(f) });
+    for (const f of walk(abs, () => true)) sources.push({ from: f, path: rel(f) });
   }
   for (const f of ["package.json", "package-lock.json"]) {
     if (existsSync(join(repoRoot, f))) sources.push({ from: join(repoRoot, f), path: f });
