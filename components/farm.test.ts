@@ -2,13 +2,13 @@
 // parents, that secrets stay secret everywhere the engine would store them, and that changing one host's class
 // touches only that host's resources. The machine classes are the shipped ones; the release is really built.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { engineIdle } from "../test/support/pulumi-engine.js";
+import { randomHostKey } from "../test/support/ssh-host-key.js";
 import { loadClassDirectory } from "./core/config/load-class.js";
 import { type FarmConfig, loadFarmConfig } from "./core/config/load-farm.js";
 import type { Farm as FarmClass } from "./farm.js";
@@ -25,16 +25,6 @@ interface Registered {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
-}
-
-function hostKey(): string {
-  const type = Buffer.from("ssh-ed25519");
-  const blob = Buffer.alloc(4 + type.length + 4 + 32);
-  blob.writeUInt32BE(type.length, 0);
-  type.copy(blob, 4);
-  blob.writeUInt32BE(32, 4 + type.length);
-  randomBytes(32).copy(blob, 8 + type.length);
-  return `ssh-ed25519 ${blob.toString("base64")}`;
 }
 
 function farmObject(sealerClass: string) {
@@ -55,7 +45,7 @@ function farmObject(sealerClass: string) {
     ],
   };
 }
-const KEYS = { mgr: hostKey(), sealer: hostKey(), post: hostKey() };
+const KEYS = { mgr: randomHostKey(), sealer: randomHostKey(), post: randomHostKey() };
 
 /** Drops secret envelopes: what is left is what the engine would store in plain text. */
 function plainOnly(v: unknown): unknown {
@@ -272,7 +262,7 @@ describe("Farm component (mocked engine)", () => {
       address: "10.1.0.22",
       class: "epyc-2gpu",
       role: "sealer",
-      ssh: { hostKey: hostKey() },
+      ssh: { hostKey: randomHostKey() },
     });
     const afterGrowth = strip(
       (await declare("farm-d", loadFarmConfig(grown, "Pulumi.test.yaml", { classNames: classes.keys() }))).resources,

@@ -1,22 +1,13 @@
-// `npm run bench:manager`: the manager as a real child process (`sealfarm manager run`), loopback clients calling
-// a realistic worker mix (ReportState, Poll*, AllocateSector, WorkerPing) at 1, 64 and 512 concurrent clients,
-// on SQLite (synchronous=full and normal) and PostgreSQL. Prints requests/s and p50/p99 side by side, plus two
-// ratios measured in the same run: each backend against GET /healthcheck on the same server (the HTTP floor),
-// and PostgreSQL against SQLite. Not a test: it asserts nothing.
-//
-//   BENCH_SECONDS=3 BENCH_CLIENTS=1,64,512 DIALECTS=sqlite npm run bench:manager
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import http from "node:http";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { encodeRequest } from "../../agent/shared/rpc/json-rpc.js";
 import { DIALECTS, freshDatabase, type TestDatabase } from "../integration/manager/dialects.js";
+import { startManagerChild } from "../support/sealfarm-child.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "1,64,512").split(",").map(Number);
-const bin = fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
 
 interface Backend {
   label: string;
@@ -29,21 +20,6 @@ const BACKENDS: Backend[] = [
   { label: "sqlite (synchronous=normal)", dialect: "sqlite", synchronous: "normal" },
   { label: "postgres", dialect: "postgres" },
 ].filter((b) => DIALECTS.includes(b.dialect as "sqlite" | "postgres")) as Backend[];
-
-function startChild(home: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "manager", "run", "--home", home], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    });
-    child.on("exit", (code) => reject(new Error(`manager exited ${code}`)));
-  });
-}
 
 function request(agent: http.Agent, url: URL, method: "GET" | "POST", body?: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -114,7 +90,7 @@ async function benchBackend(b: Backend): Promise<Map<number, { rpc: Result; floo
     join(tdb.home, "manager.toml"),
     `listen = "127.0.0.1:0"\n[db]\nurl = "${tdb.url}"\nsynchronous = "${b.synchronous ?? "full"}"\n[chain]\nblock_time = "1s"\n[[miners]]\nactor = 1000\nmax_number = 100000000\n`,
   );
-  const { child, url } = await startChild(tdb.home);
+  const { child, url } = await startManagerChild(tdb.home, { stderr: "inherit" });
   const rpc = new URL("/rpc/v0", url);
   const health = new URL("/healthcheck", url);
   const out = new Map<number, { rpc: Result; floor: Result }>();

@@ -23,6 +23,7 @@ import {
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "../support/wait.js";
 
 export interface TestHost {
   readonly name: string;
@@ -108,18 +109,6 @@ function childPids(pid: number): number[] {
 /** A /24 in 10.64.0.0/10 derived from the PID, so parallel runs get different subnets. */
 export function subnetFor(pid: number): string {
   return `10.${64 + ((pid >> 8) % 64)}.${pid % 256}`;
-}
-
-function waitFor(what: string, timeoutMs: number, probe: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (probe()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`test hosts: timed out waiting for ${what}`));
-      setTimeout(tick, 100);
-    };
-    tick();
-  });
 }
 
 /** Units a test host must not start: they touch the shared kernel or console, or are this machine's own services. */
@@ -341,13 +330,18 @@ export async function startTestHosts(
           { stdio: ["ignore", "ignore", "ignore"] },
         );
         const systemdPid = () => childPids(child.pid ?? 0)[0] ?? 0;
-        await waitFor(`systemd in ${netns}`, 10000, () => systemdPid() > 0);
+        await waitFor(`systemd in ${netns}`, () => (systemdPid() > 0 ? true : undefined), 10_000, 100);
         const pid1 = systemdPid();
         const state = () =>
           spawnSync("nsenter", ["-t", String(pid1), "-a", "-r", "-w", "systemctl", "is-system-running"], {
             encoding: "utf8",
           }).stdout.trim();
-        await waitFor(`systemd in ${netns} to finish booting`, 30000, () => ["running", "degraded"].includes(state()));
+        await waitFor(
+          `systemd in ${netns} to finish booting`,
+          () => (["running", "degraded"].includes(state()) ? true : undefined),
+          30_000,
+          100,
+        );
         // The ssh unit's listener, as a PID of this (outer) namespace: the sshd among PID 1's children.
         listenerPid = () =>
           childPids(pid1).find((c) => {

@@ -2,48 +2,15 @@
 // request is answered or leaves no row), stderr on a full disk (/dev/full: the manager keeps serving), PUT
 // /piecestore when the proofs binary fails or the piece store is full (an answer, not a hang, and no "cut short").
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { openDatabase } from "../../../agent/manager/db/dialect.js";
 import { computeCommP, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { type ListeningChild, startManagerChild } from "../../support/sealfarm-child.js";
 import { freshDatabase, type TestDatabase } from "./dialects.js";
-
-const bin = fileURLToPath(new URL("../../../bin/sealfarm.js", import.meta.url));
-
-interface Child {
-  child: ChildProcess;
-  url: string;
-  /** Everything the child printed on stdout so far. */
-  out(): string;
-  exited: Promise<number | null>;
-}
-
-function startChild(home: string, stderr: "pipe" | number): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "manager", "run", "--home", home], {
-      stdio: ["ignore", "pipe", stderr],
-    });
-    let out = "";
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`manager did not start: ${out}`)), 30_000);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], out: () => out, exited });
-      }
-    });
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`manager exited ${code}: ${out}`));
-    });
-  });
-}
 
 function writeToml(tdb: TestDatabase, extra = ""): void {
   writeFileSync(
@@ -64,7 +31,7 @@ describe("manager child process", () => {
     const tdb = await freshDatabase("sqlite");
     dbs.push(tdb);
     writeToml(tdb);
-    const m = await startChild(tdb.home, "pipe");
+    const m = await startManagerChild(tdb.home);
     children.push(m.child);
     const client = createVenusClient({ url: m.url, timeoutMs: 60_000 });
     const calls = Array.from({ length: 200 }, () =>
@@ -107,9 +74,9 @@ describe("manager child process", () => {
     chmodSync(failing, 0o755);
     writeToml(tdb, `[proofs]\nbin = "${failing}"\n`);
     const full = openSync("/dev/full", "w");
-    let m: Child;
+    let m: ListeningChild;
     try {
-      m = await startChild(tdb.home, full);
+      m = await startManagerChild(tdb.home, { stderr: full });
     } finally {
       closeSync(full);
     }
@@ -149,7 +116,7 @@ describe("manager child process", () => {
       writeFileSync(piece, Buffer.alloc(2032, 5));
       const { piece_cid: cid } = await computeCommP(resolveProofsBin(""), piece);
       writeToml(tdb);
-      const m = await startChild(tdb.home, "pipe");
+      const m = await startManagerChild(tdb.home);
       children.push(m.child);
       const res = await fetch(`${m.url}/piecestore/${cid}`, { method: "PUT", body: readFileSync(piece) });
       assert.equal(res.status, 507);

@@ -1,20 +1,10 @@
 // `pulumi preview` runs the program with the engine in preview mode: resources are registered but nothing is
 // created and their outputs stay unknown. The program must declare the same resources and finish anyway.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { engineIdle } from "../../support/pulumi-engine.js";
-
-function hostKey(): string {
-  const type = Buffer.from("ssh-ed25519");
-  const blob = Buffer.alloc(4 + type.length + 4 + 32);
-  blob.writeUInt32BE(type.length, 0);
-  type.copy(blob, 4);
-  blob.writeUInt32BE(32, 4 + type.length);
-  randomBytes(32).copy(blob, 8 + type.length);
-  return `ssh-ed25519 ${blob.toString("base64")}`;
-}
+import { randomHostKey } from "../../support/ssh-host-key.js";
 
 test("the program previews a farm: every resource declared, none created (mocked engine, preview)", async () => {
   const registered: string[] = [];
@@ -41,10 +31,10 @@ test("the program previews a farm: every resource declared, none created (mocked
           address: "10.3.0.10",
           class: "dev",
           database: { url: "sqlite:///var/lib/sealfarm/manager/manager.db" },
-          ssh: { hostKey: hostKey() },
+          ssh: { hostKey: randomHostKey() },
         },
         persistStores: [{ name: "persist-1", path: "/var/lib/sealfarm/persist-1" }],
-        hosts: [{ name: "s1", address: "10.3.0.21", class: "dev", role: "sealer", ssh: { hostKey: hostKey() } }],
+        hosts: [{ name: "s1", address: "10.3.0.21", class: "dev", role: "sealer", ssh: { hostKey: randomHostKey() } }],
       }),
       "sealfarm:sshPrivateKey": "k",
       "sealfarm:managerAuthSecret": "cd".repeat(32),

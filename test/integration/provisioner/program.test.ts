@@ -2,26 +2,16 @@
 // `pulumi config set` would: the farm object under sealfarm:farm and the secrets as secret keys. Its release is the
 // real one built from this repository (it needs native/target/release/sealfarm-proofs: `npm run build:native`).
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { randomHostKey } from "../../support/ssh-host-key.js";
 
 // A query string gives each test its own instance of the program module (the program runs at import).
 const programUrl = (instance: string) => `${new URL("../../../index.ts", import.meta.url).href}?${instance}`;
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function hostKey(): string {
-  const type = Buffer.from("ssh-ed25519");
-  const blob = Buffer.alloc(4 + type.length + 4 + 32);
-  blob.writeUInt32BE(type.length, 0);
-  type.copy(blob, 4);
-  blob.writeUInt32BE(32, 4 + type.length);
-  randomBytes(32).copy(blob, 8 + type.length);
-  return `ssh-ed25519 ${blob.toString("base64")}`;
-}
 
 const farm = (sealerClass: string) => ({
   sectorSize: "2KiB",
@@ -31,12 +21,12 @@ const farm = (sealerClass: string) => ({
     address: "10.2.0.10",
     class: "manager-small",
     database: { url: "sqlite:///var/lib/sealfarm/manager/manager.db" },
-    ssh: { hostKey: hostKey() },
+    ssh: { hostKey: randomHostKey() },
   },
   persistStores: [{ name: "persist-1", path: "/var/lib/sealfarm/persist-1" }],
   hosts: [
-    { name: "s1", address: "10.2.0.21", class: sealerClass, role: "sealer", ssh: { hostKey: hostKey() } },
-    { name: "s2", address: "10.2.0.22", class: "dev", role: "sealer", ssh: { hostKey: hostKey() } },
+    { name: "s1", address: "10.2.0.21", class: sealerClass, role: "sealer", ssh: { hostKey: randomHostKey() } },
+    { name: "s2", address: "10.2.0.22", class: "dev", role: "sealer", ssh: { hostKey: randomHostKey() } },
   ],
 });
 

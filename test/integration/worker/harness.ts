@@ -2,7 +2,6 @@
 // `sealfarm worker run`, so tests can SIGKILL it) with the real sealfarm-proofs processors.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +15,7 @@ import {
 } from "../../../agent/shared/rpc/index.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { processorHasStage as probeStage } from "../../../agent/worker/processors/probe-stage.js";
+import { freePort } from "../../support/free-port.js";
 import { waitFor } from "../../support/wait.js";
 import { testConfig } from "../manager/dialects.js";
 
@@ -133,17 +133,6 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface WorkerProcess {

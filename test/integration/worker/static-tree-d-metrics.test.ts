@@ -3,22 +3,14 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
+import { freePort } from "../../support/free-port.js";
 import { type Farm, requireStages, sectors, startFarm, startWorker, type WorkerProcess, waitFor } from "./harness.js";
 
 await requireStages();
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 const staticDir = mkdtempSync(join(tmpdir(), "sealfarm-static-treed-"));
 
