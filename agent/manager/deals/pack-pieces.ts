@@ -1,4 +1,4 @@
-// Packing queued deal pieces into one sector (reference/filecoin-proofs.md §2, "AddPiece alignment"): every piece
+// Packing queued deal pieces into one sector (rust-fil-proofs' add_piece alignment): every piece
 // starts at a multiple of its own padded size; the gaps and the tail are pledge (zero) pieces, each as large as
 // the alignment of its offset allows. Pure.
 

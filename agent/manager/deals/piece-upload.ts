@@ -1,4 +1,4 @@
-// PUT /piecestore/<cid> (reference/damocles.md §5.4; the target of an unseal's `store:///<cid>`): the body goes to a
+// PUT /piecestore/<cid> (damocles' pkg/piecestore/proxy.go; the target of an unseal's `store:///<cid>`): the body goes to a
 // hidden temp file in the piece store, is fsynced, checked by `sealfarm-proofs commp` to really be that piece, and
 // only then renamed to its CID (and the directory fsynced). A refused, failed or cut upload removes its temp file;
 // one left by a killed manager is removed at the next start (removeStalePartials).

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { computeCommD, sha254, zeroCommitment } from "./comm-d.js";
 
-// reference/filecoin-proofs.md §3.2 (lotus zerocomm.go PieceComms).
+// lotus zerocomm.go PieceComms.
 const ZERO: [number, string][] = [
   [64, "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb0b"],
   [128, "3731bb99ac689f66eef5973e4a94da188f4ddcae580724fc6f3fd60dfd488333"],

@@ -1,4 +1,4 @@
-// CommD from a sector's pieces (reference/filecoin-proofs.md §3): the SHA254 binary tree, zero-piece commitments
+// CommD from a sector's pieces (rust-fil-proofs' filecoin-proofs/src/pieces.rs): the SHA254 binary tree, zero-piece commitments
 // and rust-fil-proofs' `compute_comm_d` stack. Pure; node:crypto supplies SHA-256 only.
 import { createHash } from "node:crypto";
 

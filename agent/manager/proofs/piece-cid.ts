@@ -1,4 +1,4 @@
-// Piece CIDs (reference/filecoin-proofs.md §3.3): CIDv1, codec fil-commitment-unsealed (0xf101), multihash
+// Piece CIDs (go-fil-commcid): CIDv1, codec fil-commitment-unsealed (0xf101), multihash
 // sha2-256-trunc254-padded (0x1012), 32-byte digest = the raw commitment, multibase base32 lower case ("b…").
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 const PREFIX = Buffer.from([0x01, 0x81, 0xe2, 0x03, 0x92, 0x20, 0x20]);

@@ -1,4 +1,4 @@
-// Venus.SubmitPreCommit, Venus.PollPreCommitState and Venus.WaitSeed (reference/damocles.md §5.3).
+// Venus.SubmitPreCommit, Venus.PollPreCommitState and Venus.WaitSeed (damocles-manager modules/sealer/sealer.go).
 import { toBase64 } from "../../shared/rpc/bytes.js";
 import {
   type AllocatedSector,

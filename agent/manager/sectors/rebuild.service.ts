@@ -1,4 +1,4 @@
-// Rebuild (reference/damocles.md §3.5): `sealfarm sectors rebuild` queues a proving sector whose sealed file or
+// Rebuild (damocles' planner/rebuild.rs): `sealfarm sectors rebuild` queues a proving sector whose sealed file or
 // cache was lost (Venus.SectorSetForRebuild); Venus.AllocateRebuildSector hands it to one worker with the stored
 // ticket and pieces and makes it live again, so the sealing calls (ReportState, StoreReserveSpace,
 // SubmitPersistedEx, ReportFinalized, ReportAborted) work for it; ReportFinalized ends the rebuild. No chain

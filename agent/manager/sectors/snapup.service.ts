@@ -1,4 +1,4 @@
-// SnapUp (reference/damocles.md §3.4): a proving CC sector takes deals without being sealed again.
+// SnapUp (damocles' planner/snapup.rs): a proving CC sector takes deals without being sealed again.
 // Venus.AllocateSanpUpSector hands a candidate to a worker with queued deals packed into it and makes it live (so the
 // sealing calls work for it); Venus.SubmitSnapUpProof checks the pieces and the persisted update files, and the
 // devnet verifies the update proof with sealfarm-proofs and switches the sector to its new comm_r, which WindowPoSt

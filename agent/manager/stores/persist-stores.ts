@@ -1,4 +1,4 @@
-// Venus.StoreReserveSpace and Venus.StoreBasicInfo (reference/damocles.md §6.5): filter the stores (candidates,
+// Venus.StoreReserveSpace and Venus.StoreBasicInfo (damocles' objstore ReserveSpace): filter the stores (candidates,
 // writable, free space minus reservations), then a weighted random pick. The reservation is kept on the sector
 // row, so a repeat call with the same size returns the same store and a crash keeps it.
 import { statfsSync } from "node:fs";

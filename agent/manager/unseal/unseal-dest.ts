@@ -1,4 +1,4 @@
-// Unseal destinations (reference/damocles.md §3.6) and piece positions. Pure.
+// Unseal destinations (damocles' planner/unseal.rs) and piece positions. Pure.
 //   file:///abs/path        the worker copies the piece to that path on its own host
 //   http(s)://host/…        the worker PUTs the piece bytes there
 //   store:///<piece_cid>    the worker PUTs to this manager's /piecestore/<piece_cid>

@@ -1,4 +1,4 @@
-// Unseal tasks (reference/damocles.md §3.6): `sealfarm sectors unseal` finds the proving sector holding a piece and
+// Unseal tasks (damocles' planner/unseal.rs): `sealfarm sectors unseal` finds the proving sector holding a piece and
 // queues a task (Venus.SectorSetForUnseal, State Set); Venus.AllocateUnsealSector hands it to one worker (Assigned)
 // with the sector's stored ticket, CommD and persist instance; Venus.AcquireUnsealDest gives the upload URLs;
 // Venus.AchieveUnsealSector ends it (Finished, or Failed with the worker's error). The sector itself stays proving

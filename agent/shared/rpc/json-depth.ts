@@ -9,7 +9,7 @@ const OPEN_CURLY = 0x7b;
 const CLOSE_SQUARE = 0x5d;
 const CLOSE_CURLY = 0x7d;
 
-/** Default nesting limit for RPC bodies: Venus params nest 6 levels at most (reference/damocles.md §5). */
+/** Default nesting limit for RPC bodies: Venus params nest 6 levels at most (damocles-manager core/types.go). */
 export const DEFAULT_MAX_JSON_DEPTH = 32;
 
 export class JsonDepthScanner {

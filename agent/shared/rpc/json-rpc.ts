@@ -1,4 +1,4 @@
-// JSON-RPC 2.0 as damocles speaks it (reference/damocles.md §5.1 and "Corrections"): positional params, `result`
+// JSON-RPC 2.0 as damocles speaks it (ipfs-force's go-jsonrpc fork): positional params, `result`
 // present even when null, errors `{code, message}`. Pure: strings in, values out, no I/O. Every body's nesting is
 // bounded before JSON.parse runs (json-depth.ts), and values echoed in messages are cut short.
 import { DEFAULT_MAX_JSON_DEPTH, withinJsonDepth } from "./json-depth.js";

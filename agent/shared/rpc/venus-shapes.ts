@@ -1,4 +1,4 @@
-// The checks for each Venus.* shape (reference/damocles.md §5.2), one definition each: the manager checks its
+// The checks for each Venus.* shape (damocles-manager core/types.go), one definition each: the manager checks its
 // params with them, and every client (worker, CLI, the manager's own tests) checks the replies it receives with
 // them (venus-replies.ts), so a shape the manager sends and the shape a worker accepts cannot drift apart.
 

@@ -1,5 +1,5 @@
-// The `Venus.*` wire types, spelled exactly as damocles-manager's Go structs serialize them (reference/damocles.md
-// §5.2 and "Corrections and wire details"): PascalCase fields (with the listed exceptions), `[]byte` as base64
+// The `Venus.*` wire types, spelled exactly as damocles-manager's Go structs serialize them (core/types.go
+// through encoding/json): PascalCase fields (with the listed exceptions), `[]byte` as base64
 // strings, `[32]byte` as arrays of 32 numbers, numeric enums. Both the manager and the worker import these, so a
 // shape mismatch is a compile error on both sides at once.
 

@@ -2,7 +2,7 @@
 // from AddPiece to Finalize, so its cycle is the sum of these (WaitSeed included: the sector occupies the thread's
 // store while it waits for the chain).
 //
-// Sources (../shared/docs/reference/curio-lotus.md §4 "Performance anchors", 32 GiB unless noted):
+// Sources (32 GiB unless noted):
 //   add_pieces  ~1.5 min for 32 GiB (lotus-docs operate/benchmarks.md)
 //   pc1         ~3 h, about 16 min per layer x 11 layers, SHA-NI CPU (filecoin-docs sealing-pipeline.md; lotus-docs
 //               benchmarks.md: 3h10m)
@@ -18,7 +18,7 @@
 //               size from 32 GiB with a 1 s floor.
 // Small sectors exist only on devnets, so their WaitSeed is the embedded devnet's default
 // (agent/manager/config/manager-config.ts: precommit_challenge_delay 10 epochs + confidence 2, block_time 1 s).
-//   seal_interval 30 s: damocles' default pause between sectors (reference/damocles.md §1.4)
+//   seal_interval 30 s: damocles' default pause between sectors (damocles-worker src/sealing/config.rs)
 import type { SectorSizeName } from "../config/sector-size.js";
 
 export interface StageSeconds {

@@ -1,4 +1,4 @@
-// The damocles-worker TOML as a typed plain object (../shared/docs/reference/damocles.md §1). Only the keys the
+// The damocles-worker TOML as a typed plain object (damocles-worker src/config.rs). Only the keys the
 // planner writes; key names are damocles' exactly.
 
 export interface ExtProcessor {

@@ -1,4 +1,4 @@
-// One test body per dialect (STYLE.md): a fresh SQLite file or a fresh PostgreSQL database per test run, dropped
+// One test body per dialect: a fresh SQLite file or a fresh PostgreSQL database per test run, dropped
 // afterwards. `DIALECTS=sqlite` narrows the run.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

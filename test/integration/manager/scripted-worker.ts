@@ -1,5 +1,5 @@
-// A scripted worker: plain Venus.* calls in the order damocles' sealer plan makes them (reference/damocles.md
-// §3.3), with no agent in between. The proof bytes are whatever the caller passes.
+// A scripted worker: plain Venus.* calls in the order damocles' sealer plan makes them (planner/sealer.rs),
+// with no agent in between. The proof bytes are whatever the caller passes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";

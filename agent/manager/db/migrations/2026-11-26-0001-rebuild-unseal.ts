@@ -1,4 +1,4 @@
-// Rebuild and unseal (reference/damocles.md §3.5, §3.6): the rebuild queue lives on the sector row, unseal tasks
+// Rebuild and unseal (damocles' planner/rebuild.rs, unseal.rs): the rebuild queue lives on the sector row, unseal tasks
 // get their own table (one task per sector and piece). Same types on both dialects, as in the first migration.
 import type { Kysely } from "kysely";
 

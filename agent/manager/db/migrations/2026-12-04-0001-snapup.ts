@@ -1,4 +1,4 @@
-// SnapUp (reference/damocles.md §3.4): a proving CC sector takes deals into an update replica. The upgrade lives on
+// SnapUp (damocles' planner/snapup.rs): a proving CC sector takes deals into an update replica. The upgrade lives on
 // the sector row: its state, the new commitments, the store holding the update files, and the proof.
 import type { Kysely } from "kysely";
 
