@@ -33,12 +33,15 @@ describe("layer rules", () => {
   });
 
   it("names each file's layer", () => {
-    assert.equal(layerOf("components/core/render/worker-toml.ts"), "core");
-    assert.equal(layerOf("components/tools/systemctl.ts"), "provisioner");
-    assert.equal(layerOf("index.ts"), "provisioner");
-    assert.equal(layerOf("agent/worker/thread/sealing-thread.ts"), "worker");
-    assert.equal(layerOf("agent/cli/commands/dev.ts"), "cli");
-    assert.equal(layerOf("test/support/wait.ts"), undefined);
+    const files = [
+      "components/core/render/worker-toml.ts",
+      "components/tools/systemctl.ts",
+      "index.ts",
+      "agent/worker/thread/sealing-thread.ts",
+      "agent/cli/commands/dev.ts",
+      "test/support/wait.ts",
+    ];
+    assert.deepEqual(files.map(layerOf), ["core", "provisioner", "provisioner", "worker", "cli", undefined]);
   });
 
   const planted: [string, string, Import, string][] = [
