@@ -2,8 +2,7 @@
 //   [chain] kind = "devnet" (the default: the manager starts the devnet and reaches it over the same API), or
 //   [chain] url = "http://10.0.0.5:1234/rpc/v1" (http, https, ws, wss) with token_file = "lotus.token" or
 //           token_env = "LOTUS_TOKEN", or api_info_env = "FULLNODE_API_INFO" (Lotus' "TOKEN:/ip4/…/tcp/1234/http").
-// Every problem is reported at once, naming the file and the key. Not wired into the manager's config yet: the
-// manager's schema is being changed by another issue, and this only needs the [chain] table.
+// Every problem is reported at once, naming the file and the key. manager-config.ts calls it with the [chain] table.
 import { isAbsolute, join } from "node:path";
 import { ApiInfoError, endpointFromUrl, parseApiInfo } from "./lotus/api-info.js";
 

@@ -47,6 +47,8 @@ export function describeSchemaErrors(file: string, data: unknown, errors: readon
       case "pattern":
         if (String(e.params.pattern).includes("ms|s|m|h"))
           return `${file}: ${at}: expected a duration like "500ms" or "30s", got ${got(value)}`;
+        if (String(e.params.pattern).includes("attoFIL"))
+          return `${file}: ${at}: expected an amount like "0.05 FIL" or "5000 attoFIL", got ${got(value)}`;
         return `${file}: ${at}: expected a string matching ${e.params.pattern}, got ${got(value)}`;
       case "enum":
         return `${file}: ${at}: expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${got(value)}`;

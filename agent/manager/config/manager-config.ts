@@ -2,6 +2,9 @@
 // form the code uses (absolute paths, milliseconds, proof ids). Pure.
 import { isAbsolute, join } from "node:path";
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
+import { type ChainTarget, parseChainTarget } from "../chain/chain-target.js";
+import { parseFil } from "../chain/filecoin/big-int.js";
+import { type CommitPolicy, defaultCommitPolicy } from "../chain/sealing-messages.js";
 import { sealProofByName } from "../proofs/proof-types.js";
 import { parseDurationMs } from "./duration.js";
 
@@ -20,14 +23,29 @@ export interface ManagerToml {
   tls: { listen: string; cert_file: string; key_file: string };
   auth: { secret_file: string; trusted: string[] };
   chain: {
-    kind: "devnet";
+    kind: "devnet" | "lotus";
+    url?: string;
+    token_file?: string;
+    token_env?: string;
+    api_info_env?: string;
     block_time: string;
     precommit_challenge_delay: number;
     confidence: number;
     proving_period: number;
     deadlines: number;
+    fees: { precommit_max_fee: string; provecommit_max_fee: string; wdpost_max_fee: string; recovery_max_fee: string };
   };
-  batching: { max_batch: number; max_wait: string };
+  batching: {
+    max_batch: number;
+    max_wait: string;
+    precommit_max_batch?: number;
+    precommit_max_wait?: string;
+    provecommit_max_batch?: number;
+    provecommit_max_wait?: string;
+    aggregate_commits: boolean;
+    min_commit_batch: number;
+    aggregate_above_base_fee: string;
+  };
   post: { heartbeat_timeout: string; job_max_try: number };
   proofs: { bin: string };
   piece_store: { path: string };
@@ -64,8 +82,20 @@ export function defaultManagerToml(): ManagerToml {
       confidence: 2,
       proving_period: 40,
       deadlines: 4,
+      fees: {
+        precommit_max_fee: "0.05 FIL",
+        provecommit_max_fee: "0.05 FIL",
+        wdpost_max_fee: "5 FIL",
+        recovery_max_fee: "0.05 FIL",
+      },
     },
-    batching: { max_batch: 4, max_wait: "5s" },
+    batching: {
+      max_batch: 4,
+      max_wait: "5s",
+      aggregate_commits: true,
+      min_commit_batch: 4,
+      aggregate_above_base_fee: "0.00000000015 FIL",
+    },
     post: { heartbeat_timeout: "15s", job_max_try: 2 },
     proofs: { bin: "" },
     piece_store: { path: "pieces" },
@@ -91,12 +121,29 @@ export interface PersistStoreConfig {
   weight: number;
 }
 
+/** The chain: which one (target), the devnet's own settings (used only when the manager starts it), the fees. */
 export interface ChainConfig {
+  target: ChainTarget;
   blockTimeMs: number;
   precommitChallengeDelay: number;
   confidence: number;
   provingPeriod: number;
   deadlines: number;
+  /** attoFIL: the most one message of each kind may pay in gas. */
+  maxFee: Record<ChainMessageKind, bigint>;
+}
+
+export type ChainMessageKind = "precommit" | "provecommit" | "wdpost" | "recovery";
+
+export interface BatchRule {
+  maxBatch: number;
+  maxWaitMs: number;
+}
+
+export interface BatchingConfig {
+  precommit: BatchRule;
+  provecommit: BatchRule;
+  commitPolicy: CommitPolicy;
 }
 
 export interface ManagerConfig {
@@ -122,7 +169,7 @@ export interface ManagerConfig {
   secretFile: string;
   trusted: string[];
   chain: ChainConfig;
-  batching: { maxBatch: number; maxWaitMs: number };
+  batching: BatchingConfig;
   post: { heartbeatTimeoutMs: number; jobMaxTry: number };
   proofsBin: string;
   pieceStorePath: string;
@@ -159,6 +206,8 @@ function rangeProblems(toml: ManagerToml, file: string): string[] {
   const durations: [string, string, number][] = [
     ["/chain/block_time", toml.chain.block_time, 1],
     ["/batching/max_wait", toml.batching.max_wait, 0],
+    ["/batching/precommit_max_wait", toml.batching.precommit_max_wait ?? "0s", 0],
+    ["/batching/provecommit_max_wait", toml.batching.provecommit_max_wait ?? "0s", 0],
     ["/post/heartbeat_timeout", toml.post.heartbeat_timeout, 1],
   ];
   for (const [at, text, min] of durations) {
@@ -258,6 +307,33 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
         `${file}: /tls: expected cert_file and key_file with tls.listen (sealfarm manager tls init writes both)`,
       );
   }
+  const { fees, ...chainTable } = toml.chain;
+  const { target, problems: chainProblems } = parseChainTarget(chainTable, file, home);
+  problems.push(...chainProblems);
+  // An amount of FIL; a max fee of 0 would refuse every message, so it must be above 0.
+  const fil = (key: string, text: string, positive: boolean): bigint => {
+    try {
+      const v = parseFil(text);
+      if (positive && v === 0n) problems.push(`${file}: ${key}: expected an amount above 0, got ${JSON.stringify(text)}`);
+      return v;
+    } catch (error) {
+      problems.push(`${file}: ${key}: ${(error as Error).message}`);
+      return 0n;
+    }
+  };
+  const maxFee = {
+    precommit: fil("/chain/fees/precommit_max_fee", fees.precommit_max_fee, true),
+    provecommit: fil("/chain/fees/provecommit_max_fee", fees.provecommit_max_fee, true),
+    wdpost: fil("/chain/fees/wdpost_max_fee", fees.wdpost_max_fee, true),
+    recovery: fil("/chain/fees/recovery_max_fee", fees.recovery_max_fee, true),
+  };
+  const b = toml.batching;
+  const commitPolicy: CommitPolicy = {
+    ...defaultCommitPolicy(),
+    aggregateCommits: b.aggregate_commits,
+    minCommitBatch: b.min_commit_batch,
+    aggregateAboveBaseFee: fil("/batching/aggregate_above_base_fee", b.aggregate_above_base_fee, false),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   const { host, port } = parseListen(toml.listen);
   return {
@@ -275,13 +351,25 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
     secretFile: resolvePath(home, toml.auth.secret_file),
     trusted: toml.auth.trusted,
     chain: {
+      target,
+      maxFee,
       blockTimeMs: parseDurationMs(toml.chain.block_time),
       precommitChallengeDelay: toml.chain.precommit_challenge_delay,
       confidence: toml.chain.confidence,
       provingPeriod: toml.chain.proving_period,
       deadlines: toml.chain.deadlines,
     },
-    batching: { maxBatch: toml.batching.max_batch, maxWaitMs: parseDurationMs(toml.batching.max_wait) },
+    batching: {
+      precommit: {
+        maxBatch: b.precommit_max_batch ?? b.max_batch,
+        maxWaitMs: parseDurationMs(b.precommit_max_wait ?? b.max_wait),
+      },
+      provecommit: {
+        maxBatch: b.provecommit_max_batch ?? b.max_batch,
+        maxWaitMs: parseDurationMs(b.provecommit_max_wait ?? b.max_wait),
+      },
+      commitPolicy,
+    },
     post: { heartbeatTimeoutMs: parseDurationMs(toml.post.heartbeat_timeout), jobMaxTry: toml.post.job_max_try },
     proofsBin: toml.proofs.bin,
     pieceStorePath: resolvePath(home, toml.piece_store.path),
