@@ -4,6 +4,7 @@
 // knobs are lotus-miner's ([Sealing] AggregateCommits, MinCommitBatch, AggregateAboveBaseFee,
 // CollateralFromMinerBalance, [Fees] Max*Fee). Pure.
 import { createHash } from "node:crypto";
+import type { CID } from "./filecoin/cid.js";
 import { MinerMethod, RegisteredAggregateProof } from "./filecoin/miner-methods.js";
 import {
   encodeDeclareFaultsRecovered,
@@ -86,7 +87,8 @@ export function preCommitBatchMessage(o: {
 export function proveCommitMessage(o: {
   miner: string;
   worker: string;
-  sectors: { number: number; proof: Uint8Array }[];
+  /** The pieces are the sector's data (none for CC), as its PreCommit's CommD was computed from them. */
+  sectors: { number: number; proof: Uint8Array; pieces?: { cid: CID; size: number }[] }[];
   aggregateProof?: Uint8Array;
   value: bigint;
 }): Message {
@@ -97,7 +99,10 @@ export function proveCommitMessage(o: {
     o.worker,
     MinerMethod.ProveCommitSectors3,
     encodeProveCommitSectors3({
-      sectorActivations: o.sectors.map((s) => ({ sectorNumber: s.number, pieces: [] })),
+      sectorActivations: o.sectors.map((s) => ({
+        sectorNumber: s.number,
+        pieces: (s.pieces ?? []).map((p) => ({ cid: p.cid, size: p.size, verifiedAllocationKey: null, notify: [] })),
+      })),
       sectorProofs: aggregate ? [] : o.sectors.map((s) => s.proof),
       aggregateProof: o.aggregateProof ?? new Uint8Array(0),
       aggregateProofType: aggregate ? RegisteredAggregateProof.SnarkPackV2 : null,

@@ -314,7 +314,8 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
   const fil = (key: string, text: string, positive: boolean): bigint => {
     try {
       const v = parseFil(text);
-      if (positive && v === 0n) problems.push(`${file}: ${key}: expected an amount above 0, got ${JSON.stringify(text)}`);
+      if (positive && v === 0n)
+        problems.push(`${file}: ${key}: expected an amount above 0, got ${JSON.stringify(text)}`);
       return v;
     } catch (error) {
       problems.push(`${file}: ${key}: ${(error as Error).message}`);

@@ -35,8 +35,7 @@ const KEY_DOCS: Record<string, Doc> = {
     trusted: "addresses (CIDR) allowed without a token, e.g. for stock damocles workers; [] trusts nobody",
   },
   chain: {
-    kind:
-      '"devnet" (started by the manager, reached over the Lotus API on loopback) or "lotus": a Lotus node at url = "http://host:1234/rpc/v1" with token_file or token_env (read, write, sign), or api_info_env = "FULLNODE_API_INFO"',
+    kind: '"devnet" (started by the manager, reached over the Lotus API on loopback) or "lotus": a Lotus node at url = "http://host:1234/rpc/v1" with token_file or token_env (read, write, sign), or api_info_env = "FULLNODE_API_INFO"',
     block_time: "devnet only: epoch length",
     precommit_challenge_delay: "devnet only: epochs between a PreCommit landing and its seed",
     confidence: "epochs on top of a message before its receipt counts",

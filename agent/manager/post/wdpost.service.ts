@@ -8,7 +8,7 @@ import type {
   WdPoStInput,
   WindowPoStOutput,
 } from "../../shared/rpc/venus-types.js";
-import { currentDeadline } from "../chain/devnet/devnet-clock.js";
+import { minerAddress } from "../chain/chain-gateway.js";
 import type { ManagerContext } from "../context.js";
 import type { WdPostJobsTable } from "../db/tables/wdpost.table.js";
 import { sealProofInfo } from "../proofs/proof-types.js";
@@ -30,12 +30,12 @@ function jobSectors(job: WdPostJobsTable): number[] {
   return (JSON.parse(job.input) as WdPoStInput).Sectors.map((s) => s.SectorId);
 }
 
-/** Creates the job for the current deadline window of each miner, if it has sectors and no job yet. */
+/** Creates the job for the current deadline window of each miner (StateMinerProvingDeadline), if it has sectors
+ * and no job yet. */
 export async function createDeadlineJobs(ctx: ManagerContext): Promise<number> {
-  const head = ctx.chain.head();
-  const d = currentDeadline(ctx.chain.config, head);
   let created = 0;
   for (const miner of ctx.config.miners) {
+    const d = await ctx.chain.client.stateMinerProvingDeadline(minerAddress(miner.actor));
     const existing = await ctx.db
       .selectFrom("wdpost_jobs")
       .select("id")
@@ -53,7 +53,8 @@ export async function createDeadlineJobs(ctx: ManagerContext): Promise<number> {
       .orderBy("number")
       .execute();
     if (sectors.length === 0) continue;
-    const seed = ctx.chain.randomness("wdpost", d.open);
+    // The challenge the chain checks the proof against: WindowedPoStChallengeSeed at the deadline's challenge epoch.
+    const seed = Buffer.from(await ctx.chain.gateway.windowPoStChallenge(miner.actor, d.challenge));
     seed[31] = (seed[31] ?? 0) & 0x3f;
     const input: WdPoStInput = {
       Sectors: sectors.map((s) => {

@@ -24,7 +24,7 @@ import { sealedCidFromCommR } from "../proofs/piece-cid.js";
 import { verifySnapUpdate } from "../proofs/proofs-binary.js";
 import { sectorNotFound } from "../rpc/rpc-errors.js";
 import { specAllows } from "./allocate.service.js";
-import { appendTimeline, findSector, updateSector } from "./sector.repository.js";
+import { appendTimeline, findSector, managerTimelineEntry, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
 
@@ -43,22 +43,6 @@ export function isSnapUpCandidate(row: SectorsTable, dealPieces: number): boolea
     row.pc_comm_r !== null &&
     dealPieces === 0
   );
-}
-
-/** The timeline entry the manager writes for what it did to a sector (the worker's entries come from ReportState). */
-function managerEntry(sid: SectorID, at: number, prev: string, next: string, event: string) {
-  return {
-    miner: sid.Miner,
-    number: sid.Number,
-    at,
-    instance: "manager",
-    location: "",
-    prev,
-    next,
-    event,
-    failure_level: null,
-    failure_desc: null,
-  };
 }
 
 /** The oldest candidate the spec allows, with queued deals packed into it; null when there is none or no deal. */
@@ -99,7 +83,10 @@ export async function allocateSnapUpSector(
         reserved_size: null,
         updated_at: now,
       });
-      await appendTimeline(trx, managerEntry(sid, now, "Active", "SnapUpAllocated", `SnapUp: ${pieces.length} pieces`));
+      await appendTimeline(
+        trx,
+        managerTimelineEntry(sid, now, "Active", "SnapUpAllocated", `SnapUp: ${pieces.length} pieces`),
+      );
       return {
         Sector: { ID: sid, ProofType: row.proof_type },
         Pieces: pieces.map((p) => pieceToWire(p, sid.Miner)),
@@ -178,7 +165,7 @@ export async function submitSnapUpProof(
     });
     await appendTimeline(
       trx,
-      managerEntry(sid, now, "SnapUpAllocated", "Upgraded", `ProveReplicaUpdates: comm_r ${hex(info.CommR)}`),
+      managerTimelineEntry(sid, now, "SnapUpAllocated", "Upgraded", `ProveReplicaUpdates: comm_r ${hex(info.CommR)}`),
     );
   });
   return { Res: SubmitResult.Accepted, Desc: null };
@@ -210,5 +197,8 @@ export async function endSnapUp(
     last_failure: `snapup aborted: ${reason ?? "finalized before the upgrade was accepted"}`,
     updated_at: now,
   });
-  await appendTimeline(trx, managerEntry(sid, now, "SnapUpAllocated", "Active", "SnapUp aborted: deals requeued"));
+  await appendTimeline(
+    trx,
+    managerTimelineEntry(sid, now, "SnapUpAllocated", "Active", "SnapUp aborted: deals requeued"),
+  );
 }
