@@ -223,6 +223,7 @@ async function proveCommitSectors3(
   const actor = Number(addressId(parseAddress(msg.to)));
   const entropy = addressEntropy(parseAddress(msg.to));
   const failCodes: [number, number][] = [];
+  const reasons: string[] = [];
   let activated = 0;
   for (const [i, a] of p.sectorActivations.entries()) {
     const key = sectorKey(msg.to, a.sectorNumber);
@@ -230,6 +231,7 @@ async function proveCommitSectors3(
     const refuse = (code: number, why: string) => {
       if (p.requireActivationSuccess) throw new Abort(code, `sector ${a.sectorNumber}: ${why}`);
       failCodes.push([i, code]);
+      reasons.push(`sector ${a.sectorNumber}: ${why}`);
     };
     if (pc === undefined) {
       refuse(ExitCode.ErrNotFound, "no pre-commit");
@@ -267,7 +269,8 @@ async function proveCommitSectors3(
     activate(state, msg.to, miner, info, pc.deposit, epoch);
     activated++;
   }
-  if (activated === 0 && failCodes.length > 0) throw new Abort(failCodes[0]?.[1] ?? 16, "no sector activated");
+  if (activated === 0 && failCodes.length > 0)
+    throw new Abort(failCodes[0]?.[1] ?? 16, `no sector activated (${reasons.join("; ")})`);
   // BatchReturn { success_count, fail_codes: [{idx, code}] }.
   return encodeCbor([activated, failCodes]);
 }
