@@ -1,34 +1,40 @@
 // The manager's sealing messages, through the chain gateway. Each pump cycle:
 //   1. batches queued PreCommits/ProveCommits into a message record (per-kind max batch or max wait), in one
 //      transaction with the sectors that go in it;
-//   2. pushes every record not yet accepted (MpoolPushMessage with a MsgUuid derived from the record id, so a push
-//      retried after a crash, a timeout or a node restart answers the same message and cannot double-send);
-//   3. asks for the outcome of every pushed message (StateSearchMsg, `confidence` epochs on top) and applies it.
-// A temporary chain failure leaves everything as it is, to be retried next cycle, and is written once per episode
-// to the timeline of the sectors waiting on it; a permanent one (the actor refused) fails the sectors for good with
-// the exit code and the reason.
-import type { Transaction, Updateable } from "kysely";
+//   2. pushes every record not yet accepted (message-records.ts: same MsgUuid on every try);
+//   3. follows every pushed message to its receipt and applies it: PreCommit landed (its epoch), sectors Active
+//      (deadline from StateMinerPartitions) or failed with the actor's exit code.
+// A temporary chain failure leaves everything as it is, to be retried next cycle; a permanent one (the actor
+// refused) fails the sectors for good with the exit code and the reason.
+import type { Updateable } from "kysely";
 import { fromBase64 } from "../../shared/rpc/bytes.js";
 import type { MinerConfig } from "../config/manager-config.js";
 import type { ManagerContext } from "../context.js";
-import type { Database } from "../db/database.js";
-import type { MessageKind, MessagesTable } from "../db/tables/chain.table.js";
+import type { MessagesTable } from "../db/tables/chain.table.js";
 import type { SectorChainState, SectorsTable } from "../db/tables/sectors.table.js";
 import { zeroCommitment } from "../proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
 import { sealProofInfo } from "../proofs/proof-types.js";
-import { appendTimeline, managerTimelineEntry, takeCounter } from "../sectors/sector.repository.js";
+import { appendTimeline, managerTimelineEntry } from "../sectors/sector.repository.js";
 import { sectorPieces } from "../sectors/sector-pieces.repository.js";
 import { decodeBatchReturn } from "./batch-return.js";
 import { minerAddress } from "./chain-gateway.js";
-import { formatFil } from "./filecoin/big-int.js";
 import { parseCid, sealedCid, unsealedCid } from "./filecoin/cid.js";
 import { exitCodeName, isRetryableExitCode } from "./filecoin/exit-codes.js";
-import { MinerMethod, minerMethodName } from "./filecoin/miner-methods.js";
+import { MinerMethod } from "./filecoin/miner-methods.js";
 import type { SectorPreCommitInfo } from "./filecoin/miner-params.js";
 import { setFromRanges } from "./filecoin/rle-plus.js";
-import { ChainError } from "./lotus/chain-errors.js";
 import type { Message } from "./lotus/lotus-shapes.js";
+import {
+  followRecord,
+  insertMessageRecord,
+  markLanded,
+  methodName,
+  openRecords,
+  pushRecord,
+  recordSectors,
+  timelineForSectors,
+} from "./message-records.js";
 import { preCommitBatchMessage, proveCommitMessage } from "./sealing-messages.js";
 
 type SealingKind = "precommit" | "provecommit";
@@ -54,10 +60,6 @@ const METHOD: Record<SealingKind, number> = {
 /** Lotus' CommittedCapacitySectorLifetime default: 540 days of 2880 epochs. */
 export const SECTOR_LIFETIME_EPOCHS = 540 * 2880;
 
-export function methodName(method: number | null): string {
-  return method === null ? "?" : (minerMethodName(method) ?? `method ${method}`);
-}
-
 /** Records at most one batch per call; returns whether it did. */
 export async function recordBatch(ctx: ManagerContext, miner: MinerConfig, kind: SealingKind): Promise<boolean> {
   const { maxBatch, maxWaitMs } = ctx.config.batching[kind];
@@ -75,30 +77,14 @@ export async function recordBatch(ctx: ManagerContext, miner: MinerConfig, kind:
     if (rows.length === 0) return false;
     const oldest = Number((rows[0] as Record<string, unknown>)[QUEUED_AT[kind]] ?? 0);
     if (rows.length < maxBatch && ctx.now() - oldest < maxWaitMs) return false;
-    const id = `${kind}-${miner.actor}-${await takeCounter(trx, "message", 1)}`;
     const numbers = rows.map((r) => r.number);
-    await trx
-      .insertInto("messages")
-      .values({
-        id,
-        miner: miner.actor,
-        kind,
-        sent_epoch: ctx.chain.head(),
-        sectors: rows.length,
-        state: "pending",
-        created_at: ctx.now(),
-        cid: null,
-        method: METHOD[kind],
-        sector_numbers: JSON.stringify(numbers),
-        max_fee: ctx.config.chain.maxFee[kind].toString(),
-        value: null,
-        exit_code: null,
-        landed_epoch: null,
-        gas_used: null,
-        error: null,
-        chain_error: null,
-      })
-      .execute();
+    const { id } = await insertMessageRecord(ctx, trx, {
+      miner: miner.actor,
+      kind,
+      method: METHOD[kind],
+      sectors: numbers,
+      maxFee: ctx.config.chain.maxFee[kind],
+    });
     await trx
       .updateTable("sectors")
       .set({ [STAGE[kind]]: "sent", [MSG[kind]]: id, state: SENT_STATE[kind], updated_at: ctx.now() })
@@ -166,37 +152,23 @@ async function buildMessage(ctx: ManagerContext, msg: MessagesTable, sectors: Se
   return proveCommitMessage({ miner, worker, sectors: withPieces, value });
 }
 
-async function timelineForSectors(
-  trx: Transaction<Database>,
+/** A permanent failure of the whole message: every sector in it fails with the reason (PollXState PermFailed). */
+async function failMessage(
   ctx: ManagerContext,
   msg: MessagesTable,
-  prev: string,
-  next: string,
-  event: string,
-): Promise<void> {
-  for (const n of JSON.parse(msg.sector_numbers ?? "[]") as number[])
-    await appendTimeline(trx, managerTimelineEntry({ Miner: msg.miner, Number: n }, ctx.now(), prev, next, event));
-}
-
-/** A temporary failure: recorded on the message, and in its sectors' timelines the first time of an episode. */
-async function waitOut(ctx: ManagerContext, msg: MessagesTable, error: ChainError): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const fresh = await trx.selectFrom("messages").select("chain_error").where("id", "=", msg.id).executeTakeFirst();
-    if (fresh?.chain_error === null)
-      await timelineForSectors(trx, ctx, msg, "", "", `waiting for the chain: ${error.message}`);
-    await trx.updateTable("messages").set({ chain_error: error.message }).where("id", "=", msg.id).execute();
-  });
-}
-
-/** A permanent failure of the whole message: every sector in it fails with the reason (PollXState PermFailed). */
-async function failMessage(ctx: ManagerContext, msg: MessagesTable, exitCode: number | null, error: string) {
+  exitCode: number | null,
+  error: string,
+  receipt?: { exitCode: number; height: number; gasUsed: number },
+) {
   const kind = msg.kind as SealingKind;
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("messages")
-      .set({ state: "failed", exit_code: exitCode, error, chain_error: null })
-      .where("id", "=", msg.id)
-      .execute();
+    if (receipt !== undefined) await markLanded(trx, msg, receipt, error);
+    else
+      await trx
+        .updateTable("messages")
+        .set({ state: "failed", exit_code: exitCode, error, chain_error: null })
+        .where("id", "=", msg.id)
+        .execute();
     await trx
       .updateTable("sectors")
       .set({ [STAGE[kind]]: "permfailed", [DESC[kind]]: error, state: FAILED_STATE[kind], updated_at: ctx.now() })
@@ -207,34 +179,14 @@ async function failMessage(ctx: ManagerContext, msg: MessagesTable, exitCode: nu
   });
 }
 
-/** Pushes one pending record. */
+/** Pushes one pending record; a refusal fails its sectors with the actor's reason. */
 async function push(ctx: ManagerContext, msg: MessagesTable): Promise<void> {
-  const sectors = await sectorsOf(ctx, msg);
   const kind = msg.kind as SealingKind;
-  try {
-    const message = await buildMessage(ctx, msg, sectors);
-    const maxFee = BigInt(msg.max_fee ?? ctx.config.chain.maxFee[kind]);
-    const cid = await ctx.chain.gateway.push(msg.id, message, maxFee);
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable("messages")
-        .set({ state: "sent", cid: cid.toString(), value: message.value.toString(), chain_error: null })
-        .where("id", "=", msg.id)
-        .execute();
-      await timelineForSectors(
-        trx,
-        ctx,
-        msg,
-        SENT_STATE[kind],
-        SENT_STATE[kind],
-        `${methodName(msg.method)} ${cid.toString()} pushed (${sectors.length} sectors, max fee ${formatFil(maxFee)})`,
-      );
-    });
-  } catch (error) {
-    if (!(error instanceof ChainError)) throw error;
-    if (error.temporary) return waitOut(ctx, msg, error);
-    await failMessage(ctx, msg, error.exitCode, `${methodName(msg.method)} refused: ${error.message}`);
-  }
+  const r = await pushRecord(ctx, msg, async () => buildMessage(ctx, msg, await sectorsOf(ctx, msg)), {
+    prev: SENT_STATE[kind],
+    next: SENT_STATE[kind],
+  });
+  if ("refused" in r) await failMessage(ctx, msg, r.exitCode, r.refused);
 }
 
 /** Where the chain put an Active sector: its deadline (StateMinerPartitions, deadline by deadline). */
@@ -260,11 +212,7 @@ async function land(
   if (outcome.exitCode !== 0 && isRetryableExitCode(outcome.exitCode)) {
     // Funds or gas: the same sectors go into a new message once the miner can pay.
     await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable("messages")
-        .set({ state: "failed", exit_code: outcome.exitCode, landed_epoch: outcome.height, error: "retried" })
-        .where("id", "=", msg.id)
-        .execute();
+      await markLanded(trx, msg, outcome, `${exitCodeName(outcome.exitCode)}: its sectors are queued again`);
       await trx
         .updateTable("sectors")
         .set({ [STAGE[kind]]: "queued", [MSG[kind]]: null, state: QUEUED_STATE[kind], updated_at: ctx.now() })
@@ -283,8 +231,8 @@ async function land(
     return;
   }
   if (outcome.exitCode !== 0)
-    return failMessage(ctx, msg, outcome.exitCode, `${what}: ${exitCodeName(outcome.exitCode)}`);
-  const numbers = JSON.parse(msg.sector_numbers ?? "[]") as number[];
+    return failMessage(ctx, msg, outcome.exitCode, `${what}: ${exitCodeName(outcome.exitCode)}`, outcome);
+  const numbers = recordSectors(msg);
   const failed = new Map<number, number>();
   let deadlines = new Map<number, number>();
   if (kind === "provecommit") {
@@ -300,17 +248,7 @@ async function land(
   }
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
-    await trx
-      .updateTable("messages")
-      .set({
-        state: "landed",
-        exit_code: 0,
-        landed_epoch: outcome.height,
-        gas_used: outcome.gasUsed,
-        chain_error: null,
-      })
-      .where("id", "=", msg.id)
-      .execute();
+    await markLanded(trx, msg, outcome);
     for (const n of numbers) {
       // Only while the sector is still in this message (a reset may have moved it on).
       const set = (patch: Updateable<SectorsTable>) =>
@@ -351,22 +289,10 @@ async function land(
   });
 }
 
-/** Checks one pushed message. */
+/** Follows one pushed message to its receipt. */
 async function follow(ctx: ManagerContext, msg: MessagesTable): Promise<void> {
-  if (msg.cid === null) return; // a record of the old in-process devnet: nothing to ask a node about
-  try {
-    const outcome = await ctx.chain.gateway.outcome(parseCid(msg.cid), ctx.config.chain.confidence);
-    if (outcome.state === "pending") {
-      if (msg.chain_error !== null)
-        await ctx.db.updateTable("messages").set({ chain_error: null }).where("id", "=", msg.id).execute();
-      return;
-    }
-    await land(ctx, msg, outcome);
-  } catch (error) {
-    if (!(error instanceof ChainError)) throw error;
-    // Reading an outcome is never the message's fault: wait, whatever the node answered.
-    await waitOut(ctx, msg, error);
-  }
+  const outcome = await followRecord(ctx, msg);
+  if (outcome !== null) await land(ctx, msg, outcome);
 }
 
 export async function pumpMessages(ctx: ManagerContext): Promise<void> {
@@ -374,14 +300,7 @@ export async function pumpMessages(ctx: ManagerContext): Promise<void> {
     while (await recordBatch(ctx, miner, "precommit"));
     while (await recordBatch(ctx, miner, "provecommit"));
   }
-  const open = await ctx.db
-    .selectFrom("messages")
-    .selectAll()
-    .where("kind", "in", ["precommit", "provecommit"] satisfies MessageKind[])
-    .where("state", "in", ["pending", "sent"])
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
+  const open = await openRecords(ctx, ["precommit", "provecommit"]);
   for (const msg of open) {
     if (msg.state === "pending") await push(ctx, msg);
     else await follow(ctx, msg);

@@ -40,4 +40,6 @@ export interface MessagesTable {
   error: string | null;
   /** The temporary chain failure it is waiting out (null once a call succeeds again). */
   chain_error: string | null;
+  /** Lotus JSON of the message, for kinds whose message is not built again from sector rows (wdpost, recovery). */
+  message: string | null;
 }
