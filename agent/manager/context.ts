@@ -18,16 +18,27 @@ export interface ManagerContext {
   now(): number;
 }
 
-/** The context over a migrated database: the one place that decides what a service is handed. */
-export async function createManagerContext(db: Kysely<Database>, config: ManagerConfig): Promise<ManagerContext> {
-  const proofsBin = resolveProofsBin(config.proofsBin);
-  const chain = await openChainAccess({ config: config.chain, home: config.home, miners: config.miners, proofsBin });
+/** What a command that works on the database alone (deals import) is handed: everything but the chain. */
+export type OfflineContext = Omit<ManagerContext, "chain">;
+
+export function createOfflineContext(db: Kysely<Database>, config: ManagerConfig): OfflineContext {
   return {
     db,
     config,
-    chain,
-    proofsBin,
+    proofsBin: resolveProofsBin(config.proofsBin),
     rowLocks: dbFeatures(db).rowLocks,
     now: Date.now,
   };
+}
+
+/** The context over a migrated database: the one place that decides what a service is handed. */
+export async function createManagerContext(db: Kysely<Database>, config: ManagerConfig): Promise<ManagerContext> {
+  const offline = createOfflineContext(db, config);
+  const chain = await openChainAccess({
+    config: config.chain,
+    home: config.home,
+    miners: config.miners,
+    proofsBin: offline.proofsBin,
+  });
+  return { ...offline, chain };
 }

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { flag, managerHome, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
-import { createManagerContext } from "../../manager/context.js";
+import { createOfflineContext } from "../../manager/context.js";
 import { migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
 import { type Command, UsageError } from "../command.js";
@@ -25,7 +25,7 @@ export const dealsImport: Command = {
     const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
     try {
       await migrateToLatest(db);
-      const ctx = await createManagerContext(db, config);
+      const ctx = createOfflineContext(db, config);
       const deal = await importDeal(ctx, resolve(file), miner);
       io.out(
         args.flags.has("json")

@@ -4,6 +4,7 @@
 // on top). A temporary chain failure is kept on the record (`chain_error`) and written to the timeline of the
 // record's sectors once per episode; the caller decides what a permanent failure or a receipt means.
 import type { Transaction } from "kysely";
+import type { ChainMessageView } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
 import type { Database } from "../db/database.js";
 import type { MessageKind, MessagesTable } from "../db/tables/chain.table.js";
@@ -191,4 +192,30 @@ export function openRecords(ctx: ManagerContext, kinds: MessageKind[]): Promise<
     .orderBy("created_at")
     .orderBy("id")
     .execute();
+}
+
+export function messageView(m: MessagesTable): ChainMessageView {
+  return {
+    Id: m.id,
+    Miner: m.miner,
+    Kind: m.kind,
+    Method: methodName(m.method),
+    Cid: m.cid,
+    Sectors: recordSectors(m),
+    State: m.state,
+    MaxFee: m.max_fee,
+    Value: m.value,
+    ExitCode: m.exit_code,
+    Epoch: m.landed_epoch === null ? null : Number(m.landed_epoch),
+    GasUsed: m.gas_used === null ? null : Number(m.gas_used),
+    Error: m.error,
+    Waiting: m.chain_error,
+    CreatedAt: Number(m.created_at),
+  };
+}
+
+/** Venus.ListMessages: every message record, oldest first. */
+export async function listMessages(ctx: ManagerContext): Promise<ChainMessageView[]> {
+  const rows = await ctx.db.selectFrom("messages").selectAll().orderBy("created_at").orderBy("id").execute();
+  return rows.map(messageView);
 }

@@ -241,6 +241,32 @@ export interface ChainHead {
   BlockDelayMs: number;
 }
 
+/** ListMessages (`sealfarm messages list`): one chain message the manager recorded, and what became of it. */
+export interface ChainMessageView {
+  Id: string;
+  Miner: number;
+  /** precommit, provecommit, wdpost or recovery. */
+  Kind: string;
+  /** The miner-actor method, e.g. "PreCommitSectorBatch2". */
+  Method: string;
+  /** null until the node accepted the push. */
+  Cid: string | null;
+  Sectors: number[];
+  /** pending, sent, landed or failed. */
+  State: string;
+  /** attoFIL, decimal. */
+  MaxFee: string | null;
+  Value: string | null;
+  ExitCode: number | null;
+  /** The epoch it landed at. */
+  Epoch: number | null;
+  GasUsed: number | null;
+  Error: string | null;
+  /** The temporary chain failure it is waiting out, if any. */
+  Waiting: string | null;
+  CreatedAt: number;
+}
+
 /** damocles SectorPrivateInfo: the persist store instance holding the sealed file and the cache dir. */
 export interface SectorPrivateInfo {
   AccessInstance: string;
