@@ -179,3 +179,84 @@ test("issue 15: config errors name the file and the key (trusted, listen, secret
   ];
   for (const [text, expected] of cases) assert.deepEqual(loadProblems(text), [expected], text);
 });
+
+test("issue 17: [chain] for a Lotus node, fees and batching resolve; every mistake names the file and the key", () => {
+  const home = mkdtempSync(join(tmpdir(), "sealfarm-mcfg-"));
+  try {
+    writeFileSync(
+      join(home, "manager.toml"),
+      [
+        "[chain]",
+        'kind = "lotus"',
+        'url = "http://10.0.0.5:1234/rpc/v1"',
+        'token_file = "lotus.token"',
+        "confidence = 5",
+        "[chain.fees]",
+        'precommit_max_fee = "0.02 FIL"',
+        'wdpost_max_fee = "5000 attoFIL"',
+        "[batching]",
+        "max_batch = 8",
+        'max_wait = "1m"',
+        "provecommit_max_batch = 16",
+        'provecommit_max_wait = "10m"',
+        "aggregate_commits = false",
+      ].join("\n"),
+    );
+    const c = loadManagerConfig(home);
+    assert.deepEqual(c.chain.target, {
+      kind: "lotus",
+      url: "http://10.0.0.5:1234/rpc/v1",
+      token: { file: join(home, "lotus.token") },
+    });
+    assert.equal(c.chain.confidence, 5);
+    assert.deepEqual(c.chain.maxFee, {
+      precommit: 20_000_000_000_000_000n,
+      provecommit: 50_000_000_000_000_000n,
+      wdpost: 5000n,
+      recovery: 50_000_000_000_000_000n,
+    });
+    assert.deepEqual(c.batching.precommit, { maxBatch: 8, maxWaitMs: 60_000 });
+    assert.deepEqual(c.batching.provecommit, { maxBatch: 16, maxWaitMs: 600_000 });
+    assert.equal(c.batching.commitPolicy.aggregateCommits, false);
+    assert.equal(c.batching.commitPolicy.aggregateAboveBaseFee, 150_000_000n);
+    assert.deepEqual(loadManagerConfigIn(home, "").chain.target, { kind: "devnet" }, "the default is the devnet");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  assert.deepEqual(loadProblems('[chain]\nkind = "lotus"'), [
+    'HOME/manager.toml: /chain/url: required for a Lotus node, e.g. "http://127.0.0.1:1234/rpc/v1" (or set api_info_env)',
+  ]);
+  assert.deepEqual(loadProblems('[chain]\nkind = "lotsu"'), [
+    'HOME/manager.toml: /chain/kind: expected one of "devnet", "lotus", got "lotsu"',
+  ]);
+  assert.deepEqual(
+    loadProblems('[chain]\nkind = "lotus"\nurl = "http://n:1234/rpc/v1"\ntoken_file = "t"\ntoken_env = "T"'),
+    ["HOME/manager.toml: /chain/token_env: give the token once: token_file or token_env, not both"],
+  );
+  assert.deepEqual(loadProblems('[chain]\nkind = "devnet"\nurl = "http://n:1234/rpc/v1"'), [
+    'HOME/manager.toml: /chain/url: not used with kind = "devnet" (remove it, or set kind = "lotus")',
+  ]);
+  assert.deepEqual(loadProblems('[chain]\nkind = "lotus"\nurl = "ftp://n/rpc/v1"').length, 1);
+  assert.match(
+    loadProblems('[chain]\nkind = "lotus"\nurl = "ftp://n/rpc/v1"')[0] ?? "",
+    /^HOME\/manager.toml: \/chain\/url: /,
+  );
+  assert.deepEqual(loadProblems('[chain.fees]\nprecommit_max_fee = "a lot"'), [
+    'HOME/manager.toml: /chain/fees/precommit_max_fee: expected an amount like "0.05 FIL" or "5000 attoFIL", got "a lot"',
+  ]);
+  assert.deepEqual(loadProblems('[chain.fees]\nwdpost_max_fee = "0 FIL"'), [
+    'HOME/manager.toml: /chain/fees/wdpost_max_fee: expected an amount above 0, got "0 FIL"',
+  ]);
+  assert.deepEqual(loadProblems('[batching]\nprecommit_max_wait = "soon"'), [
+    'HOME/manager.toml: /batching/precommit_max_wait: expected a duration like "500ms" or "30s", got "soon"',
+  ]);
+  assert.deepEqual(loadProblems("[batching]\nmin_commit_batch = 2"), [
+    "HOME/manager.toml: /batching/min_commit_batch: expected a value that must be >= 4, got 2",
+  ]);
+});
+
+/** Loads a config from `text` written as manager.toml in `home`. */
+function loadManagerConfigIn(home: string, text: string) {
+  writeFileSync(join(home, "manager.toml"), text);
+  return loadManagerConfig(home);
+}
