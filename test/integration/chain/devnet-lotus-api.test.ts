@@ -4,13 +4,12 @@
 // MsgUuid, and the sector lands exactly once, is proven and becomes active. Refusals come back with the actor's
 // exit codes, classified permanent.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { idAddress } from "../../../agent/manager/chain/filecoin/address.js";
 import { parseFil } from "../../../agent/manager/chain/filecoin/big-int.js";
 import { decodeCbor } from "../../../agent/manager/chain/filecoin/cbor-shape.js";
@@ -31,9 +30,9 @@ import {
   type MessageSendSpec,
 } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { kill9, startDevnetProcess } from "../../support/devnet-process.js";
 import { commitPhase, precommitPhase } from "../manager/real-seal.js";
 
-const sealfarm = fileURLToPath(new URL("../../../bin/sealfarm.js", import.meta.url));
 const proofsBin = resolveProofsBin("");
 const TOKEN = "devnet-test-token-0123456789";
 const MINER = "f01000";
@@ -48,56 +47,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startDevnet(): Promise<{ child: ChildProcess; client: LotusClient }> {
+async function startDevnet(): Promise<{ child: ChildProcess; client: LotusClient }> {
   writeFileSync(join(dir, "token"), TOKEN);
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        sealfarm,
-        "devnet",
-        "run",
-        "--dir",
-        join(dir, "chain"),
-        "--listen",
-        "127.0.0.1:0",
-        "--token-file",
-        join(dir, "token"),
-        "--block-time",
-        "100ms",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    children.push(child);
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`devnet did not start: ${out} ${err}`)), 60_000);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        const client = createLotusClient({ url: m[1], token: TOKEN, timeoutMs: 120_000 });
-        clients.push(client);
-        resolve({ child, client });
-      }
-    });
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`devnet exited ${code}: ${err}`));
-    });
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
+  const { child, url } = await startDevnetProcess(join(dir, "chain"), join(dir, "token"), ["--block-time", "100ms"]);
+  children.push(child);
+  const client = createLotusClient({ url, token: TOKEN, timeoutMs: 120_000 });
+  clients.push(client);
+  return { child, client };
 }
 
 /** Heights only grow: waiting for one is waiting for a state that stays. */
