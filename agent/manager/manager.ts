@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { SecretSource } from "../shared/auth/tokens.js";
 import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { type ConnectionStats, guardConnections } from "../shared/net/connection-guard.js";
+import { ChainError } from "./chain/lotus/chain-errors.js";
 import { pumpMessages } from "./chain/message-pump.js";
 import { loadManagerConfig } from "./config/load-manager-config.js";
 import type { ManagerConfig } from "./config/manager-config.js";
@@ -109,27 +110,28 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let lastChainError = "";
+  let chainDown = false;
   const cycle = async () => {
-    let chainUp = true;
     try {
       await ctx.chain.refresh();
-      lastChainError = "";
+      await pumpMessages(ctx);
+      await postTick(ctx);
+      chainDown = false;
     } catch (error) {
-      // Once per episode, not once per cycle; the sectors waiting on it say so in their timelines.
       const text = error instanceof Error ? error.message : String(error);
-      if (!stopped && text !== lastChainError) console.error(`sealfarm manager: chain: ${text} (waiting)`);
-      lastChainError = text;
-      chainUp = false;
+      // A chain failure is logged once per episode, not once per cycle (the sectors waiting on it say so in their
+      // timelines); anything else every time.
+      if (!(error instanceof ChainError)) {
+        if (!stopped) console.error(`sealfarm manager: chain pump: ${text}`);
+      } else if (!chainDown) {
+        chainDown = true;
+        if (!stopped) console.error(`sealfarm manager: chain: ${text} (waiting)`);
+      }
     }
     try {
-      if (chainUp) {
-        await pumpMessages(ctx);
-        await postTick(ctx);
-      }
       await reclaimStaleAllocations(ctx);
     } catch (error) {
-      if (!stopped) console.error(`sealfarm manager: chain pump: ${error instanceof Error ? error.message : error}`);
+      if (!stopped) console.error(`sealfarm manager: reclaim: ${error instanceof Error ? error.message : error}`);
     }
   };
   const tick = () => {
