@@ -112,7 +112,7 @@ function sectorJson(s: SectorState) {
     activation: s.activation,
     expiration: s.expiration,
     initialPledge: BigInt(s.initialPledge),
-    sectorKeyCid: null,
+    sectorKeyCid: s.sectorKeyCid ? parseCid(s.sectorKeyCid) : null,
   });
 }
 

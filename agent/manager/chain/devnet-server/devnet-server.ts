@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { encodeError, encodeSuccess } from "../../../shared/rpc/json-rpc.js";
 import {
   type SealVerifyInput,
+  type SnapVerifyInput,
   type Verdict,
   verifySeal,
+  verifySnapUpdate,
   verifyWindowPost,
   type WindowPostVerifyInput,
 } from "../../proofs/proofs-binary.js";
@@ -61,6 +63,7 @@ export function proofsVerifier(bin: string): Verifier {
   return {
     seal: (i: SealVerifyInput) => memo("seal", i, (x) => verifySeal(bin, x)),
     windowPost: (i: WindowPostVerifyInput) => memo("wpost", i, (x) => verifyWindowPost(bin, x)),
+    snap: (i: SnapVerifyInput) => memo("snap", i, (x) => verifySnapUpdate(bin, x)),
   };
 }
 

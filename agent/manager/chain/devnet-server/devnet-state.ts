@@ -68,6 +68,10 @@ export interface SectorState {
   sectorNumber: number;
   sealProof: number;
   sealedCid: string;
+  /** The CommR before a snap upgrade (Lotus' SectorKeyCID); null (or absent in older state files) for a sector never upgraded. */
+  sectorKeyCid?: string | null;
+  /** Whether the sector holds data (pieces at ProveCommit or a snap upgrade): only a CC sector can be upgraded. */
+  hasData?: boolean;
   activation: number;
   expiration: number;
   initialPledge: string;
