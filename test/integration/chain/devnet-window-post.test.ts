@@ -25,6 +25,9 @@ test("WindowPoSt on the devnet: proven, tampered, faulted, recovering", { timeou
   try {
     const sealed = await d.activateCcSector(1, join(dir, "seal"));
     assert.equal((await c.stateSectorGetInfo(MINER, 1))?.activation, 18);
+    // Sector 1 of 4 deadlines is assigned to deadline 1, partition 0 (Lotus: StateSectorPartition).
+    assert.deepEqual(await c.stateSectorPartition(MINER, 1), { deadline: 1, partition: 0 });
+    assert.equal(await c.stateSectorPartition(MINER, 2), null);
 
     // Sector 1 is in deadline 1 (of 4, 10 epochs each in a 40-epoch period): its first window after activation
     // is [50, 60), challenged at 49.
@@ -51,16 +54,20 @@ test("WindowPoSt on the devnet: proven, tampered, faulted, recovering", { timeou
     [part] = await c.stateMinerPartitions(MINER, 1);
     assert.deepEqual(part?.faultySectors, rangesFromSet([1]));
     assert.deepEqual(part?.activeSectors, []);
+    assert.deepEqual(await c.stateMinerFaults(MINER), rangesFromSet([1]));
+    assert.deepEqual(await c.stateMinerRecoveries(MINER), []);
     const recovery = encodeDeclareFaultsRecovered({
       recoveries: [{ deadline: 1, partition: 0, sectors: rangesFromSet([1]) }],
     });
     assert.equal(await d.land(d.message(MinerMethod.DeclareFaultsRecovered, recovery)), 0);
     [part] = await c.stateMinerPartitions(MINER, 1);
     assert.deepEqual(part?.recoveringSectors, rangesFromSet([1]));
+    assert.deepEqual(await c.stateMinerRecoveries(MINER), rangesFromSet([1]));
     // Proven again in [130, 140): no longer faulty.
     assert.equal(await d.land(await post(130)), 0);
     [part] = await c.stateMinerPartitions(MINER, 1);
     assert.deepEqual([part?.faultySectors, part?.recoveringSectors], [[], []]);
+    assert.deepEqual([await c.stateMinerFaults(MINER), await c.stateMinerRecoveries(MINER)], [[], []]);
   } finally {
     await d.close();
   }

@@ -6,7 +6,7 @@ import { encodeCbor } from "../filecoin/cbor-shape.js";
 import { type CID, dagCborCid, parseCid } from "../filecoin/cid.js";
 import { messageCid } from "../filecoin/message.js";
 import { rangesFromSet, setFromRanges } from "../filecoin/rle-plus.js";
-import { bitfield, int, LotusJsonError, nullable, str, uint } from "../lotus/lotus-json.js";
+import { bitfield, int, LotusJsonError, nullable, str, toJson, uint } from "../lotus/lotus-json.js";
 import {
   deadlineInfoToJson,
   type Message,
@@ -17,6 +17,7 @@ import {
   partitionToJson,
   preCommitInfoFromJson,
   preCommitOnChainToJson,
+  sectorLocationToJson,
   sectorOnChainToJson,
   sendSpecFromJson,
   signedMessageToJson,
@@ -304,6 +305,38 @@ export async function callMethod(host: DevnetHost, method: string, params: unkno
         sectorsOf(host, addr)
           .filter((s) => wanted === null || wanted.has(s.sectorNumber))
           .map(sectorJson),
+      );
+    }
+    case "Filecoin.StateSectorPartition": {
+      const { addr } = miner(host, params[0], "params/0");
+      const n = uint(params[1], "params/1");
+      const s = state.sectors[sectorKey(addr, n)];
+      // Lotus passes on the actor's FindSector error for a sector in no deadline.
+      if (s === undefined) throw new DevnetCallError(`sector ${n} not due at any deadline`);
+      return v(sectorLocationToJson({ deadline: s.deadline, partition: s.partition }));
+    }
+    case "Filecoin.StateMinerFaults": {
+      const { addr } = miner(host, params[0], "params/0");
+      return v(
+        toJson.bitfield(
+          rangesFromSet(
+            sectorsOf(host, addr)
+              .filter((s) => s.faulty)
+              .map((s) => s.sectorNumber),
+          ),
+        ),
+      );
+    }
+    case "Filecoin.StateMinerRecoveries": {
+      const { addr } = miner(host, params[0], "params/0");
+      return v(
+        toJson.bitfield(
+          rangesFromSet(
+            sectorsOf(host, addr)
+              .filter((s) => s.recovering)
+              .map((s) => s.sectorNumber),
+          ),
+        ),
       );
     }
     case "Filecoin.WalletBalance": {

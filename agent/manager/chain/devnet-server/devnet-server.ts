@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { encodeError, encodeSuccess } from "../../../shared/rpc/json-rpc.js";
+import { sealProofInfo } from "../../proofs/proof-types.js";
 import {
   type SealVerifyInput,
   type SnapVerifyInput,
@@ -24,7 +25,10 @@ import {
   epochStartMs,
   genesisState,
   loadState,
+  reconcileState,
   saveState,
+  settingsProblems,
+  stateFile,
 } from "./devnet-state.js";
 import type { Verifier } from "./miner-actor.js";
 
@@ -33,12 +37,35 @@ export interface DevnetServerOptions {
   host?: string;
   port?: number;
   proofsBin: string;
-  /** Used only at genesis (the first start in `dir`); later starts keep the stored ones. */
+  /**
+   * Chain settings (the manager's `[chain]`: block time, proving period, deadlines, PreCommit challenge delay). Set
+   * at genesis (the first start in `dir`); a later start must ask for the same values or none (DevnetConfigError).
+   * `confidence` is not one: it is the client's, sent with each StateWaitMsg.
+   */
   settings?: Partial<DevnetSettings>;
+  /** Miner actors and their seal proof (the manager's `[[miners]]`); miners new to an existing chain are added. */
   miners?: { actor: number; sealProof: number }[];
   /** When set, every request needs `Authorization: Bearer <token>`. */
   token?: string;
   now?: () => number;
+}
+
+/** Settings or miners the devnet cannot start with; the message names the state file and each key. */
+export class DevnetConfigError extends Error {
+  override readonly name = "DevnetConfigError";
+}
+
+function minersProblems(miners: { actor: number; sealProof: number }[]): string[] {
+  const problems: string[] = [];
+  miners.forEach((m, i) => {
+    if (!Number.isSafeInteger(m.actor) || m.actor < 1000)
+      problems.push(`/miners/${i}/actor: expected an actor ID ≥ 1000, got ${JSON.stringify(m.actor)}`);
+    else if (miners.findIndex((x) => x.actor === m.actor) !== i)
+      problems.push(`/miners/${i}/actor: f0${m.actor} is listed twice`);
+    if (sealProofInfo(m.sealProof) === undefined || m.sealProof < 5 || m.sealProof > 9)
+      problems.push(`/miners/${i}/sealProof: expected a V1_1 seal proof 5..9, got ${JSON.stringify(m.sealProof)}`);
+  });
+  return problems;
 }
 
 export interface DevnetServer {
@@ -71,15 +98,22 @@ export async function startDevnetServer(o: DevnetServerOptions): Promise<DevnetS
   const now = o.now ?? Date.now;
   mkdirSync(o.dir, { recursive: true });
   let state = loadState(o.dir);
+  const miners = o.miners ?? [];
+  const problems = minersProblems(miners);
   if (state === undefined) {
-    state = genesisState(
-      { ...defaultDevnetSettings(), ...o.settings },
-      o.miners ?? [{ actor: 1000, sealProof: 5 }],
-      now(),
-      randomBytes(32).toString("hex"),
-    );
-    saveState(o.dir, state);
-  }
+    const settings = { ...defaultDevnetSettings(), ...o.settings };
+    problems.push(...settingsProblems(settings));
+    if (problems.length === 0)
+      state = genesisState(
+        settings,
+        miners.length > 0 ? miners : [{ actor: 1000, sealProof: 5 }],
+        now(),
+        randomBytes(32).toString("hex"),
+      );
+  } else if (problems.length === 0) problems.push(...reconcileState(state, o.settings ?? {}, miners));
+  if (state === undefined || problems.length > 0)
+    throw new DevnetConfigError(problems.map((p) => `${stateFile(o.dir)}: ${p}`).join("\n"));
+  saveState(o.dir, state);
   const host: DevnetHost = { state, verifier: proofsVerifier(o.proofsBin), now, save: () => saveState(o.dir, state) };
   // One call at a time: a push, its estimate and the execution of pending messages see one consistent state.
   let queue: Promise<unknown> = Promise.resolve();

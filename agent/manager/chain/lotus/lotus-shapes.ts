@@ -414,3 +414,19 @@ export function partitionFromJson(v: unknown, path = "Partition"): Partition {
 export function partitionToJson(p: Partition): unknown {
   return Object.fromEntries(PARTITION_FIELDS.map(([k, json]) => [json, toJson.bitfield(p[k])]));
 }
+
+// ---- miner.SectorLocation (StateSectorPartition) ----
+
+export interface SectorLocation {
+  deadline: number;
+  partition: number;
+}
+
+export function sectorLocationFromJson(v: unknown, path = "SectorLocation"): SectorLocation {
+  const o = obj(v, path);
+  return { deadline: uint(o.Deadline, `${path}/Deadline`), partition: uint(o.Partition, `${path}/Partition`) };
+}
+
+export function sectorLocationToJson(l: SectorLocation): unknown {
+  return { Deadline: l.deadline, Partition: l.partition };
+}
