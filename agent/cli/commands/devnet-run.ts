@@ -19,24 +19,30 @@ export const devnetRun: Command = {
     "usage: sealfarm devnet run --dir DIR [--listen 127.0.0.1:1234] [--token-file FILE] [--block-time 1s]",
     "                           [--proving-period 40] [--deadlines 4] [--precommit-challenge-delay 10]",
     "                           [--miners 1000,1001:StackedDrg32GiBV1_1] [--seal-proof StackedDrg2KiBV1_1]",
+    "                           [--test-hooks]",
     "",
     "Serves POST /rpc/v1 until SIGINT or SIGTERM; prints `listening on URL` once ready. The chain settings (the",
     "manager's [chain] table) are fixed at genesis (the first start in DIR): a later start may repeat them or leave",
     "them out, and is refused if it asks for other values. Each miner seals with --seal-proof unless it names its",
-    "own (ACTOR:PROOF); a miner new to DIR's chain is added.",
+    "own (ACTOR:PROOF); a miner new to DIR's chain is added. --test-hooks serves the Filecoin.Devnet* methods that make",
+    "the chain misbehave (HTTP errors, hangs, dropped messages, reorgs, a held clock): for tests only.",
   ].join("\n"),
   async run(argv, io) {
-    const args = parseArgs(argv, [
-      "dir",
-      "listen",
-      "token-file",
-      "block-time",
-      "proving-period",
-      "deadlines",
-      "precommit-challenge-delay",
-      "miners",
-      "seal-proof",
-    ]);
+    const args = parseArgs(
+      argv,
+      [
+        "dir",
+        "listen",
+        "token-file",
+        "block-time",
+        "proving-period",
+        "deadlines",
+        "precommit-challenge-delay",
+        "miners",
+        "seal-proof",
+      ],
+      ["test-hooks"],
+    );
     const dir = args.flags.get("dir");
     if (typeof dir !== "string") throw new UsageError("--dir is required");
     const listen = parseListen(String(args.flags.get("listen") ?? "127.0.0.1:1234"));
@@ -80,6 +86,7 @@ export const devnetRun: Command = {
       miners,
       token,
       settings,
+      testHooks: args.flags.get("test-hooks") === true,
     });
     io.out(`sealfarm devnet: listening on ${server.url}`);
     await untilStopSignal();

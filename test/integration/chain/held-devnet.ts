@@ -5,6 +5,7 @@
 import { type DevnetServer, startDevnetServer } from "../../../agent/manager/chain/devnet-server/devnet-server.js";
 import { idAddress } from "../../../agent/manager/chain/filecoin/address.js";
 import { sealedCid } from "../../../agent/manager/chain/filecoin/cid.js";
+import { messageToFill } from "../../../agent/manager/chain/filecoin/message.js";
 import { MinerMethod } from "../../../agent/manager/chain/filecoin/miner-methods.js";
 import {
   encodePreCommitSectorBatch2,
@@ -25,6 +26,10 @@ import { commitPhase, precommitPhase, runStage, type SealDir } from "../manager/
 export const MINER = "f01000";
 export const WORKER = "f0100";
 export const ENTROPY = addressEntropy(idAddress(1000));
+/** A message from the miner's worker to the miner actor, nonce and gas left to the node. */
+export const minerMessage = (method: number, params: Uint8Array, value = 0n): Message =>
+  messageToFill({ to: MINER, from: WORKER, method, params, value });
+
 const SPEC: MessageSendSpec = { maxFee: 0n, msgUuid: "00000000-0000-0000-0000-000000000000" };
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
@@ -66,18 +71,7 @@ export async function startHeldDevnet(dir: string, proofsBin: string): Promise<H
     set epoch(e: number) {
       clock.epoch = e;
     },
-    message: (method, params, value = 0n) => ({
-      version: 0,
-      to: MINER,
-      from: WORKER,
-      nonce: 0,
-      value,
-      gasLimit: 0,
-      gasFeeCap: 0n,
-      gasPremium: 0n,
-      method,
-      params,
-    }),
+    message: minerMessage,
     push: (m) => client.mpoolPushMessage(m, SPEC),
     land: async (m) => {
       const { cid } = await h.push(m);

@@ -33,6 +33,7 @@ import {
   sectorKey,
 } from "./devnet-state.js";
 import { executeMessage, gasFor, runDeadlineCron, type Verifier } from "./miner-actor.js";
+import { actorState, type Undo } from "./misbehaviour.js";
 
 /** An error answered as a JSON-RPC error (code 1, Lotus' usual), with Lotus-like text. */
 export class DevnetCallError extends Error {
@@ -50,6 +51,8 @@ export interface DevnetHost {
   now(): number;
   /** Persists the state; called after every change, before the reply. */
   save(): void;
+  /** With test hooks: the state before the last executed message is kept here (for Devnet.Reorg). */
+  undo?: Undo | null;
 }
 
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
@@ -73,7 +76,8 @@ export async function advance(host: DevnetHost): Promise<void> {
   const head = headAt(host.state, host.now());
   let changed = false;
   for (const m of host.state.messages) {
-    if (m.receipt !== null || m.includedEpoch > head) continue;
+    if (m.receipt !== null || m.dropped === true || m.includedEpoch > head) continue;
+    if (host.undo !== undefined) host.undo = { cid: m.cid, before: actorState(host.state) };
     runDeadlineCron(host.state, m.includedEpoch);
     const r = await executeMessage(host.state, messageFromJson(m.message), m.includedEpoch, host.verifier);
     m.receipt = {
@@ -175,7 +179,8 @@ async function pushMessage(host: DevnetHost, params: unknown[]) {
   // Estimate as Lotus does: execute on top of the pending messages; a failure refuses the push.
   const trial = structuredClone(state);
   for (const m of trial.messages)
-    if (m.receipt === null) await executeMessage(trial, messageFromJson(m.message), head + 1, host.verifier);
+    if (m.receipt === null && m.dropped !== true)
+      await executeMessage(trial, messageFromJson(m.message), head + 1, host.verifier);
   const r = await executeMessage(trial, full, head + 1, host.verifier);
   if (r.exitCode !== 0)
     throw new DevnetCallError(

@@ -170,6 +170,8 @@ export interface MessageState {
   message: Record<string, unknown>;
   uuid: string;
   includedEpoch: number;
+  /** Dropped from the mpool by the Devnet.DropMessage test hook: never lands. */
+  dropped?: boolean;
   receipt: { exitCode: number; gasUsed: number; return: string; error: string } | null;
 }
 
