@@ -11,49 +11,28 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type DevnetServer, startDevnetServer } from "../../../agent/manager/chain/devnet-server/devnet-server.js";
-import { sealedCid } from "../../../agent/manager/chain/filecoin/cid.js";
 import { MinerMethod } from "../../../agent/manager/chain/filecoin/miner-methods.js";
 import { encodePreCommitSectorBatch2 } from "../../../agent/manager/chain/filecoin/miner-params.js";
-import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
 import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
 import { toJson } from "../../../agent/manager/chain/lotus/lotus-json.js";
 import { resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
-import { MINER, minerMessage, WORKER } from "./held-devnet.js";
+import { ccPreCommit, chainFailure, MINER, minerMessage, WORKER } from "./held-devnet.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-devnet-misbehaves-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const proofsBin = resolveProofsBin("");
 
-async function failure(p: Promise<unknown>): Promise<ChainError> {
-  const e = await p.then(
-    () => assert.fail("expected a ChainError"),
-    (x: unknown) => x,
-  );
-  assert.ok(e instanceof ChainError, String(e));
-  return e;
-}
-
-/** A PreCommit of sector `n` (checked at push time without any proof). */
+/** A PreCommit message of CC sector `n`. */
 function preCommit(n: number, ticketEpoch: number) {
-  const sectors = [
-    {
-      sealProof: 5,
-      sectorNumber: n,
-      sealedCid: sealedCid(new Uint8Array(32).fill(n)),
-      sealRandEpoch: ticketEpoch,
-      dealIds: [],
-      expiration: 100_000,
-      unsealedCid: null,
-    },
-  ];
-  return minerMessage(MinerMethod.PreCommitSectorBatch2, encodePreCommitSectorBatch2({ sectors }), 10n ** 16n);
+  const batch = encodePreCommitSectorBatch2({ sectors: [ccPreCommit(n, ticketEpoch)] });
+  return minerMessage(MinerMethod.PreCommitSectorBatch2, batch, 10n ** 16n);
 }
 
 test("a devnet without test hooks does not serve them", async () => {
   const server = await startDevnetServer({ dir: join(dir, "plain"), proofsBin });
   const c = createLotusClient({ url: server.url });
   try {
-    const e = await failure(c.call("DevnetMisbehave", [{ Status: 503 }]));
+    const e = await chainFailure(c.call("DevnetMisbehave", [{ Status: 503 }]));
     assert.equal(e.kind, "permanent");
     assert.match(e.message, /no such method/);
   } finally {
@@ -70,14 +49,14 @@ test("5xx, hangs, lost replies, dropped messages and reorgs, through the Lotus c
   try {
     await hold(10);
     assert.equal((await c.chainHead()).height, 10);
-    const back = await failure(hold(9));
+    const back = await chainFailure(hold(9));
     assert.match(back.message, /an epoch ≥ the head 10/);
 
     // Two ChainHeads answered 503 (other methods are not affected), then normal again.
     await c.call("DevnetMisbehave", [{ Status: 503, Count: 2, Methods: ["Filecoin.ChainHead"] }]);
     assert.equal(await c.stateNetworkVersion(), 23);
     for (let i = 0; i < 2; i++) {
-      const e = await failure(c.chainHead());
+      const e = await chainFailure(c.chainHead());
       assert.equal(e.kind, "temporary");
       assert.match(e.message, /answered HTTP 503/);
     }
@@ -85,14 +64,14 @@ test("5xx, hangs, lost replies, dropped messages and reorgs, through the Lotus c
 
     // A node that never answers: the client gives up after its timeout, temporary.
     await c.call("DevnetMisbehave", [{ Hang: true }]);
-    const slow = await failure(c.stateNetworkVersion());
+    const slow = await chainFailure(c.stateNetworkVersion());
     assert.equal(slow.kind, "temporary");
     assert.match(slow.message, /no reply from .* within 500 ms/);
 
     // The push is stored, then its reply is lost (502): pushed again with the same MsgUuid it is the same message.
     await c.call("DevnetMisbehave", [{ Status: 502, AfterCall: true, Methods: ["Filecoin.MpoolPushMessage"] }]);
     const uuid = randomUUID();
-    const lost = await failure(push(preCommit(1, 9), uuid));
+    const lost = await chainFailure(push(preCommit(1, 9), uuid));
     assert.equal(lost.kind, "temporary");
     const again = await push(preCommit(1, 9), uuid);
     assert.equal(server.state().messages.filter((m) => m.uuid === uuid).length, 1);
@@ -111,7 +90,7 @@ test("5xx, hangs, lost replies, dropped messages and reorgs, through the Lotus c
     const landed = await c.stateSearchMsg(fresh.cid);
     assert.deepEqual([landed?.exitCode, landed?.height], [0, 14]);
     assert.equal((await c.stateSectorPreCommitInfo(MINER, 1))?.preCommitEpoch, 14);
-    const gone = await failure(c.call("DevnetDropMessage", [toJson.cid(fresh.cid)]));
+    const gone = await chainFailure(c.call("DevnetDropMessage", [toJson.cid(fresh.cid)]));
     assert.match(gone.message, /a message that has not landed yet/);
 
     // A reorg: the landed PreCommit is taken out of epoch 14 and lands at 16 instead; until then it is not found
@@ -126,9 +105,9 @@ test("5xx, hangs, lost replies, dropped messages and reorgs, through the Lotus c
     assert.deepEqual([moved?.exitCode, moved?.height], [0, 16]);
     assert.equal((await c.stateSectorPreCommitInfo(MINER, 1))?.preCommitEpoch, 16);
     // Only the last executed message can be moved (its prior state is the one kept).
-    const once = await failure(c.call("DevnetReorg", [toJson.cid(again.cid), 20]));
+    const once = await chainFailure(c.call("DevnetReorg", [toJson.cid(again.cid), 20]));
     assert.match(once.message, /the last message executed by this server/);
-    const bad = await failure(c.call("DevnetMisbehave", [{ Status: 200 }]));
+    const bad = await chainFailure(c.call("DevnetMisbehave", [{ Status: 200 }]));
     assert.match(bad.message, /params\/0\/Status: expected an HTTP error status 400..599, got 200/);
   } finally {
     c.close();
@@ -157,7 +136,7 @@ test("sealfarm devnet run --test-hooks: the hooks over a devnet process", { time
     c = createLotusClient({ url });
     await c.call("DevnetHoldClock", [7]);
     await c.call("DevnetMisbehave", [{ Status: 503 }]);
-    assert.equal((await failure(c.chainHead())).kind, "temporary");
+    assert.equal((await chainFailure(c.chainHead())).kind, "temporary");
     assert.equal((await c.chainHead()).height, 7);
   } finally {
     c?.close();

@@ -2,6 +2,7 @@
 // the test set), with what the real-proof chain tests share: a message to the miner from its worker, a push that
 // lands at the next epoch, a real 2 KiB CC sector sealed and activated through the Lotus API, and a real WindowPoSt
 // message over replicas the test names. Nothing here races a chain window: time moves only when the test says.
+import assert from "node:assert/strict";
 import { type DevnetServer, startDevnetServer } from "../../../agent/manager/chain/devnet-server/devnet-server.js";
 import { idAddress } from "../../../agent/manager/chain/filecoin/address.js";
 import { sealedCid } from "../../../agent/manager/chain/filecoin/cid.js";
@@ -14,6 +15,7 @@ import {
   type SectorPreCommitInfo,
 } from "../../../agent/manager/chain/filecoin/miner-params.js";
 import { addressEntropy } from "../../../agent/manager/chain/filecoin/randomness-entropy.js";
+import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
 import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
 import type { CID } from "../../../agent/manager/chain/lotus/lotus-json.js";
 import {
@@ -26,6 +28,29 @@ import { commitPhase, precommitPhase, runStage, type SealDir } from "../manager/
 export const MINER = "f01000";
 export const WORKER = "f0100";
 export const ENTROPY = addressEntropy(idAddress(1000));
+/** A CC sector's PreCommit (checked at push time without any proof), sealed CID made of the sector number. */
+export function ccPreCommit(sector: number, sealRandEpoch: number): SectorPreCommitInfo {
+  return {
+    sealProof: 5,
+    sectorNumber: sector,
+    sealedCid: sealedCid(new Uint8Array(32).fill(sector)),
+    sealRandEpoch,
+    dealIds: [],
+    expiration: 100_000,
+    unsealedCid: null,
+  };
+}
+
+/** The ChainError `p` fails with (the test fails if it succeeds or fails otherwise). */
+export async function chainFailure(p: Promise<unknown>): Promise<ChainError> {
+  const e = await p.then(
+    () => assert.fail("expected a ChainError"),
+    (x: unknown) => x,
+  );
+  assert.ok(e instanceof ChainError, String(e));
+  return e;
+}
+
 /** A message from the miner's worker to the miner actor, nonce and gas left to the node. */
 export const minerMessage = (method: number, params: Uint8Array, value = 0n): Message =>
   messageToFill({ to: MINER, from: WORKER, method, params, value });

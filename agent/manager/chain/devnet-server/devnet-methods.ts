@@ -121,6 +121,11 @@ function sectorJson(s: SectorState) {
   });
 }
 
+/** The numbers of the sectors that pass `f`, as bitfield ranges. */
+function sectorRanges(sectors: SectorState[], f: (s: SectorState) => boolean) {
+  return rangesFromSet(sectors.filter(f).map((s) => s.sectorNumber));
+}
+
 function lookup(host: DevnetHost, m: MessageState) {
   if (m.receipt === null) return null;
   return msgLookupToJson({
@@ -291,7 +296,7 @@ export async function callMethod(host: DevnetHost, method: string, params: unkno
       return v(
         Array.from({ length: count }, (_, i) => {
           const part = inDl.filter((s) => s.partition === i);
-          const set = (f: (s: SectorState) => boolean) => rangesFromSet(part.filter(f).map((s) => s.sectorNumber));
+          const set = (f: (s: SectorState) => boolean) => sectorRanges(part, f);
           return partitionToJson({
             allSectors: set(() => true),
             faultySectors: set((s) => s.faulty),
@@ -320,29 +325,12 @@ export async function callMethod(host: DevnetHost, method: string, params: unkno
       if (s === undefined) throw new DevnetCallError(`sector ${n} not due at any deadline`);
       return v(sectorLocationToJson({ deadline: s.deadline, partition: s.partition }));
     }
-    case "Filecoin.StateMinerFaults": {
-      const { addr } = miner(host, params[0], "params/0");
-      return v(
-        toJson.bitfield(
-          rangesFromSet(
-            sectorsOf(host, addr)
-              .filter((s) => s.faulty)
-              .map((s) => s.sectorNumber),
-          ),
-        ),
-      );
-    }
+    case "Filecoin.StateMinerFaults":
     case "Filecoin.StateMinerRecoveries": {
       const { addr } = miner(host, params[0], "params/0");
-      return v(
-        toJson.bitfield(
-          rangesFromSet(
-            sectorsOf(host, addr)
-              .filter((s) => s.recovering)
-              .map((s) => s.sectorNumber),
-          ),
-        ),
-      );
+      const wanted =
+        method === "Filecoin.StateMinerFaults" ? (s: SectorState) => s.faulty : (s: SectorState) => s.recovering;
+      return v(toJson.bitfield(sectorRanges(sectorsOf(host, addr), wanted)));
     }
     case "Filecoin.WalletBalance": {
       const addr = str(params[0], "params/0");

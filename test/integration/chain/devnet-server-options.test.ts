@@ -2,20 +2,27 @@
 // test holds, refusing settings it cannot run with or that contradict the chain in its directory, and two servers
 // in one process keeping separate chains. Real servers on loopback, real state files, the real Lotus client.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { resolveProofsBin } from "../../proofs/proofs-binary.js";
-import { idAddress } from "../filecoin/address.js";
-import { sealedCid } from "../filecoin/cid.js";
-import { MinerMethod } from "../filecoin/miner-methods.js";
-import { encodePreCommitSectorBatch2, encodeProveCommitSectors3 } from "../filecoin/miner-params.js";
-import { addressEntropy } from "../filecoin/randomness-entropy.js";
-import { ChainError } from "../lotus/chain-errors.js";
-import { createLotusClient } from "../lotus/lotus-client.js";
-import { DomainSeparationTag, type Message } from "../lotus/lotus-shapes.js";
-import { DevnetConfigError, type DevnetServerOptions, startDevnetServer } from "./devnet-server.js";
+import {
+  DevnetConfigError,
+  type DevnetServerOptions,
+  startDevnetServer,
+} from "../../../agent/manager/chain/devnet-server/devnet-server.js";
+import { idAddress } from "../../../agent/manager/chain/filecoin/address.js";
+import { MinerMethod } from "../../../agent/manager/chain/filecoin/miner-methods.js";
+import {
+  encodePreCommitSectorBatch2,
+  encodeProveCommitSectors3,
+} from "../../../agent/manager/chain/filecoin/miner-params.js";
+import { addressEntropy } from "../../../agent/manager/chain/filecoin/randomness-entropy.js";
+import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
+import { createLotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
+import { DomainSeparationTag } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
+import { resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { ccPreCommit, minerMessage } from "./held-devnet.js";
 
 const root = mkdtempSync(join(tmpdir(), "sealfarm-devnet-server-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -36,19 +43,6 @@ async function open(dir: string, o: Partial<DevnetServerOptions> = {}, clock = {
     },
   };
 }
-
-const toMiner = (to: string, from: string, method: number, params: Uint8Array, value = 0n): Message => ({
-  version: 0,
-  to,
-  from,
-  nonce: 0,
-  value,
-  gasLimit: 0,
-  gasFeeCap: 0n,
-  gasPremium: 0n,
-  method,
-  params,
-});
 
 test("the manager's [chain] and [[miners]] shape the chain: deadlines, proof types, challenge delay", async () => {
   // manager.toml: block_time = "500ms", proving_period = 60, deadlines = 6, precommit_challenge_delay = 5, and two
@@ -73,18 +67,10 @@ test("the manager's [chain] and [[miners]] shape the chain: deadlines, proof typ
     assert.equal((await d.client.stateMinerInfo("f01000")).worker, "f0100");
 
     // PreCommit at 26 (included), so the seed is drawn at 26 + 5 = 31: a ProveCommit estimated at 31 is too early.
-    const pc = {
-      sealProof: 5,
-      sectorNumber: 1,
-      sealedCid: sealedCid(new Uint8Array(32).fill(1)),
-      sealRandEpoch: 24,
-      dealIds: [],
-      expiration: 100_000,
-      unsealedCid: null,
-    };
+    const pc = ccPreCommit(1, 24);
     const batch = encodePreCommitSectorBatch2({ sectors: [pc] });
     const deposit = await d.client.stateMinerPreCommitDepositForPower("f01000", pc);
-    await d.client.mpoolPushMessage(toMiner("f01000", "f0100", MinerMethod.PreCommitSectorBatch2, batch, deposit), {
+    await d.client.mpoolPushMessage(minerMessage(MinerMethod.PreCommitSectorBatch2, batch, deposit), {
       maxFee: 0n,
       msgUuid: ZERO_UUID,
     });
@@ -99,7 +85,7 @@ test("the manager's [chain] and [[miners]] shape the chain: deadlines, proof typ
       requireNotificationSuccess: false,
     });
     const early = await d.client
-      .mpoolPushMessage(toMiner("f01000", "f0100", MinerMethod.ProveCommitSectors3, prove), {
+      .mpoolPushMessage(minerMessage(MinerMethod.ProveCommitSectors3, prove), {
         maxFee: 0n,
         msgUuid: ZERO_UUID,
       })
@@ -187,18 +173,10 @@ test("two servers in one process keep two chains", async () => {
       [a, b].map((d) => d.client.stateGetRandomnessFromTickets(DomainSeparationTag.SealRandomness, 5, entropy)),
     );
     assert.notDeepEqual(drawn[0], drawn[1]);
-    const pc = {
-      sealProof: 5,
-      sectorNumber: 1,
-      sealedCid: sealedCid(new Uint8Array(32).fill(1)),
-      sealRandEpoch: 9,
-      dealIds: [],
-      expiration: 100_000,
-      unsealedCid: null,
-    };
+    const pc = ccPreCommit(1, 9);
     const batch = encodePreCommitSectorBatch2({ sectors: [pc] });
     const deposit = await a.client.stateMinerPreCommitDepositForPower("f01000", pc);
-    await a.client.mpoolPushMessage(toMiner("f01000", "f0100", MinerMethod.PreCommitSectorBatch2, batch, deposit), {
+    await a.client.mpoolPushMessage(minerMessage(MinerMethod.PreCommitSectorBatch2, batch, deposit), {
       maxFee: 0n,
       msgUuid: ZERO_UUID,
     });
