@@ -19,7 +19,7 @@ import {
 } from "../../../agent/manager/chain/filecoin/miner-params.js";
 import { addressEntropy } from "../../../agent/manager/chain/filecoin/randomness-entropy.js";
 import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
-import { createLotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
+import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
 import { DomainSeparationTag } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
 import { resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { ccPreCommit, minerMessage } from "./held-devnet.js";
@@ -42,6 +42,17 @@ async function open(dir: string, o: Partial<DevnetServerOptions> = {}, clock = {
       await server.close();
     },
   };
+}
+
+/** Pushes the PreCommit of CC sector `n` with its deposit, from f01000's worker. */
+async function pushPreCommit(client: LotusClient, n: number, ticketEpoch: number): Promise<void> {
+  const pc = ccPreCommit(n, ticketEpoch);
+  const batch = encodePreCommitSectorBatch2({ sectors: [pc] });
+  const deposit = await client.stateMinerPreCommitDepositForPower("f01000", pc);
+  await client.mpoolPushMessage(minerMessage(MinerMethod.PreCommitSectorBatch2, batch, deposit), {
+    maxFee: 0n,
+    msgUuid: ZERO_UUID,
+  });
 }
 
 test("the manager's [chain] and [[miners]] shape the chain: deadlines, proof types, challenge delay", async () => {
@@ -67,13 +78,7 @@ test("the manager's [chain] and [[miners]] shape the chain: deadlines, proof typ
     assert.equal((await d.client.stateMinerInfo("f01000")).worker, "f0100");
 
     // PreCommit at 26 (included), so the seed is drawn at 26 + 5 = 31: a ProveCommit estimated at 31 is too early.
-    const pc = ccPreCommit(1, 24);
-    const batch = encodePreCommitSectorBatch2({ sectors: [pc] });
-    const deposit = await d.client.stateMinerPreCommitDepositForPower("f01000", pc);
-    await d.client.mpoolPushMessage(minerMessage(MinerMethod.PreCommitSectorBatch2, batch, deposit), {
-      maxFee: 0n,
-      msgUuid: ZERO_UUID,
-    });
+    await pushPreCommit(d.client, 1, 24);
     clock.ms = 30 * 500 + 1;
     assert.equal((await d.client.stateSectorPreCommitInfo("f01000", 1))?.preCommitEpoch, 26);
     const prove = encodeProveCommitSectors3({
@@ -173,13 +178,7 @@ test("two servers in one process keep two chains", async () => {
       [a, b].map((d) => d.client.stateGetRandomnessFromTickets(DomainSeparationTag.SealRandomness, 5, entropy)),
     );
     assert.notDeepEqual(drawn[0], drawn[1]);
-    const pc = ccPreCommit(1, 9);
-    const batch = encodePreCommitSectorBatch2({ sectors: [pc] });
-    const deposit = await a.client.stateMinerPreCommitDepositForPower("f01000", pc);
-    await a.client.mpoolPushMessage(minerMessage(MinerMethod.PreCommitSectorBatch2, batch, deposit), {
-      maxFee: 0n,
-      msgUuid: ZERO_UUID,
-    });
+    await pushPreCommit(a.client, 1, 9);
     a.clock.ms = 11_001;
     b.clock.ms = 11_001;
     assert.equal((await a.client.stateSectorPreCommitInfo("f01000", 1))?.preCommitEpoch, 11);
