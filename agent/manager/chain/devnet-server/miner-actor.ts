@@ -118,6 +118,15 @@ function available(m: MinerState): bigint {
   return BigInt(m.balance) - BigInt(m.locked);
 }
 
+/** A message to a miner actor, being executed: what each method handler works with. */
+interface MinerCall {
+  state: DevnetState;
+  msg: Message;
+  miner: MinerState;
+  epoch: number;
+  verifier: Verifier;
+}
+
 async function applyToActor(state: DevnetState, msg: Message, epoch: number, verifier: Verifier): Promise<Uint8Array> {
   const miner = state.miners[msg.to];
   if (miner === undefined) {
@@ -132,22 +141,23 @@ async function applyToActor(state: DevnetState, msg: Message, epoch: number, ver
   }
   transfer(state, msg.from, miner, msg.value);
   if (msg.method === 0) return new Uint8Array(0);
+  const call: MinerCall = { state, msg, miner, epoch, verifier };
   if (msg.from !== miner.worker && msg.from !== miner.owner)
     throw new Abort(ExitCode.ErrForbidden, `caller ${msg.from} is not the worker or owner of ${msg.to}`);
   switch (msg.method) {
     case MinerMethod.PreCommitSectorBatch2:
-      return preCommitSectorBatch2(state, msg, miner, epoch);
+      return preCommitSectorBatch2(call);
     case MinerMethod.ProveCommitSectors3:
-      return proveCommitSectors3(state, msg, miner, epoch, verifier);
+      return proveCommitSectors3(call);
     case MinerMethod.SubmitWindowedPoSt:
-      return submitWindowedPoSt(state, msg, miner, epoch, verifier);
+      return submitWindowedPoSt(call);
     case MinerMethod.DeclareFaultsRecovered:
-      return declareFaultsRecovered(state, msg);
+      return declareFaultsRecovered(call);
     case MinerMethod.ProveCommitAggregate:
       decodeProveCommitAggregate(msg.params);
       throw new Abort(ExitCode.ErrIllegalArgument, "aggregate proofs (SnarkPack) cannot be verified by the devnet");
     case MinerMethod.ProveReplicaUpdates3:
-      return proveReplicaUpdates3(state, msg, miner, verifier);
+      return proveReplicaUpdates3(call);
     default:
       throw new Abort(
         ExitCode.ErrUnhandledMessage,
@@ -156,7 +166,7 @@ async function applyToActor(state: DevnetState, msg: Message, epoch: number, ver
   }
 }
 
-function preCommitSectorBatch2(state: DevnetState, msg: Message, miner: MinerState, epoch: number): Uint8Array {
+function preCommitSectorBatch2({ state, msg, miner, epoch }: MinerCall): Uint8Array {
   const { sectors } = decodePreCommitSectorBatch2(msg.params);
   if (sectors.length === 0) throw new Abort(ExitCode.ErrIllegalArgument, "batch empty");
   const seen = new Set<number>();
@@ -206,13 +216,7 @@ function preCommitSectorBatch2(state: DevnetState, msg: Message, miner: MinerSta
   return new Uint8Array(0);
 }
 
-async function proveCommitSectors3(
-  state: DevnetState,
-  msg: Message,
-  miner: MinerState,
-  epoch: number,
-  verifier: Verifier,
-): Promise<Uint8Array> {
+async function proveCommitSectors3({ state, msg, miner, epoch, verifier }: MinerCall): Promise<Uint8Array> {
   const p = decodeProveCommitSectors3(msg.params);
   if (p.sectorProofs.length === 0 || p.aggregateProof.length > 0)
     throw new Abort(ExitCode.ErrIllegalArgument, "aggregate proofs (SnarkPack) cannot be verified by the devnet");
@@ -345,12 +349,7 @@ function activate(
  * that the sector's deadline is not the current or next one (builtin-actors refuses an update there), deal
  * activation in the market actor, verified allocations and notifications; aggregated update proofs are refused.
  */
-async function proveReplicaUpdates3(
-  state: DevnetState,
-  msg: Message,
-  miner: MinerState,
-  verifier: Verifier,
-): Promise<Uint8Array> {
+async function proveReplicaUpdates3({ state, msg, miner, verifier }: MinerCall): Promise<Uint8Array> {
   const p = decodeProveReplicaUpdates3(msg.params);
   if (p.sectorUpdates.length === 0) throw new Abort(ExitCode.ErrIllegalArgument, "no sector updates");
   if (p.aggregateProof.length > 0 || p.aggregateProofType !== null)
@@ -412,13 +411,7 @@ function minerSectors(state: DevnetState, miner: string): SectorState[] {
     .map(([, s]) => s);
 }
 
-async function submitWindowedPoSt(
-  state: DevnetState,
-  msg: Message,
-  miner: MinerState,
-  epoch: number,
-  verifier: Verifier,
-): Promise<Uint8Array> {
+async function submitWindowedPoSt({ state, msg, miner, epoch, verifier }: MinerCall): Promise<Uint8Array> {
   const p = decodeSubmitWindowedPoSt(msg.params);
   const dl = deadlineAt(state.settings, epoch);
   if (p.deadline !== dl.index)
@@ -474,7 +467,7 @@ async function submitWindowedPoSt(
   return new Uint8Array(0);
 }
 
-function declareFaultsRecovered(state: DevnetState, msg: Message): Uint8Array {
+function declareFaultsRecovered({ state, msg }: MinerCall): Uint8Array {
   const { recoveries } = decodeDeclareFaultsRecovered(msg.params);
   for (const r of recoveries) {
     if (r.deadline >= state.settings.deadlines)
