@@ -17,6 +17,7 @@ import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
 import { sealProofInfo } from "../proofs/proof-types.js";
 import { appendTimeline, managerTimelineEntry } from "../sectors/sector.repository.js";
 import { sectorPieces } from "../sectors/sector-pieces.repository.js";
+import { followReplicaUpdates } from "../sectors/snapup-chain.js";
 import { decodeBatchReturn } from "./batch-return.js";
 import { minerAddress } from "./chain-gateway.js";
 import { parseCid, sealedCid, unsealedCid } from "./filecoin/cid.js";
@@ -305,4 +306,5 @@ export async function pumpMessages(ctx: ManagerContext): Promise<void> {
     if (msg.state === "pending") await push(ctx, msg);
     else await follow(ctx, msg);
   }
+  await followReplicaUpdates(ctx);
 }

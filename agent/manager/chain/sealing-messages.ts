@@ -10,6 +10,7 @@ import {
   encodeDeclareFaultsRecovered,
   encodePreCommitSectorBatch2,
   encodeProveCommitSectors3,
+  encodeProveReplicaUpdates3,
   encodeSubmitWindowedPoSt,
   type SectorPreCommitInfo,
 } from "./filecoin/miner-params.js";
@@ -149,6 +150,43 @@ export function declareRecoveredMessage(o: {
     o.worker,
     MinerMethod.DeclareFaultsRecovered,
     encodeDeclareFaultsRecovered({ recoveries: o.recoveries }),
+    0n,
+  );
+}
+
+/** ProveReplicaUpdates3 for one SnapUp: the sector (where the chain has it), its new CommR and the deal pieces. */
+export function replicaUpdateMessage(o: {
+  miner: string;
+  worker: string;
+  sector: number;
+  deadline: number;
+  partition: number;
+  newSealedCid: CID;
+  pieces: { cid: CID; size: number }[];
+  updateProofType: number;
+  proof: Uint8Array;
+}): Message {
+  return message(
+    o.miner,
+    o.worker,
+    MinerMethod.ProveReplicaUpdates3,
+    encodeProveReplicaUpdates3({
+      sectorUpdates: [
+        {
+          sector: o.sector,
+          deadline: o.deadline,
+          partition: o.partition,
+          newSealedCid: o.newSealedCid,
+          pieces: o.pieces.map((p) => ({ cid: p.cid, size: p.size, verifiedAllocationKey: null, notify: [] })),
+        },
+      ],
+      sectorProofs: [o.proof],
+      aggregateProof: new Uint8Array(0),
+      updateProofsType: o.updateProofType,
+      aggregateProofType: null,
+      requireActivationSuccess: true,
+      requireNotificationSuccess: false,
+    }),
     0n,
   );
 }

@@ -214,6 +214,7 @@ test("issue 17: [chain] for a Lotus node, fees and batching resolve; every mista
       provecommit: 50_000_000_000_000_000n,
       wdpost: 5000n,
       recovery: 50_000_000_000_000_000n,
+      snapup: 50_000_000_000_000_000n,
     });
     assert.deepEqual(c.batching.precommit, { maxBatch: 8, maxWaitMs: 60_000 });
     assert.deepEqual(c.batching.provecommit, { maxBatch: 16, maxWaitMs: 600_000 });

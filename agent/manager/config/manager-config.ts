@@ -33,7 +33,13 @@ export interface ManagerToml {
     confidence: number;
     proving_period: number;
     deadlines: number;
-    fees: { precommit_max_fee: string; provecommit_max_fee: string; wdpost_max_fee: string; recovery_max_fee: string };
+    fees: {
+      precommit_max_fee: string;
+      provecommit_max_fee: string;
+      wdpost_max_fee: string;
+      recovery_max_fee: string;
+      snapup_max_fee: string;
+    };
   };
   batching: {
     max_batch: number;
@@ -87,6 +93,7 @@ export function defaultManagerToml(): ManagerToml {
         provecommit_max_fee: "0.05 FIL",
         wdpost_max_fee: "5 FIL",
         recovery_max_fee: "0.05 FIL",
+        snapup_max_fee: "0.05 FIL",
       },
     },
     batching: {
@@ -133,7 +140,7 @@ export interface ChainConfig {
   maxFee: Record<ChainMessageKind, bigint>;
 }
 
-export type ChainMessageKind = "precommit" | "provecommit" | "wdpost" | "recovery";
+export type ChainMessageKind = "precommit" | "provecommit" | "wdpost" | "recovery" | "snapup";
 
 export interface BatchRule {
   maxBatch: number;
@@ -327,6 +334,7 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
     provecommit: fil("/chain/fees/provecommit_max_fee", fees.provecommit_max_fee, true),
     wdpost: fil("/chain/fees/wdpost_max_fee", fees.wdpost_max_fee, true),
     recovery: fil("/chain/fees/recovery_max_fee", fees.recovery_max_fee, true),
+    snapup: fil("/chain/fees/snapup_max_fee", fees.snapup_max_fee, true),
   };
   const b = toml.batching;
   const commitPolicy: CommitPolicy = {

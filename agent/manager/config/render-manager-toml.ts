@@ -47,6 +47,7 @@ const KEY_DOCS: Record<string, Doc> = {
     provecommit_max_fee: "the most a ProveCommitSectors3 message may pay in gas",
     wdpost_max_fee: "the most a SubmitWindowedPoSt message may pay in gas",
     recovery_max_fee: "the most a DeclareFaultsRecovered message may pay in gas",
+    snapup_max_fee: "the most a ProveReplicaUpdates3 message (SnapUp) may pay in gas",
   },
   batching: {
     max_batch: "a PreCommit/ProveCommit message is sent once this many sectors wait",

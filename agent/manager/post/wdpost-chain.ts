@@ -3,7 +3,6 @@
 // the chain has faulty that the proof covers. The job finishes when the message lands: exit 0 proves its sectors
 // (faulty cleared), anything else fails it (its sectors faulty). A refused push fails the job at once.
 import { fromBase64 } from "../../shared/rpc/bytes.js";
-import type { WdPoStInput } from "../../shared/rpc/venus-types.js";
 import { minerAddress } from "../chain/chain-gateway.js";
 import { exitCodeName } from "../chain/filecoin/exit-codes.js";
 import { MinerMethod, proofTypesForSeal } from "../chain/filecoin/miner-methods.js";

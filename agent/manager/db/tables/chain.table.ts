@@ -6,7 +6,7 @@ export interface ChainTable {
   value: string;
 }
 
-export type MessageKind = "precommit" | "provecommit" | "wdpost" | "recovery";
+export type MessageKind = "precommit" | "provecommit" | "wdpost" | "recovery" | "snapup";
 
 /**
  * "pending": recorded, not yet accepted by the node (pushed again with the same MsgUuid until it is);
