@@ -25,7 +25,7 @@ import { addressEntropy } from "../../../agent/manager/chain/filecoin/randomness
 import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
 import { DomainSeparationTag, type MessageSendSpec } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
-import { kill9, startDevnetProcess } from "../../support/devnet-process.js";
+import { kill9, startDevnetProcess } from "../../support/child-process.js";
 import { commitPhase, precommitPhase } from "../manager/real-seal.js";
 import { chainFailure, MINER, minerMessage, WORKER } from "./held-devnet.js";
 

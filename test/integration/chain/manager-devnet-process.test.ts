@@ -22,7 +22,7 @@ import { type RunningManager, startManager } from "../../../agent/manager/manage
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { OnChainState, type SectorID, SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
-import { kill9, startDevnetProcess } from "../../support/devnet-process.js";
+import { kill9, startDevnetProcess } from "../../support/child-process.js";
 import { testConfig } from "../manager/dialects.js";
 import { commitPhase, persist, precommitPhase } from "../manager/real-seal.js";
 import { pollUntil, report } from "../manager/scripted-worker.js";

@@ -2,54 +2,20 @@
 // restart every acknowledged write is there (numbers, timeline entries, PreCommits), no number is reused, and
 // sectors carry on from where they were.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { openDatabase } from "../../../agent/manager/db/dialect.js";
 import { zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { OnChainState, type SectorID, SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
+import { kill9, spawnListening } from "../../support/child-process.js";
 import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase } from "./dialects.js";
 import { pollUntil, WORKER } from "./scripted-worker.js";
 
-const bin = fileURLToPath(new URL("../../../bin/sealfarm.js", import.meta.url));
-
-function startChild(home: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "manager", "run", "--home", home], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`manager did not start within 120 s: ${out} ${err}`)), 120_000);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`manager exited ${code}: ${err}`));
-    });
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
+const startChild = (home: string) => spawnListening(["manager", "run", "--home", home], "manager");
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: SIGKILL mid-flight`, () => {
