@@ -258,6 +258,9 @@ test("ProveReplicaUpdates3 refusals decided before the update proof, and the bat
   }
   // Without requireActivationSuccess every refused update is counted; none passing fails the message.
   const lenient = await executeMessage(s, update(9, 1, { requireActivationSuccess: false }), 30, NO_PROOFS);
-  assert.deepEqual([lenient.exitCode, lenient.error], [ExitCode.ErrNotFound, "no sector updated"]);
+  assert.deepEqual(
+    [lenient.exitCode, lenient.error],
+    [ExitCode.ErrNotFound, "no sector updated (sector 9: no such sector)"],
+  );
   assert.equal(JSON.stringify(s), before);
 });
