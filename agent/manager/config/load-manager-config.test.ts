@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseDurationMs } from "./duration.js";
+import { parseDurationMs } from "../../../components/core/units/duration.js";
 import { checkManagerToml, loadManagerConfig, parseManagerToml } from "./load-manager-config.js";
 import { ConfigError, defaultManagerToml } from "./manager-config.js";
 import { renderManagerToml } from "./render-manager-toml.js";
@@ -33,7 +33,7 @@ function problems(text: string): string[] {
 
 test("errors name the file, the key and what was expected", () => {
   assert.deepEqual(problems('[chain]\nblock_time = "fast"'), [
-    'manager.toml: /chain/block_time: expected a duration like "500ms" or "30s", got "fast"',
+    'manager.toml: /chain/block_time: expected a duration like "30s", "5min" or "1h 30m", got "fast"',
   ]);
   assert.deepEqual(problems("[chain]\nblocktime = 1"), ['manager.toml: /chain: unknown key "blocktime"']);
   assert.deepEqual(problems('[db]\nsynchronous = "off"'), [
@@ -93,7 +93,8 @@ test("resolved config: paths under the home, durations in ms", () => {
     rmSync(home, { recursive: true, force: true });
   }
   assert.equal(parseDurationMs("5m"), 300_000);
-  assert.throws(() => parseDurationMs("5 m"), /expected a duration/);
+  assert.equal(parseDurationMs("5 m"), 300_000);
+  assert.throws(() => parseDurationMs("5 parsecs"), /expected a duration/);
 });
 
 /** Loads `text` as `<home>/manager.toml` (with a file `afile` and a directory `adir` beside it); its problems. */

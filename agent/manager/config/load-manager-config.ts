@@ -4,6 +4,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { durationExpectation, durationPattern } from "../../../components/core/units/duration.js";
 import { nonFiniteNumbers } from "../../shared/non-finite.js";
 import { packageRoot } from "../../shared/package-root.js";
 import { resolveProofsBin } from "../proofs/proofs-binary.js";
@@ -45,8 +46,8 @@ export function describeSchemaErrors(file: string, data: unknown, errors: readon
       case "required":
         return `${file}: ${at}: missing required key ${JSON.stringify(e.params.missingProperty)}`;
       case "pattern":
-        if (String(e.params.pattern).includes("ms|s|m|h"))
-          return `${file}: ${at}: expected a duration like "500ms" or "30s", got ${got(value)}`;
+        if (e.params.pattern === durationPattern)
+          return `${file}: ${at}: expected ${durationExpectation}, got ${got(value)}`;
         return `${file}: ${at}: expected a string matching ${e.params.pattern}, got ${got(value)}`;
       case "enum":
         return `${file}: ${at}: expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${got(value)}`;

@@ -1,9 +1,9 @@
 // The manager's configuration: the TOML shape (snake_case keys, duration strings), its defaults, and the resolved
 // form the code uses (absolute paths, milliseconds, proof ids). Pure.
 import { isAbsolute, join } from "node:path";
+import { sealProofByName } from "../../../components/core/proofs/registered-proofs.js";
+import { MAX_TIMER_MS, parseDurationMs } from "../../../components/core/units/duration.js";
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
-import { sealProofByName } from "../proofs/proof-types.js";
-import { parseDurationMs } from "./duration.js";
 
 export interface ManagerToml {
   listen: string;
@@ -147,9 +147,6 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? "", port: Number(m[3]) };
 }
 
-/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days). */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
-
 /**
  * Range checks the schema cannot say: durations that must be positive and fit a timer, the listen port, the
  * trusted CIDRs, paths without `..` segments. Each problem names the file and the key.
@@ -163,7 +160,7 @@ function rangeProblems(toml: ManagerToml, file: string): string[] {
   ];
   for (const [at, text, min] of durations) {
     const ms = parseDurationMs(text);
-    if (ms < min || ms > MAX_DURATION_MS)
+    if (ms < min || ms > MAX_TIMER_MS)
       problems.push(
         `${file}: ${at}: expected a duration ${min > 0 ? "above 0" : "of 0 or more"} and at most 24 days (2147483647ms), got ${JSON.stringify(text)}`,
       );

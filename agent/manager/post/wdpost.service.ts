@@ -1,6 +1,8 @@
 // WindowPoSt on the devnet: a job per (miner, deadline window) with the active sectors assigned to that deadline,
 // handed to PoSt workers through Venus.WdPoSt*, verified with sealfarm-proofs when finished. Sectors of a failed
 // or missed job become faulty; a later valid proof recovers them.
+
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64 } from "../../shared/rpc/bytes.js";
 import type {
   AllocateWdPoStJobSpec,
@@ -11,7 +13,6 @@ import type {
 import { currentDeadline } from "../chain/devnet/devnet-clock.js";
 import type { ManagerContext } from "../context.js";
 import type { WdPostJobsTable } from "../db/tables/wdpost.table.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { ProofsBinaryError, verifyWindowPost } from "../proofs/proofs-binary.js";
 import { generic } from "../rpc/rpc-errors.js";
 import { wdpostJobId } from "./job-id.js";

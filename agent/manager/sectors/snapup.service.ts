@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Transaction } from "kysely";
+import { updateProofName } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64, toBase64 } from "../../shared/rpc/bytes.js";
 import {
   type AllocatedSnapUpSector,
@@ -15,7 +16,6 @@ import {
   SubmitResult,
   type SubmitSnapUpProofResp,
 } from "../../shared/rpc/venus-types.js";
-import { updateProofName } from "../../shared/units.js";
 import type { ManagerContext } from "../context.js";
 import type { Database } from "../db/database.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";

@@ -6,15 +6,12 @@ import { isIPv4, isIPv6 } from "node:net";
 import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { parseSectorSize, sectorSizeName } from "../../../components/core/proofs/registered-proofs.js";
+import { parseBytes } from "../../../components/core/units/bytes.js";
+import { MAX_TIMER_MS, parseDurationMs as parseAnyDurationMs } from "../../../components/core/units/duration.js";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
 import { nonFiniteNumbers } from "../../shared/non-finite.js";
-import {
-  parseDurationMs as parseAnyDurationMs,
-  parseBytes,
-  parseSectorSize,
-  sectorSizeName,
-} from "../../shared/units.js";
 import {
   type AttachedStore,
   LOOPBACK_CIDRS,
@@ -187,13 +184,10 @@ export function managerUrl(addr: string): string {
   return `${u.protocol}//${u.host}`;
 }
 
-/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days). */
-const MAX_DURATION_MS = 2 ** 31 - 1;
-
 /** A duration that fits a timer: at most 24 days. */
 function parseDurationMs(text: string): number {
   const ms = parseAnyDurationMs(text);
-  if (ms > MAX_DURATION_MS) throw new Error(`expected a duration of at most 24 days, got ${JSON.stringify(text)}`);
+  if (ms > MAX_TIMER_MS) throw new Error(`expected a duration of at most 24 days, got ${JSON.stringify(text)}`);
   return ms;
 }
 

@@ -1,7 +1,7 @@
 // What one task of each stage costs, declared in one table (Curio's `TaskTypeDetails.Cost`): the pool and the
 // admission check stay generic. RAM figures are the rust-fil-proofs working sets per sector size (reference
 // curio-lotus.md resource tables), scaled linearly for the small sizes our binary handles.
-import type { PaddedBytes } from "../../shared/units.js";
+import type { PaddedBytes } from "../../../components/core/units/bytes.js";
 
 export interface StageCost {
   cpu: number;

@@ -61,6 +61,10 @@ export function parseDurationMs(text: string): number {
   return total;
 }
 
+/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days); config keys that set a
+ * timer refuse more. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Formats milliseconds the short way for logs and tables: 850ms, 12.3s, 4m05s, 1h02m. */
 export function formatDurationMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;

@@ -1,12 +1,13 @@
 // The devnet's message life: queued PreCommits/ProveCommits are batched into messages (max batch or max wait),
 // a message lands `confidence` epochs after it was sent, and landing a ProveCommit verifies every proof in it
 // with sealfarm-proofs. All state is in the database, so a restart picks up exactly where the last pump left off.
+
+import { sealProofInfo } from "../../../../components/core/proofs/registered-proofs.js";
 import { fromBase64 } from "../../../shared/rpc/bytes.js";
 import type { MinerConfig } from "../../config/manager-config.js";
 import type { ManagerContext } from "../../context.js";
 import type { MessageKind } from "../../db/tables/chain.table.js";
 import type { SectorsTable } from "../../db/tables/sectors.table.js";
-import { sealProofInfo } from "../../proofs/proof-types.js";
 import {
   ProofsBinaryError,
   proverId,
