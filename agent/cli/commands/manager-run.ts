@@ -1,6 +1,6 @@
 // `sealfarm manager run --home DIR`: validates the config, starts the manager and serves until SIGINT/SIGTERM.
 import { resolve } from "node:path";
-import { ConfigError } from "../../../components/config/config-error.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { managerHome, parseArgs } from "../../manager/cli/cli-args.js";
 import { startManager } from "../../manager/manager.js";
 import type { Command } from "../command.js";

@@ -3,7 +3,7 @@
 // report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import { ConfigError, formatProblem } from "../../../components/config/config-error.js";
+import { ConfigError, formatProblem } from "../../../components/core/config/config-error.js";
 import { flag, parseArgs } from "../../manager/cli/cli-args.js";
 import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
 import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";

@@ -1,7 +1,7 @@
 // `sealfarm worker run --config worker.toml`: loads and validates the worker TOML, starts the agent, serves until
 // SIGINT/SIGTERM, then stops cleanly (running processor tasks are cut; each sector resumes at its recorded state).
 import { resolve } from "node:path";
-import { ConfigError } from "../../../components/config/config-error.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { flag, parseArgs } from "../../manager/cli/cli-args.js";
 import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";

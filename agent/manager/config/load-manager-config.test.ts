@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ConfigError } from "../../../components/config/config-error.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { parseDurationMs } from "../../../components/core/units/duration.js";
 import { checkManagerToml, loadManagerConfig, parseManagerToml } from "./load-manager-config.js";
 import { defaultManagerToml } from "./manager-config.js";

@@ -1,7 +1,7 @@
 // The manager's configuration: the TOML shape (snake_case keys, duration strings), its defaults, and the resolved
 // form the code uses (absolute paths, milliseconds, proof ids). Pure.
 import { isAbsolute, join } from "node:path";
-import { ConfigError, type ConfigProblem } from "../../../components/config/config-error.js";
+import { ConfigError, type ConfigProblem } from "../../../components/core/config/config-error.js";
 import { sealProofByName } from "../../../components/core/proofs/registered-proofs.js";
 import { MAX_TIMER_MS, parseDurationMs } from "../../../components/core/units/duration.js";
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";

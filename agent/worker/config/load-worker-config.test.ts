@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, formatProblem } from "../../../components/config/config-error.js";
+import { ConfigError, formatProblem } from "../../../components/core/config/config-error.js";
 import { keyPath, loadWorkerConfig, managerUrl, parseHotConfig, parseWorkerConfig } from "./load-worker-config.js";
 import { mergeSealing } from "./worker-config.js";
 

@@ -1,6 +1,6 @@
 // A compiled schema that answers with ConfigProblems (schema-problems.ts translates ajv's errors), loaded on first use.
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import { nonFiniteNumbers } from "../../agent/shared/non-finite.js";
+import { nonFiniteNumbers } from "../../../agent/shared/non-finite.js";
 import { type ConfigProblem, valueAt } from "./config-error.js";
 import { loadValidator } from "./schema-compile.js";
 import { schemaProblems } from "./schema-problems.js";
