@@ -8,7 +8,7 @@ import { formatCpuList, parseCpuList } from "../config/cpu-list.js";
 import { loadClassDirectory } from "../config/load-class.js";
 import { loadFarmStackFile } from "../config/load-stack-file.js";
 import { type MachineClass, machineClassProblems } from "../config/machine-class.js";
-import { type SectorSizeName, sectorSizeNames } from "../config/sector-size.js";
+import { type SectorSizeName, sectorSizeNames } from "../proofs/registered-proofs.js";
 import { physicalCores } from "./cpu-layout.js";
 import { PlanError } from "./plan-error.js";
 import { type HostPlan, planHost, sealerLimits } from "./plan-host.js";

@@ -9,8 +9,8 @@
 //        copies: 16.1x at 32 GiB (11 layers), "about 16x (~500 GiB)". Sizes below 32 GiB have 2 layers.
 // Estimates: 256 MiB floor per processor (a process's own footprint dwarfs 2 KiB of data); 8 MiB C2 1 GiB;
 //   64 GiB WindowPoSt scaled from 32 GiB; 10 % of every NVMe kept free (filesystem reserve, temp files).
-import type { SectorSizeName } from "../config/sector-size.js";
-import { sectorSizeBytes } from "../config/sector-size.js";
+import type { SectorSizeName } from "../proofs/registered-proofs.js";
+import { sectorSizeBytes } from "../proofs/registered-proofs.js";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;

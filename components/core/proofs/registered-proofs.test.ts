@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import farmSchema from "../../../schemas/farm.schema.json" with { type: "json" };
+import managerSchema from "../../../schemas/manager.schema.json" with { type: "json" };
 import { paddedBytes } from "../units/bytes.js";
 import {
   parseSectorSize,
@@ -90,6 +92,14 @@ describe("registered proofs", () => {
         ),
       );
     assert.throws(() => sectorSizeName(paddedBytes(4096)), /4096 bytes is not a Filecoin sector size/);
+  });
+
+  it("is what the schemas accept: the farm's sector sizes, the manager's seal proofs", () => {
+    assert.deepEqual(farmSchema.properties.sectorSize.enum, [...sectorSizeNames]);
+    const sealProof = new RegExp(managerSchema.properties.miners.items.properties.seal_proof.pattern, "u");
+    for (const p of sealProofs) assert.ok(sealProof.test(p.name), p.name);
+    for (const bad of ["StackedDrg4KiBV1_1", "StackedDrg2KiBV1_2", "StackedDrgWindow2KiBV1_2", "stackeddrg2kibv1_1"])
+      assert.equal(sealProof.test(bad), false, bad);
   });
 
   it("agrees with the Rust side's table (sealfarm-proofs ids --json)", () => {
