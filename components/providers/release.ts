@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type ssh2 from "ssh2";
-import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
+import { shellQuote } from "../core/shell/shell-quote.js";
+import { exec, type SshConnection, sshName, withSsh } from "./ssh-transport.js";
 
 export const RELEASE_PROVIDER_VERSION = "2";
 
@@ -59,10 +60,10 @@ const VERIFY_FN = [
 function statusScript(root: string, hash: string): string {
   return [
     VERIFY_FN,
-    `cur=$(readlink -- ${shq(`${root}/current`)} 2>/dev/null || true)`,
+    `cur=$(readlink -- ${shellQuote(`${root}/current`)} 2>/dev/null || true)`,
     `echo "current=\${cur##*/}"`,
-    `if verify ${shq(`${root}/releases/${hash}`)} ${shq(hash)}; then echo intact=yes; else echo intact=no; fi`,
-    `echo "installed=$(ls -1t -- ${shq(`${root}/releases`)} 2>/dev/null | grep -E '^[0-9a-f]{64}$' | tr '\\n' ' ')"`,
+    `if verify ${shellQuote(`${root}/releases/${hash}`)} ${shellQuote(hash)}; then echo intact=yes; else echo intact=no; fi`,
+    `echo "installed=$(ls -1t -- ${shellQuote(`${root}/releases`)} 2>/dev/null | grep -E '^[0-9a-f]{64}$' | tr '\\n' ' ')"`,
   ].join("\n");
 }
 
@@ -92,14 +93,14 @@ function parseStatus(stdout: string): LiveRelease {
  */
 function lockScript(root: string): string {
   return [
-    `mkdir -p -- ${shq(`${root}/releases`)}`,
-    `exec 9> ${shq(`${root}/.release.lock`)}`,
+    `mkdir -p -- ${shellQuote(`${root}/releases`)}`,
+    `exec 9> ${shellQuote(`${root}/.release.lock`)}`,
     `flock -w 600 9 || { echo "timed out waiting for another release install on this host" >&2; exit 5; }`,
   ].join("\n");
 }
 
 function uploadScript(root: string, hash: string, archiveSha256: string): string {
-  const rel = shq(`${root}/releases`);
+  const rel = shellQuote(`${root}/releases`);
   return [
     "set -e",
     VERIFY_FN,
@@ -110,7 +111,7 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
     `tmp=${rel}/.upload-$$.tar.gz`,
     `cat > "$tmp"`,
     `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
-    `if [ "$got" != ${shq(archiveSha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: archive sha256 $got, expected ${archiveSha256}" >&2; exit 3; fi`,
+    `if [ "$got" != ${shellQuote(archiveSha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: archive sha256 $got, expected ${archiveSha256}" >&2; exit 3; fi`,
     `un=${rel}/.unpack-$$`,
     `mkdir -- "$un"`,
     `tar -xzf "$tmp" -C "$un" --no-same-owner`,
@@ -118,11 +119,11 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
     `chmod 0755 "$un"`,
     `rm -f -- "$tmp"`,
     `touch -- "$un/.complete"`,
-    `if ! verify "$un" ${shq(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,
+    `if ! verify "$un" ${shellQuote(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,
     // fsync just these files and directories (a bare `sync` would flush the whole machine).
     `find "$un" -exec sync -- {} +`,
     // Another install of the same release may have finished first: keep a verified copy, replace a broken one.
-    `if verify ${rel}/${shq(hash)} ${shq(hash)}; then rm -rf -- "$un"; else rm -rf -- ${rel}/${shq(hash)}; mv -T -- "$un" ${rel}/${shq(hash)}; fi`,
+    `if verify ${rel}/${shellQuote(hash)} ${shellQuote(hash)}; then rm -rf -- "$un"; else rm -rf -- ${rel}/${shellQuote(hash)}; mv -T -- "$un" ${rel}/${shellQuote(hash)}; fi`,
     `sync -- ${rel}`,
   ].join("\n");
 }
@@ -131,13 +132,13 @@ function switchScript(root: string, hash: string, keep: number): string {
   return [
     "set -e",
     lockScript(root),
-    `cd -- ${shq(root)}`,
-    `touch -- releases/${shq(hash)}`,
-    `ln -sfn -- releases/${shq(hash)} .current.tmp-$$`,
+    `cd -- ${shellQuote(root)}`,
+    `touch -- releases/${shellQuote(hash)}`,
+    `ln -sfn -- releases/${shellQuote(hash)} .current.tmp-$$`,
     `mv -T -- .current.tmp-$$ current`,
     "sync -- . releases",
     `ls -1t -- releases | grep -E '^[0-9a-f]{64}$' | tail -n +${keep + 1} | while read -r d; do`,
-    `  if [ "$d" != ${shq(hash)} ]; then rm -rf -- "releases/$d"; fi`,
+    `  if [ "$d" != ${shellQuote(hash)} ]; then rm -rf -- "releases/$d"; fi`,
     "done",
   ].join("\n");
 }
@@ -257,13 +258,13 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
   async delete(_id, props) {
     const c = props.connection;
     const script = [
-      `cd -- ${shq(props.root)} 2>/dev/null || exit 0`,
-      `if [ "$(readlink current 2>/dev/null)" = ${shq(`releases/${props.hash}`)} ]; then rm -f current; fi`,
-      `rm -rf -- releases/${shq(props.hash)}`,
+      `cd -- ${shellQuote(props.root)} 2>/dev/null || exit 0`,
+      `if [ "$(readlink current 2>/dev/null)" = ${shellQuote(`releases/${props.hash}`)} ]; then rm -f current; fi`,
+      `rm -rf -- releases/${shellQuote(props.hash)}`,
       // Nothing is current any more (the release left this host): the kept older releases go too, then the root if
       // that left it empty, so a destroyed farm leaves no directory behind.
       "if [ ! -e current ] && [ ! -L current ]; then rm -rf -- releases .release.lock; cd / && rmdir -- " +
-        `${shq(props.root)} 2>/dev/null || true; fi`,
+        `${shellQuote(props.root)} 2>/dev/null || true; fi`,
     ].join("\n");
     const res = await withSsh(c, (client) => exec(client, c, script));
     if (res.code !== 0)

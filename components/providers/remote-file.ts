@@ -11,7 +11,8 @@
 // owner, mode and fsync, then rename(2) onto the path. A connection cut at any instant leaves the old file whole.
 import crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
+import { shellQuote } from "../core/shell/shell-quote.js";
+import { exec, type SshConnection, sshName, withSsh } from "./ssh-transport.js";
 
 export type { SshConnection } from "./ssh-transport.js";
 
@@ -58,24 +59,24 @@ function writeScript(path: string, sha256: string, mode: string, owner: string, 
   const slash = path.lastIndexOf("/");
   const dir = path.slice(0, slash) || "/";
   const base = path.slice(slash + 1);
-  const tmpGlob = `${shq(dir)}/.${shq(base)}.sealfarm-tmp-`;
+  const tmpGlob = `${shellQuote(dir)}/.${shellQuote(base)}.sealfarm-tmp-`;
   return [
     "set -e",
-    `mkdir -p -- ${shq(dir)}`,
+    `mkdir -p -- ${shellQuote(dir)}`,
     `rm -f -- ${tmpGlob}*`,
     `tmp=${tmpGlob}$$`,
     `cat > "$tmp"`,
     `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
-    `if [ "$got" != ${shq(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
-    `chown -- ${shq(`${owner}:${group}`)} "$tmp"`,
-    `chmod ${shq(mode)} "$tmp"`,
+    `if [ "$got" != ${shellQuote(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
+    `chown -- ${shellQuote(`${owner}:${group}`)} "$tmp"`,
+    `chmod ${shellQuote(mode)} "$tmp"`,
     `sync -- "$tmp"`,
-    `mv -f -- "$tmp" ${shq(path)}`,
+    `mv -f -- "$tmp" ${shellQuote(path)}`,
   ].join("\n");
 }
 
 function inspectScript(path: string): string {
-  return `if [ -f ${shq(path)} ]; then stat -c '%a %U %G' -- ${shq(path)} && sha256sum < ${shq(path)}; else echo MISSING; fi`;
+  return `if [ -f ${shellQuote(path)} ]; then stat -c '%a %U %G' -- ${shellQuote(path)} && sha256sum < ${shellQuote(path)}; else echo MISSING; fi`;
 }
 
 interface LiveFile {
@@ -219,7 +220,7 @@ export const remoteFileProvider: RemoteFileProvider = {
 
   async delete(_id, props) {
     const c = props.connection;
-    const res = await withSsh(c, (client) => exec(client, c, `rm -f -- ${shq(props.path)}`));
+    const res = await withSsh(c, (client) => exec(client, c, `rm -f -- ${shellQuote(props.path)}`));
     if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: removing ${props.path} failed: ${res.stderr.trim()}`);
   },
 };

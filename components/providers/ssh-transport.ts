@@ -32,11 +32,6 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** Single-quotes a word for sh. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function sshName(c: SshConnection): string {
   return `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
 }

@@ -8,7 +8,8 @@
 import crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type ssh2 from "ssh2";
-import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
+import { shellQuote } from "../core/shell/shell-quote.js";
+import { exec, type SshConnection, sshName, withSsh } from "./ssh-transport.js";
 
 export const SYSTEMD_SERVICE_PROVIDER_VERSION = "1";
 
@@ -58,26 +59,26 @@ function unitPath(inputs: { unitDir?: string; name: string }): string {
 function installScript(path: string, sha256: string): string {
   const slash = path.lastIndexOf("/");
   const dir = path.slice(0, slash) || "/";
-  const tmpGlob = `${shq(dir)}/.${shq(path.slice(slash + 1))}.sealfarm-tmp-`;
+  const tmpGlob = `${shellQuote(dir)}/.${shellQuote(path.slice(slash + 1))}.sealfarm-tmp-`;
   return [
     "set -e",
-    `mkdir -p -- ${shq(dir)}`,
+    `mkdir -p -- ${shellQuote(dir)}`,
     `rm -f -- ${tmpGlob}*`,
     `tmp=${tmpGlob}$$`,
     `cat > "$tmp"`,
     `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
-    `if [ "$got" != ${shq(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
+    `if [ "$got" != ${shellQuote(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
     `chmod 0644 "$tmp"`,
     `sync -- "$tmp"`,
-    `mv -f -- "$tmp" ${shq(path)}`,
+    `mv -f -- "$tmp" ${shellQuote(path)}`,
   ].join("\n");
 }
 
 function inspectScript(path: string, name: string): string {
   return [
-    `if [ -f ${shq(path)} ]; then sha256sum < ${shq(path)} | cut -d' ' -f1; else echo MISSING; fi`,
-    `systemctl is-enabled ${shq(name)} 2>/dev/null || true`,
-    `systemctl is-active ${shq(name)} 2>/dev/null || true`,
+    `if [ -f ${shellQuote(path)} ]; then sha256sum < ${shellQuote(path)} | cut -d' ' -f1; else echo MISSING; fi`,
+    `systemctl is-enabled ${shellQuote(name)} 2>/dev/null || true`,
+    `systemctl is-active ${shellQuote(name)} 2>/dev/null || true`,
   ].join("\n");
 }
 
@@ -97,10 +98,10 @@ function parseInspect(stdout: string): LiveService {
 }
 
 async function systemctl(client: ssh2.Client, c: SshConnection, args: string[]): Promise<void> {
-  const res = await exec(client, c, `systemctl ${args.map(shq).join(" ")}`);
+  const res = await exec(client, c, `systemctl ${args.map(shellQuote).join(" ")}`);
   if (res.code !== 0) {
     const name = args[args.length - 1] ?? "";
-    const status = await exec(client, c, `systemctl status --no-pager --lines=10 ${shq(name)} 2>&1 || true`);
+    const status = await exec(client, c, `systemctl status --no-pager --lines=10 ${shellQuote(name)} 2>&1 || true`);
     throw new Error(
       `ssh ${sshName(c)}: systemctl ${args.join(" ")} failed (exit ${res.code}): ${res.stderr.trim()}\n${status.stdout.trim()}`,
     );
@@ -137,7 +138,7 @@ async function converge(news: SystemdServiceInputs, previous?: SystemdServiceOut
     const triggered = previous !== undefined && previous.restartTrigger !== trigger;
     // A unit that hit its start limit refuses `start` until its failed state is cleared.
     if (active && before.activeState === "failed")
-      await exec(client, c, `systemctl reset-failed ${shq(news.name)} 2>/dev/null || true`);
+      await exec(client, c, `systemctl reset-failed ${shellQuote(news.name)} 2>/dev/null || true`);
     if (active && (unitChanged || triggered) && before.activeState === "active")
       await systemctl(client, c, ["restart", news.name]);
     else if (active) await systemctl(client, c, ["start", news.name]);
@@ -246,10 +247,10 @@ export const systemdServiceProvider: SystemdServiceProvider = {
   async delete(_id, props) {
     const c = props.connection;
     const script = [
-      `systemctl disable --now ${shq(props.name)} 2>/dev/null || true`,
-      `rm -f -- ${shq(unitPath(props))}`,
+      `systemctl disable --now ${shellQuote(props.name)} 2>/dev/null || true`,
+      `rm -f -- ${shellQuote(unitPath(props))}`,
       "systemctl daemon-reload",
-      `systemctl reset-failed ${shq(props.name)} 2>/dev/null || true`,
+      `systemctl reset-failed ${shellQuote(props.name)} 2>/dev/null || true`,
     ].join("\n");
     const res = await withSsh(c, (client) => exec(client, c, script));
     if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: removing ${props.name} failed: ${res.stderr.trim()}`);

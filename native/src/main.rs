@@ -1,6 +1,6 @@
 //! sealfarm-proofs: argv dispatch only; each algorithm lives in its own module.
 
-use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, stages, transfer};
+use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, proof_table, stages, transfer};
 
 /// The `commp` command's output line.
 #[derive(serde::Serialize)]
@@ -26,6 +26,7 @@ commands:
   verify-window-post    verify WindowPoSt proofs: request JSON on stdin, {{\"valid\":...}} on stdout
   verify-snap           verify a snap_prove bundle (empty-sector update): request JSON on stdin,
                         {{\"valid\":...}} on stdout
+  ids --json            the registered-proof tables (sector sizes, seal, PoSt and update proofs) as JSON
   --version             print the version
 
 stages: {}
@@ -145,11 +146,15 @@ fn main() {
             processor::run_once(stage)
         }
         (Some("bench"), _) => bench(&args[1..]),
+        (Some("ids"), Some("--json")) => {
+            println!("{}", proof_table::to_json());
+            0
+        }
         // the verifiers, with the same JSON as the verify_seal / verify_window_post stages
         (Some("verify-seal"), _) => processor::run_once("verify_seal"),
         (Some("verify-window-post"), _) => processor::run_once("verify_window_post"),
         (Some("verify-snap"), _) => processor::run_once("verify_snap"),
-        (Some(cmd @ ("commp" | "processor" | "run")), None) => {
+        (Some(cmd @ ("commp" | "processor" | "run" | "ids")), None) => {
             eprintln!("sealfarm-proofs {cmd}: missing argument\n{}", usage());
             2
         }
@@ -166,7 +171,7 @@ mod tests {
     #[test]
     fn usage_names_every_command() {
         let u = super::usage();
-        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "pc1", "verify-snap", "snap_prove"] {
+        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "ids --json", "pc1", "verify-snap", "snap_prove"] {
             assert!(u.contains(c), "{c}");
         }
     }

@@ -2,12 +2,12 @@
 // uses at http://HOST:PORT/rpc/v1, until SIGINT/SIGTERM. Its state lives in DIR and survives kill -9.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { sealProofByName } from "../../../components/core/proofs/registered-proofs.js";
+import { parseDurationMs } from "../../../components/core/units/duration.js";
 import { startDevnetServer } from "../../manager/chain/devnet-server/devnet-server.js";
 import type { DevnetSettings } from "../../manager/chain/devnet-server/devnet-state.js";
 import { parseArgs } from "../../manager/cli/cli-args.js";
-import { parseDurationMs } from "../../manager/config/duration.js";
 import { parseListen } from "../../manager/config/manager-config.js";
-import { sealProofByName } from "../../manager/proofs/proof-types.js";
 import { resolveProofsBin } from "../../manager/proofs/proofs-binary.js";
 import { type Command, UsageError } from "../command.js";
 import { untilStopSignal } from "../stop-signal.js";

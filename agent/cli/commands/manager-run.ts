@@ -1,7 +1,7 @@
 // `sealfarm manager run --home DIR`: validates the config, starts the manager and serves until SIGINT/SIGTERM.
 import { resolve } from "node:path";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { managerHome, parseArgs } from "../../manager/cli/cli-args.js";
-import { ConfigError } from "../../manager/config/manager-config.js";
 import { startManager } from "../../manager/manager.js";
 import type { Command } from "../command.js";
 import { untilStopSignal } from "../stop-signal.js";
@@ -19,7 +19,7 @@ export const managerRun: Command = {
       manager = await startManager({ home });
     } catch (error) {
       if (error instanceof ConfigError) {
-        for (const p of error.problems) io.err(p);
+        for (const line of error.lines) io.err(line);
         return 1;
       }
       throw error;

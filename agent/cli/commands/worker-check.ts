@@ -3,9 +3,10 @@
 // report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
+import { ConfigError, formatProblem } from "../../../components/core/config/config-error.js";
 import { flag, parseArgs } from "../../manager/cli/cli-args.js";
 import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
-import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { localAddressToward, workerIdentity } from "../../worker/config/worker-identity.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { type Command, UsageError } from "../command.js";
@@ -47,7 +48,14 @@ export const workerCheck: Command = {
       loaded = loadWorkerConfig(resolve(file), { defaultBin: bin });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      if (json) io.out(JSON.stringify({ file: e.file, ok: false, problems: e.problems }, null, 2));
+      if (json)
+        io.out(
+          JSON.stringify(
+            { file: resolve(file), ok: false, problems: e.problems.map((p) => formatProblem(p, false)) },
+            null,
+            2,
+          ),
+        );
       else io.err(e.message);
       return 1;
     }

@@ -2,9 +2,10 @@
 // resume, env calls from outside `[sealfarm.rpc] trusted`), signed with `[sealfarm.rpc] secret_file` (created on
 // first use). Replacing that file revokes every token at the worker's next request.
 import { resolve } from "node:path";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { flag, parseArgs } from "../../manager/cli/cli-args.js";
 import { createToken, loadOrCreateSecret } from "../../shared/auth/tokens.js";
-import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { type Command, UsageError } from "../command.js";
 import { tokenArgs } from "./manager-token-create.js";

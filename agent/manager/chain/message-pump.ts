@@ -7,6 +7,7 @@
 // A temporary chain failure leaves everything as it is, to be retried next cycle; a permanent one (the actor
 // refused) fails the sectors for good with the exit code and the reason.
 import type { Updateable } from "kysely";
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64 } from "../../shared/rpc/bytes.js";
 import type { MinerConfig } from "../config/manager-config.js";
 import type { ManagerContext } from "../context.js";
@@ -14,7 +15,6 @@ import type { MessagesTable } from "../db/tables/chain.table.js";
 import type { SectorChainState, SectorsTable } from "../db/tables/sectors.table.js";
 import { zeroCommitment } from "../proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { appendTimeline, managerTimelineEntry } from "../sectors/sector.repository.js";
 import { sectorPieces } from "../sectors/sector-pieces.repository.js";
 import { followReplicaUpdates } from "../sectors/snapup-chain.js";

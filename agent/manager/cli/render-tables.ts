@@ -1,4 +1,5 @@
 // Text tables for the CLI. Pure: wire values in, text out.
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import type {
   ChainMessageView,
   SectorDetail,
@@ -7,7 +8,6 @@ import type {
   WorkerPingInfo,
 } from "../../shared/rpc/venus-types.js";
 import { formatFil } from "../chain/filecoin/big-int.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -1,12 +1,13 @@
 // The manager's configuration: the TOML shape (snake_case keys, duration strings), its defaults, and the resolved
 // form the code uses (absolute paths, milliseconds, proof ids). Pure.
 import { isAbsolute, join } from "node:path";
+import { ConfigError, type ConfigProblem } from "../../../components/core/config/config-error.js";
+import { sealProofByName } from "../../../components/core/proofs/registered-proofs.js";
+import { MAX_TIMER_MS, parseDurationMs } from "../../../components/core/units/duration.js";
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
 import { type ChainTarget, parseChainTarget } from "../chain/chain-target.js";
 import { parseFil } from "../chain/filecoin/big-int.js";
 import { type CommitPolicy, defaultCommitPolicy } from "../chain/sealing-messages.js";
-import { sealProofByName } from "../proofs/proof-types.js";
-import { parseDurationMs } from "./duration.js";
 
 export interface ManagerToml {
   listen: string;
@@ -201,15 +202,12 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? "", port: Number(m[3]) };
 }
 
-/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days). */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
-
 /**
  * Range checks the schema cannot say: durations that must be positive and fit a timer, the listen port, the
  * trusted CIDRs, paths without `..` segments. Each problem names the file and the key.
  */
-function rangeProblems(toml: ManagerToml, file: string): string[] {
-  const problems: string[] = [];
+function rangeProblems(toml: ManagerToml, file: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const durations: [string, string, number][] = [
     ["/chain/block_time", toml.chain.block_time, 1],
     ["/batching/max_wait", toml.batching.max_wait, 0],
@@ -219,17 +217,23 @@ function rangeProblems(toml: ManagerToml, file: string): string[] {
   ];
   for (const [at, text, min] of durations) {
     const ms = parseDurationMs(text);
-    if (ms < min || ms > MAX_DURATION_MS)
-      problems.push(
-        `${file}: ${at}: expected a duration ${min > 0 ? "above 0" : "of 0 or more"} and at most 24 days (2147483647ms), got ${JSON.stringify(text)}`,
-      );
+    if (ms < min || ms > MAX_TIMER_MS)
+      problems.push({
+        file,
+        pointer: at,
+        message: `expected a duration ${min > 0 ? "above 0" : "of 0 or more"} and at most 24 days (2147483647ms), got ${JSON.stringify(text)}`,
+      });
   }
   const listen = /:([0-9]+)$/.exec(toml.listen);
   if (listen !== null && Number(listen[1]) > 65535)
-    problems.push(`${file}: /listen: expected a port 0-65535 in "host:port", got ${JSON.stringify(toml.listen)}`);
+    problems.push({
+      file,
+      pointer: "/listen",
+      message: `expected a port 0-65535 in "host:port", got ${JSON.stringify(toml.listen)}`,
+    });
   toml.auth.trusted.forEach((cidr, i) => {
     const problem = cidrProblem(cidr);
-    if (problem !== null) problems.push(`${file}: /auth/trusted/${i}: ${problem}`);
+    if (problem !== null) problems.push({ file, pointer: `/auth/trusted/${i}`, message: problem });
   });
   const paths: [string, string][] = [
     ["/auth/secret_file", toml.auth.secret_file],
@@ -240,23 +244,33 @@ function rangeProblems(toml: ManagerToml, file: string): string[] {
   if (toml.db.url.startsWith("sqlite://")) paths.push(["/db/url", toml.db.url.slice("sqlite://".length)]);
   for (const [at, p] of paths)
     if (p.split(/[\\/]/).includes(".."))
-      problems.push(`${file}: ${at}: expected a path without ".." segments, got ${JSON.stringify(p)}`);
+      problems.push({ file, pointer: at, message: `expected a path without ".." segments, got ${JSON.stringify(p)}` });
   return problems;
 }
 
 /** Turns a schema-valid TOML object into the resolved config. Cross-field errors name the key. */
 export function resolveManagerConfig(home: string, toml: ManagerToml, file: string): ManagerConfig {
-  const problems: string[] = rangeProblems(toml, file);
+  const problems: ConfigProblem[] = rangeProblems(toml, file);
   const miners: MinerConfig[] = toml.miners.map((m, i) => {
     const proof = sealProofByName(m.seal_proof);
     if (proof === undefined)
-      problems.push(`${file}: /miners/${i}/seal_proof: unknown seal proof ${JSON.stringify(m.seal_proof)}`);
+      problems.push({
+        file,
+        pointer: `/miners/${i}/seal_proof`,
+        message: `unknown seal proof ${JSON.stringify(m.seal_proof)}`,
+      });
     else if (!/V1(_1)?$/.test(proof.name))
-      problems.push(
-        `${file}: /miners/${i}/seal_proof: expected an interactive PoRep type (StackedDrg<size>V1_1): synthetic and non-interactive PoRep are not supported, got ${JSON.stringify(m.seal_proof)}`,
-      );
+      problems.push({
+        file,
+        pointer: `/miners/${i}/seal_proof`,
+        message: `expected an interactive PoRep type (StackedDrg<size>V1_1): synthetic and non-interactive PoRep are not supported, got ${JSON.stringify(m.seal_proof)}`,
+      });
     if (m.max_number < m.min_number)
-      problems.push(`${file}: /miners/${i}/max_number: expected ≥ min_number (${m.min_number}), got ${m.max_number}`);
+      problems.push({
+        file,
+        pointer: `/miners/${i}/max_number`,
+        message: `expected ≥ min_number (${m.min_number}), got ${m.max_number}`,
+      });
     return {
       actor: m.actor,
       sealProof: proof?.id ?? -1,
@@ -267,23 +281,34 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
   });
   const actors = new Set<number>();
   toml.miners.forEach((m, i) => {
-    if (actors.has(m.actor)) problems.push(`${file}: /miners/${i}/actor: actor ${m.actor} is listed twice`);
+    if (actors.has(m.actor))
+      problems.push({ file, pointer: `/miners/${i}/actor`, message: `actor ${m.actor} is listed twice` });
     actors.add(m.actor);
   });
   const names = new Set<string>();
   toml.persist_stores.forEach((s, i) => {
     if (names.has(s.name))
-      problems.push(`${file}: /persist_stores/${i}/name: store ${JSON.stringify(s.name)} is listed twice`);
+      problems.push({
+        file,
+        pointer: `/persist_stores/${i}/name`,
+        message: `store ${JSON.stringify(s.name)} is listed twice`,
+      });
     names.add(s.name);
   });
   if (toml.chain.proving_period % toml.chain.deadlines !== 0)
-    problems.push(
-      `${file}: /chain/proving_period: expected a multiple of chain.deadlines (${toml.chain.deadlines}), got ${toml.chain.proving_period}`,
-    );
+    problems.push({
+      file,
+      pointer: "/chain/proving_period",
+      message: `expected a multiple of chain.deadlines (${toml.chain.deadlines}), got ${toml.chain.proving_period}`,
+    });
   const ms = (key: string, value: string, min: number): number => {
     const v = parseDurationMs(value);
     if (!(v >= min))
-      problems.push(`${file}: ${key}: expected a duration of at least ${min} ms, got ${JSON.stringify(value)}`);
+      problems.push({
+        file,
+        pointer: key,
+        message: `expected a duration of at least ${min} ms, got ${JSON.stringify(value)}`,
+      });
     return v;
   };
   const limits = {
@@ -294,9 +319,11 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
     bodyTimeoutMs: ms("/limits/body_timeout", toml.limits.body_timeout, 100),
   };
   if (limits.maxConnectionsPerIp > limits.maxConnections)
-    problems.push(
-      `${file}: /limits/max_connections_per_ip: expected ≤ limits.max_connections (${limits.maxConnections}), got ${limits.maxConnectionsPerIp}`,
-    );
+    problems.push({
+      file,
+      pointer: "/limits/max_connections_per_ip",
+      message: `expected ≤ limits.max_connections (${limits.maxConnections}), got ${limits.maxConnectionsPerIp}`,
+    });
   const reclaimAllocatedAfterMs = ms("/sectors/reclaim_allocated_after", toml.sectors.reclaim_allocated_after, 1000);
   let tls: ManagerConfig["tls"];
   if (toml.tls.listen !== "") {
@@ -307,12 +334,18 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
         keyFile: resolvePath(home, toml.tls.key_file),
       };
     } catch (error) {
-      problems.push(`${file}: /tls/listen: ${error instanceof Error ? error.message.replace(/^listen: /, "") : error}`);
+      problems.push({
+        file,
+        pointer: "/tls/listen",
+        message: `${error instanceof Error ? error.message.replace(/^listen: /, "") : error}`,
+      });
     }
     if (toml.tls.cert_file === "" || toml.tls.key_file === "")
-      problems.push(
-        `${file}: /tls: expected cert_file and key_file with tls.listen (sealfarm manager tls init writes both)`,
-      );
+      problems.push({
+        file,
+        pointer: "/tls",
+        message: "expected cert_file and key_file with tls.listen (sealfarm manager tls init writes both)",
+      });
   }
   const { fees, ...chainTable } = toml.chain;
   const { target, problems: chainProblems } = parseChainTarget(chainTable, file, home);
@@ -322,10 +355,10 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
     try {
       const v = parseFil(text);
       if (positive && v === 0n)
-        problems.push(`${file}: ${key}: expected an amount above 0, got ${JSON.stringify(text)}`);
+        problems.push({ file, pointer: key, expected: "an amount above 0", got: JSON.stringify(text) });
       return v;
     } catch (error) {
-      problems.push(`${file}: ${key}: ${(error as Error).message}`);
+      problems.push({ file, pointer: key, message: (error as Error).message });
       return 0n;
     }
   };
@@ -390,12 +423,4 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
       weight: s.weight === 0 ? 1 : s.weight,
     })),
   };
-}
-
-/** Every problem found in a config file, one line each, each naming the file and the key. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-  }
 }

@@ -2,6 +2,8 @@
 // deadline and the chain's challenge, handed to PoSt workers through Venus.WdPoSt*; the proof goes to the chain as
 // SubmitWindowedPoSt (wdpost-chain.ts), which verifies it. Sectors of a failed or missed job become faulty; a later
 // proof that lands recovers them (declared recovered first).
+
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64 } from "../../shared/rpc/bytes.js";
 import type {
   AllocateWdPoStJobSpec,
@@ -12,7 +14,6 @@ import type {
 import { minerAddress } from "../chain/chain-gateway.js";
 import type { ManagerContext } from "../context.js";
 import type { WdPostJobsTable } from "../db/tables/wdpost.table.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { generic } from "../rpc/rpc-errors.js";
 import { wdpostJobId } from "./job-id.js";
 import { followWindowPoSts, submitWindowPoSt } from "./wdpost-chain.js";

@@ -1,4 +1,6 @@
 // Venus.SubmitPreCommit, Venus.PollPreCommitState and Venus.WaitSeed (reference/damocles.md §5.3).
+
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { toBase64 } from "../../shared/rpc/bytes.js";
 import {
   type AllocatedSector,
@@ -14,7 +16,6 @@ import type { ManagerContext } from "../context.js";
 import type { MessageStage } from "../db/tables/sectors.table.js";
 import { computeCommD } from "../proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { chainCall, generic } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
 import { updateSector } from "./sector.repository.js";

@@ -3,6 +3,8 @@
 // strings, `[32]byte` as arrays of 32 numbers, numeric enums. Both the manager and the worker import these, so a
 // shape mismatch is a compile error on both sides at once.
 
+import type { FailureLevel } from "../failure.js";
+
 /** A miner actor id (the number in f01000). */
 export type ActorID = number;
 
@@ -127,11 +129,21 @@ export interface WaitSeedResp {
   Seed: Seed | null;
 }
 
-export type FailureLevel = "Temporary" | "Permanent" | "Abort" | "Critical";
+/** damocles' `SectorFailure.level`: its Rust enum's variant names, the wire spelling of our `FailureLevel`. */
+export type WireFailureLevel = "Temporary" | "Permanent" | "Abort" | "Critical";
+
+/** The one mapping from a failure level to its wire spelling, used where a worker reports a failure. */
+export const wireFailureLevel: Readonly<Record<FailureLevel, WireFailureLevel>> = {
+  temporary: "Temporary",
+  permanent: "Permanent",
+  abort: "Abort",
+  critical: "Critical",
+};
 
 export interface ReportStateReq {
   Worker: { Instance: string; Location: string };
   StateChange: { Prev: string; Next: string; Event: string };
+  /** `Level` is a string so a manager accepts what any worker sends; ours sends `wireFailureLevel[level]`. */
   Failure: { Level: string; Desc: string } | null;
 }
 

@@ -1,8 +1,13 @@
 // One wdpost thread (reference §3.7): allocate a job, heartbeat it every 3 s, run window_post, finish the job.
 // Jobs live only in memory: if the agent dies, the heartbeats stop and the manager re-queues the job.
+
+import {
+  sealProofTypesForSize,
+  sectorSizeName,
+  sectorSizeOfSealProof,
+} from "../../../components/core/proofs/registered-proofs.js";
 import { asFailure, decideRetry } from "../../shared/failure.js";
 import { RpcError, type VenusClient, type WdPoStAllocatedJob, type WindowPoStOutput } from "../../shared/rpc/index.js";
-import { sealProofTypesForSize, sectorSizeName, sectorSizeOfSealProof } from "../../shared/units.js";
 import {
   type AttachedStore,
   mergeSealing,

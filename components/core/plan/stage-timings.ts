@@ -19,7 +19,7 @@
 // Small sectors exist only on devnets, so their WaitSeed is the embedded devnet's default
 // (agent/manager/config/manager-config.ts: precommit_challenge_delay 10 epochs + confidence 2, block_time 1 s).
 //   seal_interval 30 s: damocles' default pause between sectors (reference/damocles.md §1.4)
-import type { SectorSizeName } from "../config/sector-size.js";
+import type { SectorSizeName } from "../proofs/registered-proofs.js";
 
 export interface StageSeconds {
   readonly addPieces: number;

@@ -113,7 +113,7 @@ describe("manager-side abort, hot config, strict startup", () => {
     assert.equal((r2 as { code: number }).code, 1);
     assert.match(
       (r2 as { stderr: string }).stderr,
-      /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got number -1/,
+      /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got -1 \(a number\)/,
     );
     // Every plan damocles names starts: rebuild, unseal and snapup threads run side by side.
     writeFileSync(

@@ -5,8 +5,8 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { sealProofInfo } from "../../../../components/core/proofs/registered-proofs.js";
 import { encodeError, encodeSuccess } from "../../../shared/rpc/json-rpc.js";
-import { sealProofInfo } from "../../proofs/proof-types.js";
 import {
   type SealVerifyInput,
   type SnapVerifyInput,

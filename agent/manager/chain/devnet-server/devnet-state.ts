@@ -3,8 +3,8 @@
 // where the last acknowledged change left it. Pure, apart from `loadState`/`saveState`.
 import { join } from "node:path";
 import { blake2b } from "@noble/hashes/blake2.js";
+import { sealProofInfo } from "../../../../components/core/proofs/registered-proofs.js";
 import { readFileIfExists, writeFileAtomic } from "../../../shared/atomic-file.js";
-import { sealProofInfo } from "../../proofs/proof-types.js";
 import { formatAddress, idAddress } from "../filecoin/address.js";
 import { proofTypesForSeal } from "../filecoin/miner-methods.js";
 

@@ -2,10 +2,10 @@
 // state change when they pass, and the exit code when they do not (fvm_shared ExitCode). Proofs are checked by a
 // Verifier (sealfarm-proofs in the server). Works on the state it is given: the server passes a copy to estimate
 // a message at push time and the real state when the message is included.
+
+import { sealProofInfo, updateProofName } from "../../../../components/core/proofs/registered-proofs.js";
 import { toBase64 } from "../../../shared/rpc/bytes.js";
-import { updateProofName } from "../../../shared/units.js";
 import { computeCommD, zeroCommitment } from "../../proofs/comm-d.js";
-import { sealProofInfo } from "../../proofs/proof-types.js";
 import {
   proverId,
   type SealVerifyInput,
