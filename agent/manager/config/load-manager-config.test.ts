@@ -37,7 +37,7 @@ test("errors name the file, the key and what was expected", () => {
     'manager.toml: /chain/block_time: expected a duration like "30s", "5min" or "1h 30m", got "fast" (a string)',
   ]);
   assert.deepEqual(problems("[chain]\nblocktime = 1"), [
-    'manager.toml: /chain/blocktime: expected one of the keys "kind", "block_time", "precommit_challenge_delay", "confidence", "proving_period", "deadlines", got the unknown key "blocktime"',
+    'manager.toml: /chain/blocktime: expected one of the keys "kind", "url", "token_file", "token_env", "api_info_env", "block_time", "precommit_challenge_delay", "confidence", "proving_period", "deadlines", "fees", got the unknown key "blocktime"',
   ]);
   assert.deepEqual(problems('[db]\nsynchronous = "off"'), [
     'manager.toml: /db/synchronous: expected one of "full", "normal", got "off" (a string)',
@@ -238,7 +238,7 @@ test("issue 17: [chain] for a Lotus node, fees and batching resolve; every mista
     'HOME/manager.toml: /chain/url: required for a Lotus node, e.g. "http://127.0.0.1:1234/rpc/v1" (or set api_info_env)',
   ]);
   assert.deepEqual(loadProblems('[chain]\nkind = "lotsu"'), [
-    'HOME/manager.toml: /chain/kind: expected one of "devnet", "lotus", got "lotsu"',
+    'HOME/manager.toml: /chain/kind: expected one of "devnet", "lotus", got "lotsu" (a string)',
   ]);
   assert.deepEqual(
     loadProblems('[chain]\nkind = "lotus"\nurl = "http://n:1234/rpc/v1"\ntoken_file = "t"\ntoken_env = "T"'),
@@ -253,16 +253,16 @@ test("issue 17: [chain] for a Lotus node, fees and batching resolve; every mista
     /^HOME\/manager.toml: \/chain\/url: /,
   );
   assert.deepEqual(loadProblems('[chain.fees]\nprecommit_max_fee = "a lot"'), [
-    'HOME/manager.toml: /chain/fees/precommit_max_fee: expected an amount like "0.05 FIL" or "5000 attoFIL", got "a lot"',
+    'HOME/manager.toml: /chain/fees/precommit_max_fee: expected an amount like "0.05 FIL" or "5000 attoFIL", got "a lot" (a string)',
   ]);
   assert.deepEqual(loadProblems('[chain.fees]\nwdpost_max_fee = "0 FIL"'), [
     'HOME/manager.toml: /chain/fees/wdpost_max_fee: expected an amount above 0, got "0 FIL"',
   ]);
   assert.deepEqual(loadProblems('[batching]\nprecommit_max_wait = "soon"'), [
-    'HOME/manager.toml: /batching/precommit_max_wait: expected a duration like "500ms" or "30s", got "soon"',
+    'HOME/manager.toml: /batching/precommit_max_wait: expected a duration like "30s", "5min" or "1h 30m", got "soon" (a string)',
   ]);
   assert.deepEqual(loadProblems("[batching]\nmin_commit_batch = 2"), [
-    "HOME/manager.toml: /batching/min_commit_batch: expected a value that must be >= 4, got 2",
+    "HOME/manager.toml: /batching/min_commit_batch: expected a number >= 4, got 2 (a number)",
   ]);
 });
 

@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Transaction } from "kysely";
-import { updateProofName } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64, toBase64 } from "../../shared/rpc/bytes.js";
 import {
   type AllocatedSnapUpSector,
