@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { remoteReleaseProvider } from "../../../components/providers/release.js";
 import { REMOTE_FILE_PROVIDER_VERSION, remoteFileProvider } from "../../../components/providers/remote-file.js";
+import { remoteScriptProvider } from "../../../components/providers/remote-script.js";
 import { systemdServiceProvider } from "../../../components/providers/systemd-service.js";
 import { buildRelease } from "../../../components/release/build-release.js";
 import { startTestHosts, type TestHost, type TestHostSet } from "../../hosts/netns-hosts.js";
@@ -46,6 +47,7 @@ function runSerialized(text: string, exportName: string, method: string, args: u
 const providers = {
   RemoteFile: remoteFileProvider,
   RemoteRelease: remoteReleaseProvider,
+  RemoteScript: remoteScriptProvider,
   SystemdService: systemdServiceProvider,
 };
 
