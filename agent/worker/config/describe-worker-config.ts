@@ -64,7 +64,7 @@ export interface DescribeInputs {
   warnings: string[];
   /** The identity the worker would report, or the reason it could not be learned (manager down, loopback Dest). */
   identity: { name: string; dest: string } | { error: string; unreachable: boolean };
-  /** The bundled binary's path and the stages it serves (read from its `--help`). */
+  /** The bundled binary's path and the stages it serves (as `sealfarm-proofs stages --json` lists them). */
   bundled: { bin: string; stages: readonly string[] };
 }
 
