@@ -9,7 +9,7 @@ import {
   type TypedDynamicProvider,
   UNKNOWN,
 } from "./dynamic-provider.js";
-import { SshResource } from "./ssh-resource.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
 import { execChecked, type SshConnection, shq, withSsh } from "./ssh-transport.js";
 
 export const RELEASE_PROVIDER_VERSION = "2";
@@ -242,14 +242,7 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
   },
 };
 
-export interface RemoteReleaseArgs {
-  connection: pulumi.Input<SshConnection>;
-  root?: pulumi.Input<string>;
-  hash: pulumi.Input<string>;
-  archivePath: pulumi.Input<string>;
-  archiveSha256: pulumi.Input<string>;
-  keep?: pulumi.Input<number>;
-}
+export type RemoteReleaseArgs = SshResourceArgs<RemoteReleaseInputs>;
 
 export class RemoteRelease extends SshResource {
   declare readonly current: pulumi.Output<string>;

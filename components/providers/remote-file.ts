@@ -19,7 +19,7 @@ import {
   type TypedDynamicProvider,
   UNKNOWN,
 } from "./dynamic-provider.js";
-import { SshResource } from "./ssh-resource.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
 import { execChecked, type SshConnection, shq, withSsh } from "./ssh-transport.js";
 
 export type { SshConnection } from "./ssh-transport.js";
@@ -186,14 +186,7 @@ export const remoteFileProvider: RemoteFileProvider = {
   },
 };
 
-export interface RemoteFileArgs {
-  connection: pulumi.Input<SshConnection>;
-  path: pulumi.Input<string>;
-  content: pulumi.Input<string>;
-  mode?: pulumi.Input<string>;
-  owner?: pulumi.Input<string>;
-  group?: pulumi.Input<string>;
-}
+export type RemoteFileArgs = SshResourceArgs<RemoteFileInputs>;
 
 export class RemoteFile extends SshResource {
   declare readonly path: pulumi.Output<string>;

@@ -14,7 +14,7 @@ import {
   type TypedDynamicProvider,
   UNKNOWN,
 } from "./dynamic-provider.js";
-import { SshResource } from "./ssh-resource.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
 import { execChecked, type SshConnection, withSsh } from "./ssh-transport.js";
 
 export const REMOTE_SCRIPT_PROVIDER_VERSION = "1";
@@ -79,12 +79,7 @@ export const remoteScriptProvider: RemoteScriptProvider = {
   },
 };
 
-export interface RemoteScriptArgs {
-  connection: pulumi.Input<SshConnection>;
-  create: pulumi.Input<string>;
-  delete?: pulumi.Input<string>;
-  trigger?: pulumi.Input<string>;
-}
+export type RemoteScriptArgs = SshResourceArgs<RemoteScriptInputs>;
 
 export class RemoteScript extends SshResource {
   constructor(name: string, args: RemoteScriptArgs, opts?: pulumi.CustomResourceOptions) {

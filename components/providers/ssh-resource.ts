@@ -3,6 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SshConnection } from "./ssh-transport.js";
 
+/** A resource's arguments: its provider's inputs, each an Input, but for the version the class adds itself. */
+export type SshResourceArgs<I> = { [K in keyof Omit<I, "providerVersion">]: pulumi.Input<I[K]> };
+
 export abstract class SshResource extends pulumi.dynamic.Resource {
   /**
    * `outputs` are the provider's outputs that are not inputs, seeded as undefined so the engine exposes them on

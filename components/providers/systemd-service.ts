@@ -16,7 +16,7 @@ import {
   type TypedDynamicProvider,
   UNKNOWN,
 } from "./dynamic-provider.js";
-import { SshResource } from "./ssh-resource.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
 import { exec, execChecked, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
 
 export const SYSTEMD_SERVICE_PROVIDER_VERSION = "1";
@@ -211,15 +211,7 @@ export const systemdServiceProvider: SystemdServiceProvider = {
   },
 };
 
-export interface SystemdServiceArgs {
-  connection: pulumi.Input<SshConnection>;
-  name: pulumi.Input<string>;
-  unit: pulumi.Input<string>;
-  unitDir?: pulumi.Input<string>;
-  enabled?: pulumi.Input<boolean>;
-  active?: pulumi.Input<boolean>;
-  restartTrigger?: pulumi.Input<string>;
-}
+export type SystemdServiceArgs = SshResourceArgs<SystemdServiceInputs>;
 
 export class SystemdService extends SshResource {
   declare readonly unitSha256: pulumi.Output<string>;
