@@ -1,18 +1,7 @@
 // A small seeded mutator for config-file fuzz tests: every input either loads or is refused with an error naming
 // the file; nothing else (a TypeError, a RangeError, a stack trace) may escape a loader. Each run uses a fixed seed
 // and one random seed; a failure prints the seed and the input so it can be replayed with FUZZ_SEED.
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../support/seeded-random.js";
 
 /** Values that broke loaders before, or are at the edge of what each type may hold. */
 const NASTY = [
@@ -106,7 +95,7 @@ export function fuzzConfig(o: FuzzOptions): { loaded: number; refused: number } 
   let loaded = 0;
   let refused = 0;
   for (const seed of seeds) {
-    const next = rng(seed);
+    const next = seededRandom(seed);
     for (let n = 0; n < count; n++) {
       let text = o.corpus[Math.floor(next() * o.corpus.length)] ?? "";
       const rounds = 1 + Math.floor(next() * 3);

@@ -13,6 +13,7 @@ import { methodTable } from "../../agent/manager/rpc/method-table.js";
 import { parseResponse, RpcErrorCode } from "../../agent/shared/rpc/json-rpc.js";
 import { startWorkerRpcServer } from "../../agent/worker/rpc/worker-rpc.js";
 import { freshDatabase, type TestDatabase } from "../integration/manager/dialects.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 const FIXED_SEED = 0x15a15a;
 const COUNT = Number(process.env.FUZZ_COUNT ?? 400);
@@ -20,18 +21,6 @@ const BUDGET_MS = Number(process.env.FUZZ_MS ?? 15_000);
 const SEEDS = process.env.FUZZ_SEED
   ? [Number(process.env.FUZZ_SEED)]
   : [FIXED_SEED, Math.floor(Math.random() * 0x7fffffff)];
-
-/** mulberry32: small, fast, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PROTOTYPE_NAMES = ["constructor", "toString", "__proto__", "valueOf", "hasOwnProperty", "__defineGetter__"];
 const KEYS = [
@@ -51,7 +40,7 @@ const KEYS = [
 ];
 
 function fuzzer(seed: number, methods: readonly string[]) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
   const value = (depth: number): unknown => {

@@ -11,18 +11,12 @@ import { localAddressToward, workerIdentity } from "../../worker/config/worker-i
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { type Command, UsageError } from "../command.js";
 
-/** The stages the bundled binary serves, from the `stages:` line of its own usage text. */
+/** The stages the bundled binary serves, as it lists them (`sealfarm-proofs stages --json`); none if it cannot run. */
 function bundledStages(bin: string): string[] {
   try {
-    const help = execFileSync(bin, ["--help"], { encoding: "utf8", timeout: 10_000 });
-    const line = help.split("\n").find((l) => l.startsWith("stages:"));
-    return line === undefined
-      ? []
-      : line
-          .slice("stages:".length)
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
+    const out = execFileSync(bin, ["stages", "--json"], { encoding: "utf8", timeout: 10_000 });
+    const names: unknown = JSON.parse(out);
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : [];
   } catch {
     return [];
   }

@@ -152,7 +152,7 @@ export class SealingThread {
     }
   }
 
-  private deps(): StageDeps {
+  private deps(spec: PlanSpec): StageDeps {
     return {
       rpc: this.env.rpc,
       pool: this.env.pool,
@@ -164,6 +164,7 @@ export class SealingThread {
       managerTls: this.env.managerTls,
       instance: this.env.instance,
       options: this.options,
+      stages: spec.processorStages,
       staticTreeD: this.env.staticTreeD,
       sleep: (ms) => this.control.sleep(ms),
       signal: this.control.signal,
@@ -284,7 +285,7 @@ export class SealingThread {
       let result: PlanEvent | undefined;
       let failure: Failure | undefined;
       try {
-        result = await spec.exec(sector, this.deps());
+        result = await spec.exec(sector, this.deps(spec));
       } catch (e) {
         if (e instanceof Interrupted) throw e;
         failure = asFailure(e);

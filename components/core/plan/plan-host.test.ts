@@ -4,6 +4,7 @@
 // the shipped classes.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { seededRandom } from "../../../test/support/seeded-random.js";
 import { formatCpuList, parseCpuList } from "../config/cpu-list.js";
 import { loadClassDirectory } from "../config/load-class.js";
 import { loadFarmStackFile } from "../config/load-stack-file.js";
@@ -17,21 +18,9 @@ import type { ExtProcessor } from "./worker-toml.js";
 
 const GiB = 1024 ** 3;
 
-/** mulberry32: small, seeded, good enough to spread test cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random but realistic class: Linux-style CPU numbering (all first threads, then the SMT siblings). */
 export function generateClass(seed: number): MachineClass {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const nodes = int(1, 4);
   const coresPerNode = int(1, 48);
