@@ -281,7 +281,7 @@ describe("Farm component (mocked engine)", () => {
   test("the summary reports each host's role, threads and expected sectors per day (mocked engine)", async () => {
     const { farm } = await declare("farm-summary", load("epyc-2gpu"));
     assert.deepEqual(farm.summary["mgr-01"], { role: "manager", address: "10.1.0.10", class: "manager-small" });
-    assert.equal(farm.summary["sealer-01"]?.threads, 15);
+    assert.equal(farm.summary["sealer-01"]?.threads, 13);
     assert.ok((farm.summary["sealer-01"]?.expectedSectorsPerDay ?? 0) > 0);
     assert.equal(farm.summary["post-01"]?.role, "post");
   });

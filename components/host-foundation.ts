@@ -3,6 +3,7 @@
 // (<host>-prepare, <host>-release), so moving them here changed no URN.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { shellQuote } from "./core/shell/shell-quote.js";
 import { RemoteRelease } from "./providers/release.js";
 import { RemoteScript } from "./providers/remote-script.js";
 import type { SshConnection } from "./providers/ssh-transport.js";
@@ -27,12 +28,6 @@ export function serviceTrigger(parts: readonly string[]): string {
   return h.digest("hex");
 }
 
-// Always single-quoted (not tools/shell-quote's "only when needed"): the script's text is part of the prepare step's
-// trigger, and quoting every value keeps it independent of which characters a path happens to use.
-function q(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
-
 /**
  * The one-shot preparation: a system user for the services and their directories, owned by it. Idempotent, so a
  * re-run (after a change of the directory list) only adds what is missing.
@@ -41,10 +36,11 @@ export function prepareHostScript(user: string, ownedDirs: readonly string[], ro
   const lines = [
     "set -e",
     // Two preparations may run at once on a shared machine (manager and worker): a lost useradd race is fine.
-    `id -u ${q(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${q(user)} || id -u ${q(user)} >/dev/null`,
+    `id -u ${shellQuote(user)} >/dev/null 2>&1 || useradd --system --user-group --home-dir /var/lib/sealfarm --no-create-home --shell /usr/sbin/nologin ${shellQuote(user)} || id -u ${shellQuote(user)} >/dev/null`,
   ];
-  for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${q(d)}`);
-  for (const d of [...new Set(ownedDirs)].sort()) lines.push(`install -d -m 0750 -o ${q(user)} -g ${q(user)} ${q(d)}`);
+  for (const d of [...new Set(rootDirs)].sort()) lines.push(`install -d -m 0755 -o root -g root ${shellQuote(d)}`);
+  for (const d of [...new Set(ownedDirs)].sort())
+    lines.push(`install -d -m 0750 -o ${shellQuote(user)} -g ${shellQuote(user)} ${shellQuote(d)}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -58,10 +54,11 @@ export function unprepareHostScript(ownedDirs: readonly string[], rootDirs: read
   const lines = ["set -e"];
   // A directory that is a mount point (a persist store on shared storage) is the operator's: it stays, with the
   // sealed sectors in it.
-  for (const d of dirs) lines.push(`mountpoint -q -- ${q(d)} || rm -rf -- ${q(d)}`);
+  for (const d of dirs) lines.push(`mountpoint -q -- ${shellQuote(d)} || rm -rf -- ${shellQuote(d)}`);
   for (const d of dirs) {
     const parent = d.replace(/\/[^/]+\/?$/, "");
-    if (parent && parent !== "/") lines.push(`rmdir --ignore-fail-on-non-empty -p -- ${q(parent)} 2>/dev/null || true`);
+    if (parent && parent !== "/")
+      lines.push(`rmdir --ignore-fail-on-non-empty -p -- ${shellQuote(parent)} 2>/dev/null || true`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -8,8 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FarmHost } from "./core/config/load-farm.js";
 import type { MachineClass } from "./core/config/machine-class.js";
-import type { SectorSizeName } from "./core/config/sector-size.js";
 import { type HostPlan, type PlanContext, planHost } from "./core/plan/plan-host.js";
+import type { SectorSizeName } from "./core/proofs/registered-proofs.js";
 import { WORKER_MANAGER_CA } from "./core/render/manager-tls.js";
 import { renderWorkerUnit, SERVICE_USER, WORKER_CONFIG_PATH } from "./core/render/service-units.js";
 import { renderWorkerToml } from "./core/render/worker-toml.js";

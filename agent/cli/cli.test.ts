@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseArgs, parseUint } from "./cli-args.js";
 import { UsageError } from "./command.js";
-import { renderSectorDetail, renderSectorList, renderUnsealTasks, renderWorkers } from "./render-tables.js";
+import {
+  renderMessageList,
+  renderSectorDetail,
+  renderSectorList,
+  renderUnsealTasks,
+  renderWorkers,
+} from "./render-tables.js";
 
 test("parseArgs takes --k v, --k=v, booleans and positionals, and names unknown flags", () => {
   const a = parseArgs(["1000", "--state", "Active", "--json", "--home=/h", "7"], ["state", "home"], ["json"]);
@@ -108,4 +114,42 @@ test("unseal tasks list sector, piece, range, state and error", () => {
     /s-t01000-3 +baga6ea4seaqexample +0 +2032 +Failed +2026-11-25T12:05:00Z +store:\/\/\/baga6ea4seaqexample +PUT refused/,
   );
   assert.equal(renderUnsealTasks([]), "no unseal tasks");
+});
+
+test("messages list shows method, sectors, state, exit code, epoch, max fee in FIL, CID, and what it waits for", () => {
+  const base = {
+    Miner: 1000,
+    Kind: "precommit",
+    Method: "PreCommitSectorBatch2",
+    Sectors: [1, 2],
+    MaxFee: "50000000000000000",
+    Value: "2000000000000000",
+    GasUsed: null,
+    Error: null,
+    Waiting: null,
+    CreatedAt: 0,
+  };
+  const text = renderMessageList([
+    { ...base, Id: "precommit-1000-1", Cid: "bafy2bzacea", State: "landed", ExitCode: 0, Epoch: 42, GasUsed: 1000 },
+    {
+      ...base,
+      Id: "provecommit-1000-2",
+      Method: "ProveCommitSectors3",
+      Cid: null,
+      State: "pending",
+      ExitCode: null,
+      Epoch: null,
+      Waiting: "temporary: MpoolPushMessage: HTTP 503",
+    },
+  ]).split("\n");
+  assert.match(text[0] ?? "", /^ID\s+METHOD\s+SECTORS\s+STATE\s+EXIT\s+EPOCH\s+MAX FEE\s+CID\s+NOTE/);
+  assert.match(
+    text[1] ?? "",
+    /^precommit-1000-1\s+PreCommitSectorBatch2\s+1,2\s+landed\s+0\s+42\s+0\.05 FIL\s+bafy2bzacea/,
+  );
+  assert.match(
+    text[2] ?? "",
+    /ProveCommitSectors3\s+1,2\s+pending\s+-\s+-\s+0\.05 FIL\s+-\s+waiting: temporary: .*HTTP 503/,
+  );
+  assert.equal(renderMessageList([]), "no messages");
 });

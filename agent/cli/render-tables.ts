@@ -1,7 +1,13 @@
 // Text tables for the CLI. Pure: wire values in, text out.
-
-import { sealProofInfo } from "../manager/proofs/proof-types.js";
-import type { SectorDetail, SectorStateView, UnsealTaskView, WorkerPingInfo } from "../shared/rpc/venus-types.js";
+import { sealProofInfo } from "../../components/core/proofs/registered-proofs.js";
+import { formatFil } from "../manager/chain/filecoin/big-int.js";
+import type {
+  ChainMessageView,
+  SectorDetail,
+  SectorStateView,
+  UnsealTaskView,
+  WorkerPingInfo,
+} from "../shared/rpc/venus-types.js";
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -106,6 +112,25 @@ export function renderUnsealTasks(tasks: UnsealTaskView[]): string {
       iso(t.UpdatedAt),
       t.Dest.join(" "),
       t.ErrorInfo.slice(0, 80),
+    ]),
+  );
+}
+
+/** `sealfarm messages list`: one row per chain message, newest last. */
+export function renderMessageList(messages: ChainMessageView[]): string {
+  if (messages.length === 0) return "no messages";
+  return table(
+    ["ID", "METHOD", "SECTORS", "STATE", "EXIT", "EPOCH", "MAX FEE", "CID", "NOTE"],
+    messages.map((m) => [
+      m.Id,
+      m.Method,
+      m.Sectors.join(","),
+      m.State,
+      m.ExitCode === null ? "-" : String(m.ExitCode),
+      m.Epoch === null ? "-" : String(m.Epoch),
+      m.MaxFee === null ? "-" : formatFil(BigInt(m.MaxFee)),
+      m.Cid ?? "-",
+      (m.Waiting !== null ? `waiting: ${m.Waiting}` : (m.Error ?? "")).slice(0, 80),
     ]),
   );
 }

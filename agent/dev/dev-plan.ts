@@ -1,7 +1,8 @@
 // `sealfarm dev`'s embedded defaults as plain data: the manager TOML and the worker TOML for a one-machine farm
 // under `<root>`. Pure: the same options give the same files.
 import { join } from "node:path";
-import { parseSectorSize, sectorSizeName, toUnpadded } from "../shared/units.js";
+import { parseSectorSize, sectorSizeName } from "../../components/core/proofs/registered-proofs.js";
+import { toUnpadded } from "../../components/core/units/bytes.js";
 
 export interface DevOptions {
   root: string;

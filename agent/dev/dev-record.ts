@@ -5,8 +5,8 @@
 // `sealfarm sectors list` there to show the farm they just asked for; `--fresh` starts over, `--dir` keeps both.
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { parseSectorSize, sectorSizeName } from "../../components/core/proofs/registered-proofs.js";
 import { readFileIfExists, writeFileAtomic } from "../shared/atomic-file.js";
-import { parseSectorSize, sectorSizeName } from "../shared/units.js";
 
 export const DEV_RECORD = "dev-options.json";
 

@@ -1,6 +1,6 @@
 // What `sealfarm dev` prints: the live view (one line per thread, a progress bar for the farm) and the final
 // summary (a table, or one JSON object with --json). Pure: data in, text out.
-import { formatDurationMs } from "../shared/units.js";
+import { formatDurationMs } from "../../components/core/units/duration.js";
 import { renderTable } from "../worker/rpc/render-thread-table.js";
 import type { ThreadListEntry } from "../worker/thread/thread-status.js";
 

@@ -1,4 +1,5 @@
-// startManager: config → database (migrated) → devnet → HTTP server → pump loop. Used by `sealfarm manager run`,
+// startManager: config → database (migrated) → chain (the devnet started in process, or a Lotus node) → HTTP
+// server → pump loop. Used by `sealfarm manager run`,
 // by `sealfarm dev` and by tests (in-process or as a child process).
 import { mkdirSync, readFileSync } from "node:fs";
 import type http from "node:http";
@@ -7,7 +8,8 @@ import type { AddressInfo } from "node:net";
 import { SecretSource } from "../shared/auth/secret-file.js";
 import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { type ConnectionStats, guardConnections } from "../shared/net/connection-guard.js";
-import { pumpMessages } from "./chain/devnet/message-pump.js";
+import { ChainError } from "./chain/lotus/chain-errors.js";
+import { pumpMessages } from "./chain/message-pump.js";
 import { loadManagerConfig } from "./config/load-manager-config.js";
 import type { ManagerConfig } from "./config/manager-config.js";
 import { createManagerContext, type ManagerContext } from "./context.js";
@@ -49,7 +51,15 @@ export async function startManager(options: StartOptions): Promise<RunningManage
     await db.destroy();
     throw error;
   }
-  const ctx = await createManagerContext(db, config);
+  let ctx: ManagerContext;
+  try {
+    ctx = await createManagerContext(db, config);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  // The head before the first request; a node that does not answer yet is waited out by the pump.
+  await ctx.chain.refresh().catch(() => undefined);
   const metrics = new RpcMetrics();
   const trusted = trustedList(config.trusted);
   const handler = createRequestHandler(ctx, {
@@ -91,6 +101,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
     }
   } catch (error) {
     for (const s of servers) s.close();
+    await ctx.chain.close();
     await db.destroy();
     throw error;
   }
@@ -99,13 +110,28 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let chainDown = false;
   const cycle = async () => {
     try {
+      await ctx.chain.refresh();
       await pumpMessages(ctx);
       await postTick(ctx);
+      chainDown = false;
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      // A chain failure is logged once per episode, not once per cycle (the sectors waiting on it say so in their
+      // timelines); anything else every time.
+      if (!(error instanceof ChainError)) {
+        if (!stopped) console.error(`sealfarm manager: chain pump: ${text}`);
+      } else if (!chainDown) {
+        chainDown = true;
+        if (!stopped) console.error(`sealfarm manager: chain: ${text} (waiting)`);
+      }
+    }
+    try {
       await reclaimStaleAllocations(ctx);
     } catch (error) {
-      if (!stopped) console.error(`sealfarm manager: chain pump: ${error instanceof Error ? error.message : error}`);
+      if (!stopped) console.error(`sealfarm manager: reclaim: ${error instanceof Error ? error.message : error}`);
     }
   };
   const tick = () => {
@@ -140,6 +166,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
       clearTimeout(grace);
       for (const s of servers) s.closeAllConnections();
       await Promise.all(closed);
+      await ctx.chain.close();
       await db.destroy();
     },
   };

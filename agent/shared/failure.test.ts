@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { abort, asFailure, crit, decideRetry, Failure, perm, temp, wireLevel } from "./failure.js";
+import { abort, asFailure, crit, decideRetry, Failure, perm, temp } from "./failure.js";
+import { wireFailureLevel } from "./rpc/venus-types.js";
 
 describe("failure levels", () => {
   it("classifies at the point of understanding and keeps the first classification", () => {
@@ -19,7 +20,13 @@ describe("failure levels", () => {
       f.describe("s-t01000-42 PC2Done→PCSubmitted"),
       "permanent: s-t01000-42 PC2Done→PCSubmitted: Venus.SubmitPreCommit rejected: bad CommD",
     );
-    assert.equal(wireLevel[f.level], "Permanent");
+    assert.equal(wireFailureLevel[f.level], "Permanent");
+  });
+  it("goes on the wire in damocles' spelling, one name per level", () => {
+    assert.deepEqual(
+      (["temporary", "permanent", "abort", "critical"] as const).map((l) => wireFailureLevel[l]),
+      ["Temporary", "Permanent", "Abort", "Critical"],
+    );
   });
   it("retries temporary failures until max_retries, then escalates and resets", () => {
     assert.deepEqual(decideRetry("temporary", 0, 2), { level: "temporary", retry: 1 });

@@ -1,7 +1,17 @@
 import fs from "node:fs";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type ssh2 from "ssh2";
-import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
+import { shellQuote } from "../core/shell/shell-quote.js";
+import {
+  connectionFailures,
+  connectionMoved,
+  receiveCheckedLines,
+  storedState,
+  type TypedDynamicProvider,
+  UNKNOWN,
+} from "./dynamic-provider.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
+import { execChecked, type SshConnection, withSsh } from "./ssh-transport.js";
 
 export const RELEASE_PROVIDER_VERSION = "2";
 
@@ -34,10 +44,6 @@ export interface RemoteReleaseOutputs {
   providerVersion: string;
 }
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-// ---- RemoteRelease ----
-
 function rootOf(inputs: { root?: string }): string {
   return (inputs.root ?? "/opt/sealfarm").replace(/\/+$/, "") || "/";
 }
@@ -59,10 +65,10 @@ const VERIFY_FN = [
 function statusScript(root: string, hash: string): string {
   return [
     VERIFY_FN,
-    `cur=$(readlink -- ${shq(`${root}/current`)} 2>/dev/null || true)`,
+    `cur=$(readlink -- ${shellQuote(`${root}/current`)} 2>/dev/null || true)`,
     `echo "current=\${cur##*/}"`,
-    `if verify ${shq(`${root}/releases/${hash}`)} ${shq(hash)}; then echo intact=yes; else echo intact=no; fi`,
-    `echo "installed=$(ls -1t -- ${shq(`${root}/releases`)} 2>/dev/null | grep -E '^[0-9a-f]{64}$' | tr '\\n' ' ')"`,
+    `if verify ${shellQuote(`${root}/releases/${hash}`)} ${shellQuote(hash)}; then echo intact=yes; else echo intact=no; fi`,
+    `echo "installed=$(ls -1t -- ${shellQuote(`${root}/releases`)} 2>/dev/null | grep -E '^[0-9a-f]{64}$' | tr '\\n' ' ')"`,
   ].join("\n");
 }
 
@@ -92,14 +98,14 @@ function parseStatus(stdout: string): LiveRelease {
  */
 function lockScript(root: string): string {
   return [
-    `mkdir -p -- ${shq(`${root}/releases`)}`,
-    `exec 9> ${shq(`${root}/.release.lock`)}`,
+    `mkdir -p -- ${shellQuote(`${root}/releases`)}`,
+    `exec 9> ${shellQuote(`${root}/.release.lock`)}`,
     `flock -w 600 9 || { echo "timed out waiting for another release install on this host" >&2; exit 5; }`,
   ].join("\n");
 }
 
 function uploadScript(root: string, hash: string, archiveSha256: string): string {
-  const rel = shq(`${root}/releases`);
+  const rel = shellQuote(`${root}/releases`);
   return [
     "set -e",
     VERIFY_FN,
@@ -108,9 +114,7 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
     // Leftovers of cut uploads go (under the lock, no other install on this host is using them).
     `rm -rf -- ${rel}/.upload-* ${rel}/.unpack-*`,
     `tmp=${rel}/.upload-$$.tar.gz`,
-    `cat > "$tmp"`,
-    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
-    `if [ "$got" != ${shq(archiveSha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: archive sha256 $got, expected ${archiveSha256}" >&2; exit 3; fi`,
+    ...receiveCheckedLines(archiveSha256, "archive "),
     `un=${rel}/.unpack-$$`,
     `mkdir -- "$un"`,
     `tar -xzf "$tmp" -C "$un" --no-same-owner`,
@@ -118,11 +122,11 @@ function uploadScript(root: string, hash: string, archiveSha256: string): string
     `chmod 0755 "$un"`,
     `rm -f -- "$tmp"`,
     `touch -- "$un/.complete"`,
-    `if ! verify "$un" ${shq(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,
+    `if ! verify "$un" ${shellQuote(hash)}; then rm -rf -- "$un"; echo "unpacked release does not match its manifest or hash ${hash}" >&2; exit 4; fi`,
     // fsync just these files and directories (a bare `sync` would flush the whole machine).
     `find "$un" -exec sync -- {} +`,
     // Another install of the same release may have finished first: keep a verified copy, replace a broken one.
-    `if verify ${rel}/${shq(hash)} ${shq(hash)}; then rm -rf -- "$un"; else rm -rf -- ${rel}/${shq(hash)}; mv -T -- "$un" ${rel}/${shq(hash)}; fi`,
+    `if verify ${rel}/${shellQuote(hash)} ${shellQuote(hash)}; then rm -rf -- "$un"; else rm -rf -- ${rel}/${shellQuote(hash)}; mv -T -- "$un" ${rel}/${shellQuote(hash)}; fi`,
     `sync -- ${rel}`,
   ].join("\n");
 }
@@ -131,20 +135,19 @@ function switchScript(root: string, hash: string, keep: number): string {
   return [
     "set -e",
     lockScript(root),
-    `cd -- ${shq(root)}`,
-    `touch -- releases/${shq(hash)}`,
-    `ln -sfn -- releases/${shq(hash)} .current.tmp-$$`,
+    `cd -- ${shellQuote(root)}`,
+    `touch -- releases/${shellQuote(hash)}`,
+    `ln -sfn -- releases/${shellQuote(hash)} .current.tmp-$$`,
     `mv -T -- .current.tmp-$$ current`,
     "sync -- . releases",
     `ls -1t -- releases | grep -E '^[0-9a-f]{64}$' | tail -n +${keep + 1} | while read -r d; do`,
-    `  if [ "$d" != ${shq(hash)} ]; then rm -rf -- "releases/$d"; fi`,
+    `  if [ "$d" != ${shellQuote(hash)} ]; then rm -rf -- "releases/$d"; fi`,
     "done",
   ].join("\n");
 }
 
 async function status(client: ssh2.Client, c: SshConnection, root: string, hash: string): Promise<LiveRelease> {
-  const res = await exec(client, c, statusScript(root, hash));
-  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: inspecting ${root} failed: ${res.stderr.trim()}`);
+  const res = await execChecked(client, c, `inspecting ${root}`, statusScript(root, hash));
   return parseStatus(res.stdout);
 }
 
@@ -156,13 +159,10 @@ async function install(inputs: RemoteReleaseInputs): Promise<RemoteReleaseOutput
     const before = await status(client, c, root, inputs.hash);
     if (!before.intact) {
       const archive = fs.readFileSync(inputs.archivePath);
-      const res = await exec(client, c, uploadScript(root, inputs.hash, inputs.archiveSha256), archive);
-      if (res.code !== 0)
-        throw new Error(`ssh ${sshName(c)}: installing release ${inputs.hash} failed: ${res.stderr.trim()}`);
+      const upload = uploadScript(root, inputs.hash, inputs.archiveSha256);
+      await execChecked(client, c, `installing release ${inputs.hash}`, upload, archive);
     }
-    const sw = await exec(client, c, switchScript(root, inputs.hash, keep));
-    if (sw.code !== 0)
-      throw new Error(`ssh ${sshName(c)}: switching to release ${inputs.hash} failed: ${sw.stderr.trim()}`);
+    await execChecked(client, c, `switching to release ${inputs.hash}`, switchScript(root, inputs.hash, keep));
     const after = await status(client, c, root, inputs.hash);
     return {
       connection: c,
@@ -187,21 +187,7 @@ export function remoteReleaseDrift(olds: RemoteReleaseOutputs, news: RemoteRelea
   return reasons;
 }
 
-export interface RemoteReleaseProvider {
-  check(
-    olds: RemoteReleaseInputs,
-    news: RemoteReleaseInputs,
-  ): Promise<{ inputs: RemoteReleaseInputs; failures: pulumi.dynamic.CheckFailure[] }>;
-  diff(
-    id: string,
-    olds: RemoteReleaseOutputs,
-    news: RemoteReleaseInputs,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
-  create(inputs: RemoteReleaseInputs): Promise<{ id: string; outs: RemoteReleaseOutputs }>;
-  read(id: string, props?: RemoteReleaseOutputs): Promise<{ id: string; props: RemoteReleaseOutputs }>;
-  update(id: string, olds: RemoteReleaseOutputs, news: RemoteReleaseInputs): Promise<{ outs: RemoteReleaseOutputs }>;
-  delete(id: string, props: RemoteReleaseOutputs): Promise<void>;
-}
+export type RemoteReleaseProvider = TypedDynamicProvider<RemoteReleaseInputs, RemoteReleaseOutputs>;
 
 export const remoteReleaseProvider: RemoteReleaseProvider = {
   async check(_olds, news) {
@@ -214,25 +200,13 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
       failures.push({ property: "root", reason: `expected an absolute path, got ${JSON.stringify(news.root)}` });
     if (news.keep !== undefined && (!Number.isInteger(news.keep) || news.keep < 1))
       failures.push({ property: "keep", reason: `expected an integer >= 1, got ${JSON.stringify(news.keep)}` });
-    const conn = news.connection as SshConnection | string | undefined;
-    if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
-      failures.push({
-        property: "connection",
-        reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
-      });
-    return { inputs: news, failures };
+    return { inputs: news, failures: [...failures, ...connectionFailures(news.connection)] };
   },
 
   async diff(_id, olds, news) {
-    const c = news.connection as SshConnection | string;
     const replaces: string[] = [];
     if (news.root !== UNKNOWN && rootOf(news) !== olds.root) replaces.push("root");
-    if (
-      typeof c === "object" &&
-      c !== null &&
-      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
-    )
-      replaces.push("connection");
+    if (connectionMoved(news.connection, olds.connection)) replaces.push("connection");
     const drift = remoteReleaseDrift(olds, news);
     return { changes: replaces.length > 0 || drift.length > 0, replaces, deleteBeforeReplace: false };
   },
@@ -243,11 +217,11 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
   },
 
   async read(id, props) {
-    if (!props) throw new Error(`RemoteRelease ${id}: read needs the stored state; import is not supported`);
-    const c = props.connection;
-    const live = await withSsh(c, (client) => status(client, c, props.root, props.hash));
-    if (live.current === "" && live.installed.length === 0) return { id: "", props };
-    return { id, props: { ...props, ...live } };
+    const stored = storedState("RemoteRelease", id, props);
+    const c = stored.connection;
+    const live = await withSsh(c, (client) => status(client, c, stored.root, stored.hash));
+    if (live.current === "" && live.installed.length === 0) return { id: "", props: stored };
+    return { id, props: { ...stored, ...live } };
   },
 
   async update(_id, _olds, news) {
@@ -257,48 +231,25 @@ export const remoteReleaseProvider: RemoteReleaseProvider = {
   async delete(_id, props) {
     const c = props.connection;
     const script = [
-      `cd -- ${shq(props.root)} 2>/dev/null || exit 0`,
-      `if [ "$(readlink current 2>/dev/null)" = ${shq(`releases/${props.hash}`)} ]; then rm -f current; fi`,
-      `rm -rf -- releases/${shq(props.hash)}`,
+      `cd -- ${shellQuote(props.root)} 2>/dev/null || exit 0`,
+      `if [ "$(readlink current 2>/dev/null)" = ${shellQuote(`releases/${props.hash}`)} ]; then rm -f current; fi`,
+      `rm -rf -- releases/${shellQuote(props.hash)}`,
       // Nothing is current any more (the release left this host): the kept older releases go too, then the root if
       // that left it empty, so a destroyed farm leaves no directory behind.
       "if [ ! -e current ] && [ ! -L current ]; then rm -rf -- releases .release.lock; cd / && rmdir -- " +
-        `${shq(props.root)} 2>/dev/null || true; fi`,
+        `${shellQuote(props.root)} 2>/dev/null || true; fi`,
     ].join("\n");
-    const res = await withSsh(c, (client) => exec(client, c, script));
-    if (res.code !== 0)
-      throw new Error(`ssh ${sshName(c)}: removing release ${props.hash} failed: ${res.stderr.trim()}`);
+    await withSsh(c, (client) => execChecked(client, c, `removing release ${props.hash}`, script));
   },
 };
 
-export interface RemoteReleaseArgs {
-  connection: pulumi.Input<SshConnection>;
-  root?: pulumi.Input<string>;
-  hash: pulumi.Input<string>;
-  archivePath: pulumi.Input<string>;
-  archiveSha256: pulumi.Input<string>;
-  keep?: pulumi.Input<number>;
-}
+export type RemoteReleaseArgs = SshResourceArgs<RemoteReleaseInputs>;
 
-export class RemoteRelease extends pulumi.dynamic.Resource {
+export class RemoteRelease extends SshResource {
   declare readonly current: pulumi.Output<string>;
   declare readonly intact: pulumi.Output<boolean>;
 
   constructor(name: string, args: RemoteReleaseArgs, opts?: pulumi.CustomResourceOptions) {
-    const provider: pulumi.dynamic.ResourceProvider<RemoteReleaseInputs, RemoteReleaseOutputs> = remoteReleaseProvider;
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        connection: pulumi.secret(args.connection),
-        providerVersion: RELEASE_PROVIDER_VERSION,
-        current: undefined,
-        intact: undefined,
-      },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
-      "sealfarm",
-      "RemoteRelease",
-    );
+    super(remoteReleaseProvider, "RemoteRelease", name, args, RELEASE_PROVIDER_VERSION, ["current", "intact"], opts);
   }
 }

@@ -9,9 +9,19 @@
 //
 // Write path: the content streams into a temp file next to the target, its sha256 is checked on the host, then
 // owner, mode and fsync, then rename(2) onto the path. A connection cut at any instant leaves the old file whole.
-import crypto from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
-import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
+import type * as pulumi from "@pulumi/pulumi";
+import { shellQuote } from "../core/shell/shell-quote.js";
+import {
+  atomicWriteScript,
+  connectionFailures,
+  connectionMoved,
+  sha256Hex,
+  storedState,
+  type TypedDynamicProvider,
+  UNKNOWN,
+} from "./dynamic-provider.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
+import { execChecked, type SshConnection, withSsh } from "./ssh-transport.js";
 
 export type { SshConnection } from "./ssh-transport.js";
 
@@ -40,42 +50,21 @@ export interface RemoteFileOutputs {
   providerVersion: string;
 }
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-// ---- RemoteFile ----
-
-function sha256Hex(s: string): string {
-  return crypto.createHash("sha256").update(s, "utf8").digest("hex");
-}
-
 function normalizeMode(mode: string | undefined): string {
   const m = (mode ?? "0644").replace(/^0o/, "");
   return m.padStart(4, "0").slice(-4);
 }
 
-/** The write script: temp file, hash check, owner, mode, fsync, rename. Stale temp files from cut runs go first. */
+/** The write script: temp file, hash check, owner, mode, fsync, rename. */
 function writeScript(path: string, sha256: string, mode: string, owner: string, group: string): string {
-  const slash = path.lastIndexOf("/");
-  const dir = path.slice(0, slash) || "/";
-  const base = path.slice(slash + 1);
-  const tmpGlob = `${shq(dir)}/.${shq(base)}.sealfarm-tmp-`;
-  return [
-    "set -e",
-    `mkdir -p -- ${shq(dir)}`,
-    `rm -f -- ${tmpGlob}*`,
-    `tmp=${tmpGlob}$$`,
-    `cat > "$tmp"`,
-    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
-    `if [ "$got" != ${shq(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
-    `chown -- ${shq(`${owner}:${group}`)} "$tmp"`,
-    `chmod ${shq(mode)} "$tmp"`,
-    `sync -- "$tmp"`,
-    `mv -f -- "$tmp" ${shq(path)}`,
-  ].join("\n");
+  return atomicWriteScript(path, sha256, [
+    `chown -- ${shellQuote(`${owner}:${group}`)} "$tmp"`,
+    `chmod ${shellQuote(mode)} "$tmp"`,
+  ]);
 }
 
 function inspectScript(path: string): string {
-  return `if [ -f ${shq(path)} ]; then stat -c '%a %U %G' -- ${shq(path)} && sha256sum < ${shq(path)}; else echo MISSING; fi`;
+  return `if [ -f ${shellQuote(path)} ]; then stat -c '%a %U %G' -- ${shellQuote(path)} && sha256sum < ${shellQuote(path)}; else echo MISSING; fi`;
 }
 
 interface LiveFile {
@@ -102,10 +91,15 @@ async function writeFile(inputs: RemoteFileInputs): Promise<RemoteFileOutputs> {
   const mode = normalizeMode(inputs.mode);
   const owner = inputs.owner ?? "root";
   const group = inputs.group ?? owner;
-  const res = await withSsh(c, (client) =>
-    exec(client, c, writeScript(inputs.path, sha256, mode, owner, group), Buffer.from(inputs.content, "utf8")),
+  await withSsh(c, (client) =>
+    execChecked(
+      client,
+      c,
+      `writing ${inputs.path}`,
+      writeScript(inputs.path, sha256, mode, owner, group),
+      Buffer.from(inputs.content, "utf8"),
+    ),
   );
-  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: writing ${inputs.path} failed: ${res.stderr.trim()}`);
   return {
     connection: c,
     path: inputs.path,
@@ -131,13 +125,7 @@ function checkInputs(news: RemoteFileInputs): pulumi.dynamic.CheckFailure[] {
   }
   if (news.content !== UNKNOWN && typeof news.content !== "string")
     failures.push({ property: "content", reason: "expected a string" });
-  const conn = news.connection as SshConnection | string | undefined;
-  if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
-    failures.push({
-      property: "connection",
-      reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
-    });
-  return failures;
+  return [...failures, ...connectionFailures(news.connection)];
 }
 
 /** Why the host differs from what is wanted; empty when it does not. */
@@ -157,22 +145,7 @@ export function remoteFileDrift(olds: RemoteFileOutputs, news: RemoteFileInputs)
   return reasons;
 }
 
-/** The provider's methods with the exact shapes they return (the SDK's interface makes every field optional). */
-export interface RemoteFileProvider {
-  check(
-    olds: RemoteFileInputs,
-    news: RemoteFileInputs,
-  ): Promise<{ inputs: RemoteFileInputs; failures: pulumi.dynamic.CheckFailure[] }>;
-  diff(
-    id: string,
-    olds: RemoteFileOutputs,
-    news: RemoteFileInputs,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
-  create(inputs: RemoteFileInputs): Promise<{ id: string; outs: RemoteFileOutputs }>;
-  read(id: string, props?: RemoteFileOutputs): Promise<{ id: string; props: RemoteFileOutputs }>;
-  update(id: string, olds: RemoteFileOutputs, news: RemoteFileInputs): Promise<{ outs: RemoteFileOutputs }>;
-  delete(id: string, props: RemoteFileOutputs): Promise<void>;
-}
+export type RemoteFileProvider = TypedDynamicProvider<RemoteFileInputs, RemoteFileOutputs>;
 
 export const remoteFileProvider: RemoteFileProvider = {
   async check(_olds, news) {
@@ -180,15 +153,9 @@ export const remoteFileProvider: RemoteFileProvider = {
   },
 
   async diff(_id, olds, news) {
-    const c = news.connection as SshConnection | string;
     const replaces: string[] = [];
     if (news.path !== olds.path) replaces.push("path");
-    if (
-      typeof c === "object" &&
-      c !== null &&
-      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
-    )
-      replaces.push("connection");
+    if (connectionMoved(news.connection, olds.connection)) replaces.push("connection");
     const drift = remoteFileDrift(olds, news);
     return {
       changes: replaces.length > 0 || drift.length > 0,
@@ -203,14 +170,14 @@ export const remoteFileProvider: RemoteFileProvider = {
   },
 
   async read(id, props) {
-    // Dynamic resources cannot be imported (pulumi/pulumi#16175): read only ever refreshes known state.
-    if (!props) throw new Error(`RemoteFile ${id}: read needs the stored state; import is not supported`);
-    const c = props.connection;
-    const res = await withSsh(c, (client) => exec(client, c, inspectScript(props.path)));
-    if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: inspecting ${props.path} failed: ${res.stderr.trim()}`);
+    const stored = storedState("RemoteFile", id, props);
+    const c = stored.connection;
+    const res = await withSsh(c, (client) =>
+      execChecked(client, c, `inspecting ${stored.path}`, inspectScript(stored.path)),
+    );
     const live = parseInspect(res.stdout);
-    if (!live) return { id: "", props };
-    return { id, props: { ...props, ...live } };
+    if (!live) return { id: "", props: stored };
+    return { id, props: { ...stored, ...live } };
   },
 
   async update(_id, _olds, news) {
@@ -219,41 +186,21 @@ export const remoteFileProvider: RemoteFileProvider = {
 
   async delete(_id, props) {
     const c = props.connection;
-    const res = await withSsh(c, (client) => exec(client, c, `rm -f -- ${shq(props.path)}`));
-    if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: removing ${props.path} failed: ${res.stderr.trim()}`);
+    await withSsh(c, (client) =>
+      execChecked(client, c, `removing ${props.path}`, `rm -f -- ${shellQuote(props.path)}`),
+    );
   },
 };
 
-export interface RemoteFileArgs {
-  connection: pulumi.Input<SshConnection>;
-  path: pulumi.Input<string>;
-  content: pulumi.Input<string>;
-  mode?: pulumi.Input<string>;
-  owner?: pulumi.Input<string>;
-  group?: pulumi.Input<string>;
-}
+export type RemoteFileArgs = SshResourceArgs<RemoteFileInputs>;
 
-export class RemoteFile extends pulumi.dynamic.Resource {
+export class RemoteFile extends SshResource {
   declare readonly path: pulumi.Output<string>;
   declare readonly sha256: pulumi.Output<string>;
   declare readonly mode: pulumi.Output<string>;
   declare readonly owner: pulumi.Output<string>;
 
   constructor(name: string, args: RemoteFileArgs, opts?: pulumi.CustomResourceOptions) {
-    const provider: pulumi.dynamic.ResourceProvider<RemoteFileInputs, RemoteFileOutputs> = remoteFileProvider;
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        // The private key rides in the connection: the whole connection is a secret, in inputs and outputs.
-        connection: pulumi.secret(args.connection),
-        providerVersion: REMOTE_FILE_PROVIDER_VERSION,
-        sha256: undefined,
-      },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
-      "sealfarm",
-      "RemoteFile",
-    );
+    super(remoteFileProvider, "RemoteFile", name, args, REMOTE_FILE_PROVIDER_VERSION, ["sha256"], opts);
   }
 }

@@ -6,8 +6,16 @@
 // providers.
 //
 // Serialized into state like remote-file.ts (see its header). Bump PROVIDER_VERSION when the logic changes.
-import * as pulumi from "@pulumi/pulumi";
-import { exec, type SshConnection, sshName, withSsh } from "./ssh-transport.js";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  connectionFailures,
+  connectionMoved,
+  storedState,
+  type TypedDynamicProvider,
+  UNKNOWN,
+} from "./dynamic-provider.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
+import { execChecked, type SshConnection, withSsh } from "./ssh-transport.js";
 
 export const REMOTE_SCRIPT_PROVIDER_VERSION = "1";
 
@@ -24,29 +32,11 @@ export interface RemoteScriptInputs {
 
 export type RemoteScriptOutputs = RemoteScriptInputs;
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 async function runScript(c: SshConnection, what: string, script: string): Promise<void> {
-  const res = await withSsh(c, (client) => exec(client, c, "sh -s", Buffer.from(script, "utf8")));
-  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: the ${what} script exited ${res.code}: ${res.stderr.trim()}`);
+  await withSsh(c, (client) => execChecked(client, c, `the ${what} script`, "sh -s", Buffer.from(script, "utf8")));
 }
 
-/** The provider's methods with the exact shapes they return (the SDK's interface makes every field optional). */
-export interface RemoteScriptProvider {
-  check(
-    olds: RemoteScriptInputs,
-    news: RemoteScriptInputs,
-  ): Promise<{ inputs: RemoteScriptInputs; failures: pulumi.dynamic.CheckFailure[] }>;
-  diff(
-    id: string,
-    olds: RemoteScriptOutputs,
-    news: RemoteScriptInputs,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
-  create(inputs: RemoteScriptInputs): Promise<{ id: string; outs: RemoteScriptOutputs }>;
-  read(id: string, props?: RemoteScriptOutputs): Promise<{ id: string; props: RemoteScriptOutputs }>;
-  update(id: string, olds: RemoteScriptOutputs, news: RemoteScriptInputs): Promise<{ outs: RemoteScriptOutputs }>;
-  delete(id: string, props: RemoteScriptOutputs): Promise<void>;
-}
+export type RemoteScriptProvider = TypedDynamicProvider<RemoteScriptInputs, RemoteScriptOutputs>;
 
 export const remoteScriptProvider: RemoteScriptProvider = {
   async check(_olds, news) {
@@ -55,24 +45,11 @@ export const remoteScriptProvider: RemoteScriptProvider = {
       failures.push({ property: "create", reason: "expected a non-empty sh script" });
     if (news.delete !== undefined && news.delete !== UNKNOWN && typeof news.delete !== "string")
       failures.push({ property: "delete", reason: "expected a sh script" });
-    const conn = news.connection as SshConnection | string | undefined;
-    if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
-      failures.push({
-        property: "connection",
-        reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
-      });
-    return { inputs: news, failures };
+    return { inputs: news, failures: [...failures, ...connectionFailures(news.connection)] };
   },
 
   async diff(_id, olds, news) {
-    const c = news.connection as SshConnection | string;
-    const replaces: string[] = [];
-    if (
-      typeof c === "object" &&
-      c !== null &&
-      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
-    )
-      replaces.push("connection");
+    const replaces = connectionMoved(news.connection, olds.connection) ? ["connection"] : [];
     const changed =
       news.create !== olds.create ||
       (news.delete ?? "") !== (olds.delete ?? "") ||
@@ -87,8 +64,7 @@ export const remoteScriptProvider: RemoteScriptProvider = {
   },
 
   async read(id, props) {
-    if (!props) throw new Error(`RemoteScript ${id}: read needs the stored state; import is not supported`);
-    return { id, props };
+    return { id, props: storedState("RemoteScript", id, props) };
   },
 
   async update(_id, olds, news) {
@@ -103,23 +79,10 @@ export const remoteScriptProvider: RemoteScriptProvider = {
   },
 };
 
-export interface RemoteScriptArgs {
-  connection: pulumi.Input<SshConnection>;
-  create: pulumi.Input<string>;
-  delete?: pulumi.Input<string>;
-  trigger?: pulumi.Input<string>;
-}
+export type RemoteScriptArgs = SshResourceArgs<RemoteScriptInputs>;
 
-export class RemoteScript extends pulumi.dynamic.Resource {
+export class RemoteScript extends SshResource {
   constructor(name: string, args: RemoteScriptArgs, opts?: pulumi.CustomResourceOptions) {
-    const provider: pulumi.dynamic.ResourceProvider<RemoteScriptInputs, RemoteScriptOutputs> = remoteScriptProvider;
-    super(
-      provider,
-      name,
-      { ...args, connection: pulumi.secret(args.connection), providerVersion: REMOTE_SCRIPT_PROVIDER_VERSION },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
-      "sealfarm",
-      "RemoteScript",
-    );
+    super(remoteScriptProvider, "RemoteScript", name, args, REMOTE_SCRIPT_PROVIDER_VERSION, [], opts);
   }
 }

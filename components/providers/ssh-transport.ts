@@ -1,5 +1,5 @@
-// The SSH transport the three dynamic providers share (remote-file.ts, release.ts, systemd-service.ts, and the
-// one-shot remote-script.ts): connect with a pinned host key and retries, run a shell command, close.
+// The SSH transport the four dynamic providers share (remote-file.ts, release.ts, systemd-service.ts and the
+// one-shot remote-script.ts; what else they share is in dynamic-provider.ts): connect with a pinned host key and retries, run a shell command, close.
 //
 // Serialization: each provider object is serialized into every resource's state (`__provider`) and run later by
 // the engine's dynamic-provider process, which is plain node without our TypeScript loader. The serializer copies
@@ -30,11 +30,6 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-/** Single-quotes a word for sh. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export function sshName(c: SshConnection): string {
@@ -135,6 +130,19 @@ export function exec(client: ssh2.Client, c: SshConnection, command: string, std
       else stream.end();
     });
   });
+}
+
+/** Runs a command and fails, naming the host, what it was doing and the host's stderr, unless it exits 0. */
+export async function execChecked(
+  client: ssh2.Client,
+  c: SshConnection,
+  what: string,
+  command: string,
+  stdin?: Buffer,
+): Promise<ExecResult> {
+  const res = await exec(client, c, command, stdin);
+  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: ${what} failed (exit ${res.code}): ${res.stderr.trim()}`);
+  return res;
 }
 
 export async function withSsh<T>(c: SshConnection, fn: (client: ssh2.Client) => Promise<T>): Promise<T> {

@@ -5,10 +5,20 @@
 //
 // Serialized into state like remote-file.ts (see its header): Node built-ins by default import, real packages and
 // the shared SSH transport (ssh-transport.ts), copied by value. Bump PROVIDER_VERSION when the logic changes.
-import crypto from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type ssh2 from "ssh2";
-import { exec, type SshConnection, shq, sshName, withSsh } from "./ssh-transport.js";
+import { shellQuote } from "../core/shell/shell-quote.js";
+import {
+  atomicWriteScript,
+  connectionFailures,
+  connectionMoved,
+  sha256Hex,
+  storedState,
+  type TypedDynamicProvider,
+  UNKNOWN,
+} from "./dynamic-provider.js";
+import { SshResource, type SshResourceArgs } from "./ssh-resource.js";
+import { exec, execChecked, type SshConnection, sshName, withSsh } from "./ssh-transport.js";
 
 export const SYSTEMD_SERVICE_PROVIDER_VERSION = "1";
 
@@ -42,42 +52,15 @@ export interface SystemdServiceOutputs {
   providerVersion: string;
 }
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-// ---- SystemdService ----
-
-function sha256Hex(s: string): string {
-  return crypto.createHash("sha256").update(s, "utf8").digest("hex");
-}
-
 function unitPath(inputs: { unitDir?: string; name: string }): string {
   return `${inputs.unitDir ?? "/etc/systemd/system"}/${inputs.name}`;
 }
 
-/** Atomic install of the unit file: temp file, hash check, fsync, rename. */
-function installScript(path: string, sha256: string): string {
-  const slash = path.lastIndexOf("/");
-  const dir = path.slice(0, slash) || "/";
-  const tmpGlob = `${shq(dir)}/.${shq(path.slice(slash + 1))}.sealfarm-tmp-`;
-  return [
-    "set -e",
-    `mkdir -p -- ${shq(dir)}`,
-    `rm -f -- ${tmpGlob}*`,
-    `tmp=${tmpGlob}$$`,
-    `cat > "$tmp"`,
-    `got=$(sha256sum < "$tmp" | cut -d' ' -f1)`,
-    `if [ "$got" != ${shq(sha256)} ]; then rm -f -- "$tmp"; echo "upload incomplete: sha256 $got, expected ${sha256}" >&2; exit 3; fi`,
-    `chmod 0644 "$tmp"`,
-    `sync -- "$tmp"`,
-    `mv -f -- "$tmp" ${shq(path)}`,
-  ].join("\n");
-}
-
 function inspectScript(path: string, name: string): string {
   return [
-    `if [ -f ${shq(path)} ]; then sha256sum < ${shq(path)} | cut -d' ' -f1; else echo MISSING; fi`,
-    `systemctl is-enabled ${shq(name)} 2>/dev/null || true`,
-    `systemctl is-active ${shq(name)} 2>/dev/null || true`,
+    `if [ -f ${shellQuote(path)} ]; then sha256sum < ${shellQuote(path)} | cut -d' ' -f1; else echo MISSING; fi`,
+    `systemctl is-enabled ${shellQuote(name)} 2>/dev/null || true`,
+    `systemctl is-active ${shellQuote(name)} 2>/dev/null || true`,
   ].join("\n");
 }
 
@@ -97,10 +80,10 @@ function parseInspect(stdout: string): LiveService {
 }
 
 async function systemctl(client: ssh2.Client, c: SshConnection, args: string[]): Promise<void> {
-  const res = await exec(client, c, `systemctl ${args.map(shq).join(" ")}`);
+  const res = await exec(client, c, `systemctl ${args.map(shellQuote).join(" ")}`);
   if (res.code !== 0) {
     const name = args[args.length - 1] ?? "";
-    const status = await exec(client, c, `systemctl status --no-pager --lines=10 ${shq(name)} 2>&1 || true`);
+    const status = await exec(client, c, `systemctl status --no-pager --lines=10 ${shellQuote(name)} 2>&1 || true`);
     throw new Error(
       `ssh ${sshName(c)}: systemctl ${args.join(" ")} failed (exit ${res.code}): ${res.stderr.trim()}\n${status.stdout.trim()}`,
     );
@@ -108,8 +91,7 @@ async function systemctl(client: ssh2.Client, c: SshConnection, args: string[]):
 }
 
 async function inspect(client: ssh2.Client, c: SshConnection, inputs: { unitDir?: string; name: string }) {
-  const res = await exec(client, c, inspectScript(unitPath(inputs), inputs.name));
-  if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: inspecting ${inputs.name} failed: ${res.stderr.trim()}`);
+  const res = await execChecked(client, c, `inspecting ${inputs.name}`, inspectScript(unitPath(inputs), inputs.name));
   return parseInspect(res.stdout);
 }
 
@@ -128,8 +110,9 @@ async function converge(news: SystemdServiceInputs, previous?: SystemdServiceOut
     const before = await inspect(client, c, news);
     const unitChanged = before.unitSha256 !== wantSha;
     if (unitChanged) {
-      const res = await exec(client, c, installScript(unitPath(news), wantSha), Buffer.from(news.unit, "utf8"));
-      if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: installing ${news.name} failed: ${res.stderr.trim()}`);
+      // Atomic install of the unit file: temp file, hash check, fsync, rename.
+      const install = atomicWriteScript(unitPath(news), wantSha, [`chmod 0644 "$tmp"`]);
+      await execChecked(client, c, `installing ${news.name}`, install, Buffer.from(news.unit, "utf8"));
       await systemctl(client, c, ["daemon-reload"]);
     }
     if (enabled && before.enabledState !== "enabled") await systemctl(client, c, ["enable", news.name]);
@@ -137,7 +120,7 @@ async function converge(news: SystemdServiceInputs, previous?: SystemdServiceOut
     const triggered = previous !== undefined && previous.restartTrigger !== trigger;
     // A unit that hit its start limit refuses `start` until its failed state is cleared.
     if (active && before.activeState === "failed")
-      await exec(client, c, `systemctl reset-failed ${shq(news.name)} 2>/dev/null || true`);
+      await exec(client, c, `systemctl reset-failed ${shellQuote(news.name)} 2>/dev/null || true`);
     if (active && (unitChanged || triggered) && before.activeState === "active")
       await systemctl(client, c, ["restart", news.name]);
     else if (active) await systemctl(client, c, ["start", news.name]);
@@ -168,21 +151,7 @@ export function systemdServiceDrift(olds: SystemdServiceOutputs, news: SystemdSe
   return reasons;
 }
 
-export interface SystemdServiceProvider {
-  check(
-    olds: SystemdServiceInputs,
-    news: SystemdServiceInputs,
-  ): Promise<{ inputs: SystemdServiceInputs; failures: pulumi.dynamic.CheckFailure[] }>;
-  diff(
-    id: string,
-    olds: SystemdServiceOutputs,
-    news: SystemdServiceInputs,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
-  create(inputs: SystemdServiceInputs): Promise<{ id: string; outs: SystemdServiceOutputs }>;
-  read(id: string, props?: SystemdServiceOutputs): Promise<{ id: string; props: SystemdServiceOutputs }>;
-  update(id: string, olds: SystemdServiceOutputs, news: SystemdServiceInputs): Promise<{ outs: SystemdServiceOutputs }>;
-  delete(id: string, props: SystemdServiceOutputs): Promise<void>;
-}
+export type SystemdServiceProvider = TypedDynamicProvider<SystemdServiceInputs, SystemdServiceOutputs>;
 
 export const systemdServiceProvider: SystemdServiceProvider = {
   async check(_olds, news) {
@@ -199,26 +168,14 @@ export const systemdServiceProvider: SystemdServiceProvider = {
         property: "unitDir",
         reason: `expected an absolute directory, got ${JSON.stringify(news.unitDir)}`,
       });
-    const conn = news.connection as SshConnection | string | undefined;
-    if (conn !== UNKNOWN && (typeof conn !== "object" || conn === null || !conn.host || !conn.hostKey))
-      failures.push({
-        property: "connection",
-        reason: "expected { host, hostKey, privateKey, ... } with a pinned hostKey",
-      });
-    return { inputs: news, failures };
+    return { inputs: news, failures: [...failures, ...connectionFailures(news.connection)] };
   },
 
   async diff(_id, olds, news) {
-    const c = news.connection as SshConnection | string;
     const replaces: string[] = [];
     if (news.name !== olds.name) replaces.push("name");
     if ((news.unitDir ?? "/etc/systemd/system") !== olds.unitDir) replaces.push("unitDir");
-    if (
-      typeof c === "object" &&
-      c !== null &&
-      (c.host !== olds.connection.host || (c.port ?? 22) !== (olds.connection.port ?? 22))
-    )
-      replaces.push("connection");
+    if (connectionMoved(news.connection, olds.connection)) replaces.push("connection");
     const drift = systemdServiceDrift(olds, news);
     return { changes: replaces.length > 0 || drift.length > 0, replaces, deleteBeforeReplace: true };
   },
@@ -229,13 +186,13 @@ export const systemdServiceProvider: SystemdServiceProvider = {
   },
 
   async read(id, props) {
-    if (!props) throw new Error(`SystemdService ${id}: read needs the stored state; import is not supported`);
-    const c = props.connection;
-    const live = await withSsh(c, (client) => inspect(client, c, props));
-    if (live.unitSha256 === "" && live.activeState !== "active") return { id: "", props };
+    const stored = storedState("SystemdService", id, props);
+    const c = stored.connection;
+    const live = await withSsh(c, (client) => inspect(client, c, stored));
+    if (live.unitSha256 === "" && live.activeState !== "active") return { id: "", props: stored };
     return {
       id,
-      props: { ...props, ...live, enabled: live.enabledState === "enabled", active: live.activeState === "active" },
+      props: { ...stored, ...live, enabled: live.enabledState === "enabled", active: live.activeState === "active" },
     };
   },
 
@@ -246,48 +203,31 @@ export const systemdServiceProvider: SystemdServiceProvider = {
   async delete(_id, props) {
     const c = props.connection;
     const script = [
-      `systemctl disable --now ${shq(props.name)} 2>/dev/null || true`,
-      `rm -f -- ${shq(unitPath(props))}`,
+      `systemctl disable --now ${shellQuote(props.name)} 2>/dev/null || true`,
+      `rm -f -- ${shellQuote(unitPath(props))}`,
       "systemctl daemon-reload",
-      `systemctl reset-failed ${shq(props.name)} 2>/dev/null || true`,
+      `systemctl reset-failed ${shellQuote(props.name)} 2>/dev/null || true`,
     ].join("\n");
-    const res = await withSsh(c, (client) => exec(client, c, script));
-    if (res.code !== 0) throw new Error(`ssh ${sshName(c)}: removing ${props.name} failed: ${res.stderr.trim()}`);
+    await withSsh(c, (client) => execChecked(client, c, `removing ${props.name}`, script));
   },
 };
 
-export interface SystemdServiceArgs {
-  connection: pulumi.Input<SshConnection>;
-  name: pulumi.Input<string>;
-  unit: pulumi.Input<string>;
-  unitDir?: pulumi.Input<string>;
-  enabled?: pulumi.Input<boolean>;
-  active?: pulumi.Input<boolean>;
-  restartTrigger?: pulumi.Input<string>;
-}
+export type SystemdServiceArgs = SshResourceArgs<SystemdServiceInputs>;
 
-export class SystemdService extends pulumi.dynamic.Resource {
+export class SystemdService extends SshResource {
   declare readonly unitSha256: pulumi.Output<string>;
   declare readonly enabledState: pulumi.Output<string>;
   declare readonly activeState: pulumi.Output<string>;
 
   constructor(name: string, args: SystemdServiceArgs, opts?: pulumi.CustomResourceOptions) {
-    const provider: pulumi.dynamic.ResourceProvider<SystemdServiceInputs, SystemdServiceOutputs> =
-      systemdServiceProvider;
     super(
-      provider,
-      name,
-      {
-        ...args,
-        connection: pulumi.secret(args.connection),
-        providerVersion: SYSTEMD_SERVICE_PROVIDER_VERSION,
-        unitSha256: undefined,
-        enabledState: undefined,
-        activeState: undefined,
-      },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
-      "sealfarm",
+      systemdServiceProvider,
       "SystemdService",
+      name,
+      args,
+      SYSTEMD_SERVICE_PROVIDER_VERSION,
+      ["unitSha256", "enabledState", "activeState"],
+      opts,
     );
   }
 }

@@ -149,7 +149,8 @@ function isRuntimeFile(pkg: string, rel: string): boolean {
 /**
  * What a host runs: the compiled agent and the pure core it uses (.build/: agent/ and components/core/, with source
  * maps and the precompiled schema validators; tsconfig.build.json says what is compiled, and only its current
- * outputs ship: isCurrentBuildOutput), the launcher as bin/sealfarm, the schemas, the package files, the proofs binary as bin/sealfarm-proofs, and the
+ * outputs ship: isCurrentBuildOutput), the launcher as bin/sealfarm, the schemas, the package files, the proofs
+ * binary as bin/sealfarm-proofs, and the
  * node_modules those sources import at run time (the closure from package-lock.json), so a host needs only node.
  */
 export function agentReleaseSources(repoRoot: string): ReleaseSource[] {

@@ -24,6 +24,7 @@ pub mod sha256;
 pub mod fr32;
 pub mod commp;
 pub mod ids;
+pub mod proof_table;
 pub mod sdr;
 pub mod tree_d;
 pub mod piece_fetch;

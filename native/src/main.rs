@@ -1,6 +1,6 @@
 //! sealfarm-proofs: argv dispatch only; each algorithm lives in its own module.
 
-use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, stages, transfer};
+use sealfarm_proofs::{bench_sealing, commp, ids::SealProof, processor, proof_table, stages, transfer};
 
 /// The `commp` command's output line.
 #[derive(serde::Serialize)]
@@ -26,12 +26,19 @@ commands:
   verify-window-post    verify WindowPoSt proofs: request JSON on stdin, {{\"valid\":...}} on stdout
   verify-snap           verify a snap_prove bundle (empty-sector update): request JSON on stdin,
                         {{\"valid\":...}} on stdout
+  ids --json            the registered-proof tables (sector sizes, seal, PoSt and update proofs) as JSON
+  stages [--json]       the stages this binary serves, one a line (--json: a JSON array of names)
   --version             print the version
 
 stages: {}
 ",
         stages::names().join(", ")
     )
+}
+
+/// `stages --json`: what `sealfarm worker check` reads to learn which stages the bundled binary serves.
+fn stages_json() -> String {
+    serde_json::to_string(&stages::names()).expect("a list of names serializes")
 }
 
 fn commp_file(path: &str) -> i32 {
@@ -128,6 +135,18 @@ fn main() {
             print!("{}", usage());
             0
         }
+        (Some("stages"), Some("--json")) => {
+            println!("{}", stages_json());
+            0
+        }
+        (Some("stages"), None) => {
+            println!("{}", stages::names().join("\n"));
+            0
+        }
+        (Some("stages"), Some(other)) => {
+            eprintln!("sealfarm-proofs stages: unknown flag {other:?}\n{}", usage());
+            2
+        }
         (Some("commp"), Some(file)) => commp_file(file),
         (Some("processor"), Some(stage)) => {
             let extra = stage_flags(stage, &args[2..]);
@@ -145,11 +164,15 @@ fn main() {
             processor::run_once(stage)
         }
         (Some("bench"), _) => bench(&args[1..]),
+        (Some("ids"), Some("--json")) => {
+            println!("{}", proof_table::to_json());
+            0
+        }
         // the verifiers, with the same JSON as the verify_seal / verify_window_post stages
         (Some("verify-seal"), _) => processor::run_once("verify_seal"),
         (Some("verify-window-post"), _) => processor::run_once("verify_window_post"),
         (Some("verify-snap"), _) => processor::run_once("verify_snap"),
-        (Some(cmd @ ("commp" | "processor" | "run")), None) => {
+        (Some(cmd @ ("commp" | "processor" | "run" | "ids")), None) => {
             eprintln!("sealfarm-proofs {cmd}: missing argument\n{}", usage());
             2
         }
@@ -166,8 +189,17 @@ mod tests {
     #[test]
     fn usage_names_every_command() {
         let u = super::usage();
-        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "pc1", "verify-snap", "snap_prove"] {
+        for c in ["--version", "commp FILE", "processor STAGE", "run STAGE", "bench", "ids --json", "pc1", "verify-snap", "snap_prove", "stages [--json]"] {
             assert!(u.contains(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn stages_json_is_the_stage_table_as_a_json_array() {
+        let parsed: Vec<String> = serde_json::from_str(&super::stages_json()).expect("a JSON array of strings");
+        assert_eq!(parsed, sealfarm_proofs::stages::names());
+        for s in ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post", "unseal", "snap_encode"] {
+            assert!(parsed.iter().any(|p| p == s), "{s} is served");
         }
     }
 }

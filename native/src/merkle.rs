@@ -45,6 +45,14 @@ impl TreeShape {
         self.nodes / self.base_trees as u64
     }
 
+    /// Base tree `j`'s nodes as `(first node, count)` ranges of at most `chunk`, in order: how the tree builders
+    /// stream a base tree's input without holding it all in memory.
+    pub fn base_chunks(&self, j: usize, chunk: usize) -> impl Iterator<Item = (u64, usize)> {
+        let per = self.leaves_per_base();
+        let first = j as u64 * per;
+        (0..per).step_by(chunk).map(move |s| (first + s, (per - s).min(chunk as u64) as usize))
+    }
+
     /// Rows of one base tree, leaves included.
     pub fn base_rows(&self) -> usize {
         (self.leaves_per_base().trailing_zeros() / 3) as usize + 1

@@ -183,11 +183,8 @@ pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers
     let mut c_roots = Vec::new();
     for j in 0..shape.base_trees {
         let mut leaves = Vec::with_capacity(per as usize);
-        let mut s = 0u64;
-        while s < per {
-            let n = (per - s).min(CHUNK as u64) as usize;
-            leaves.extend(column_hashes(cache_dir, layers, j as u64 * per + s, n)?);
-            s += n as u64;
+        for (start, n) in shape.base_chunks(j, CHUNK) {
+            leaves.extend(column_hashes(cache_dir, layers, start, n)?);
         }
         let tree = StoredTree::from_rows(merkle::build_rows(leaves), 0);
         c_roots.push(tree.root());
@@ -200,10 +197,7 @@ pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers
     let mut r_roots = Vec::new();
     for j in 0..shape.base_trees {
         let mut leaves = Vec::with_capacity(per as usize);
-        let mut s = 0u64;
-        while s < per {
-            let n = (per - s).min(CHUNK as u64) as usize;
-            let start = j as u64 * per + s;
+        for (start, n) in shape.base_chunks(j, CHUNK) {
             let key = merkle::bytes_to_fr(&read_nodes(&last, start, n)?).map_err(|e| format!("{}: {e}", last.display()))?;
             let data_b = read_nodes(&data_src, start, n)?;
             let data = merkle::bytes_to_fr(&data_b).map_err(|e| {
@@ -212,7 +206,6 @@ pub fn run_shape(cache_dir: &Path, sealed_file: &Path, shape: &TreeShape, layers
             let rep = merkle::par_map(n, |i| key[i].add(&data[i]));
             out.write_all(&merkle::fr_to_bytes(&rep)).map_err(|e| format!("{}: {e}", sealed_tmp.display()))?;
             leaves.extend(rep);
-            s += n as u64;
         }
         let tree = StoredTree::from_rows(merkle::build_rows(leaves), rows_to_discard + 1);
         r_roots.push(tree.root());

@@ -141,33 +141,36 @@ fn pc1out(p: &SealProof, cache_dir: &Path, comm_d: &[u8; 32]) -> Value {
     })
 }
 
-pub fn c1_task(s: &Sealed) -> Value {
-    let pieces: Vec<Value> = s.pieces.iter().map(|(c, n)| json!({"commitment": c, "size": n})).collect();
-    json!({
+/// The public inputs c1 and the verifier both take (with the seed): one sector's identity and commitments.
+fn seal_public(s: &Sealed) -> serde_json::Map<String, Value> {
+    let v = json!({
         "registered_proof": s.proof.name,
-        "cache_path": s.cache_dir,
-        "replica_path": s.sealed,
         "comm_r": s.comm_r,
         "comm_d": s.comm_d,
         "prover_id": s.prover_id,
         "sector_id": s.sector_id,
         "ticket": s.ticket,
         "seed": s.seed,
-        "piece_infos": pieces,
-    })
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("json! of an object literal is an object"),
+    }
+}
+
+pub fn c1_task(s: &Sealed) -> Value {
+    let pieces: Vec<Value> = s.pieces.iter().map(|(c, n)| json!({"commitment": c, "size": n})).collect();
+    let mut t = seal_public(s);
+    t.insert("cache_path".into(), json!(s.cache_dir));
+    t.insert("replica_path".into(), json!(s.sealed));
+    t.insert("piece_infos".into(), Value::Array(pieces));
+    Value::Object(t)
 }
 
 pub fn verify_task(s: &Sealed, proof: &[u8]) -> Value {
-    json!({
-        "registered_proof": s.proof.name,
-        "comm_r": s.comm_r,
-        "comm_d": s.comm_d,
-        "prover_id": s.prover_id,
-        "sector_id": s.sector_id,
-        "ticket": s.ticket,
-        "seed": s.seed,
-        "proof": Base64(proof.to_vec()),
-    })
+    let mut t = seal_public(s);
+    t.insert("proof".into(), json!(Base64(proof.to_vec())));
+    Value::Object(t)
 }
 
 /// c1 -> c2 through the stage registry; returns the bundle bytes.

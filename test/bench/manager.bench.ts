@@ -4,7 +4,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { encodeRequest } from "../../agent/shared/rpc/json-rpc.js";
 import { DIALECTS, freshDatabase, type TestDatabase } from "../integration/manager/dialects.js";
-import { startManagerChild } from "../support/sealfarm-child.js";
+import { startManagerChild } from "../support/child-process.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "1,64,512").split(",").map(Number);

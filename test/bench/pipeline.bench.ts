@@ -9,13 +9,13 @@ import { stringify } from "smol-toml";
 import { planDev } from "../../agent/dev/dev-plan.js";
 import { configPath, loadManagerConfig } from "../../agent/manager/config/load-manager-config.js";
 import { startManager } from "../../agent/manager/manager.js";
-import { formatDurationMs } from "../../agent/shared/units.js";
 import { loadWorkerConfig } from "../../agent/worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../agent/worker/default-bin.js";
 import type { AnySectorRecord } from "../../agent/worker/planner/sector.js";
 import { makespanLowerBound } from "../../agent/worker/resources/pipeline-bound.js";
 import { renderTable } from "../../agent/worker/rpc/render-thread-table.js";
 import { WorkerAgent } from "../../agent/worker/worker-agent.js";
+import { formatDurationMs } from "../../components/core/units/duration.js";
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);

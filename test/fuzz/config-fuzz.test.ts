@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { loadManagerConfig } from "../../agent/manager/config/load-manager-config.js";
-import { ConfigError as ManagerConfigError } from "../../agent/manager/config/manager-config.js";
-import { loadWorkerConfig, ConfigError as WorkerConfigError } from "../../agent/worker/config/load-worker-config.js";
+import { loadWorkerConfig } from "../../agent/worker/config/load-worker-config.js";
 import { ConfigError } from "../../components/core/config/config-error.js";
 import { parseMachineClassYaml } from "../../components/core/config/load-class.js";
 import { loadFarmStackFile } from "../../components/core/config/load-stack-file.js";
@@ -69,7 +68,7 @@ describe("config fuzz (bounded, seeded)", () => {
         writeFileSync(file, text);
         return loadManagerConfig(home);
       },
-      isConfigError: (e) => e instanceof ManagerConfigError,
+      isConfigError: (e) => e instanceof ConfigError,
     });
     assert.ok(r.loaded > 0 && r.refused > 0, JSON.stringify(r));
   });
@@ -84,7 +83,7 @@ describe("config fuzz (bounded, seeded)", () => {
         writeFileSync(file, text);
         return loadWorkerConfig(file, { defaultBin: "/opt/sealfarm-proofs" });
       },
-      isConfigError: (e) => e instanceof WorkerConfigError,
+      isConfigError: (e) => e instanceof ConfigError,
     });
     assert.ok(r.loaded > 0 && r.refused > 0, JSON.stringify(r));
   });

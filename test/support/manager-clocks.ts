@@ -1,9 +1,11 @@
 // The manager's two clocks under the test's control. The devnet derives its height from the time since genesis,
 // and timeouts (WindowPoSt heartbeats) compare `ctx.now()` with the wall clock, so a window of a few hundred ms
 // can close, or a heartbeat expire, while a loaded machine is still proving. A test about windows or timeouts
-// holds the chain or jumps the clock itself instead. Everything in the manager reads the height through
-// `ctx.chain.head()` and the time through `ctx.now()`, so replacing those functions is enough.
-import { currentDeadline } from "../../agent/manager/chain/devnet/devnet-clock.js";
+// holds the chain or jumps the clock itself instead. The chain is the devnet the manager runs in its own process:
+// holding it stops the devnet's own clock, so the manager (which reads the head over the Lotus API) and the
+// devnet (which includes messages and checks deadlines by that clock) agree on the height.
+
+import { deadlineAt } from "../../agent/manager/chain/devnet-server/devnet-state.js";
 import type { RunningManager } from "../../agent/manager/manager.js";
 
 export interface HeldChain {
@@ -16,25 +18,28 @@ export interface HeldChain {
   to(height: number): Promise<void>;
 }
 
-/** From now on the chain stays at its current height until `to` moves it. */
+/** From now on the devnet stays at its current height until `to` moves it. */
 export function holdChain(m: RunningManager): HeldChain {
-  const chain = m.ctx.chain;
-  let height = chain.head();
-  chain.head = () => height;
+  const devnet = m.ctx.chain.devnet;
+  if (devnet === undefined) throw new Error('holdChain needs the manager\'s own devnet ([chain] kind = "devnet")');
+  const settings = devnet.server.state().settings;
+  let height = devnet.head();
+  devnet.holdAt(height);
   return {
     get height() {
       return height;
     },
-    deadline: () => currentDeadline(chain.config, height),
+    deadline: () => deadlineAt(settings, height),
     nextOpen: (index) => {
-      const window = chain.config.provingPeriod / chain.config.deadlines;
-      let open = height - (height % chain.config.provingPeriod) + index * window;
-      while (open <= height) open += chain.config.provingPeriod;
+      const window = settings.provingPeriod / settings.deadlines;
+      let open = height - (height % settings.provingPeriod) + index * window;
+      while (open <= height) open += settings.provingPeriod;
       return open;
     },
     to: async (h) => {
       if (h < height) throw new Error(`the chain cannot go back from ${height} to ${h}`);
       height = h;
+      devnet.holdAt(h);
       await m.tick();
     },
   };

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultProofsBin } from "../../agent/worker/default-bin.js";
+import { shellQuote as q } from "../../components/core/shell/shell-quote.js";
 import { waitFor } from "./wait.js";
 
 const script = fileURLToPath(new URL("./gate-processor.mjs", import.meta.url));
@@ -18,7 +19,6 @@ export class ProcessorGate {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.bin = join(dir, "sealfarm-proofs-gated");
-    const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
     writeFileSync(
       this.bin,
       `#!/bin/sh\nGATE_DIR=${q(dir)} GATE_REAL_BIN=${q(defaultProofsBin())} exec ${q(process.execPath)} ${q(script)} "$@"\n`,

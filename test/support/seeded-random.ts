@@ -1,7 +1,7 @@
-// A seeded pseudo-random source for tests that spread their cases (fuzzers, property-style tests): the same seed
-// gives the same sequence on every machine, so a failure's seed replays it.
+// Seeded randomness for generated test cases (fuzz inputs, random machine classes): the same seed gives the same
+// sequence on every machine, so a failing case is replayed from its seed.
 
-/** mulberry32: small and fast; numbers in [0, 1), like Math.random. */
+/** mulberry32: small, fast, reproducible; numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -2,7 +2,7 @@
 // piece queued for AcquireDeals. Works on the manager's database directly (SQLite WAL allows a running manager).
 import { resolve } from "node:path";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
-import { createManagerContext } from "../../manager/context.js";
+import { createOfflineContext } from "../../manager/context.js";
 import { migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
 import { flag, managerHome, parseArgs, parseUint } from "../cli-args.js";
@@ -25,7 +25,7 @@ export const dealsImport: Command = {
     const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
     try {
       await migrateToLatest(db);
-      const ctx = await createManagerContext(db, config);
+      const ctx = createOfflineContext(db, config);
       const deal = await importDeal(ctx, resolve(file), miner);
       io.out(
         args.flags.has("json")

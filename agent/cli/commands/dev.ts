@@ -2,9 +2,9 @@
 // end to end with the real proof binary, waits for a WindowPoSt to verify, exits 0 only then. Ctrl-C stops
 // cleanly; running it again with the same options continues from ./.sealfarm/dev. --keep leaves the farm running.
 import { resolve } from "node:path";
+import { parseSectorSize } from "../../../components/core/proofs/registered-proofs.js";
 import { runDev } from "../../dev/run-dev.js";
 import { DEV_DIR } from "../../shared/dev-farm.js";
-import { parseSectorSize } from "../../shared/units.js";
 import { flag, parseArgs, parseUint } from "../cli-args.js";
 import { cliInvocation } from "../cli-invocation.js";
 import { type Command, UsageError } from "../command.js";

@@ -30,6 +30,7 @@ export const commands: readonly CommandEntry[] = [
     path: ["worker", "token", "create"],
     load: async () => (await import("./worker-token-create.js")).workerTokenCreate,
   },
+  { path: ["messages", "list"], load: async () => (await import("./messages-list.js")).messagesList },
   { path: ["chain", "head"], load: async () => (await import("./chain-head.js")).chainHead },
   { path: ["devnet", "run"], load: async () => (await import("./devnet-run.js")).devnetRun },
   { path: ["deals", "import"], load: async () => (await import("./deals-import.js")).dealsImport },

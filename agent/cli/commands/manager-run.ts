@@ -1,6 +1,6 @@
 // `sealfarm manager run --home DIR`: validates the config, starts the manager and serves until SIGINT/SIGTERM.
 import { resolve } from "node:path";
-import { ConfigError } from "../../manager/config/manager-config.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { startManager } from "../../manager/manager.js";
 import { managerHome, parseArgs } from "../cli-args.js";
 import type { Command } from "../command.js";
@@ -19,7 +19,7 @@ export const managerRun: Command = {
       manager = await startManager({ home });
     } catch (error) {
       if (error instanceof ConfigError) {
-        for (const p of error.problems) io.err(p);
+        for (const line of error.lines) io.err(line);
         return 1;
       }
       throw error;

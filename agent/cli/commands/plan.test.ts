@@ -25,10 +25,10 @@ describe("sealfarm plan", () => {
     const code = await main(["plan", "--class", "stacks/classes/epyc-2gpu.yaml", "--sector-size", "32GiB"], io, [plan]);
     assert.equal(code, 0, io.stderr.join("\n"));
     const text = io.stdout.join("");
-    assert.match(text, /^# class epyc-2gpu, role sealer, sector size 32GiB\n# threads: 15 \(bottleneck: memory\)\n/);
-    assert.match(text, /# sectors\/day: 73\.8 /);
+    assert.match(text, /^# class epyc-2gpu, role sealer, sector size 32GiB\n# threads: 13 \(bottleneck: memory\)\n/);
+    assert.match(text, /# sectors\/day: 64 /);
     const toml = parse(text) as { sealing_thread: unknown[] };
-    assert.equal(toml.sealing_thread.length, 15);
+    assert.equal(toml.sealing_thread.length, 13);
   });
 
   it("--json gives the report and the worker TOML object", async () => {
@@ -95,9 +95,9 @@ describe("sealfarm plan", () => {
     assert.equal(await main(["plan", "--farm", "stacks/Pulumi.example.yaml"], io, [plan]), 0, io.stderr.join("\n"));
     const lines = io.stdout.join("").split("\n");
     assert.equal(lines[0], "host       class      role    threads  bound by  sectors/day");
-    assert.equal(lines[1], "sealer-01  epyc-2gpu  sealer  15       memory    73.8");
+    assert.equal(lines[1], "sealer-01  epyc-2gpu  sealer  13       memory    64");
     assert.equal(lines[9], "post-02    post-1gpu  post    1        gpus      -");
-    assert.equal(lines[11], "farm: 516.6 sectors/day, 16.1 TiB of sealed capacity per day");
+    assert.equal(lines[11], "farm: 448 sectors/day, 14.0 TiB of sealed capacity per day");
   });
 
   it("--farm names every host whose class cannot run its role", async () => {

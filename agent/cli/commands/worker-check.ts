@@ -3,25 +3,20 @@
 // report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
+import { ConfigError, formatProblem } from "../../../components/core/config/config-error.js";
 import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
-import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { localAddressToward, workerIdentity } from "../../worker/config/worker-identity.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { flag, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 
-/** The stages the bundled binary serves, from the `stages:` line of its own usage text. */
+/** The stages the bundled binary serves, as it lists them (`sealfarm-proofs stages --json`); none if it cannot run. */
 function bundledStages(bin: string): string[] {
   try {
-    const help = execFileSync(bin, ["--help"], { encoding: "utf8", timeout: 10_000 });
-    const line = help.split("\n").find((l) => l.startsWith("stages:"));
-    return line === undefined
-      ? []
-      : line
-          .slice("stages:".length)
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
+    const out = execFileSync(bin, ["stages", "--json"], { encoding: "utf8", timeout: 10_000 });
+    const names: unknown = JSON.parse(out);
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : [];
   } catch {
     return [];
   }
@@ -47,7 +42,14 @@ export const workerCheck: Command = {
       loaded = loadWorkerConfig(resolve(file), { defaultBin: bin });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      if (json) io.out(JSON.stringify({ file: e.file, ok: false, problems: e.problems }, null, 2));
+      if (json)
+        io.out(
+          JSON.stringify(
+            { file: resolve(file), ok: false, problems: e.problems.map((p) => formatProblem(p, false)) },
+            null,
+            2,
+          ),
+        );
       else io.err(e.message);
       return 1;
     }

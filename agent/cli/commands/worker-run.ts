@@ -1,7 +1,8 @@
 // `sealfarm worker run --config worker.toml`: loads and validates the worker TOML, starts the agent, serves until
 // SIGINT/SIGTERM, then stops cleanly (running processor tasks are cut; each sector resumes at its recorded state).
 import { resolve } from "node:path";
-import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
+import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { WorkerAgent } from "../../worker/worker-agent.js";
 import { flag, parseArgs } from "../cli-args.js";

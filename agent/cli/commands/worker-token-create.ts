@@ -3,8 +3,9 @@
 // first use). Replacing that file revokes every token at the worker's next request.
 import { resolve } from "node:path";
 import { createToken } from "../../../components/core/auth/tokens.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { loadOrCreateSecret } from "../../shared/auth/secret-file.js";
-import { ConfigError, loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { flag, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { formatProblem } from "../../../components/core/config/config-error.js";
 import { parseChainTarget, resolveLotusEndpoint, type TokenSource } from "./chain-target.js";
 
 const F = "/home/sp/manager.toml";
-const parse = (t: Record<string, unknown>) => parseChainTarget(t, F, "/home/sp");
+const parse = (t: Record<string, unknown>) => {
+  const { target, problems } = parseChainTarget(t, F, "/home/sp");
+  return { target, problems: problems.map((p) => formatProblem(p)) };
+};
 
 test("[chain] without a URL is the devnet; with one, a Lotus node and where its token comes from", () => {
   assert.deepEqual(parse({}), { target: { kind: "devnet" }, problems: [] });

@@ -2,9 +2,9 @@
 //   [chain] kind = "devnet" (the default: the manager starts the devnet and reaches it over the same API), or
 //   [chain] url = "http://10.0.0.5:1234/rpc/v1" (http, https, ws, wss) with token_file = "lotus.token" or
 //           token_env = "LOTUS_TOKEN", or api_info_env = "FULLNODE_API_INFO" (Lotus' "TOKEN:/ip4/…/tcp/1234/http").
-// Every problem is reported at once, naming the file and the key. Not wired into the manager's config yet: the
-// manager's schema is being changed by another issue, and this only needs the [chain] table.
+// Every problem is reported at once, naming the file and the key. manager-config.ts calls it with the [chain] table.
 import { isAbsolute, join } from "node:path";
+import type { ConfigProblem } from "../../../components/core/config/config-error.js";
 import { ApiInfoError, endpointFromUrl, parseApiInfo } from "./lotus/api-info.js";
 
 export type TokenSource = { file: string } | { env: string } | { none: true };
@@ -22,14 +22,14 @@ export function parseChainTarget(
   table: Record<string, unknown>,
   file: string,
   home: string,
-): { target: ChainTarget; problems: string[] } {
-  const problems: string[] = [];
-  const at = (key: string) => `${file}: /chain/${key}`;
+): { target: ChainTarget; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const flag = (key: string, message: string) => problems.push({ file, pointer: `/chain/${key}`, message });
   const str = (key: string): string | undefined => {
     const v = table[key];
     if (v === undefined) return undefined;
     if (typeof v !== "string" || v === "") {
-      problems.push(`${at(key)}: expected a non-empty string, got ${JSON.stringify(v)}`);
+      flag(key, `expected a non-empty string, got ${JSON.stringify(v)}`);
       return undefined;
     }
     return v;
@@ -39,7 +39,7 @@ export function parseChainTarget(
       !KEYS.has(k) &&
       !["block_time", "precommit_challenge_delay", "confidence", "proving_period", "deadlines"].includes(k)
     )
-      problems.push(`${at(k)}: unknown key (expected one of kind, url, token_file, token_env, api_info_env)`);
+      flag(k, `unknown key (expected one of kind, url, token_file, token_env, api_info_env)`);
   const kind = str("kind");
   const url = str("url");
   const tokenFile = str("token_file");
@@ -47,25 +47,21 @@ export function parseChainTarget(
   const apiInfoEnv = str("api_info_env");
   const lotusKeys = LOTUS_KEYS.filter((k) => table[k] !== undefined);
   if (kind !== undefined && kind !== "devnet" && kind !== "lotus")
-    problems.push(`${at("kind")}: expected "devnet" or "lotus", got ${JSON.stringify(kind)}`);
+    flag("kind", `expected "devnet" or "lotus", got ${JSON.stringify(kind)}`);
   if (kind === "devnet" && lotusKeys.length > 0)
-    problems.push(`${at(lotusKeys[0] ?? "url")}: not used with kind = "devnet" (remove it, or set kind = "lotus")`);
+    flag(lotusKeys[0] ?? "url", `not used with kind = "devnet" (remove it, or set kind = "lotus")`);
   const lotus = kind === "lotus" || (kind === undefined && lotusKeys.length > 0);
   if (!lotus) return { target: { kind: "devnet" }, problems };
   if (tokenFile !== undefined && tokenEnv !== undefined)
-    problems.push(`${at("token_env")}: give the token once: token_file or token_env, not both`);
+    flag("token_env", `give the token once: token_file or token_env, not both`);
   if (apiInfoEnv !== undefined) {
     if (url !== undefined || tokenFile !== undefined || tokenEnv !== undefined)
-      problems.push(
-        `${at("api_info_env")}: api_info_env carries the URL and the token; remove url, token_file and token_env`,
-      );
+      flag("api_info_env", `api_info_env carries the URL and the token; remove url, token_file and token_env`);
     return { target: { kind: "lotus-api-info", env: apiInfoEnv }, problems };
   }
   if (url === undefined) {
     if (table.url === undefined)
-      problems.push(
-        `${at("url")}: required for a Lotus node, e.g. "http://127.0.0.1:1234/rpc/v1" (or set api_info_env)`,
-      );
+      flag("url", `required for a Lotus node, e.g. "http://127.0.0.1:1234/rpc/v1" (or set api_info_env)`);
     return { target: { kind: "devnet" }, problems };
   }
   let endpoint = url;
@@ -73,7 +69,7 @@ export function parseChainTarget(
     endpoint = endpointFromUrl(url);
   } catch (error) {
     if (!(error instanceof ApiInfoError)) throw error;
-    problems.push(`${at("url")}: ${error.message}`);
+    flag("url", `${error.message}`);
   }
   const token: TokenSource =
     tokenFile !== undefined

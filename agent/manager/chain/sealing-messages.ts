@@ -4,11 +4,13 @@
 // knobs are lotus-miner's ([Sealing] AggregateCommits, MinCommitBatch, AggregateAboveBaseFee,
 // CollateralFromMinerBalance, [Fees] Max*Fee). Pure.
 import { createHash } from "node:crypto";
+import type { CID } from "./filecoin/cid.js";
 import { MinerMethod, RegisteredAggregateProof } from "./filecoin/miner-methods.js";
 import {
   encodeDeclareFaultsRecovered,
   encodePreCommitSectorBatch2,
   encodeProveCommitSectors3,
+  encodeProveReplicaUpdates3,
   encodeSubmitWindowedPoSt,
   type SectorPreCommitInfo,
 } from "./filecoin/miner-params.js";
@@ -86,7 +88,8 @@ export function preCommitBatchMessage(o: {
 export function proveCommitMessage(o: {
   miner: string;
   worker: string;
-  sectors: { number: number; proof: Uint8Array }[];
+  /** The pieces are the sector's data (none for CC), as its PreCommit's CommD was computed from them. */
+  sectors: { number: number; proof: Uint8Array; pieces?: { cid: CID; size: number }[] }[];
   aggregateProof?: Uint8Array;
   value: bigint;
 }): Message {
@@ -97,7 +100,10 @@ export function proveCommitMessage(o: {
     o.worker,
     MinerMethod.ProveCommitSectors3,
     encodeProveCommitSectors3({
-      sectorActivations: o.sectors.map((s) => ({ sectorNumber: s.number, pieces: [] })),
+      sectorActivations: o.sectors.map((s) => ({
+        sectorNumber: s.number,
+        pieces: (s.pieces ?? []).map((p) => ({ cid: p.cid, size: p.size, verifiedAllocationKey: null, notify: [] })),
+      })),
       sectorProofs: aggregate ? [] : o.sectors.map((s) => s.proof),
       aggregateProof: o.aggregateProof ?? new Uint8Array(0),
       aggregateProofType: aggregate ? RegisteredAggregateProof.SnarkPackV2 : null,
@@ -144,6 +150,43 @@ export function declareRecoveredMessage(o: {
     o.worker,
     MinerMethod.DeclareFaultsRecovered,
     encodeDeclareFaultsRecovered({ recoveries: o.recoveries }),
+    0n,
+  );
+}
+
+/** ProveReplicaUpdates3 for one SnapUp: the sector (where the chain has it), its new CommR and the deal pieces. */
+export function replicaUpdateMessage(o: {
+  miner: string;
+  worker: string;
+  sector: number;
+  deadline: number;
+  partition: number;
+  newSealedCid: CID;
+  pieces: { cid: CID; size: number }[];
+  updateProofType: number;
+  proof: Uint8Array;
+}): Message {
+  return message(
+    o.miner,
+    o.worker,
+    MinerMethod.ProveReplicaUpdates3,
+    encodeProveReplicaUpdates3({
+      sectorUpdates: [
+        {
+          sector: o.sector,
+          deadline: o.deadline,
+          partition: o.partition,
+          newSealedCid: o.newSealedCid,
+          pieces: o.pieces.map((p) => ({ cid: p.cid, size: p.size, verifiedAllocationKey: null, notify: [] })),
+        },
+      ],
+      sectorProofs: [o.proof],
+      aggregateProof: new Uint8Array(0),
+      updateProofsType: o.updateProofType,
+      aggregateProofType: null,
+      requireActivationSuccess: true,
+      requireNotificationSuccess: false,
+    }),
     0n,
   );
 }

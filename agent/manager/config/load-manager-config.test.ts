@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { defaultManagerToml } from "../../../components/core/config/manager-toml.js";
 import { renderManagerToml } from "../../../components/core/render/manager-toml-text.js";
-import { parseDurationMs } from "./duration.js";
+import { parseDurationMs } from "../../../components/core/units/duration.js";
 import { checkManagerToml, loadManagerConfig, parseManagerToml } from "./load-manager-config.js";
-import { ConfigError } from "./manager-config.js";
 
 test("an empty file takes every default from the schema", () => {
   assert.deepEqual(parseManagerToml("m.toml", ""), defaultManagerToml());
@@ -27,25 +27,33 @@ function problems(text: string): string[] {
     parseManagerToml("manager.toml", text);
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
-    return error.problems;
+    return error.lines;
   }
   assert.fail("expected a ConfigError");
 }
 
 test("errors name the file, the key and what was expected", () => {
   assert.deepEqual(problems('[chain]\nblock_time = "fast"'), [
-    'manager.toml: /chain/block_time: expected a duration like "500ms" or "30s", got "fast"',
+    'manager.toml: /chain/block_time: expected a duration like "30s", "5min" or "1h 30m", got "fast" (a string)',
   ]);
-  assert.deepEqual(problems("[chain]\nblocktime = 1"), ['manager.toml: /chain: unknown key "blocktime"']);
+  assert.deepEqual(problems("[chain]\nblocktime = 1"), [
+    'manager.toml: /chain/blocktime: expected one of the keys "kind", "url", "token_file", "token_env", "api_info_env", "block_time", "precommit_challenge_delay", "confidence", "proving_period", "deadlines", "fees", got the unknown key "blocktime"',
+  ]);
   assert.deepEqual(problems('[db]\nsynchronous = "off"'), [
-    'manager.toml: /db/synchronous: expected one of "full", "normal", got "off"',
+    'manager.toml: /db/synchronous: expected one of "full", "normal", got "off" (a string)',
   ]);
   assert.match(
     problems("[[miners]]\nactor = 12")[0] ?? "",
-    /\/miners\/0\/actor: expected a value that must be >= 1000, got 12/,
+    /\/miners\/0\/actor: expected a number >= 1000, got 12 \(a number\)/,
   );
-  assert.match(problems("[[persist_stores]]\nname = 'a'")[0] ?? "", /\/persist_stores\/0: missing required key "path"/);
-  assert.match(problems("listen = 1789")[0] ?? "", /\/listen: expected a value that must be string, got 1789/);
+  assert.match(
+    problems("[[persist_stores]]\nname = 'a'")[0] ?? "",
+    /\/persist_stores\/0\/path: expected the required key "path", got nothing/,
+  );
+  assert.match(
+    problems("listen = 1789")[0] ?? "",
+    /\/listen: expected "host:port" like "127.0.0.1:1789" \("\[::1\]:1789" for IPv6\), got 1789 \(a number\)/,
+  );
   assert.match(problems("[chain\nx=1")[0] ?? "", /^manager.toml: not valid TOML/);
   assert.equal(problems('[chain]\nblock_time = "x"\nconfidence = -1').length, 2);
 });
@@ -62,7 +70,7 @@ test("cross-field problems are reported with their keys", () => {
       (e: unknown) => {
         assert.ok(e instanceof ConfigError);
         assert.deepEqual(
-          e.problems.map((p) => p.replace(home, "HOME")),
+          e.lines.map((p) => p.replace(home, "HOME")),
           [
             "HOME/manager.toml: /miners/0/max_number: expected ≥ min_number (9), got 3",
             "HOME/manager.toml: /miners/1/actor: actor 1000 is listed twice",
@@ -94,7 +102,8 @@ test("resolved config: paths under the home, durations in ms", () => {
     rmSync(home, { recursive: true, force: true });
   }
   assert.equal(parseDurationMs("5m"), 300_000);
-  assert.throws(() => parseDurationMs("5 m"), /expected a duration/);
+  assert.equal(parseDurationMs("5 m"), 300_000);
+  assert.throws(() => parseDurationMs("5 parsecs"), /expected a duration/);
 });
 
 /** Loads `text` as `<home>/manager.toml` (with a file `afile` and a directory `adir` beside it); its problems. */
@@ -107,7 +116,7 @@ function loadProblems(text: string): string[] {
     loadManagerConfig(home);
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map((p) => p.replaceAll(home, "HOME"));
+    return error.lines.map((p) => p.replaceAll(home, "HOME"));
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -129,7 +138,7 @@ test("issue 15: values that would break at run time are refused at load, naming 
     ["[batching]\nmax_batch = 1e308", "HOME/manager.toml: /batching/max_batch: expected a finite number, got 1e+308"],
     [
       "[rpc]\nmax_body_bytes = 99999999999",
-      "HOME/manager.toml: /rpc/max_body_bytes: expected a value that must be <= 1073741824, got 99999999999",
+      "HOME/manager.toml: /rpc/max_body_bytes: expected a number <= 1073741824, got 99999999999 (a number)",
     ],
     [
       '[proofs]\nbin = "/nonexistent/sealfarm-proofs"',
@@ -180,3 +189,85 @@ test("issue 15: config errors name the file and the key (trusted, listen, secret
   ];
   for (const [text, expected] of cases) assert.deepEqual(loadProblems(text), [expected], text);
 });
+
+test("issue 17: [chain] for a Lotus node, fees and batching resolve; every mistake names the file and the key", () => {
+  const home = mkdtempSync(join(tmpdir(), "sealfarm-mcfg-"));
+  try {
+    writeFileSync(
+      join(home, "manager.toml"),
+      [
+        "[chain]",
+        'kind = "lotus"',
+        'url = "http://10.0.0.5:1234/rpc/v1"',
+        'token_file = "lotus.token"',
+        "confidence = 5",
+        "[chain.fees]",
+        'precommit_max_fee = "0.02 FIL"',
+        'wdpost_max_fee = "5000 attoFIL"',
+        "[batching]",
+        "max_batch = 8",
+        'max_wait = "1m"',
+        "provecommit_max_batch = 16",
+        'provecommit_max_wait = "10m"',
+        "aggregate_commits = false",
+      ].join("\n"),
+    );
+    const c = loadManagerConfig(home);
+    assert.deepEqual(c.chain.target, {
+      kind: "lotus",
+      url: "http://10.0.0.5:1234/rpc/v1",
+      token: { file: join(home, "lotus.token") },
+    });
+    assert.equal(c.chain.confidence, 5);
+    assert.deepEqual(c.chain.maxFee, {
+      precommit: 20_000_000_000_000_000n,
+      provecommit: 50_000_000_000_000_000n,
+      wdpost: 5000n,
+      recovery: 50_000_000_000_000_000n,
+      snapup: 50_000_000_000_000_000n,
+    });
+    assert.deepEqual(c.batching.precommit, { maxBatch: 8, maxWaitMs: 60_000 });
+    assert.deepEqual(c.batching.provecommit, { maxBatch: 16, maxWaitMs: 600_000 });
+    assert.equal(c.batching.commitPolicy.aggregateCommits, false);
+    assert.equal(c.batching.commitPolicy.aggregateAboveBaseFee, 150_000_000n);
+    assert.deepEqual(loadManagerConfigIn(home, "").chain.target, { kind: "devnet" }, "the default is the devnet");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  assert.deepEqual(loadProblems('[chain]\nkind = "lotus"'), [
+    'HOME/manager.toml: /chain/url: required for a Lotus node, e.g. "http://127.0.0.1:1234/rpc/v1" (or set api_info_env)',
+  ]);
+  assert.deepEqual(loadProblems('[chain]\nkind = "lotsu"'), [
+    'HOME/manager.toml: /chain/kind: expected one of "devnet", "lotus", got "lotsu" (a string)',
+  ]);
+  assert.deepEqual(
+    loadProblems('[chain]\nkind = "lotus"\nurl = "http://n:1234/rpc/v1"\ntoken_file = "t"\ntoken_env = "T"'),
+    ["HOME/manager.toml: /chain/token_env: give the token once: token_file or token_env, not both"],
+  );
+  assert.deepEqual(loadProblems('[chain]\nkind = "devnet"\nurl = "http://n:1234/rpc/v1"'), [
+    'HOME/manager.toml: /chain/url: not used with kind = "devnet" (remove it, or set kind = "lotus")',
+  ]);
+  assert.deepEqual(loadProblems('[chain]\nkind = "lotus"\nurl = "ftp://n/rpc/v1"').length, 1);
+  assert.match(
+    loadProblems('[chain]\nkind = "lotus"\nurl = "ftp://n/rpc/v1"')[0] ?? "",
+    /^HOME\/manager.toml: \/chain\/url: /,
+  );
+  assert.deepEqual(loadProblems('[chain.fees]\nprecommit_max_fee = "a lot"'), [
+    'HOME/manager.toml: /chain/fees/precommit_max_fee: expected an amount like "0.05 FIL" or "5000 attoFIL", got "a lot" (a string)',
+  ]);
+  assert.deepEqual(loadProblems('[chain.fees]\nwdpost_max_fee = "0 FIL"'), [
+    'HOME/manager.toml: /chain/fees/wdpost_max_fee: expected an amount above 0, got "0 FIL"',
+  ]);
+  assert.deepEqual(loadProblems('[batching]\nprecommit_max_wait = "soon"'), [
+    'HOME/manager.toml: /batching/precommit_max_wait: expected a duration like "30s", "5min" or "1h 30m", got "soon" (a string)',
+  ]);
+  assert.deepEqual(loadProblems("[batching]\nmin_commit_batch = 2"), [
+    "HOME/manager.toml: /batching/min_commit_batch: expected a number >= 4, got 2 (a number)",
+  ]);
+});
+
+/** Loads a config from `text` written as manager.toml in `home`. */
+function loadManagerConfigIn(home: string, text: string) {
+  writeFileSync(join(home, "manager.toml"), text);
+  return loadManagerConfig(home);
+}

@@ -2,19 +2,21 @@
 // Every error names the file, the JSON pointer of the key, what was expected and what was found.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { ConfigError, type ConfigProblem, valueAt } from "../../../components/core/config/config-error.js";
 import type { ManagerToml } from "../../../components/core/config/manager-toml.js";
 import { nonFiniteNumbers } from "../../../components/core/config/non-finite.js";
+import { schemaProblems } from "../../../components/core/config/schema-problems.js";
 import { packageRoot } from "../../../components/core/package-root.js";
 import { resolveProofsBin } from "../proofs/proofs-binary.js";
-import { ConfigError, type ManagerConfig, resolveManagerConfig } from "./manager-config.js";
+import { type ManagerConfig, resolveManagerConfig } from "./manager-config.js";
 
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 
 function validate(): ReturnType<Ajv2020["compile"]> {
   if (validator === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, useDefaults: true, strict: false });
     validator = ajv.compile(
       JSON.parse(readFileSync(join(packageRoot(), "schemas", "manager.schema.json"), "utf8")) as object,
     );
@@ -22,53 +24,16 @@ function validate(): ReturnType<Ajv2020["compile"]> {
   return validator;
 }
 
-function got(value: unknown): string {
-  return value === undefined ? "nothing" : JSON.stringify(value);
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let v: unknown = root;
-  for (const part of pointer.split("/").slice(1)) {
-    if (typeof v !== "object" || v === null) return undefined;
-    v = (v as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
-  return v;
-}
-
-/** One line per ajv error, in the project's `file: /pointer: expected …, got …` form. */
-export function describeSchemaErrors(file: string, data: unknown, errors: readonly ErrorObject[]): string[] {
-  return errors.map((e) => {
-    const at = e.instancePath === "" ? "/" : e.instancePath;
-    const value = valueAt(data, e.instancePath);
-    switch (e.keyword) {
-      case "additionalProperties":
-        return `${file}: ${at}: unknown key ${JSON.stringify(e.params.additionalProperty)}`;
-      case "required":
-        return `${file}: ${at}: missing required key ${JSON.stringify(e.params.missingProperty)}`;
-      case "pattern":
-        if (String(e.params.pattern).includes("ms|s|m|h"))
-          return `${file}: ${at}: expected a duration like "500ms" or "30s", got ${got(value)}`;
-        return `${file}: ${at}: expected a string matching ${e.params.pattern}, got ${got(value)}`;
-      case "enum":
-        return `${file}: ${at}: expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${got(value)}`;
-      case "const":
-        return `${file}: ${at}: expected ${JSON.stringify(e.params.allowedValue)}, got ${got(value)}`;
-      default:
-        return `${file}: ${at}: expected a value that ${e.message ?? "matches the schema"}, got ${got(value)}`;
-    }
-  });
-}
-
 /** Validates a parsed TOML document; returns it with every default filled in. */
 export function checkManagerToml(file: string, data: unknown): ManagerToml {
   const nonFinite = nonFiniteNumbers(data);
   if (nonFinite.length > 0)
     throw new ConfigError(
-      nonFinite.map((at) => `${file}: ${at}: expected a finite number, got ${String(valueAt(data, at))}`),
+      nonFinite.map((at) => ({ file, pointer: at, expected: "a finite number", got: String(valueAt(data, at)) })),
     );
   const v = validate();
   const copy = structuredClone(data);
-  if (!v(copy)) throw new ConfigError(describeSchemaErrors(file, copy, v.errors ?? []));
+  if (!v(copy)) throw new ConfigError(schemaProblems(v.errors ?? [], file));
   return copy as ManagerToml;
 }
 
@@ -78,7 +43,11 @@ export function parseManagerToml(file: string, text: string): ManagerToml {
     data = parseToml(text);
   } catch (error) {
     throw new ConfigError([
-      `${file}: not valid TOML: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+      {
+        file,
+        pointer: "",
+        message: `not valid TOML: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+      },
     ]);
   }
   return checkManagerToml(file, data);
@@ -96,7 +65,10 @@ export function loadManagerConfig(home: string): ManagerConfig {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new ConfigError([`${file}: not found (run \`sealfarm manager init --home ${home}\`)`]);
+    if (code === "ENOENT")
+      throw new ConfigError([
+        { file, pointer: "", message: `not found (run \`sealfarm manager init --home ${home}\`)` },
+      ]);
     throw error;
   }
   const toml = parseManagerToml(file, text);
@@ -121,16 +93,18 @@ function kindOf(path: string): Kind {
  * instead of failing at run time: the proofs binary exists, directories are not files, the secret is not a
  * directory, the SQLite database's directory exists.
  */
-export function pathProblems(config: ManagerConfig, toml: ManagerToml, file: string): string[] {
-  const problems: string[] = [];
+export function pathProblems(config: ManagerConfig, toml: ManagerToml, file: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const expect = (at: string, path: string, want: Kind, allowMissing: boolean) => {
     const kind = kindOf(path);
     if (kind === want || (allowMissing && kind === "missing")) return;
     const found =
       kind === "missing" ? "nothing there" : kind === "other" ? "not a regular file or directory" : `a ${kind}`;
-    problems.push(
-      `${file}: ${at}: expected ${allowMissing ? `a ${want} or nothing` : `a ${want}`} at ${path}, found ${found}`,
-    );
+    problems.push({
+      file,
+      pointer: at,
+      message: `expected ${allowMissing ? `a ${want} or nothing` : `a ${want}`} at ${path}, found ${found}`,
+    });
   };
   if (toml.proofs.bin !== "") expect("/proofs/bin", resolveProofsBin(toml.proofs.bin), "file", false);
   expect("/piece_store/path", config.pieceStorePath, "directory", true);

@@ -3,13 +3,13 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Kysely, Transaction } from "kysely";
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import type { AcquireDealsSpec, SectorID, SectorPieceV2 } from "../../shared/rpc/venus-types.js";
-import type { ManagerContext } from "../context.js";
+import type { ManagerContext, OfflineContext } from "../context.js";
 import type { Database } from "../db/database.js";
 import type { SectorPiecesTable } from "../db/tables/deals.table.js";
 import { zeroCommitment } from "../proofs/comm-d.js";
 import { pieceCidFromCommitment } from "../proofs/piece-cid.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { computeCommP } from "../proofs/proofs-binary.js";
 import { generic } from "../rpc/rpc-errors.js";
 import { liveSector } from "../sectors/live-sector.js";
@@ -26,7 +26,7 @@ export interface ImportedDeal {
   path: string;
 }
 
-export async function importDeal(ctx: ManagerContext, file: string, miner: number): Promise<ImportedDeal> {
+export async function importDeal(ctx: OfflineContext, file: string, miner: number): Promise<ImportedDeal> {
   const m = ctx.config.miners.find((x) => x.actor === miner);
   if (m === undefined) throw generic(`--miner: ${miner} is not a miner in manager.toml`);
   const sectorSize = sealProofInfo(m.sealProof)?.sectorSizeBytes ?? 0;

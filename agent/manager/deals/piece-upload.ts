@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import type { ManagerContext } from "../context.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
 import { computeCommP } from "../proofs/proofs-binary.js";
 
 const PARTIAL = /^\..*\.part$/;

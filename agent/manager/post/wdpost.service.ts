@@ -1,6 +1,9 @@
-// WindowPoSt on the devnet: a job per (miner, deadline window) with the active sectors assigned to that deadline,
-// handed to PoSt workers through Venus.WdPoSt*, verified with sealfarm-proofs when finished. Sectors of a failed
-// or missed job become faulty; a later valid proof recovers them.
+// WindowPoSt: a job per (miner, deadline window: StateMinerProvingDeadline) with the active sectors assigned to that
+// deadline and the chain's challenge, handed to PoSt workers through Venus.WdPoSt*; the proof goes to the chain as
+// SubmitWindowedPoSt (wdpost-chain.ts), which verifies it. Sectors of a failed or missed job become faulty; a later
+// proof that lands recovers them (declared recovered first).
+
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64 } from "../../shared/rpc/bytes.js";
 import type {
   AllocateWdPoStJobSpec,
@@ -8,13 +11,12 @@ import type {
   WdPoStInput,
   WindowPoStOutput,
 } from "../../shared/rpc/venus-types.js";
-import { currentDeadline } from "../chain/devnet/devnet-clock.js";
+import { minerAddress } from "../chain/chain-gateway.js";
 import type { ManagerContext } from "../context.js";
 import type { WdPostJobsTable } from "../db/tables/wdpost.table.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
-import { ProofsBinaryError, verifyWindowPost } from "../proofs/proofs-binary.js";
 import { generic } from "../rpc/rpc-errors.js";
 import { wdpostJobId } from "./job-id.js";
+import { followWindowPoSts, submitWindowPoSt } from "./wdpost-chain.js";
 
 async function setFaulty(ctx: ManagerContext, miner: number, numbers: number[], faulty: 0 | 1): Promise<void> {
   if (numbers.length === 0) return;
@@ -30,12 +32,12 @@ function jobSectors(job: WdPostJobsTable): number[] {
   return (JSON.parse(job.input) as WdPoStInput).Sectors.map((s) => s.SectorId);
 }
 
-/** Creates the job for the current deadline window of each miner, if it has sectors and no job yet. */
+/** Creates the job for the current deadline window of each miner (StateMinerProvingDeadline), if it has sectors
+ * and no job yet. */
 export async function createDeadlineJobs(ctx: ManagerContext): Promise<number> {
-  const head = ctx.chain.head();
-  const d = currentDeadline(ctx.chain.config, head);
   let created = 0;
   for (const miner of ctx.config.miners) {
+    const d = await ctx.chain.client.stateMinerProvingDeadline(minerAddress(miner.actor));
     const existing = await ctx.db
       .selectFrom("wdpost_jobs")
       .select("id")
@@ -53,7 +55,8 @@ export async function createDeadlineJobs(ctx: ManagerContext): Promise<number> {
       .orderBy("number")
       .execute();
     if (sectors.length === 0) continue;
-    const seed = ctx.chain.randomness("wdpost", d.open);
+    // The challenge the chain checks the proof against: WindowedPoStChallengeSeed at the deadline's challenge epoch.
+    const seed = Buffer.from(await ctx.chain.gateway.windowPoStChallenge(miner.actor, d.challenge));
     seed[31] = (seed[31] ?? 0) & 0x3f;
     const input: WdPoStInput = {
       Sectors: sectors.map((s) => {
@@ -89,6 +92,7 @@ export async function createDeadlineJobs(ctx: ManagerContext): Promise<number> {
         finished_at: null,
         succeeded: null,
         error: null,
+        msg: null,
       })
       .onConflict((oc) => oc.column("id").doNothing())
       .execute();
@@ -126,7 +130,7 @@ export async function expireJobs(ctx: ManagerContext): Promise<void> {
   const closed = await ctx.db
     .selectFrom("wdpost_jobs")
     .selectAll()
-    .where("state", "!=", "finished")
+    .where("state", "in", ["ready2run", "running"])
     .where("close_epoch", "<=", ctx.chain.head())
     .execute();
   for (const job of closed) await finishFailed(ctx, job, "deadline closed before a proof was submitted", false);
@@ -207,46 +211,35 @@ export async function finishJob(
     await finishFailed(ctx, job, "invalid WindowPoSt: it proves no sectors (every sector declared faulty)", false);
     return null;
   }
-  let error: string | null = null;
-  try {
-    const verdict = await verifyWindowPost(ctx.proofsBin, {
-      proof_type: input.ProofType,
-      miner_id: input.MinerId,
-      randomness: input.Seed,
-      replicas,
-      proofs: output.proofs,
-    });
-    if (!verdict.valid) error = `invalid WindowPoSt: ${verdict.reason}`;
-  } catch (e) {
-    if (!(e instanceof ProofsBinaryError)) throw e;
-    // The manager could not verify: record it, but do not blame the sectors.
-    await ctx.db
-      .updateTable("wdpost_jobs")
-      .set({ state: "finished", succeeded: 0, error: `not verified: ${e.message}`, finished_at: ctx.now() })
-      .where("id", "=", id)
-      .execute();
-    return null;
-  }
+  const sent = await submitWindowPoSt(ctx, job, output.proofs, new Set(replicas.map((r) => r.sector_id)));
+  if ("error" in sent) await finishFailed(ctx, job, sent.error, sent.retry);
+  return null;
+}
+
+/** The end of a submitted job: its message landed (error null: the proven sectors are healthy) or failed. */
+async function finishSubmitted(ctx: ManagerContext, job: WdPostJobsTable, proven: number[], error: string | null) {
   if (error !== null) {
     await finishFailed(ctx, job, error, false);
-    return null;
+    return;
   }
   await ctx.db
     .updateTable("wdpost_jobs")
     .set({ state: "finished", succeeded: 1, error: null, finished_at: ctx.now() })
-    .where("id", "=", id)
+    .where("id", "=", job.id)
     .execute();
-  await setFaulty(ctx, job.miner, [...faults], 1);
+  const inProof = new Set(proven);
+  // The job's sectors the proof skipped (declared faults) are faulty; the proven ones are healthy again.
   await setFaulty(
     ctx,
     job.miner,
-    replicas.map((r) => r.sector_id),
-    0,
+    jobSectors(job).filter((n) => !inProof.has(n)),
+    1,
   );
-  return null;
+  await setFaulty(ctx, job.miner, proven, 0);
 }
 
 export async function postTick(ctx: ManagerContext): Promise<void> {
+  await followWindowPoSts(ctx, (job, proven, error) => finishSubmitted(ctx, job, proven, error));
   await expireJobs(ctx);
   await createDeadlineJobs(ctx);
 }

@@ -22,6 +22,7 @@ import {
   windowPostOutput,
   workerInfo,
 } from "../../shared/rpc/venus-shapes.js";
+import { listMessages } from "../chain/message-records.js";
 import type { ManagerContext } from "../context.js";
 import { acquireDeals } from "../deals/deal.service.js";
 import { allocateJobs, finishJob, heartbeatJobs } from "../post/wdpost.service.js";
@@ -246,6 +247,7 @@ export const methodTable: MethodTable = {
     params: [],
     run: async (ctx) => ({ Height: ctx.chain.head(), BlockDelayMs: ctx.chain.config.blockTimeMs }),
   },
+  ListMessages: { perm: "read", params: [], run: listMessages },
   SectorSetForRebuild: {
     perm: "admin",
     params: [

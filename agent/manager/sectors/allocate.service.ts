@@ -2,6 +2,7 @@
 import { toBase64 } from "../../shared/rpc/bytes.js";
 import type { AllocatedSector, AllocateSectorSpec, SectorID, Ticket } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
+import { chainCall } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
 import { insertSector, takeCounter, updateSector } from "./sector.repository.js";
 
@@ -84,15 +85,21 @@ export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSp
   return null;
 }
 
-/** A fresh ticket from the randomness one epoch behind the head, stored with the sector. */
+/**
+ * A fresh ticket: the chain's SealRandomness one epoch behind the head the manager last saw, stored with the sector.
+ * Asked of the chain before the transaction, so no database lock is held across a network call.
+ */
 export async function assignTicket(ctx: ManagerContext, sid: SectorID): Promise<Ticket> {
+  const before = await liveSector(ctx, ctx.db, sid, false);
+  // A rebuild seals with the ticket of its PreCommit, never a fresh one.
+  if (before.rebuild_state === "running" && before.pc_ticket !== null && before.pc_ticket_epoch !== null)
+    return { Ticket: before.pc_ticket, Epoch: before.pc_ticket_epoch };
+  const epoch = Math.max(0, ctx.chain.head() - 1);
+  const ticket = toBase64(await chainCall("AssignTicket", () => ctx.chain.gateway.sealTicket(sid.Miner, epoch)));
   return ctx.db.transaction().execute(async (trx) => {
     const row = await liveSector(ctx, trx, sid);
-    // A rebuild seals with the ticket of its PreCommit, never a fresh one.
     if (row.rebuild_state === "running" && row.pc_ticket !== null && row.pc_ticket_epoch !== null)
       return { Ticket: row.pc_ticket, Epoch: row.pc_ticket_epoch };
-    const epoch = Math.max(0, ctx.chain.head() - 1);
-    const ticket = toBase64(ctx.chain.randomness("ticket", epoch));
     await updateSector(trx, sid.Miner, sid.Number, { ticket, ticket_epoch: epoch, updated_at: ctx.now() });
     return { Ticket: ticket, Epoch: epoch };
   });

@@ -1,4 +1,5 @@
 // Venus.SubmitPreCommit, Venus.PollPreCommitState and Venus.WaitSeed (damocles-manager modules/sealer/sealer.go).
+import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { toBase64 } from "../../shared/rpc/bytes.js";
 import {
   type AllocatedSector,
@@ -14,8 +15,7 @@ import type { ManagerContext } from "../context.js";
 import type { MessageStage } from "../db/tables/sectors.table.js";
 import { computeCommD } from "../proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
-import { sealProofInfo } from "../proofs/proof-types.js";
-import { generic } from "../rpc/rpc-errors.js";
+import { chainCall, generic } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
 import { updateSector } from "./sector.repository.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
@@ -121,24 +121,32 @@ export async function pollPreCommitState(ctx: ManagerContext, sid: SectorID): Pr
   return { State: stageToOnChainState(row.pc_stage), Desc: desc };
 }
 
+/**
+ * The seed: the chain's InteractiveSealChallengeSeed at the PreCommit's epoch (from its receipt) + the challenge
+ * delay, handed out once that epoch has `confidence` epochs on top. Asked of the chain outside the transaction.
+ */
 export async function waitSeed(ctx: ManagerContext, sid: SectorID, proofType: number): Promise<WaitSeedResp> {
+  const row = await liveSector(ctx, ctx.db, sid, false);
+  if (proofType !== row.proof_type)
+    throw generic(`WaitSeed: param 1 (RegisteredSealProof) is ${proofType}, the sector's is ${row.proof_type}`);
+  if (row.seed !== null && row.seed_epoch !== null)
+    return { ShouldWait: false, Delay: 0, Seed: { Seed: row.seed, Epoch: row.seed_epoch } };
+  if (row.pc_stage !== "landed" || row.pc_epoch === null)
+    throw generic(`WaitSeed: the PreCommit of this sector has not landed (stage ${row.pc_stage})`);
+  const seedEpoch = row.pc_epoch + ctx.chain.config.precommitChallengeDelay;
+  const readyAt = seedEpoch + ctx.chain.config.confidence;
+  const head = ctx.chain.head();
+  if (head < readyAt) {
+    // Whole seconds, at least 1: the worker treats ShouldWait with Delay 0 as an error.
+    const delay = Math.max(1, Math.ceil(((readyAt - head) * ctx.chain.config.blockTimeMs) / 1000));
+    return { ShouldWait: true, Delay: delay, Seed: null };
+  }
+  const seed = toBase64(await chainCall("WaitSeed", () => ctx.chain.gateway.interactiveSeed(sid.Miner, seedEpoch)));
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveSector(ctx, trx, sid);
-    if (proofType !== row.proof_type)
-      throw generic(`WaitSeed: param 1 (RegisteredSealProof) is ${proofType}, the sector's is ${row.proof_type}`);
-    if (row.seed !== null && row.seed_epoch !== null)
-      return { ShouldWait: false, Delay: 0, Seed: { Seed: row.seed, Epoch: row.seed_epoch } };
-    if (row.pc_stage !== "landed" || row.pc_epoch === null)
-      throw generic(`WaitSeed: the PreCommit of this sector has not landed (stage ${row.pc_stage})`);
-    const seedEpoch = row.pc_epoch + ctx.chain.config.precommitChallengeDelay;
-    const readyAt = seedEpoch + ctx.chain.config.confidence;
-    const head = ctx.chain.head();
-    if (head < readyAt) {
-      // Whole seconds, at least 1: the worker treats ShouldWait with Delay 0 as an error.
-      const delay = Math.max(1, Math.ceil(((readyAt - head) * ctx.chain.config.blockTimeMs) / 1000));
-      return { ShouldWait: true, Delay: delay, Seed: null };
-    }
-    const seed = toBase64(ctx.chain.randomness("seed", seedEpoch));
+    const now = await liveSector(ctx, trx, sid);
+    // Another call stored it first: the first one stands (the chain's value is the same anyway).
+    if (now.seed !== null && now.seed_epoch !== null)
+      return { ShouldWait: false, Delay: 0, Seed: { Seed: now.seed, Epoch: now.seed_epoch } };
     await updateSector(trx, sid.Miner, sid.Number, { seed, seed_epoch: seedEpoch, updated_at: ctx.now() });
     return { ShouldWait: false, Delay: 0, Seed: { Seed: seed, Epoch: seedEpoch } };
   });

@@ -59,6 +59,28 @@ export async function appendTimeline(db: Db, row: TimelineTable): Promise<void> 
   await db.insertInto("timeline").values(row).execute();
 }
 
+/** The timeline entry the manager writes for what it did to a sector (the worker's entries come from ReportState). */
+export function managerTimelineEntry(
+  sid: { Miner: number; Number: number },
+  at: number,
+  prev: string,
+  next: string,
+  event: string,
+): TimelineTable {
+  return {
+    miner: sid.Miner,
+    number: sid.Number,
+    at,
+    instance: "manager",
+    location: "",
+    prev,
+    next,
+    event,
+    failure_level: null,
+    failure_desc: null,
+  };
+}
+
 export async function sectorTimeline(db: Db, miner: number, number: number): Promise<TimelineTable[]> {
   return db
     .selectFrom("timeline")

@@ -1,7 +1,7 @@
 // SnapUp (damocles' planner/snapup.rs): a proving CC sector takes deals without being sealed again.
 // Venus.AllocateSanpUpSector hands a candidate to a worker with queued deals packed into it and makes it live (so the
 // sealing calls work for it); Venus.SubmitSnapUpProof checks the pieces and the persisted update files, and the
-// devnet verifies the update proof with sealfarm-proofs and switches the sector to its new comm_r, which WindowPoSt
+// chain verifies the update proof (ProveReplicaUpdates3, snapup-chain.ts) and the sector switches to its new comm_r, which WindowPoSt
 // proves from then on. The sector keeps proving its old replica until then, and if the upgrade is aborted.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -15,18 +15,17 @@ import {
   SubmitResult,
   type SubmitSnapUpProofResp,
 } from "../../shared/rpc/venus-types.js";
-import { updateProofName } from "../../shared/units.js";
 import type { ManagerContext } from "../context.js";
 import type { Database } from "../db/database.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { assignQueuedDeals, pieceToWire, requeueSectorDeals } from "../deals/deal.service.js";
 import { sealedCidFromCommR } from "../proofs/piece-cid.js";
-import { verifySnapUpdate } from "../proofs/proofs-binary.js";
-import { sectorNotFound } from "../rpc/rpc-errors.js";
+import { generic, sectorNotFound } from "../rpc/rpc-errors.js";
 import { specAllows } from "./allocate.service.js";
-import { appendTimeline, findSector, updateSector } from "./sector.repository.js";
+import { appendTimeline, findSector, managerTimelineEntry, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
+import { pushReplicaUpdate } from "./snapup-chain.js";
 
 const hex = (bytes: readonly number[]) => Buffer.from(bytes).toString("hex");
 
@@ -43,22 +42,6 @@ export function isSnapUpCandidate(row: SectorsTable, dealPieces: number): boolea
     row.pc_comm_r !== null &&
     dealPieces === 0
   );
-}
-
-/** The timeline entry the manager writes for what it did to a sector (the worker's entries come from ReportState). */
-function managerEntry(sid: SectorID, at: number, prev: string, next: string, event: string) {
-  return {
-    miner: sid.Miner,
-    number: sid.Number,
-    at,
-    instance: "manager",
-    location: "",
-    prev,
-    next,
-    event,
-    failure_level: null,
-    failure_desc: null,
-  };
 }
 
 /** The oldest candidate the spec allows, with queued deals packed into it; null when there is none or no deal. */
@@ -99,7 +82,10 @@ export async function allocateSnapUpSector(
         reserved_size: null,
         updated_at: now,
       });
-      await appendTimeline(trx, managerEntry(sid, now, "Active", "SnapUpAllocated", `SnapUp: ${pieces.length} pieces`));
+      await appendTimeline(
+        trx,
+        managerTimelineEntry(sid, now, "Active", "SnapUpAllocated", `SnapUp: ${pieces.length} pieces`),
+      );
       return {
         Sector: { ID: sid, ProofType: row.proof_type },
         Pieces: pieces.map((p) => pieceToWire(p, sid.Miner)),
@@ -125,7 +111,7 @@ function updateFilesPresent(ctx: ManagerContext, sid: SectorID, instance: string
 }
 
 /**
- * Checks a SnapUp submission, verifies its update proof (the devnet's ProveReplicaUpdates) and switches the sector to
+ * Checks a SnapUp submission, sends its update proof to the chain (ProveReplicaUpdates3) and switches the sector to
  * its update replica. Results as damocles: a repeat of an accepted submission is DuplicateSubmit, a different one
  * Mismatched; pieces other than the assigned ones are Rejected; missing update files are FilesMissed (the worker
  * persists them again); an invalid proof is Rejected.
@@ -155,16 +141,11 @@ export async function submitSnapUpProof(
     return { Res: SubmitResult.FilesMissed, Desc: `update files not found in store ${info.AccessInstance}` };
   const proof = fromBase64(info.Proof);
   if (proof === null || proof === undefined) return { Res: SubmitResult.Rejected, Desc: "Proof is not base64" };
-  // A verifier that cannot run throws: the call fails, the submission is not judged, and the worker retries it.
-  const verdict = await verifySnapUpdate(ctx.proofsBin, {
-    registered_proof: updateProofName(row.proof_type),
-    comm_r_old: Array.from(Buffer.from(row.pc_comm_r ?? "", "hex")),
-    comm_r_new: info.CommR,
-    comm_d_new: info.CommD,
-    proof: Array.from(proof),
-  });
-  if (!verdict.valid)
-    return { Res: SubmitResult.Rejected, Desc: `ProveReplicaUpdates: invalid proof: ${verdict.reason}` };
+  // The chain judges the proof: ProveReplicaUpdates3 is estimated (the update proof verified) when pushed.
+  const pushed = await pushReplicaUpdate(ctx, row, Uint8Array.from(info.CommR), proof);
+  if ("refused" in pushed) return { Res: SubmitResult.Rejected, Desc: pushed.refused };
+  // Not judged: the call fails and the worker submits again.
+  if ("waiting" in pushed) throw generic(`SubmitSnapUpProof: the chain did not answer: ${pushed.waiting}`);
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     await updateSector(trx, sid.Miner, sid.Number, {
@@ -178,7 +159,13 @@ export async function submitSnapUpProof(
     });
     await appendTimeline(
       trx,
-      managerEntry(sid, now, "SnapUpAllocated", "Upgraded", `ProveReplicaUpdates: comm_r ${hex(info.CommR)}`),
+      managerTimelineEntry(
+        sid,
+        now,
+        "SnapUpAllocated",
+        "Upgraded",
+        `ProveReplicaUpdates3 ${pushed.pushed}: comm_r ${hex(info.CommR)}`,
+      ),
     );
   });
   return { Res: SubmitResult.Accepted, Desc: null };
@@ -210,5 +197,8 @@ export async function endSnapUp(
     last_failure: `snapup aborted: ${reason ?? "finalized before the upgrade was accepted"}`,
     updated_at: now,
   });
-  await appendTimeline(trx, managerEntry(sid, now, "SnapUpAllocated", "Active", "SnapUp aborted: deals requeued"));
+  await appendTimeline(
+    trx,
+    managerTimelineEntry(sid, now, "SnapUpAllocated", "Active", "SnapUp aborted: deals requeued"),
+  );
 }

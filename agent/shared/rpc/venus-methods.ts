@@ -8,6 +8,7 @@ import type {
   AllocateSnapUpSpec,
   AllocateWdPoStJobSpec,
   ChainHead,
+  ChainMessageView,
   CidJson,
   PollStateResp,
   PreCommitOnChainInfo,
@@ -75,6 +76,7 @@ export interface VenusMethods {
   FindSector: { params: [sid: SectorID]; result: SectorDetail };
   WorkerPingInfoList: { params: []; result: WorkerPingInfo[] };
   ChainHead: { params: []; result: ChainHead };
+  ListMessages: { params: []; result: ChainMessageView[] };
   SectorSetForRebuild: { params: [sid: SectorID, opts: RebuildOptions]; result: boolean };
   SectorSetForUnseal: { params: [req: UnsealRequest]; result: UnsealTaskView };
   ListUnsealTasks: { params: [state: UnsealState | null]; result: UnsealTaskView[] };

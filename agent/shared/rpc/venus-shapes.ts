@@ -30,6 +30,7 @@ import type {
   AllocateSnapUpSpec,
   AllocateWdPoStJobSpec,
   ChainHead,
+  ChainMessageView,
   CidJson,
   DealInfoV2,
   PollStateResp,
@@ -286,6 +287,24 @@ export const sectorDetail: Check<SectorDetail> = object({
 export const workerPingInfo: Check<WorkerPingInfo> = object({ Info: workerInfo, LastPing: u64 });
 
 export const chainHead: Check<ChainHead> = object({ Height: u64, BlockDelayMs: u64 });
+
+export const chainMessageView: Check<ChainMessageView> = object({
+  Id: nonEmptyStr,
+  Miner: u64,
+  Kind: nonEmptyStr,
+  Method: nonEmptyStr,
+  Cid: nullable(str),
+  Sectors: listOf(u64),
+  State: nonEmptyStr,
+  MaxFee: nullable(str),
+  Value: nullable(str),
+  ExitCode: nullable(int),
+  Epoch: nullable(u64),
+  GasUsed: nullable(u64),
+  Error: nullable(str),
+  Waiting: nullable(str),
+  CreatedAt: u64,
+});
 
 export const unsealTaskView: Check<UnsealTaskView> = object({
   Sector: sectorId,

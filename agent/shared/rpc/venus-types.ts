@@ -3,6 +3,8 @@
 // strings, `[32]byte` as arrays of 32 numbers, numeric enums. Both the manager and the worker import these, so a
 // shape mismatch is a compile error on both sides at once.
 
+import type { FailureLevel } from "../failure.js";
+
 /** A miner actor id (the number in f01000). */
 export type ActorID = number;
 
@@ -127,11 +129,21 @@ export interface WaitSeedResp {
   Seed: Seed | null;
 }
 
-export type FailureLevel = "Temporary" | "Permanent" | "Abort" | "Critical";
+/** damocles' `SectorFailure.level`: its Rust enum's variant names, the wire spelling of our `FailureLevel`. */
+export type WireFailureLevel = "Temporary" | "Permanent" | "Abort" | "Critical";
+
+/** The one mapping from a failure level to its wire spelling, used where a worker reports a failure. */
+export const wireFailureLevel: Readonly<Record<FailureLevel, WireFailureLevel>> = {
+  temporary: "Temporary",
+  permanent: "Permanent",
+  abort: "Abort",
+  critical: "Critical",
+};
 
 export interface ReportStateReq {
   Worker: { Instance: string; Location: string };
   StateChange: { Prev: string; Next: string; Event: string };
+  /** `Level` is a string so a manager accepts what any worker sends; ours sends `wireFailureLevel[level]`. */
   Failure: { Level: string; Desc: string } | null;
 }
 
@@ -239,6 +251,32 @@ export interface SectorDetail {
 export interface ChainHead {
   Height: number;
   BlockDelayMs: number;
+}
+
+/** ListMessages (`sealfarm messages list`): one chain message the manager recorded, and what became of it. */
+export interface ChainMessageView {
+  Id: string;
+  Miner: number;
+  /** precommit, provecommit, wdpost or recovery. */
+  Kind: string;
+  /** The miner-actor method, e.g. "PreCommitSectorBatch2". */
+  Method: string;
+  /** null until the node accepted the push. */
+  Cid: string | null;
+  Sectors: number[];
+  /** pending, sent, landed or failed. */
+  State: string;
+  /** attoFIL, decimal. */
+  MaxFee: string | null;
+  Value: string | null;
+  ExitCode: number | null;
+  /** The epoch it landed at. */
+  Epoch: number | null;
+  GasUsed: number | null;
+  Error: string | null;
+  /** The temporary chain failure it is waiting out, if any. */
+  Waiting: string | null;
+  CreatedAt: number;
 }
 
 /** damocles SectorPrivateInfo: the persist store instance holding the sealed file and the cache dir. */

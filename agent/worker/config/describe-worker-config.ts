@@ -1,7 +1,7 @@
 // What a worker config means, as `sealfarm worker check` prints it: pure, from the loaded config, the identity the
 // worker would report (or why it could not be learned), and the stages the bundled proof binary knows. An operator
 // moving from damocles reads this to see that sealfarm understood their file the way damocles would.
-import { snapStages } from "../planner/snapup.js";
+import { processorStagesOfPlan } from "../thread/plan-spec.js";
 import { mergeSealing, type ProcessorStage, type SealingOptions, type WorkerConfig } from "./worker-config.js";
 
 /** Environment variables that choose a GPU for a processor (CUDA and the NVIDIA container runtime). */
@@ -64,21 +64,9 @@ export interface DescribeInputs {
   warnings: string[];
   /** The identity the worker would report, or the reason it could not be learned (manager down, loopback Dest). */
   identity: { name: string; dest: string } | { error: string; unreachable: boolean };
-  /** The bundled binary's path and the stages it serves (read from its `--help`). */
+  /** The bundled binary's path and the stages it serves (as `sealfarm-proofs stages --json` lists them). */
   bundled: { bin: string; stages: readonly string[] };
 }
-
-/**
- * The processor stages each plan runs, so a config's plans can be checked against the processors it has. `transfer`
- * is left out: without `[[processors.transfer]]` the worker copies files itself.
- */
-const stagesOfPlan: Record<string, readonly string[]> = {
-  sealer: ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"],
-  rebuild: ["add_pieces", "tree_d", "pc1", "pc2", "c1"],
-  unseal: ["unseal"],
-  wdpost: ["window_post"],
-  snapup: ["add_pieces", "tree_d", ...Object.values(snapStages)],
-};
 
 export function describeWorkerConfig(i: DescribeInputs): WorkerFacts {
   const c = i.config;
@@ -86,7 +74,7 @@ export function describeWorkerConfig(i: DescribeInputs): WorkerFacts {
   const warnings = [...i.warnings];
   // A stage without `[[processors.<stage>]]` runs on the bundled binary, which must serve it.
   for (const t of c.threads)
-    for (const stage of stagesOfPlan[t.plan] ?? [])
+    for (const stage of processorStagesOfPlan(t.plan))
       if (c.processors.entries[stage as ProcessorStage] === undefined && !i.bundled.stages.includes(stage))
         problems.push(
           `${c.file}: sealing_thread[${t.index}].plan: "${t.plan}" runs the ${stage} stage, which has no [[processors.${stage}]] and which the bundled ${i.bundled.bin} does not serve (it serves ${i.bundled.stages.join(", ")})`,
@@ -106,7 +94,7 @@ export function describeWorkerConfig(i: DescribeInputs): WorkerFacts {
     nameFrom = c.worker.name === undefined ? "local address toward the manager" : "config";
   }
 
-  const usedStages = new Set(c.threads.flatMap((t) => stagesOfPlan[t.plan] ?? []));
+  const usedStages = new Set(c.threads.flatMap((t) => processorStagesOfPlan(t.plan)));
   const stages: StageFacts[] = [];
   const stageNames = new Set<string>([...usedStages, ...(Object.keys(c.processors.entries) as ProcessorStage[])]);
   for (const stage of [...stageNames].sort()) {

@@ -3,14 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import {
-  ConfigError,
-  keyPath,
-  loadWorkerConfig,
-  managerUrl,
-  parseHotConfig,
-  parseWorkerConfig,
-} from "./load-worker-config.js";
+import { ConfigError, formatProblem } from "../../../components/core/config/config-error.js";
+import { keyPath, loadWorkerConfig, managerUrl, parseHotConfig, parseWorkerConfig } from "./load-worker-config.js";
 import { mergeSealing } from "./worker-config.js";
 
 const opts = { defaultBin: "/opt/sealfarm/sealfarm-proofs", baseDir: "/srv" };
@@ -106,7 +100,7 @@ function problemsOf(text: string): string[] {
     parseWorkerConfig(text, "worker.toml", opts);
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
+    return e.problems.map((p) => formatProblem(p, false));
   }
   assert.fail("expected a ConfigError");
 }
@@ -182,10 +176,10 @@ cgroup.cpuset = "0-7,"
 `),
     );
     assert.deepEqual(problems.sort(), [
-      'processors.pc1[0].cgroup.cpuset: expected a CPU list like "0-7,16", got the string "0-7,"',
-      "processors.pc1[0].concurrent: expected a number >= 1, got number 0",
-      'sealing.max_retries: expected an integer, got the string "five"',
-      "sealing.seal_interval: expected a string, got number 30",
+      'processors.pc1[0].cgroup.cpuset: expected a CPU list like "0-7,16", got "0-7," (a string)',
+      "processors.pc1[0].concurrent: expected a number >= 1, got 0 (a number)",
+      'sealing.max_retries: expected an integer, got "five" (a string)',
+      'sealing.seal_interval: expected a duration like "30s", "5min" or "1h 30m", got 30 (a number)',
     ]);
   });
 
@@ -206,11 +200,17 @@ plan = "sealer"
       problems.some((p) => p.startsWith('sealing_thread[0].plan: expected one of "sealer", "snapup"')),
       problems.join("\n"),
     );
+    assert.ok(
+      problems.includes(
+        'sealing.recover_interval: expected a duration like "30s", "5min" or "1h 30m", got "60 parsecs" (a string)',
+      ),
+      problems.join("\n"),
+    );
     const again = problemsOf(`
 [sector_manager]
 rpc_client.addr = "/ip4/10.0.0.2/udp/1789"
 [sealing]
-recover_interval = "60 parsecs"
+recover_interval = "0s"
 allowed_sizes = ["4KiB"]
 [[sealing_thread]]
 plan = "sealer"
@@ -218,15 +218,15 @@ plan = "sealer"
     assert.deepEqual(again, [
       'sector_manager.rpc_client.addr: expected a multiaddr like "/ip4/10.0.0.2/tcp/1789" or a URL, got "/ip4/10.0.0.2/udp/1789"',
       'sealing.allowed_sizes[0]: expected a sector size, one of "2KiB", "8MiB", "512MiB", "32GiB", "64GiB", got "4KiB"',
-      'sealing.recover_interval: expected a duration like "30s", "5min" or "1h 30m", got "60 parsecs"',
+      'sealing.recover_interval: expected a duration above 0, got "0s"',
       'sealing_thread[0].location: required for plan "sealer" (only wdpost threads may omit it)',
     ]);
   });
 
   it("requires sector_manager and sealing_thread", () => {
     assert.deepEqual(problemsOf(`[worker]\nname = "x"\n`), [
-      "sector_manager: required key is missing",
-      "sealing_thread: required key is missing",
+      'sector_manager: expected the required key "sector_manager", got nothing',
+      'sealing_thread: expected the required key "sealing_thread", got nothing',
     ]);
   });
 
@@ -355,7 +355,7 @@ describe("issue 15: values that break at run time are refused at load", () => {
       parseWorkerConfig(text, "w.toml", opts);
     } catch (e) {
       assert.ok(e instanceof ConfigError, String(e));
-      return e.problems;
+      return e.problems.map((p) => formatProblem(p, false));
     }
     assert.fail(`expected a ConfigError for ${text}`);
   };
@@ -364,12 +364,12 @@ describe("issue 15: values that break at run time are refused at load", () => {
     const cases: [string, string][] = [
       [
         base("[processors.limitation.concurrent]\npc1 = 0"),
-        "processors.limitation.concurrent.pc1: expected a number >= 1, got number 0",
+        "processors.limitation.concurrent.pc1: expected a number >= 1, got 0 (a number)",
       ],
-      [base("[processors.limit]\npc2 = 0"), "processors.limit.pc2: expected a number >= 1, got number 0"],
+      [base("[processors.limit]\npc2 = 0"), "processors.limit.pc2: expected a number >= 1, got 0 (a number)"],
       [
         base("[[processors.pc1]]\nnuma_preferred = 100000"),
-        "processors.pc1[0].numa_preferred: expected a number <= 255, got number 100000",
+        "processors.pc1[0].numa_preferred: expected a number <= 255, got 100000 (a number)",
       ],
       [base("[sealing]\nmax_retries = inf"), "sealing.max_retries: expected a finite number, got Infinity"],
       [
@@ -383,7 +383,7 @@ describe("issue 15: values that break at run time are refused at load", () => {
       ],
       [
         base('[metrics]\nhttp_listen = "127.0.0.1:99999"'),
-        'metrics.http_listen: expected a port 0-65535 in "host:port", got the string "127.0.0.1:99999"',
+        'metrics.http_listen: expected a port 0-65535 in "host:port", got "127.0.0.1:99999"',
       ],
     ];
     for (const [text, expected] of cases) assert.deepEqual(problemsOf(text), [expected], text);
@@ -465,7 +465,7 @@ describe("[sealfarm] (sealfarm's own section; damocles-worker ignores it)", () =
         ),
       ),
       [
-        'sealfarm.tls.manager_fingerprint: expected a SHA-256 fingerprint like "sha256:AB:CD:…" (32 hex pairs; sealfarm manager tls init prints it), got the string "AB:CD"',
+        'sealfarm.tls.manager_fingerprint: expected a SHA-256 fingerprint like "sha256:AB:CD:…" (32 hex pairs; sealfarm manager tls init prints it), got "AB:CD" (a string)',
       ],
     );
     assert.deepEqual(

@@ -6,15 +6,14 @@ import { isIPv4, isIPv6 } from "node:net";
 import { isAbsolute, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { parse as parseToml } from "smol-toml";
+import { ConfigError, describeValue, formatProblem, valueAt } from "../../../components/core/config/config-error.js";
 import { nonFiniteNumbers } from "../../../components/core/config/non-finite.js";
+import { schemaProblems } from "../../../components/core/config/schema-problems.js";
+import { parseSectorSize, sectorSizeName } from "../../../components/core/proofs/registered-proofs.js";
+import { parseBytes } from "../../../components/core/units/bytes.js";
+import { MAX_TIMER_MS, parseDurationMs as parseAnyDurationMs } from "../../../components/core/units/duration.js";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
 import { cidrProblem } from "../../shared/auth/trusted-addresses.js";
-import {
-  parseDurationMs as parseAnyDurationMs,
-  parseBytes,
-  parseSectorSize,
-  sectorSizeName,
-} from "../../shared/units.js";
 import {
   type AttachedStore,
   LOOPBACK_CIDRS,
@@ -28,14 +27,12 @@ import {
   type WorkerSecurity,
 } from "./worker-config.js";
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(problems.map((p) => `${file}: ${p}`).join("\n"));
-  }
+/**
+ * The config error for problems this loader words itself, each already starting with its key path
+ * ("sealing.seal_interval: …"), so the line reads `worker.toml: sealing.seal_interval: …`.
+ */
+function workerConfigError(file: string, problems: readonly string[]): ConfigError {
+  return new ConfigError(problems.map((message) => ({ file, pointer: "", message })));
 }
 
 export interface LoadedConfig {
@@ -91,70 +88,17 @@ export function keyPath(pointer: string, extra?: string): string {
   return out === "" ? "(top level)" : out;
 }
 
-function got(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array ${JSON.stringify(value).slice(0, 60)}`;
-  if (typeof value === "object") return "a table";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value === "bigint") return `the integer ${value}`;
-  if (value instanceof Date) return `a date ${value.toISOString()}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let cur = root;
-  for (const raw of pointer.split("/").slice(1)) {
-    const k = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
-}
-
-function expectation(e: ErrorObject): string {
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case "type":
-      return `expected ${p.type === "object" ? "a table" : p.type === "array" ? "an array" : p.type === "integer" ? "an integer" : `a ${p.type}`}`;
-    case "enum":
-      return `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    case "pattern":
-      return `expected ${(e.parentSchema as { description?: string } | undefined)?.description ?? `a value matching ${p.pattern}`}`;
-    case "minimum":
-      return `expected a number >= ${p.limit}`;
-    case "maximum":
-      return `expected a number <= ${p.limit}`;
-    case "minLength":
-      return "expected a non-empty string";
-    case "anyOf":
-      return 'expected a byte size like "8GiB" or a byte count';
-    default:
-      return `expected ${e.message ?? e.keyword}`;
-  }
-}
-
-/** Splits ajv's errors into fatal problems and unknown-key warnings. */
-function schemaProblems(errors: ErrorObject[], doc: unknown): { problems: string[]; unknown: string[] } {
-  const problems: string[] = [];
-  const unknown: string[] = [];
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
-  for (const e of errors) {
-    if (e.keyword === "additionalProperties") {
-      const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      unknown.push(`${keyPath(e.instancePath, extra)}: unknown key, ignored`);
-      continue;
-    }
-    if (e.keyword === "required") {
-      const missing = (e.params as { missingProperty: string }).missingProperty;
-      problems.push(`${keyPath(e.instancePath, missing)}: required key is missing`);
-      continue;
-    }
-    // anyOf's branches each add an error at the same path; the anyOf error alone says it best.
-    if (e.keyword !== "anyOf" && anyOfPaths.has(e.instancePath)) continue;
-    problems.push(`${keyPath(e.instancePath)}: ${expectation(e)}, got ${got(valueAt(doc, e.instancePath))}`);
-  }
-  return { problems: [...new Set(problems)], unknown: [...new Set(unknown)] };
+/** ajv's errors as key-path lines (core schemaProblems, pointers spelled as damocles' TOML key paths), with unknown
+ * keys apart: damocles ignores them, so they are warnings. */
+function workerSchemaProblems(errors: readonly ErrorObject[], file: string): { problems: string[]; unknown: string[] } {
+  const unknown = errors
+    .filter((e) => e.keyword === "additionalProperties")
+    .map((e) => `${keyPath(e.instancePath, String(e.params.additionalProperty))}: unknown key, ignored`);
+  const problems = schemaProblems(
+    errors.filter((e) => e.keyword !== "additionalProperties"),
+    file,
+  ).map((p) => formatProblem({ ...p, pointer: keyPath(p.pointer === "/" ? "" : p.pointer) }, false));
+  return { problems, unknown: [...new Set(unknown)] };
 }
 
 /** A multiaddr (`/ip4/h/tcp/p[/http|/https]`, `/dns*`) or a URL → the manager's base URL. */
@@ -187,13 +131,10 @@ export function managerUrl(addr: string): string {
   return `${u.protocol}//${u.host}`;
 }
 
-/** The longest duration a timer can wait (node's setTimeout: 2^31-1 ms, about 24.8 days). */
-const MAX_DURATION_MS = 2 ** 31 - 1;
-
 /** A duration that fits a timer: at most 24 days. */
 function parseDurationMs(text: string): number {
   const ms = parseAnyDurationMs(text);
-  if (ms > MAX_DURATION_MS) throw new Error(`expected a duration of at most 24 days, got ${JSON.stringify(text)}`);
+  if (ms > MAX_TIMER_MS) throw new Error(`expected a duration of at most 24 days, got ${JSON.stringify(text)}`);
   return ms;
 }
 
@@ -263,7 +204,7 @@ function parseTomlOrThrow(text: string, file: string): Raw {
     return parseToml(text, { integersAsBigInt: false }) as Raw;
   } catch (e) {
     // smol-toml's message carries the line and column.
-    throw new ConfigError(file, [`not valid TOML: ${(e as Error).message.split("\n")[0]}`]);
+    throw workerConfigError(file, [`not valid TOML: ${(e as Error).message.split("\n")[0]}`]);
   }
 }
 
@@ -272,16 +213,18 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   const doc = parseTomlOrThrow(text, file);
   const nonFinite = nonFiniteNumbers(doc);
   if (nonFinite.length > 0)
-    throw new ConfigError(
+    throw workerConfigError(
       file,
       nonFinite.map((at) => `${keyPath(at)}: expected a finite number, got ${String(valueAt(doc, at))}`),
     );
   const baseDir = options.baseDir ?? resolve(file, "..");
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const ok = validateWorker(doc);
-  const { problems, unknown } = ok ? { problems: [], unknown: [] } : schemaProblems(validateWorker.errors ?? [], doc);
+  const { problems, unknown } = ok
+    ? { problems: [], unknown: [] }
+    : workerSchemaProblems(validateWorker.errors ?? [], file);
   const warnings = [...unknown];
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw workerConfigError(file, problems);
 
   const w = obj(doc.worker);
   const rpcServer = obj(w.rpc_server);
@@ -308,7 +251,7 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
 
   const metricsPort = /:([0-9]+)$/.exec(String(m.http_listen ?? ""));
   if (metricsPort !== null && Number(metricsPort[1]) > 65535)
-    problems.push(`metrics.http_listen: expected a port 0-65535 in "host:port", got ${got(m.http_listen)}`);
+    problems.push(`metrics.http_listen: expected a port 0-65535 in "host:port", got ${describeValue(m.http_listen)}`);
 
   const sealing = sealingFrom(doc.sealing, "sealing", problems);
 
@@ -417,7 +360,7 @@ export function parseWorkerConfig(text: string, file: string, options: LoadOptio
   if (pieceToken !== undefined) for (const e of entries.add_pieces ?? []) e.envs.PIECE_FETCHER_TOKEN = pieceToken;
 
   const security = securityFrom(obj(doc.sealfarm), abs, problems);
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw workerConfigError(file, problems);
 
   const localPiecesDirs =
     (w.local_pieces_dirs as string[] | undefined) ??
@@ -493,11 +436,11 @@ export function loadWorkerConfig(file: string, options: LoadOptions): LoadedConf
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new ConfigError(file, [`cannot read: ${(e as Error).message}`]);
+    throw workerConfigError(file, [`cannot read: ${(e as Error).message}`]);
   }
   const loaded = parseWorkerConfig(text, file, options);
   const problems = pathProblems(loaded.config);
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw workerConfigError(file, problems);
   return loaded;
 }
 
@@ -537,15 +480,15 @@ export function parseHotConfig(text: string, file: string): { hot: HotConfig; wa
   const doc = parseTomlOrThrow(text, file);
   const nonFinite = nonFiniteNumbers(doc);
   if (nonFinite.length > 0)
-    throw new ConfigError(
+    throw workerConfigError(
       file,
       nonFinite.map((at) => `${keyPath(at)}: expected a finite number, got ${String(valueAt(doc, at))}`),
     );
   const ok = validateSealingOnly(doc);
   const { problems, unknown } = ok
     ? { problems: [], unknown: [] }
-    : schemaProblems(validateSealingOnly.errors ?? [], doc);
+    : workerSchemaProblems(validateSealingOnly.errors ?? [], file);
   const sealing = sealingFrom(doc.sealing, "sealing", problems);
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw workerConfigError(file, problems);
   return { hot: { plan: doc.plan as Plan | undefined, sealing }, warnings: unknown.map((u) => `${file}: ${u}`) };
 }

@@ -1,6 +1,6 @@
 // The resolved worker config: what the agent runs on after loading, validating and parsing the TOML. Durations
 // are milliseconds, sizes are bytes, defaults are filled in (damocles-worker code defaults, reference §1).
-import type { PaddedBytes } from "../../shared/units.js";
+import type { PaddedBytes } from "../../../components/core/units/bytes.js";
 
 export type Plan = "sealer" | "snapup" | "rebuild" | "unseal" | "wdpost";
 

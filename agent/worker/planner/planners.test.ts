@@ -53,6 +53,7 @@ const wdpostExpected: Array<[WdPostState, WdPostEventKind, WdPostState]> = [
   ["Empty", "AllocateJob", "Allocated"],
   ["Allocated", "Generate", "Generated"],
   ["Generated", "Finish", "Finished"],
+  ["Generated", "Abort", "Aborted"],
 ];
 
 describe("sealer transition table", () => {

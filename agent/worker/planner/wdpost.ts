@@ -1,16 +1,20 @@
 // The wdpost plan (reference §3.7) as data. Jobs live only in memory: the manager re-queues a job whose
 // heartbeats stop, so nothing is persisted.
 
+/** The one processor stage a wdpost thread runs. */
+export const windowPostStage = "window_post";
+
 export const wdpostStates = ["Empty", "Allocated", "Generated", "Finished", "Aborted"] as const;
 export type WdPostState = (typeof wdpostStates)[number];
 
-export const wdpostEventKinds = ["AllocateJob", "Generate", "Finish"] as const;
+export const wdpostEventKinds = ["AllocateJob", "Generate", "Finish", "Abort"] as const;
 export type WdPostEventKind = (typeof wdpostEventKinds)[number];
 
 export const wdpostTable: Readonly<Record<WdPostState, Readonly<Partial<Record<WdPostEventKind, WdPostState>>>>> = {
   Empty: { AllocateJob: "Allocated" },
   Allocated: { Generate: "Generated" },
-  Generated: { Finish: "Finished" },
+  // Abort: the manager would not take the result (WdPoStFinishJob failed every retry); it re-queues the job.
+  Generated: { Finish: "Finished", Abort: "Aborted" },
   Finished: {},
   Aborted: {},
 };

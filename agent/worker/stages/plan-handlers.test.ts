@@ -5,56 +5,30 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { Failure } from "../../shared/failure.js";
+import { failureLevel } from "../../../test/support/failure-level.js";
+import { bundledPool, testStageDeps } from "../../../test/support/stage-deps.js";
 import { createVenusClient, type SectorUnsealInfo } from "../../shared/rpc/index.js";
-import { mergeSealing } from "../config/worker-config.js";
 import { emptyRebuildSector, emptyUnsealSector, type RebuildRecord, type UnsealRecord } from "../planner/sector.js";
-import { ProcessorPool } from "../processors/processor-pool.js";
 import { SealingStore } from "../store/sealing-store.js";
 import { execRebuild } from "./rebuild-handlers.js";
-import type { StageDeps } from "./stage-deps.js";
 import { execUnseal, unsealedPiecePath } from "./unseal-handlers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-plan-handlers-"));
 // Nothing listens on port 1: an allocation call there is an error, which means Idle.
 const rpc = createVenusClient({ url: "http://127.0.0.1:1", timeoutMs: 2000 });
-const pool = new ProcessorPool(
-  { concurrent: {}, staggeredMs: {}, extLocks: {}, staticTreeD: {}, entries: {} },
-  "/nonexistent",
-);
+const pool = bundledPool("/nonexistent");
 const store = new SealingStore(join(dir, "store"));
 store.init();
 const persist = join(dir, "persist-1");
-const deps: StageDeps = {
-  rpc,
-  pool,
-  store,
-  attached: [{ name: "persist-1", location: persist, readonly: false }],
-  localPiecesDirs: [],
-  managerUrl: "http://127.0.0.1:1",
-  instance: "t",
-  options: mergeSealing({ rpcPollingIntervalMs: 10, recoverIntervalMs: 10 }),
-  staticTreeD: {},
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  signal: new AbortController().signal,
-  onProc: () => {},
-  onStageDone: () => {},
-};
+const depsOf = (plan: "rebuild" | "unseal") =>
+  testStageDeps({ plan, rpc, managerUrl: "http://127.0.0.1:1", pool, store, persistDir: persist });
+const rebuildDeps = depsOf("rebuild");
+const unsealDeps = depsOf("unseal");
 after(async () => {
   rpc.close();
   await pool.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function level(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof Failure, String(e));
-    return [e.level, e.message];
-  }
-  assert.fail("expected a Failure");
-}
 
 const sector = { ID: { Miner: 1000, Number: 9 }, ProofType: 5 };
 const unsealInfo = (over: Partial<SectorUnsealInfo> = {}): SectorUnsealInfo => ({
@@ -81,7 +55,7 @@ const rebuildAt = (state: RebuildRecord["state"], over: Partial<RebuildRecord["p
 
 describe("rebuild handlers", () => {
   it("an allocation error means Idle", async () => {
-    assert.deepEqual(await execRebuild("Empty", emptyRebuildSector(), deps), { kind: "Idle" });
+    assert.deepEqual(await execRebuild("Empty", emptyRebuildSector(), rebuildDeps), { kind: "Idle" });
   });
   it("aborts a snap-upgraded sector and a record missing the ticket, naming the field", async () => {
     const snap = rebuildAt("Allocated", {
@@ -94,52 +68,52 @@ describe("rebuild handlers", () => {
         UpgradePublic: null,
       },
     });
-    const [lvl, msg] = await level(execRebuild("Allocated", snap, deps));
+    const [lvl, msg] = await failureLevel(execRebuild("Allocated", snap, rebuildDeps));
     assert.equal(lvl, "abort");
     assert.match(msg, /snap-upgraded sector is not supported/);
-    assert.deepEqual(await level(execRebuild("TreeDBuilt", rebuildAt("TreeDBuilt"), deps)), [
+    assert.deepEqual(await failureLevel(execRebuild("TreeDBuilt", rebuildAt("TreeDBuilt"), rebuildDeps)), [
       "abort",
       "field phases.ticket is required",
     ]);
-    assert.deepEqual(await level(execRebuild("Persisted", rebuildAt("Persisted"), deps)), [
+    assert.deepEqual(await failureLevel(execRebuild("Persisted", rebuildAt("Persisted"), rebuildDeps)), [
       "abort",
       "field phases.persistInstance is required",
     ]);
   });
   it("has no handler for the terminal states (critical)", async () => {
-    assert.equal((await level(execRebuild("Finished", rebuildAt("Finished"), deps)))[0], "critical");
+    assert.equal((await failureLevel(execRebuild("Finished", rebuildAt("Finished"), rebuildDeps)))[0], "critical");
   });
 });
 
 describe("unseal handlers", () => {
   it("an allocation error means Idle; a record without its task aborts", async () => {
-    assert.deepEqual(await execUnseal("Empty", emptyUnsealSector(), deps), { kind: "Idle" });
-    assert.deepEqual(await level(execUnseal("Allocated", unsealAt("Allocated", null), deps)), [
+    assert.deepEqual(await execUnseal("Empty", emptyUnsealSector(), unsealDeps), { kind: "Idle" });
+    assert.deepEqual(await failureLevel(execUnseal("Allocated", unsealAt("Allocated", null), unsealDeps)), [
       "abort",
       "field phases.unsealIn is required",
     ]);
   });
   it("a persist store not attached here, or one without the sector's files, is permanent", async () => {
-    const [l1, m1] = await level(
+    const [l1, m1] = await failureLevel(
       execUnseal(
         "Allocated",
         unsealAt("Allocated", unsealInfo({ PrivateInfo: { AccessInstance: "elsewhere" } })),
-        deps,
+        unsealDeps,
       ),
     );
     assert.equal(l1, "permanent");
     assert.match(m1, /s-t01000-9 is persisted in store "elsewhere", which is not attached here/);
-    const [l2, m2] = await level(execUnseal("Allocated", unsealAt("Allocated", unsealInfo()), deps));
+    const [l2, m2] = await failureLevel(execUnseal("Allocated", unsealAt("Allocated", unsealInfo()), unsealDeps));
     assert.equal(l2, "permanent");
     assert.match(m2, /sealed file or cache missing in store persist-1/);
   });
   it("a vanished unsealed piece is critical; a manager that cannot be reached is temporary", async () => {
     const info = unsealInfo();
-    assert.equal((await level(execUnseal("Unsealed", unsealAt("Unsealed", info), deps)))[0], "critical");
+    assert.equal((await failureLevel(execUnseal("Unsealed", unsealAt("Unsealed", info), unsealDeps)))[0], "critical");
     const piece = unsealedPiecePath(store.dataDir, info);
     mkdirSync(join(piece, ".."), { recursive: true });
     writeFileSync(piece, Buffer.alloc(1016));
-    const [lvl, msg] = await level(execUnseal("Unsealed", unsealAt("Unsealed", info), deps));
+    const [lvl, msg] = await failureLevel(execUnseal("Unsealed", unsealAt("Unsealed", info), unsealDeps));
     assert.equal(lvl, "temporary");
     assert.match(msg, /Venus\.AcquireUnsealDest/);
   });

@@ -15,6 +15,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import {
+  sealProofName,
+  sealProofTypesForSize,
+  sectorSizeName,
+  sectorSizeOfSealProof,
+} from "../../../components/core/proofs/registered-proofs.js";
+import { paddedBytes, toUnpadded } from "../../../components/core/units/bytes.js";
 import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import {
   type AllocatedSector,
@@ -25,14 +32,6 @@ import {
   type Ticket,
 } from "../../shared/rpc/index.js";
 import type { VenusResult } from "../../shared/rpc/venus-methods.js";
-import {
-  paddedBytes,
-  sealProofName,
-  sealProofTypesForSize,
-  sectorSizeName,
-  sectorSizeOfSealProof,
-  toUnpadded,
-} from "../../shared/units.js";
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type ReplicaFiles, replicaFiles, sectorPaths } from "../store/sealing-store.js";

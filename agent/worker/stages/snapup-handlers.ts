@@ -4,9 +4,9 @@
 // files, and submit. The manager then switches the sector to its new comm_r.
 import { mkdirSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sectorSizeOfSealProof, updateProofName } from "../../../components/core/proofs/registered-proofs.js";
 import { abort, crit, perm, temp } from "../../shared/failure.js";
 import { InvalidReplyError, SubmitResult } from "../../shared/rpc/index.js";
-import { sectorSizeOfSealProof, updateProofName } from "../../shared/units.js";
 import type { SnapEncodeOutput, SnapUpEvent, SnapUpRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type SnapUpState, snapStages } from "../planner/snapup.js";

@@ -35,6 +35,8 @@ export interface StageDeps {
   /** The worker's instance name (ReportState `Worker.Instance`, wdpost worker name). */
   instance: string;
   options: SealingOptions;
+  /** The processor stages the running plan declares (its PlanSpec's `processorStages`); `transfer` is always allowed. */
+  stages: readonly string[];
   /** `[processors.static_tree_d]`: size name ("32GiB") → a prebuilt CC tree_d file to symlink instead of computing. */
   staticTreeD: Partial<Record<string, string>>;
   /** Sleeps, or throws Interrupted when the thread is paused/stopped meanwhile. */
@@ -70,6 +72,9 @@ export async function callRpc<M extends VenusMethod>(
  * under the task is temporary: the pool restarts it and the retry runs on the new child.
  */
 export async function runStage<T>(deps: StageDeps, stage: string, task: unknown): Promise<T> {
+  // The plan spec states what a plan runs; a handler that runs something else is a bug the spec must learn of.
+  if (stage !== "transfer" && !deps.stages.includes(stage))
+    throw crit(`a handler ran the ${stage} stage, which its plan does not declare (${deps.stages.join(", ")})`);
   deps.onProc("Waiting");
   const t0 = Date.now();
   let started = t0;

@@ -1,6 +1,8 @@
-// The sealing plans a SealingThread can run, each as one value: its states, its `worker list` stage names, an
-// empty record, the table-checked apply, and the handlers. The thread loop is the same for all of them; the
+// The sealing plans a SealingThread can run, each as one value: its states, its `worker list` stage names, the
+// processor stages it runs, an empty record, the table-checked apply, and the handlers. The thread loop is the same for all of them; the
 // casts from the shared record type to a plan's own record live here and only here.
+
+import type { Plan } from "../config/worker-config.js";
 import type { RebuildState } from "../planner/rebuild.js";
 import { isRebuildState, rebuildStage, rebuildStates } from "../planner/rebuild.js";
 import { isSealerState, type SealerState, sealerStage, sealerStates } from "../planner/sealer.js";
@@ -25,8 +27,9 @@ import {
   type UnsealEvent,
   type UnsealRecord,
 } from "../planner/sector.js";
-import { isSnapUpState, type SnapUpState, snapUpStage, snapUpStates } from "../planner/snapup.js";
+import { isSnapUpState, type SnapUpState, snapStages, snapUpStage, snapUpStates } from "../planner/snapup.js";
 import { isUnsealState, type UnsealPlanState, unsealStage, unsealStates } from "../planner/unseal.js";
+import { windowPostStage } from "../planner/wdpost.js";
 import { execRebuild } from "../stages/rebuild-handlers.js";
 import { execSealer } from "../stages/sealer-handlers.js";
 import { execSnapUp } from "../stages/snapup-handlers.js";
@@ -41,6 +44,12 @@ export interface PlanSpec {
   isState(s: string): boolean;
   /** The `stage` column of `worker list` for a state of this plan. */
   stage(state: string): string;
+  /**
+   * The processor stages this plan's handlers run, the one statement of it: `runStage` refuses any other and
+   * `worker check` checks a config's processors against it. `transfer` is not listed: any plan that persists may
+   * use it, and without `[[processors.transfer]]` the worker copies the files itself.
+   */
+  processorStages: readonly string[];
   empty(): AnySectorRecord;
   apply(sector: AnySectorRecord, event: PlanEvent): Applied<AnySectorRecord>;
   /** Runs the handler of the record's state: the next event, `Idle`, or a thrown Failure. */
@@ -66,6 +75,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     states: sealerStates,
     isState: isSealerState,
     stage: (s) => sealerStage[s as SealerState] ?? s,
+    processorStages: ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"],
     empty: emptySector,
     apply: (r, e) => applySealerEvent(r as SectorRecord, e as SealerEvent),
     exec: (r, deps) => execSealer(r.state as SealerState, r as SectorRecord, deps),
@@ -77,6 +87,8 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     states: rebuildStates,
     isState: isRebuildState,
     stage: (s) => rebuildStage[s as RebuildState] ?? s,
+    // The proof was on chain already: a rebuild checks its replica with C1 and needs no C2.
+    processorStages: ["add_pieces", "tree_d", "pc1", "pc2", "c1"],
     empty: emptyRebuildSector,
     apply: (r, e) => applyRebuildEvent(r as RebuildRecord, e as RebuildEvent),
     exec: (r, deps) => execRebuild(r.state as RebuildState, r as RebuildRecord, deps),
@@ -88,6 +100,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     states: snapUpStates,
     isState: isSnapUpState,
     stage: (s) => snapUpStage[s as SnapUpState] ?? s,
+    processorStages: ["add_pieces", "tree_d", ...Object.values(snapStages)],
     empty: emptySnapUpSector,
     apply: (r, e) => applySnapUpEvent(r as SnapUpRecord, e as SnapUpEvent),
     exec: (r, deps) => execSnapUp(r.state as SnapUpState, r as SnapUpRecord, deps),
@@ -100,6 +113,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     states: unsealStates,
     isState: isUnsealState,
     stage: (s) => unsealStage[s as UnsealPlanState] ?? s,
+    processorStages: ["unseal"],
     empty: emptyUnsealSector,
     apply: (r, e) => applyUnsealEvent(r as UnsealRecord, e as UnsealEvent),
     exec: (r, deps) => execUnseal(r.state as UnsealPlanState, r as UnsealRecord, deps),
@@ -112,6 +126,11 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
     },
   },
 };
+
+/** The processor stages a thread of `plan` runs: its plan spec's, or the wdpost thread's one stage. */
+export function processorStagesOfPlan(plan: Plan): readonly string[] {
+  return plan === "wdpost" ? [windowPostStage] : planSpecs[plan].processorStages;
+}
 
 export function isSealingPlan(plan: string): plan is SealingPlan {
   return plan === "sealer" || plan === "rebuild" || plan === "unseal" || plan === "snapup";

@@ -3,8 +3,8 @@
 // here and only here; the plan only supplies its table and handlers (plan-spec.ts).
 
 import { readFileSync } from "node:fs";
-import { asFailure, decideRetry, Failure, wireLevel } from "../../shared/failure.js";
-import type { VenusClient } from "../../shared/rpc/index.js";
+import { asFailure, decideRetry, Failure } from "../../shared/failure.js";
+import { type VenusClient, wireFailureLevel } from "../../shared/rpc/index.js";
 import type { TlsPin } from "../../shared/tls/pinned-tls.js";
 import { parseHotConfig } from "../config/load-worker-config.js";
 import {
@@ -152,7 +152,7 @@ export class SealingThread {
     }
   }
 
-  private deps(): StageDeps {
+  private deps(spec: PlanSpec): StageDeps {
     return {
       rpc: this.env.rpc,
       pool: this.env.pool,
@@ -164,6 +164,7 @@ export class SealingThread {
       managerTls: this.env.managerTls,
       instance: this.env.instance,
       options: this.options,
+      stages: spec.processorStages,
       staticTreeD: this.env.staticTreeD,
       sleep: (ms) => this.control.sleep(ms),
       signal: this.control.signal,
@@ -188,7 +189,7 @@ export class SealingThread {
         {
           Worker: { Instance: this.env.instance, Location: this.store.location },
           StateChange: { Prev: sector.prevState ?? sector.state, Next: sector.state, Event: "None" },
-          Failure: failure === undefined ? null : { Level: wireLevel[failure.level], Desc: failure.message },
+          Failure: failure === undefined ? null : { Level: wireFailureLevel[failure.level], Desc: failure.message },
         },
       ]);
       if (resp?.Finalized === true && planSpecs[sector.plan].ownsSector) {
@@ -284,7 +285,7 @@ export class SealingThread {
       let result: PlanEvent | undefined;
       let failure: Failure | undefined;
       try {
-        result = await spec.exec(sector, this.deps());
+        result = await spec.exec(sector, this.deps(spec));
       } catch (e) {
         if (e instanceof Interrupted) throw e;
         failure = asFailure(e);

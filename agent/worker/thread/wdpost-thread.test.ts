@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { paddedBytes } from "../../shared/units.js";
+import { paddedBytes } from "../../../components/core/units/bytes.js";
 import { allowedPoStProofTypes, windowPostTask } from "./wdpost-thread.js";
 
 describe("wdpost thread helpers", () => {

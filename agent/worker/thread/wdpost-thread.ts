@@ -1,8 +1,14 @@
 // One wdpost thread (reference §3.7): allocate a job, heartbeat it every 3 s, run window_post, finish the job.
+// A job moves through its states only by events of the wdpost table (planner/wdpost.ts), as a sector does.
 // Jobs live only in memory: if the agent dies, the heartbeats stop and the manager re-queues the job.
+
+import {
+  sealProofTypesForSize,
+  sectorSizeName,
+  sectorSizeOfSealProof,
+} from "../../../components/core/proofs/registered-proofs.js";
 import { asFailure, decideRetry } from "../../shared/failure.js";
 import { RpcError, type VenusClient, type WdPoStAllocatedJob, type WindowPoStOutput } from "../../shared/rpc/index.js";
-import { sealProofTypesForSize, sectorSizeName, sectorSizeOfSealProof } from "../../shared/units.js";
 import {
   type AttachedStore,
   mergeSealing,
@@ -11,7 +17,14 @@ import {
 } from "../config/worker-config.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { sectorName } from "../planner/sector.js";
-import { isWdPostState, type WdPostState, wdpostStage } from "../planner/wdpost.js";
+import {
+  isWdPostState,
+  nextWdPostState,
+  type WdPostEventKind,
+  type WdPostState,
+  wdpostStage,
+  windowPostStage,
+} from "../planner/wdpost.js";
 import type { ProcessorPool } from "../processors/processor-pool.js";
 import { Interrupted } from "../stages/stage-deps.js";
 import { sectorPaths } from "../store/sealing-store.js";
@@ -70,6 +83,8 @@ export class WdPostThread {
   readonly status = new ThreadStatus();
   private readonly options: SealingOptions;
   private warnedNoProver = false;
+  /** The current job's state: set by `startJob`, then moved only by `advance`. */
+  private jobState: WdPostState = "Empty";
 
   constructor(
     readonly config: SealingThreadConfig,
@@ -99,8 +114,17 @@ export class WdPostThread {
     this.control.stop();
   }
 
-  private setState(jobId: string | null, state: WdPostState | null): void {
-    this.status.setJob(jobId, state, state === null ? null : wdpostStage[state]);
+  private startJob(): void {
+    this.jobState = "Empty";
+    this.status.setJob(null, "Empty", wdpostStage.Empty);
+  }
+
+  /** Moves the job by `event` through the table; a pair the table does not list is a bug, not a new state. */
+  private advance(jobId: string, event: WdPostEventKind): void {
+    const t = nextWdPostState(this.jobState, event);
+    if (!t.ok) throw new Error(`wdpost job ${jobId}: ${t.error}`);
+    this.jobState = t.next;
+    this.status.setJob(jobId, t.next, wdpostStage[t.next]);
   }
 
   async run(): Promise<void> {
@@ -114,7 +138,7 @@ export class WdPostThread {
       try {
         const didWork = await this.oneJob();
         this.status.set("Idle");
-        this.setState(null, null);
+        this.status.setJob(null, null, null);
         await this.control.sleep(
           didWork ? Math.min(this.options.sealIntervalMs, 1000) : this.options.recoverIntervalMs,
         );
@@ -133,7 +157,7 @@ export class WdPostThread {
   /** Returns false when there was no job. */
   private async oneJob(): Promise<boolean> {
     this.control.check();
-    this.setState(null, "Empty");
+    this.startJob();
     let jobs: WdPoStAllocatedJob[];
     try {
       const got = await this.env.rpc.callVenus("WdPoStAllocateJobs", [
@@ -155,7 +179,7 @@ export class WdPostThread {
     }
     const job = jobs[0];
     if (job === undefined) return false;
-    this.setState(job.Id, "Allocated");
+    this.advance(job.Id, "AllocateJob");
     const beat = setInterval(() => {
       this.env.rpc.callVenus("WdPoStHeartbeatJobs", [[job.Id], this.env.instance]).catch((e: Error) => {
         this.env.log(`wdpost heartbeat for ${job.Id} failed (ignored): ${e.message}`);
@@ -169,20 +193,20 @@ export class WdPostThread {
         this.status.set("Waiting");
         const t0 = Date.now();
         let started = t0;
-        output = (await this.env.pool.run("window_post", task, {
+        output = (await this.env.pool.run(windowPostStage, task, {
           signal: this.control.signal,
           onRunning: (pid) => {
             started = Date.now();
             this.status.set("Running", pid === undefined ? undefined : `ext(pid: ${pid})`);
           },
         })) as WindowPoStOutput;
-        this.env.metrics.stageDone("window_post", Date.now() - started);
+        this.env.metrics.stageDone(windowPostStage, Date.now() - started);
       } catch (e) {
-        if (this.control.signal.aborted) throw new Interrupted("interrupted while waiting for window_post");
+        if (this.control.signal.aborted) throw new Interrupted(`interrupted while waiting for ${windowPostStage}`);
         // A processor error does not fail the job locally: it goes to the manager as the reason.
         errorReason = (e as Error).message;
       }
-      this.setState(job.Id, "Generated");
+      this.advance(job.Id, "Generate");
       let retry = 0;
       for (;;) {
         try {
@@ -194,14 +218,14 @@ export class WdPostThread {
             this.env.log(
               `wdpost job ${job.Id}: WdPoStFinishJob failed ${this.options.maxRetries} times, dropped: ${(e as Error).message}`,
             );
-            this.setState(job.Id, "Aborted");
+            this.advance(job.Id, "Abort");
             return true;
           }
           retry = d.retry;
           await this.control.sleep(this.options.recoverIntervalMs);
         }
       }
-      this.setState(job.Id, "Finished");
+      this.advance(job.Id, "Finish");
       this.env.metrics.inc(errorReason === "" ? "wdpost_finished" : "wdpost_failed");
       this.env.onJobDone?.(job.Id, errorReason === "", errorReason);
       this.env.log(`wdpost job ${job.Id} finished${errorReason === "" ? "" : ` with error: ${errorReason}`}`);

@@ -2,10 +2,10 @@
 // names and addresses, classes that exist, host keys that decode). Secrets are not here: the SSH private key and
 // the manager API token are separate secret config keys.
 import schema from "../../../schemas/farm.schema.json" with { type: "json" };
+import type { SectorSizeName } from "../proofs/registered-proofs.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { parseHostKey } from "./host-key.js";
 import { compileSchema } from "./schema-validator.js";
-import type { SectorSizeName } from "./sector-size.js";
 
 export const FARM_CONFIG_KEY = "sealfarm:farm";
 export const DEFAULT_SSH_USER = "root";

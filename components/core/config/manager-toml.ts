@@ -17,14 +17,35 @@ export interface ManagerToml {
   tls: { listen: string; cert_file: string; key_file: string };
   auth: { secret_file: string; trusted: string[] };
   chain: {
-    kind: "devnet";
+    kind: "devnet" | "lotus";
+    url?: string;
+    token_file?: string;
+    token_env?: string;
+    api_info_env?: string;
     block_time: string;
     precommit_challenge_delay: number;
     confidence: number;
     proving_period: number;
     deadlines: number;
+    fees: {
+      precommit_max_fee: string;
+      provecommit_max_fee: string;
+      wdpost_max_fee: string;
+      recovery_max_fee: string;
+      snapup_max_fee: string;
+    };
   };
-  batching: { max_batch: number; max_wait: string };
+  batching: {
+    max_batch: number;
+    max_wait: string;
+    precommit_max_batch?: number;
+    precommit_max_wait?: string;
+    provecommit_max_batch?: number;
+    provecommit_max_wait?: string;
+    aggregate_commits: boolean;
+    min_commit_batch: number;
+    aggregate_above_base_fee: string;
+  };
   post: { heartbeat_timeout: string; job_max_try: number };
   proofs: { bin: string };
   piece_store: { path: string };
@@ -61,8 +82,21 @@ export function defaultManagerToml(): ManagerToml {
       confidence: 2,
       proving_period: 40,
       deadlines: 4,
+      fees: {
+        precommit_max_fee: "0.05 FIL",
+        provecommit_max_fee: "0.05 FIL",
+        wdpost_max_fee: "5 FIL",
+        recovery_max_fee: "0.05 FIL",
+        snapup_max_fee: "0.05 FIL",
+      },
     },
-    batching: { max_batch: 4, max_wait: "5s" },
+    batching: {
+      max_batch: 4,
+      max_wait: "5s",
+      aggregate_commits: true,
+      min_commit_batch: 4,
+      aggregate_above_base_fee: "0.00000000015 FIL",
+    },
     post: { heartbeat_timeout: "15s", job_max_try: 2 },
     proofs: { bin: "" },
     piece_store: { path: "pieces" },

@@ -3,7 +3,7 @@
 // all of them at once, so a farm that does not fit is explained before anything is deployed.
 import type { FarmConfig, HostRole } from "../config/load-farm.js";
 import type { MachineClass } from "../config/machine-class.js";
-import { sectorSizeBytes } from "../config/sector-size.js";
+import { sectorSizeBytes } from "../proofs/registered-proofs.js";
 import { PlanError } from "./plan-error.js";
 import { planHost, type Resource } from "./plan-host.js";
 

@@ -9,7 +9,7 @@ import { formatCpuList, parseCpuList } from "../config/cpu-list.js";
 import { loadClassDirectory } from "../config/load-class.js";
 import { loadFarmStackFile } from "../config/load-stack-file.js";
 import { type MachineClass, machineClassProblems } from "../config/machine-class.js";
-import { type SectorSizeName, sectorSizeNames } from "../config/sector-size.js";
+import { type SectorSizeName, sectorSizeNames } from "../proofs/registered-proofs.js";
 import { physicalCores } from "./cpu-layout.js";
 import { PlanError } from "./plan-error.js";
 import { type HostPlan, planHost, sealerLimits } from "./plan-host.js";
@@ -167,15 +167,15 @@ describe("planner on the shipped classes", () => {
   const classes = loadClassDirectory("stacks/classes");
   const epyc = classes.get("epyc-2gpu") as MachineClass;
 
-  it("a 32 GiB sealer with 1 TiB is memory-bound at 15 threads and spreads PC1 over both NUMA nodes", () => {
+  it("a 32 GiB sealer with 1 TiB is memory-bound at 13 threads and spreads PC1 over both NUMA nodes", () => {
     const plan = planHost(epyc, "sealer", "32GiB");
-    assert.equal(plan.report.threads, 15);
+    assert.equal(plan.report.threads, 13);
     assert.equal(plan.report.bottleneck, "memory");
-    assert.deepEqual(plan.report.limits, { nvme: 48, memory: 15, cores: 29 });
+    assert.deepEqual(plan.report.limits, { nvme: 48, memory: 13, cores: 29 });
     const perNode = [0, 1].map((n) => plan.workerToml.processors.pc1?.filter((p) => p.numa_preferred === n).length);
-    assert.deepEqual(perNode, [8, 7]);
+    assert.deepEqual(perNode, [7, 6]);
     assert.equal(plan.workerToml.processors.pc1?.[0]?.cgroup?.cpuset, "0-1,64-65");
-    assert.equal(plan.report.expectedSectorsPerDay, 73.8);
+    assert.equal(plan.report.expectedSectorsPerDay, 64);
   });
 
   it("names the numbers when a class cannot seal a size", () => {
@@ -183,7 +183,7 @@ describe("planner on the shipped classes", () => {
     assert.throws(() => planHost(dev, "sealer", "32GiB"), {
       name: "PlanError",
       message:
-        "class dev cannot seal 32GiB sectors: no sealing thread fits (nvme allows 0 at 515.2 GiB per sector, memory allows 0 at 56.00 GiB per PC1 after 79.2 GiB for the system and PC2/C2, cores allow 0 at 2 core(s) per PC1)",
+        "class dev cannot seal 32GiB sectors: no sealing thread fits (nvme allows 0 at 515.2 GiB per sector, memory allows 0 at 64.00 GiB per PC1 after 79.2 GiB for the system and PC2/C2, cores allow 0 at 2 core(s) per PC1)",
     });
   });
 
@@ -224,7 +224,7 @@ describe("the shipped stacks", () => {
         sectorsPerDay += plan.report.expectedSectorsPerDay ?? 0;
       }
       assert.ok(sectorsPerDay > 0);
-      if (stack === "example") assert.equal(Math.round(sectorsPerDay * 10) / 10, 7 * 73.8);
+      if (stack === "example") assert.equal(Math.round(sectorsPerDay * 10) / 10, 7 * 64);
     });
   }
 });

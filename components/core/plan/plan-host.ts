@@ -3,7 +3,7 @@
 import { formatCpuList } from "../config/cpu-list.js";
 import type { HostRole, PersistStore } from "../config/load-farm.js";
 import type { MachineClass } from "../config/machine-class.js";
-import type { SectorSizeName } from "../config/sector-size.js";
+import type { SectorSizeName } from "../proofs/registered-proofs.js";
 import { type CoreSet, layoutCpus, pc1Slots, pickSlots } from "./cpu-layout.js";
 import { PlanError } from "./plan-error.js";
 import {

@@ -17,9 +17,9 @@
 //   512 MiB, 8 MiB, 2 KiB: PC1 = 2 layers x (982 s per 32 GiB layer scaled by nodes); the other stages scaled by
 //               size from 32 GiB with a 1 s floor.
 // Small sectors exist only on devnets, so their WaitSeed is the embedded devnet's default
-// (agent/manager/config/manager-config.ts: precommit_challenge_delay 10 epochs + confidence 2, block_time 1 s).
+// (config/manager-toml.ts: precommit_challenge_delay 10 epochs + confidence 2, block_time 1 s).
 //   seal_interval 30 s: damocles' default pause between sectors (damocles-worker src/sealing/config.rs)
-import type { SectorSizeName } from "../config/sector-size.js";
+import type { SectorSizeName } from "../proofs/registered-proofs.js";
 
 export interface StageSeconds {
   readonly addPieces: number;

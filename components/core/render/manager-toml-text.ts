@@ -36,16 +36,26 @@ const KEY_DOCS: Record<string, Doc> = {
     trusted: "addresses (CIDR) allowed without a token, e.g. for stock damocles workers; [] trusts nobody",
   },
   chain: {
-    kind: "only the embedded devnet for now",
-    block_time: "epoch length",
-    precommit_challenge_delay: "epochs between a PreCommit landing and its seed",
-    confidence: "epochs before a message counts as landed",
-    proving_period: "epochs in one WindowPoSt proving period",
-    deadlines: "proving deadlines per period (proving_period must be a multiple)",
+    kind: '"devnet" (started by the manager, reached over the Lotus API on loopback) or "lotus": a Lotus node at url = "http://host:1234/rpc/v1" with token_file or token_env (read, write, sign), or api_info_env = "FULLNODE_API_INFO"',
+    block_time: "devnet only: epoch length",
+    precommit_challenge_delay: "devnet only: epochs between a PreCommit landing and its seed",
+    confidence: "epochs on top of a message before its receipt counts",
+    proving_period: "devnet only: epochs in one WindowPoSt proving period",
+    deadlines: "devnet only: proving deadlines per period (proving_period must be a multiple)",
+  },
+  "chain.fees": {
+    precommit_max_fee: "the most a PreCommitSectorBatch2 message may pay in gas (MaxFee)",
+    provecommit_max_fee: "the most a ProveCommitSectors3 message may pay in gas",
+    wdpost_max_fee: "the most a SubmitWindowedPoSt message may pay in gas",
+    recovery_max_fee: "the most a DeclareFaultsRecovered message may pay in gas",
+    snapup_max_fee: "the most a ProveReplicaUpdates3 message (SnapUp) may pay in gas",
   },
   batching: {
     max_batch: "a PreCommit/ProveCommit message is sent once this many sectors wait",
     max_wait: "or once the oldest waiting sector has waited this long",
+    aggregate_commits: "send 4+ ProveCommits as one aggregate when the base fee is above aggregate_above_base_fee",
+    min_commit_batch: "fewest proofs in an aggregate (4 at least)",
+    aggregate_above_base_fee: "aggregate only above this base fee (lotus-miner's AggregateAboveBaseFee)",
   },
   post: {
     heartbeat_timeout: "a running WindowPoSt job without a heartbeat for this long fails",
@@ -91,7 +101,9 @@ export function renderManagerToml(toml: ManagerToml): string {
   table(out, "sectors", toml.sectors, false);
   table(out, "tls", toml.tls, false);
   table(out, "auth", toml.auth, false);
-  table(out, "chain", toml.chain, false);
+  const { fees, ...chain } = toml.chain;
+  table(out, "chain", chain, false);
+  table(out, "chain.fees", fees, false);
   table(out, "batching", toml.batching, false);
   table(out, "post", toml.post, false);
   table(out, "proofs", toml.proofs, false);

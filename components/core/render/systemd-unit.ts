@@ -43,6 +43,10 @@ export function renderSystemdUnit(unit: SystemdUnitFile): string {
 /**
  * Quotes one ExecStart argument the way systemd parses it: double quotes when it has spaces or quotes, backslash
  * escapes inside, and `%`/`$` doubled so systemd neither expands specifiers nor variables in our values.
+ * Not the shell quoter (core/shell/shell-quote.ts): systemd's command-line grammar (systemd.syntax(7)) is its
+ * own. A quote may only open a word, so sh's `'it'\''s'` splice is no word there; backslashes are C escapes even
+ * inside single quotes; and `%` specifiers and `$VAR` are expanded inside quotes, which a POSIX single-quoted word
+ * never is.
  */
 export function quoteExecArg(arg: string): string {
   if (/[\r\n]/.test(arg)) throw new Error(`ExecStart argument: expected a single line, got ${JSON.stringify(arg)}`);

@@ -12,9 +12,9 @@ import { parse } from "smol-toml";
 import { parseWorkerConfig } from "../../../agent/worker/config/load-worker-config.js";
 import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
 import { loadClassDirectory } from "../config/load-class.js";
-import { sectorSizeNames } from "../config/sector-size.js";
 import { PlanError } from "../plan/plan-error.js";
 import { type PlanContext, planHost } from "../plan/plan-host.js";
+import { sectorSizeNames } from "../proofs/registered-proofs.js";
 import { renderWorkerToml } from "./worker-toml.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));

@@ -109,10 +109,7 @@ pub fn encode(inp: &EncodeInputs) -> Result<Encoded, String> {
     let mut roots = Vec::with_capacity(shape.base_trees);
     for j in 0..shape.base_trees {
         let mut leaves = Vec::with_capacity(per as usize);
-        let mut s = 0u64;
-        while s < per {
-            let n = (per - s).min(CHUNK as u64) as usize;
-            let start = j as u64 * per + s;
+        for (start, n) in shape.base_chunks(j, CHUNK) {
             let key = merkle::bytes_to_fr(&read_nodes(&inp.sector_path, start, n)?)
                 .map_err(|e| format!("sector_path {}: {e}", inp.sector_path.display()))?;
             let data = merkle::bytes_to_fr(&read_nodes(&inp.staged_data_path, start, n)?).map_err(|e| {
@@ -124,7 +121,6 @@ pub fn encode(inp: &EncodeInputs) -> Result<Encoded, String> {
             });
             out.write_all(&merkle::fr_to_bytes(&rep)).map_err(|e| format!("{}: {e}", tmp.display()))?;
             leaves.extend(rep);
-            s += n as u64;
         }
         let tree = StoredTree::from_rows(merkle::build_rows(leaves), shape.rows_to_discard() + 1);
         roots.push(tree.root());

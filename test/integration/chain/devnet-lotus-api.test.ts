@@ -22,20 +22,15 @@ import {
   type SectorPreCommitInfo,
 } from "../../../agent/manager/chain/filecoin/miner-params.js";
 import { addressEntropy } from "../../../agent/manager/chain/filecoin/randomness-entropy.js";
-import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
 import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
-import {
-  DomainSeparationTag,
-  type Message,
-  type MessageSendSpec,
-} from "../../../agent/manager/chain/lotus/lotus-shapes.js";
+import { DomainSeparationTag, type MessageSendSpec } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
-import { kill9, startListening } from "../../support/sealfarm-child.js";
+import { kill9, startDevnetProcess } from "../../support/child-process.js";
 import { commitPhase, precommitPhase } from "../manager/real-seal.js";
+import { chainFailure, MINER, minerMessage, WORKER } from "./held-devnet.js";
 
 const proofsBin = resolveProofsBin("");
 const TOKEN = "devnet-test-token-0123456789";
-const MINER = "f01000";
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-devnet-"));
@@ -49,14 +44,11 @@ after(async () => {
 
 async function startDevnet(): Promise<{ child: ChildProcess; client: LotusClient }> {
   writeFileSync(join(dir, "token"), TOKEN);
-  const args = ["devnet", "run", "--dir", join(dir, "chain"), "--listen", "127.0.0.1:0"];
-  const devnet = await startListening([...args, "--token-file", join(dir, "token"), "--block-time", "100ms"], {
-    timeoutMs: 60_000,
-  });
-  children.push(devnet.child);
-  const client = createLotusClient({ url: devnet.url, token: TOKEN, timeoutMs: 120_000 });
+  const { child, url } = await startDevnetProcess(join(dir, "chain"), join(dir, "token"), ["--block-time", "100ms"]);
+  children.push(child);
+  const client = createLotusClient({ url, token: TOKEN, timeoutMs: 120_000 });
   clients.push(client);
-  return { child: devnet.child, client };
+  return { child, client };
 }
 
 /** Heights only grow: waiting for one is waiting for a state that stays. */
@@ -66,15 +58,6 @@ async function heightAtLeast(c: LotusClient, h: number): Promise<number> {
     if (head.height >= h) return head.height;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<ChainError> {
-  const e = await p.then(
-    () => assert.fail("expected the push to be refused"),
-    (x: unknown) => x,
-  );
-  assert.ok(e instanceof ChainError, String(e));
-  return e;
 }
 
 test("a sector through the devnet process over the Lotus API, with a SIGKILL mid-PreCommit", {
@@ -90,7 +73,7 @@ test("a sector through the devnet process over the Lotus API, with a SIGKILL mid
   assert.equal(await c.walletBalance(info.worker), 1000n * 10n ** 18n);
   const anonymous = createLotusClient({ url: c.describe() });
   clients.push(anonymous);
-  const denied = await rejection(anonymous.chainHead());
+  const denied = await chainFailure(anonymous.chainHead());
   assert.equal(denied.kind, "permanent");
   assert.match(denied.message, /HTTP 401/);
 
@@ -98,7 +81,7 @@ test("a sector through the devnet process over the Lotus API, with a SIGKILL mid
   const entropy = addressEntropy(idAddress(1000));
   const ticketEpoch = (await heightAtLeast(c, 2)) - 1;
   const ticket = await c.stateGetRandomnessFromTickets(DomainSeparationTag.SealRandomness, ticketEpoch, entropy);
-  const future = await rejection(c.stateGetRandomnessFromTickets(5, ticketEpoch + 1_000_000, entropy));
+  const future = await chainFailure(c.stateGetRandomnessFromTickets(5, ticketEpoch + 1_000_000, entropy));
   assert.equal(future.kind, "temporary");
   const sealed = await precommitPhase(proofsBin, join(dir, "seal-1"), 1, b64(ticket));
 
@@ -112,18 +95,8 @@ test("a sector through the devnet process over the Lotus API, with a SIGKILL mid
     unsealedCid: null,
   };
   const deposit = await c.stateMinerPreCommitDepositForPower(MINER, pc);
-  const message = (method: number, params: Uint8Array, value = 0n): Message => ({
-    version: 0,
-    to: MINER,
-    from: info.worker,
-    nonce: 0,
-    value,
-    gasLimit: 0,
-    gasFeeCap: 0n,
-    gasPremium: 0n,
-    method,
-    params,
-  });
+  assert.equal(info.worker, WORKER);
+  const message = minerMessage;
   const spec = (): MessageSendSpec => ({ maxFee: parseFil("0.05 FIL"), msgUuid: randomUUID() });
   const preCommitMsg = message(
     MinerMethod.PreCommitSectorBatch2,
@@ -155,7 +128,7 @@ test("a sector through the devnet process over the Lotus API, with a SIGKILL mid
   assert.equal(stored.messages.filter((m: { uuid: string }) => m.uuid === preCommitSpec.msgUuid).length, 1);
 
   // The same sector again: the estimate fails with the actor's exit code, and that is permanent.
-  const dup = await rejection(c.mpoolPushMessage(preCommitMsg, spec()));
+  const dup = await chainFailure(c.mpoolPushMessage(preCommitMsg, spec()));
   assert.equal(dup.kind, "permanent");
   assert.equal(dup.exitCode, ExitCode.ErrIllegalArgument);
   assert.match(dup.message, /sector number already allocated/);
@@ -183,12 +156,12 @@ test("a sector through the devnet process over the Lotus API, with a SIGKILL mid
   const proof = Buffer.from(await commitPhase(proofsBin, sealed, 1, b64(ticket), b64(seed)), "base64");
   const tampered = Buffer.from(proof);
   tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
-  const bad = await rejection(c.mpoolPushMessage(prove(tampered), spec()));
+  const bad = await chainFailure(c.mpoolPushMessage(prove(tampered), spec()));
   assert.equal(bad.exitCode, ExitCode.ErrIllegalArgument);
   assert.match(bad.message, /invalid seal proof/);
 
   // Without the initial pledge the miner cannot activate the sector; the worker sends it as the value.
-  const short = await rejection(c.mpoolPushMessage(prove(proof), spec()));
+  const short = await chainFailure(c.mpoolPushMessage(prove(proof), spec()));
   assert.equal(short.exitCode, ExitCode.ErrInsufficientFunds);
   assert.equal(short.kind, "temporary");
   const pledge = await c.stateMinerInitialPledgeCollateral(MINER, pc);

@@ -57,7 +57,7 @@ for (const dialect of DIALECTS) {
       return job;
     }
 
-    async function prove(job: WdPoStAllocatedJob) {
+    async function prove(chain: HeldChain, job: WdPoStAllocatedJob) {
       const store = join(tdb.home, "persist-1");
       const out = await runStage(bin, "window_post", {
         miner_id: job.Input.MinerId,
@@ -71,7 +71,12 @@ for (const dialect of DIALECTS) {
         })),
       });
       await c.callVenus("WdPoStFinishJob", [job.Id, out as { proofs: string[]; faults: number[] }, ""]);
-      return m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
+      // A submitted proof is final once its SubmitWindowedPoSt lands: move the held chain past inclusion and
+      // confidence (the window stays open: it is longer than that).
+      const row = () =>
+        m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
+      if ((await row()).state === "submitted") await chain.to(chain.height + 1 + m.ctx.config.chain.confidence);
+      return row();
     }
 
     test("seal → Active → WindowPoSt → fault → recovery", async () => {
@@ -118,7 +123,7 @@ for (const dialect of DIALECTS) {
         j1.Input.Sectors.map((s) => s.SectorId),
         [sid.Number],
       );
-      const r1 = await prove(j1);
+      const r1 = await prove(chain, j1);
       assert.equal(r1.succeeded, 1, r1.error ?? "");
 
       // The sealed file disappears: the prover declares a fault, the sector is faulty.
@@ -126,7 +131,7 @@ for (const dialect of DIALECTS) {
       renameSync(file, `${file}.away`);
       const j2 = await nextJob(chain, seen);
       seen.add(j2.Id);
-      await prove(j2);
+      await prove(chain, j2);
       assert.deepEqual(
         (await c.callVenus("ListSectors", ["Faulty"])).map((s) => s.ID.Number),
         [sid.Number],
@@ -135,9 +140,16 @@ for (const dialect of DIALECTS) {
       // The file is back: the next deadline proves it and the sector recovers.
       renameSync(`${file}.away`, file);
       const j3 = await nextJob(chain, seen);
-      const r3 = await prove(j3);
+      const r3 = await prove(chain, j3);
       assert.equal(r3.succeeded, 1, r3.error ?? "");
       assert.deepEqual(await c.callVenus("ListSectors", ["Faulty"]), []);
+      // On the chain too: declared recovered, then proven.
+      const [part] = await m.ctx.chain.client.stateMinerPartitions("f01000", 0);
+      assert.deepEqual(part?.faultySectors, []);
+      assert.deepEqual(part?.recoveringSectors, []);
+      const sent = await m.ctx.db.selectFrom("messages").select(["kind", "state", "exit_code"]).execute();
+      assert.ok(sent.some((x) => x.kind === "recovery" && x.state === "landed" && x.exit_code === 0));
+      assert.ok(sent.filter((x) => x.kind === "wdpost" && x.state === "landed").length >= 2);
       assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
     });
   });

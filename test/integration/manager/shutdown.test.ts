@@ -9,7 +9,7 @@ import { after, describe, test } from "node:test";
 import { openDatabase } from "../../../agent/manager/db/dialect.js";
 import { computeCommP, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";
-import { type ListeningChild, startManagerChild } from "../../support/sealfarm-child.js";
+import { type ListeningChild, startManagerChild } from "../../support/child-process.js";
 import { freshDatabase, type TestDatabase } from "./dialects.js";
 
 function writeToml(tdb: TestDatabase, extra = ""): void {

@@ -10,7 +10,7 @@ import { openDatabase } from "../../../agent/manager/db/dialect.js";
 import { zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { OnChainState, type SectorID, SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
-import { kill9, startManagerChild } from "../../support/sealfarm-child.js";
+import { kill9, startManagerChild } from "../../support/child-process.js";
 import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase } from "./dialects.js";
 import { pollUntil, WORKER } from "./scripted-worker.js";

@@ -6,14 +6,15 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { remoteReleaseProvider } from "../../../components/providers/release.js";
 import { REMOTE_FILE_PROVIDER_VERSION, remoteFileProvider } from "../../../components/providers/remote-file.js";
+import { remoteScriptProvider } from "../../../components/providers/remote-script.js";
 import { systemdServiceProvider } from "../../../components/providers/systemd-service.js";
 import { buildRelease } from "../../../components/release/build-release.js";
-import { startTestHosts, type TestHost, type TestHostSet } from "../../hosts/netns-hosts.js";
+import { providerTestHosts } from "../../support/provider-test-hosts.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -46,23 +47,14 @@ function runSerialized(text: string, exportName: string, method: string, args: u
 const providers = {
   RemoteFile: remoteFileProvider,
   RemoteRelease: remoteReleaseProvider,
+  RemoteScript: remoteScriptProvider,
   SystemdService: systemdServiceProvider,
 };
 
 describe("dynamic providers survive serialization", () => {
-  let hosts: TestHostSet;
-  let work: string;
   const serialized = new Map<string, { text: string; exportName: string }>();
-  const h1 = () => hosts.hosts[0] as TestHost;
-
-  before(async () => {
-    hosts = await startTestHosts(1);
-    work = mkdtempSync(join(tmpdir(), "sealfarm-serialization-"));
-  });
-  after(async () => {
-    await hosts?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  const t = providerTestHosts(1);
+  const h1 = () => t.host(0);
 
   for (const [name, provider] of Object.entries(providers)) {
     test(`${name}: serializes without secrets, reaching only node built-ins and ssh2`, async () => {
@@ -79,16 +71,9 @@ describe("dynamic providers survive serialization", () => {
   test("the serialized RemoteFile writes and reads a file on a test host from a plain node process", () => {
     const sf = serialized.get("RemoteFile");
     assert.ok(sf);
-    const path = join(work, "serialized.toml");
+    const path = join(t.work, "serialized.toml");
     const inputs = {
-      connection: {
-        host: h1().address,
-        port: 22,
-        user: "root",
-        hostKey: h1().hostKey,
-        privateKey: hosts.clientPrivateKey,
-        connectAttempts: 2,
-      },
+      connection: t.connection(h1(), { port: 22 }),
       path,
       content: "written by the serialized provider\n",
       mode: "0600",
@@ -109,13 +94,13 @@ describe("dynamic providers survive serialization", () => {
   test("the serialized RemoteRelease installs a release from a plain node process", () => {
     const sf = serialized.get("RemoteRelease");
     assert.ok(sf);
-    writeFileSync(join(work, "proofs"), "#!/bin/sh\necho serialized\n");
-    chmodSync(join(work, "proofs"), 0o755);
-    const r = buildRelease([{ from: join(work, "proofs"), path: "bin/sealfarm-proofs" }], join(work, "out"));
-    const root = join(work, "opt");
+    writeFileSync(join(t.work, "proofs"), "#!/bin/sh\necho serialized\n");
+    chmodSync(join(t.work, "proofs"), 0o755);
+    const r = buildRelease([{ from: join(t.work, "proofs"), path: "bin/sealfarm-proofs" }], join(t.work, "out"));
+    const root = join(t.work, "opt");
     const created = runSerialized(sf.text, sf.exportName, "create", [
       {
-        connection: { host: h1().address, hostKey: h1().hostKey, privateKey: hosts.clientPrivateKey },
+        connection: t.connection(h1()),
         root,
         hash: r.hash,
         archivePath: r.archivePath,

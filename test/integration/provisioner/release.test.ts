@@ -14,9 +14,8 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   remoteReleaseProvider as p,
   RELEASE_PROVIDER_VERSION,
@@ -24,17 +23,17 @@ import {
   remoteReleaseDrift,
 } from "../../../components/providers/release.js";
 import { type BuiltRelease, buildRelease } from "../../../components/release/build-release.js";
-import { startTestHosts, type TestHost, type TestHostSet } from "../../hosts/netns-hosts.js";
+import type { TestHost } from "../../hosts/netns-hosts.js";
+import { providerTestHosts } from "../../support/provider-test-hosts.js";
 
 describe("RemoteRelease provider against sshd test hosts", () => {
-  let hosts: TestHostSet;
-  let work: string;
-  const h1 = () => hosts.hosts[0] as TestHost;
-  const h2 = () => hosts.hosts[1] as TestHost;
+  const t = providerTestHosts(2);
+  const h1 = () => t.host(0);
+  const h2 = () => t.host(1);
 
   /** A small release whose binary says `version`; `bigBytes` adds incompressible data to make uploads slow. */
   function release(version: string, bigBytes = 0): BuiltRelease {
-    const src = mkdtempSync(join(work, "src-"));
+    const src = mkdtempSync(join(t.work, "src-"));
     writeFileSync(join(src, "main.ts"), `export const version = ${JSON.stringify(version)};\n`);
     writeFileSync(join(src, "proofs"), `#!/bin/sh\necho ${version}\n`);
     chmodSync(join(src, "proofs"), 0o755);
@@ -46,19 +45,11 @@ describe("RemoteRelease provider against sshd test hosts", () => {
       writeFileSync(join(src, "blob"), randomBytes(bigBytes));
       sources.push({ from: join(src, "blob"), path: "share/blob" });
     }
-    return buildRelease(sources, join(work, "out"));
+    return buildRelease(sources, join(t.work, "out"));
   }
 
   const inputs = (h: TestHost, root: string, r: BuiltRelease, keep = 2): RemoteReleaseInputs => ({
-    connection: {
-      host: h.address,
-      port: h.port,
-      user: "root",
-      hostKey: h.hostKey,
-      privateKey: hosts.clientPrivateKey,
-      connectAttempts: 2,
-      retryBaseMs: 50,
-    },
+    connection: t.connection(h),
     root,
     hash: r.hash,
     archivePath: r.archivePath,
@@ -67,17 +58,8 @@ describe("RemoteRelease provider against sshd test hosts", () => {
     providerVersion: RELEASE_PROVIDER_VERSION,
   });
 
-  before(async () => {
-    hosts = await startTestHosts(2);
-    work = mkdtempSync(join(tmpdir(), "sealfarm-release-"));
-  });
-  after(async () => {
-    await hosts?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
   test("create unpacks the release under releases/<hash> and points current at it", async () => {
-    const root = join(work, "h1-opt");
+    const root = join(t.work, "h1-opt");
     const r1 = release("v1");
     const created = await p.create(inputs(h1(), root, r1));
     assert.equal(readlinkSync(join(root, "current")), `releases/${r1.hash}`);
@@ -90,7 +72,7 @@ describe("RemoteRelease provider against sshd test hosts", () => {
   });
 
   test("updates switch current and keep only the newest `keep` releases", async () => {
-    const root = join(work, "h2-opt");
+    const root = join(t.work, "h2-opt");
     const [r1, r2, r3] = [release("a1"), release("a2"), release("a3")];
     let state = (await p.create(inputs(h2(), root, r1))).outs;
     state = (await p.update("id", state, inputs(h2(), root, r2))).outs;
@@ -110,7 +92,7 @@ describe("RemoteRelease provider against sshd test hosts", () => {
   });
 
   test("a binary replaced by hand, or current switched by hand, is drift; update repairs it", async () => {
-    const root = join(work, "h1-drift");
+    const root = join(t.work, "h1-drift");
     const [r1, r2] = [release("d1"), release("d2")];
     await p.create(inputs(h1(), root, r1));
     const state = (await p.update("id", (await p.create(inputs(h1(), root, r2))).outs, inputs(h1(), root, r2))).outs;
@@ -135,7 +117,7 @@ describe("RemoteRelease provider against sshd test hosts", () => {
   });
 
   test("a connection cut mid-upload leaves current on the old, intact release", async () => {
-    const root = join(work, "h1-cut");
+    const root = join(t.work, "h1-cut");
     const old = release("old");
     const state = (await p.create(inputs(h1(), root, old))).outs;
     const big = release("new", 24 * 1024 * 1024);
@@ -148,7 +130,7 @@ describe("RemoteRelease provider against sshd test hosts", () => {
     // A hang guard in time, not a number of polls: on a loaded machine the SSH session can take seconds to start.
     for (const until = Date.now() + 120_000; killed === 0 && Date.now() < until; ) {
       const up = readdirSync(rel).find((f) => f.startsWith(".upload-"));
-      if (up && statSync(join(rel, up)).size > 0) killed = hosts.killSessions(h1());
+      if (up && statSync(join(rel, up)).size > 0) killed = t.hosts.killSessions(h1());
       else await new Promise((r) => setTimeout(r, 5));
     }
     assert.ok(killed > 0, "the upload was never seen in progress");
@@ -169,7 +151,7 @@ describe("RemoteRelease provider against sshd test hosts", () => {
   });
 
   test("two resources installing on one host at once (a shared manager and worker machine) both succeed", async () => {
-    const root = join(work, "h2-shared");
+    const root = join(t.work, "h2-shared");
     const [a, b] = [release("shared-a"), release("shared-b")];
     const [ra, rb] = await Promise.all([p.create(inputs(h2(), root, a, 3)), p.create(inputs(h2(), root, b, 3))]);
     assert.equal(ra.outs.intact && rb.outs.intact, true);
@@ -183,7 +165,7 @@ describe("RemoteRelease provider against sshd test hosts", () => {
   });
 
   test("a changed host key is refused with both fingerprints before anything is uploaded", async () => {
-    const root = join(work, "h1-wrong-key");
+    const root = join(t.work, "h1-wrong-key");
     const r = release("wrong-key");
     const wrong = inputs(h1(), root, r);
     wrong.connection = { ...wrong.connection, hostKey: h2().hostKey };
@@ -196,14 +178,14 @@ describe("RemoteRelease provider against sshd test hosts", () => {
   });
 
   test("delete removes the release and current; check() names bad fields", async () => {
-    const root = join(work, "h2-del");
+    const root = join(t.work, "h2-del");
     const r = release("del");
     const created = await p.create(inputs(h2(), root, r));
     await p.delete(created.id, created.outs);
     assert.equal(existsSync(join(root, "current")), false);
     assert.equal(existsSync(join(root, "releases", r.hash)), false);
     assert.equal((await p.read(created.id, created.outs)).id, "");
-    mkdirSync(join(work, "unused"), { recursive: true });
+    mkdirSync(join(t.work, "unused"), { recursive: true });
     const bad = await p.check(inputs(h2(), root, r), { ...inputs(h2(), "opt/rel", r), hash: "abc", keep: 0 });
     assert.deepEqual(
       bad.failures.map((f) => f.property),

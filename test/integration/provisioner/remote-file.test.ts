@@ -1,45 +1,25 @@
-// RemoteFile's provider methods against real sshd on network-namespace test hosts. The namespaces share this
+// RemoteFile's provider methods against real sshd on network-namespace test t.hosts. The namespaces share this
 // machine's filesystem, so the test can look at (and tamper with) what the provider wrote, as an operator would.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   remoteFileProvider as p,
   REMOTE_FILE_PROVIDER_VERSION,
   type RemoteFileInputs,
   type RemoteFileOutputs,
   remoteFileDrift,
-  type SshConnection,
 } from "../../../components/providers/remote-file.js";
-import { startTestHosts, type TestHost, type TestHostSet } from "../../hosts/netns-hosts.js";
+import type { TestHost } from "../../hosts/netns-hosts.js";
+import { providerTestHosts } from "../../support/provider-test-hosts.js";
 
 const sha = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
 
 describe("RemoteFile provider against sshd test hosts", () => {
-  let hosts: TestHostSet;
-  let work: string;
-  const conn = (h: TestHost, extra: Partial<SshConnection> = {}): SshConnection => ({
-    host: h.address,
-    port: h.port,
-    user: "root",
-    hostKey: h.hostKey,
-    privateKey: hosts.clientPrivateKey,
-    connectAttempts: 2,
-    retryBaseMs: 50,
-    ...extra,
-  });
+  const t = providerTestHosts(2);
+  const conn = t.connection;
   const inputs = (h: TestHost, path: string, content: string, extra: Partial<RemoteFileInputs> = {}) => ({
     connection: conn(h),
     path,
@@ -50,20 +30,11 @@ describe("RemoteFile provider against sshd test hosts", () => {
     providerVersion: REMOTE_FILE_PROVIDER_VERSION,
     ...extra,
   });
-  const h1 = () => hosts.hosts[0] as TestHost;
-  const h2 = () => hosts.hosts[1] as TestHost;
-
-  before(async () => {
-    hosts = await startTestHosts(2);
-    work = mkdtempSync(join(tmpdir(), "sealfarm-remote-file-"));
-  });
-  after(async () => {
-    await hosts?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  const h1 = () => t.host(0);
+  const h2 = () => t.host(1);
 
   test("create writes content, mode and owner; read reports what is on the host", async () => {
-    const path = join(work, "h1", "etc", "worker.toml");
+    const path = join(t.work, "h1", "etc", "worker.toml");
     const created = await p.create(inputs(h1(), path, "a = 1\n"));
     assert.equal(readFileSync(path, "utf8"), "a = 1\n");
     const st = statSync(path);
@@ -82,7 +53,7 @@ describe("RemoteFile provider against sshd test hosts", () => {
   });
 
   test("a file edited by hand is reported by read() and diff(); update puts it back", async () => {
-    const path = join(work, "h1", "drift.toml");
+    const path = join(t.work, "h1", "drift.toml");
     const want = inputs(h1(), path, "threads = 4\n");
     const created = await p.create(want);
     writeFileSync(path, "threads = 64\n");
@@ -107,7 +78,7 @@ describe("RemoteFile provider against sshd test hosts", () => {
   });
 
   test("a file deleted by hand reads as gone (blank id); delete is idempotent", async () => {
-    const path = join(work, "h2", "gone.toml");
+    const path = join(t.work, "h2", "gone.toml");
     const created = await p.create(inputs(h2(), path, "x\n"));
     rmSync(path);
     const read = await p.read(created.id, created.outs);
@@ -119,7 +90,7 @@ describe("RemoteFile provider against sshd test hosts", () => {
   });
 
   test("changing the path or the host replaces; changing the key alone does not", async () => {
-    const path = join(work, "h1", "r.toml");
+    const path = join(t.work, "h1", "r.toml");
     const created = await p.create(inputs(h1(), path, "r\n"));
     const moved = await p.diff(created.id, created.outs, inputs(h1(), `${path}.new`, "r\n"));
     assert.deepEqual(moved.replaces, ["path"]);
@@ -130,10 +101,10 @@ describe("RemoteFile provider against sshd test hosts", () => {
   });
 
   test("a connection cut mid-upload leaves the old file intact, and the next write succeeds", async () => {
-    const path = join(work, "h1", "big.bin");
+    const path = join(t.work, "h1", "big.bin");
     await p.create(inputs(h1(), path, "old contents\n"));
     const big = "0123456789abcdef".repeat(4 * 1024 * 1024); // 64 MiB: long enough to cut in the middle
-    const dir = join(work, "h1");
+    const dir = join(t.work, "h1");
     const pending = p.update(path, {} as RemoteFileOutputs, inputs(h1(), path, big));
     const settled = pending.then(
       () => "resolved",
@@ -144,7 +115,7 @@ describe("RemoteFile provider against sshd test hosts", () => {
     // A hang guard in time, not a number of polls: on a loaded machine the SSH session can take seconds to start.
     for (const until = Date.now() + 120_000; killed === 0 && Date.now() < until; ) {
       const tmp = readdirSync(dir).find((f) => f.startsWith(".big.bin.sealfarm-tmp-"));
-      if (tmp && statSync(join(dir, tmp)).size > 0) killed = hosts.killSessions(h1());
+      if (tmp && statSync(join(dir, tmp)).size > 0) killed = t.hosts.killSessions(h1());
       else await new Promise((r) => setTimeout(r, 5));
     }
     assert.ok(killed > 0, "the upload was never seen in progress");
@@ -163,7 +134,7 @@ describe("RemoteFile provider against sshd test hosts", () => {
   });
 
   test("a changed host key is refused with both fingerprints, and nothing is written", async () => {
-    const path = join(work, "h1", "refused.toml");
+    const path = join(t.work, "h1", "refused.toml");
     const wrong = inputs(h1(), path, "x\n", { connection: conn(h1(), { hostKey: h2().hostKey }) });
     await assert.rejects(p.create(wrong), (err: Error) => {
       assert.match(err.message, /host key mismatch/);
@@ -182,7 +153,7 @@ describe("RemoteFile provider against sshd test hosts", () => {
   });
 
   test("connection failures retry with backoff and end in an error naming the host", async () => {
-    const refused = inputs(h1(), join(work, "never"), "x\n", {
+    const refused = inputs(h1(), join(t.work, "never"), "x\n", {
       connection: conn(h1(), { port: 2, connectAttempts: 3, retryBaseMs: 100 }),
     });
     const t0 = Date.now();
@@ -193,20 +164,20 @@ describe("RemoteFile provider against sshd test hosts", () => {
     });
     assert.ok(Date.now() - t0 >= 300, "waited 100 + 200 ms between the attempts");
 
-    hosts.setLinkUp(h2(), false);
+    t.hosts.setLinkUp(h2(), false);
     try {
-      const cut = inputs(h2(), join(work, "never2"), "x\n", {
+      const cut = inputs(h2(), join(t.work, "never2"), "x\n", {
         connection: conn(h2(), { connectAttempts: 2, retryBaseMs: 10, timeoutMs: 400 }),
       });
       await assert.rejects(p.create(cut), new RegExp(`${h2().address.replace(/\./g, "\\.")}.*after 2 attempts`));
     } finally {
-      hosts.setLinkUp(h2(), true);
+      t.hosts.setLinkUp(h2(), true);
     }
   });
 
   test("during preview, unknown inputs (the engine's sentinel) pass check() and diff() without a connection", async () => {
     const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const path = join(work, "h1", "preview.toml");
+    const path = join(t.work, "h1", "preview.toml");
     const created = await p.create(inputs(h1(), path, "v1\n"));
     const preview = { ...inputs(h1(), path, "v1\n"), content: UNKNOWN } as RemoteFileInputs;
     assert.deepEqual((await p.check({} as RemoteFileInputs, preview)).failures, []);

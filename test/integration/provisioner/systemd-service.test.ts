@@ -2,14 +2,14 @@
 // and systemd as PID 1, reached over SSH like a real machine. `systemctl` there is real.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   systemdServiceProvider as p,
   SYSTEMD_SERVICE_PROVIDER_VERSION,
   type SystemdServiceInputs,
   systemdServiceDrift,
 } from "../../../components/providers/systemd-service.js";
-import { startTestHosts, type TestHost, type TestHostSet } from "../../hosts/netns-hosts.js";
+import { providerTestHosts } from "../../support/provider-test-hosts.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const NAME = "sealfarm-probe.service";
@@ -28,33 +28,18 @@ const unitText = (description: string) =>
   ].join("\n");
 
 describe("SystemdService provider against a systemd test host", () => {
-  let hosts: TestHostSet;
-  const host = () => hosts.hosts[0] as TestHost;
+  const t = providerTestHosts(1, "systemd");
+  const host = () => t.host(0);
   const inputs = (extra: Partial<SystemdServiceInputs> = {}): SystemdServiceInputs => ({
-    connection: {
-      host: host().address,
-      port: host().port,
-      user: "root",
-      hostKey: host().hostKey,
-      privateKey: hosts.clientPrivateKey,
-      connectAttempts: 3,
-      retryBaseMs: 100,
-    },
+    connection: t.connection(host(), { connectAttempts: 3, retryBaseMs: 100 }),
     name: NAME,
     unit: unitText("probe v1"),
     restartTrigger: "config-a",
     providerVersion: SYSTEMD_SERVICE_PROVIDER_VERSION,
     ...extra,
   });
-  const onHost = (...argv: string[]) => hosts.inHost(host(), argv).trim();
+  const onHost = (...argv: string[]) => t.hosts.inHost(host(), argv).trim();
   const mainPid = () => onHost("systemctl", "show", "-P", "MainPID", NAME);
-
-  before(async () => {
-    hosts = await startTestHosts(1, "systemd");
-  });
-  after(async () => {
-    await hosts?.stop();
-  });
 
   test("create installs the unit, reloads, enables and starts it; read reports it", async () => {
     const created = await p.create(inputs());
@@ -144,7 +129,7 @@ describe("SystemdService provider against a systemd test host", () => {
   test("delete disables, stops and removes the unit; a removed unit reads as gone", async () => {
     const created = await p.create(inputs());
     await p.delete(created.id, created.outs);
-    assert.equal(hosts.inHost(host(), ["sh", "-c", `systemctl is-active ${NAME} || true`]).trim(), "inactive");
+    assert.equal(t.hosts.inHost(host(), ["sh", "-c", `systemctl is-active ${NAME} || true`]).trim(), "inactive");
     assert.equal(onHost("sh", "-c", `test -e /etc/systemd/system/${NAME} && echo present || echo absent`), "absent");
     const read = await p.read(created.id, created.outs);
     assert.equal(read.id, "");

@@ -6,53 +6,39 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
-import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
-  type Farm,
+  activeSector,
   recordedState,
   reported,
   requireStages,
   sealfarmBin,
-  sectors,
   startFarm,
   startWorker,
-  type WorkerProcess,
+  stoppedAfterEach,
   waitFor,
+  workerThreads,
 } from "./harness.js";
 
 const run = promisify(execFile);
 await requireStages();
 
-const list = async (w: WorkerProcess) => (await callWorker(w.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[];
-const activeSector = (farm: Farm, n: number) =>
-  waitFor(`sector ${n} Active`, async () =>
-    (await sectors(farm.rpc)).find((s) => s.ID.Number === n && s.State === "Active"),
-  );
 const sector1 = { Miner: 1000, Number: 1 };
 
 describe("failure handling with the real manager and processors", () => {
-  let farm: Farm | undefined;
-  let worker: WorkerProcess | undefined;
-  afterEach(async () => {
-    await worker?.stop();
-    await farm?.close();
-    worker = undefined;
-    farm = undefined;
-  });
+  const running = stoppedAfterEach();
 
   it("restarts a processor killed mid-task and retries the task on the new child", async () => {
-    farm = await startFarm({ threads: 1 });
+    const farm = running.farm(await startFarm({ threads: 1 }));
     const gate = new ProcessorGate(join(farm.dir, "gate"));
     gate.hold("pc1");
     const w = await startWorker(farm.configFile, gate.env);
-    worker = w;
+    running.worker(w);
     await gate.held("pc1");
     const pid = await waitFor("PC1 running in a child", async () => {
-      const t = (await list(w))[0];
+      const t = (await workerThreads(w))[0];
       const m = /ext\(pid: (\d+)\)/.exec(t?.thread_state.proc ?? "");
       return t?.job_stage === "PC1" && t.thread_state.state === "Running" && m ? Number(m[1]) : undefined;
     });
@@ -67,19 +53,18 @@ describe("failure handling with the real manager and processors", () => {
     );
     assert.equal(temp?.Next, "TicketAssigned", "the failure was in PC1 (state TicketAssigned)");
     assert.match(w.log(), /\[pc1\[0\]\] child process exited: pc1 \(SIGKILL\); restarting in 3000 ms/);
-    const after = (await list(w))[0];
+    const after = (await workerThreads(w))[0];
     assert.notEqual(after?.thread_state.state, "Paused");
     assert.equal(after?.last_error, null);
   });
 
   it("rides out a manager outage with temporary retries", async () => {
-    farm = await startFarm({ threads: 1, sealing: { max_retries: 40, recover_interval: "200ms" } });
-    const f = farm;
+    const f = running.farm(await startFarm({ threads: 1, sealing: { max_retries: 40, recover_interval: "200ms" } }));
     // PC2 held: the sector sits in PC1Done while the manager goes away; released, its next call meets the outage.
     const gate = new ProcessorGate(join(f.dir, "gate"));
     gate.hold("pc2");
     const w = await startWorker(f.configFile, gate.env);
-    worker = w;
+    running.worker(w);
     const store = f.threadDirs[0] as string;
     await gate.held("pc2");
     assert.equal(recordedState(store), "PC1Done");
@@ -94,12 +79,11 @@ describe("failure handling with the real manager and processors", () => {
     await f.startManagerAgain();
     const s = await activeSector(f, n);
     assert.equal(s.AbortReason, null);
-    assert.ok((await list(w)).every((t) => t.thread_state.state !== "Paused" && t.last_error === null));
+    assert.ok((await workerThreads(w)).every((t) => t.thread_state.state !== "Paused" && t.last_error === null));
   });
 
   it("pauses the thread on a permanent error, and worker resume --state continues it", async () => {
-    farm = await startFarm({ threads: 1 });
-    const f = farm;
+    const f = running.farm(await startFarm({ threads: 1 }));
     const store = f.threadDirs[0] as string;
     const gate = new ProcessorGate(join(f.dir, "gate"));
     gate.hold("pc1");
@@ -110,9 +94,9 @@ describe("failure handling with the real manager and processors", () => {
     // The staged data vanishes while the agent is down (a wiped scratch disk): PC1 cannot run, a human must decide.
     rmSync(join(store, "data", "unsealed", "s-t01000-1"));
     const w = await startWorker(f.configFile, gate.env);
-    worker = w;
+    running.worker(w);
     const paused = await waitFor("thread 0 paused with a permanent error", async () => {
-      const t = (await list(w))[0];
+      const t = (await workerThreads(w))[0];
       return t?.thread_state.state === "Paused" && t.last_error !== null ? t : undefined;
     });
     assert.match(paused.last_error ?? "", /^permanent: s-t01000-1 TicketAssigned: pc1: .*unsealed\/s-t01000-1/);
@@ -151,7 +135,7 @@ describe("failure handling with the real manager and processors", () => {
       timeline.slice(resumedAt + 1).some((e) => e.Next === "PieceAdded"),
       "resumed at DealsAcquired: add_pieces ran again",
     );
-    const t = (await list(w))[0];
+    const t = (await workerThreads(w))[0];
     assert.equal(t?.last_error, null);
   });
 });

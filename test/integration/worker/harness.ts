@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "node:test";
 import { fileURLToPath } from "node:url";
 import { stringify } from "smol-toml";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
@@ -15,6 +16,8 @@ import {
 } from "../../../agent/shared/rpc/index.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { processorHasStage as probeStage } from "../../../agent/worker/processors/probe-stage.js";
+import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
 import { freePort } from "../../support/free-port.js";
 import { waitFor } from "../../support/wait.js";
 import { testConfig } from "../manager/dialects.js";
@@ -65,6 +68,16 @@ export interface FarmOptions {
   persistMeta?: Record<string, string>;
 }
 
+/** The worker's `[sealing]` in these tests: 2 KiB sectors, short intervals, retries enough to ride out an outage. */
+export const testSealing = {
+  allowed_sizes: ["2KiB"],
+  max_retries: 3,
+  seal_interval: "100ms",
+  recover_interval: "200ms",
+  rpc_polling_interval: "100ms",
+  request_task_max_retries: 1000,
+};
+
 export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
   const dir = mkdtempSync(join(tmpdir(), "sealfarm-worker-it-"));
   const managerHome = join(dir, "manager");
@@ -93,15 +106,7 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
       ...(o.persistMeta !== undefined ? { scan_persist_stores: [persistDir] } : {}),
     },
     sector_manager: { rpc_client: { addr: manager.url } },
-    sealing: {
-      allowed_sizes: ["2KiB"],
-      max_retries: 3,
-      seal_interval: "100ms",
-      recover_interval: "200ms",
-      rpc_polling_interval: "100ms",
-      request_task_max_retries: 1000,
-      ...o.sealing,
-    },
+    sealing: { ...testSealing, ...o.sealing },
     sealing_thread: threads,
     ...store,
     ...o.workerToml,
@@ -212,4 +217,41 @@ export async function reported(rpc: VenusClient, sid: SectorID, state: string, w
 
 export async function sectors(rpc: VenusClient): Promise<SectorStateView[]> {
   return rpc.callVenus("ListSectors", [null]);
+}
+
+/** Waits until the manager lists sector `n` as Active (it stays Active). */
+export function activeSector(farm: Farm, n: number): Promise<SectorStateView> {
+  return waitFor(`sector ${n} Active`, async () =>
+    (await sectors(farm.rpc)).find((s) => s.ID.Number === n && s.State === "Active"),
+  );
+}
+
+/** The worker's threads as `worker list` reads them (VenusWorker.WorkerList). */
+export async function workerThreads(w: WorkerProcess): Promise<ThreadListEntry[]> {
+  return (await callWorker(w.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[];
+}
+
+/**
+ * For files that start a farm and a worker per test: what a test hands to `farm()`/`worker()` is stopped after it
+ * (`const f = running.farm(await startFarm(...))`), so a failed test leaves nothing running for the next one.
+ */
+export function stoppedAfterEach(): { farm(f: Farm): Farm; worker(w: WorkerProcess): WorkerProcess } {
+  let farm: Farm | undefined;
+  let worker: WorkerProcess | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    await farm?.close();
+    worker = undefined;
+    farm = undefined;
+  });
+  return {
+    farm: (f) => {
+      farm = f;
+      return f;
+    },
+    worker: (w) => {
+      worker = w;
+      return w;
+    },
+  };
 }

@@ -5,45 +5,35 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { stringify } from "smol-toml";
-import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
-import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
-  type Farm,
   recordedState,
   requireStages,
   sealfarmBin,
   sectors,
   startFarm,
   startWorker,
-  type WorkerProcess,
+  stoppedAfterEach,
   waitFor,
+  workerThreads,
 } from "./harness.js";
 
 const run = promisify(execFile);
 await requireStages();
 
 describe("manager-side abort, hot config, strict startup", () => {
-  let farm: Farm | undefined;
-  let worker: WorkerProcess | undefined;
-  afterEach(async () => {
-    await worker?.stop();
-    await farm?.close();
-    worker = undefined;
-    farm = undefined;
-  });
+  const running = stoppedAfterEach();
 
   it("drops a sector the manager aborted and goes on with the next one", async () => {
-    farm = await startFarm({ threads: 1 });
-    const f = farm;
+    const f = running.farm(await startFarm({ threads: 1 }));
     const store = f.threadDirs[0] as string;
     // PC1 held at the gate: the operator aborts the sector while the worker is inside PC1.
     const gate = new ProcessorGate(join(f.dir, "gate"));
     gate.hold("pc1");
-    worker = await startWorker(f.configFile, gate.env);
+    const worker = running.worker(await startWorker(f.configFile, gate.env));
     await gate.held("pc1");
     assert.equal(recordedState(store), "TicketAssigned");
     await f.rpc.callVenus("ReportAborted", [{ Miner: 1000, Number: 1 }, "operator: bad disk"]);
@@ -57,20 +47,19 @@ describe("manager-side abort, hot config, strict startup", () => {
     assert.equal(s1?.AbortReason, "operator: bad disk");
     assert.match(worker.log(), /s-t01000-1: manager says finalized \(operator: bad disk\), aborting locally/);
     assert.ok(!existsSync(join(store, "data", "sealed", "s-t01000-1")), "local files of the aborted sector are gone");
-    const t = ((await callWorker(worker.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[])[0];
+    const t = (await workerThreads(worker))[0];
     assert.notEqual(t?.thread_state.state, "Paused");
   });
 
   it("reloads <location>/config.toml between sectors", async () => {
-    farm = await startFarm({ threads: 1, sealing: { request_task_max_retries: 1 } });
-    const f = farm;
+    const f = running.farm(await startFarm({ threads: 1, sealing: { request_task_max_retries: 1 } }));
     const store = f.threadDirs[0] as string;
     const hot = join(store, "config.toml");
     mkdirSync(store, { recursive: true });
     // Allowed miners that do not exist: after the current sector, the thread gets nothing to seal.
     writeFileSync(hot, stringify({ sealing: { allowed_miners: [4242] } }));
     const w = await startWorker(f.configFile);
-    worker = w;
+    running.worker(w);
     // Two AllocateSector calls answered: the thread has asked with the hot config in effect (it is read before
     // the first one), and got nothing.
     const asked = /sealfarm_manager_rpc_duration_ms_count\{method="Venus.AllocateSector"\} (\d+)/;
@@ -88,7 +77,7 @@ describe("manager-side abort, hot config, strict startup", () => {
   });
 
   it("refuses to start with an attached store the manager does not know, or a bad config", async () => {
-    farm = await startFarm({ threads: 1 });
+    const farm = running.farm(await startFarm({ threads: 1 }));
     const bad = join(farm.dir, "bad.toml");
     writeFileSync(
       bad,
@@ -113,7 +102,7 @@ describe("manager-side abort, hot config, strict startup", () => {
     assert.equal((r2 as { code: number }).code, 1);
     assert.match(
       (r2 as { stderr: string }).stderr,
-      /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got number -1/,
+      /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got -1 \(a number\)/,
     );
     // Every plan damocles names starts: rebuild, unseal and snapup threads run side by side.
     writeFileSync(

@@ -18,14 +18,16 @@ import {
   type Farm,
   recordedState,
   requireStages,
+  sealStages,
   sectors,
   startFarm,
   startWorker,
+  testSealing,
   type WorkerProcess,
   waitFor,
 } from "./harness.js";
 
-await requireStages([...["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"], "unseal", "window_post"]);
+await requireStages([...sealStages, "unseal", "window_post"]);
 
 describe("rebuild and unseal threads", () => {
   let farm: Farm;
@@ -62,14 +64,7 @@ describe("rebuild and unseal threads", () => {
       stringify({
         worker: { name: "it-worker-2", rpc_server: { host: "127.0.0.1", port: 0 }, ping_interval: "1s" },
         sector_manager: { rpc_client: { addr: farm.manager.url } },
-        sealing: {
-          allowed_sizes: ["2KiB"],
-          max_retries: 3,
-          seal_interval: "100ms",
-          recover_interval: "200ms",
-          rpc_polling_interval: "100ms",
-          request_task_max_retries: 1000,
-        },
+        sealing: testSealing,
         sealing_thread: [
           { location: rebuildStore, plan: "rebuild" },
           { location: unsealStore, plan: "unseal" },

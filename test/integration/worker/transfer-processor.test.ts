@@ -6,25 +6,26 @@ import assert from "node:assert/strict";
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, describe, it } from "node:test";
-import { callWorker } from "../../../agent/worker/rpc/worker-rpc.js";
+import { after, describe, it } from "node:test";
 import { isPersistedCacheFile } from "../../../agent/worker/stages/sealing-steps.js";
 import { sectorPaths } from "../../../agent/worker/store/sealing-store.js";
-import type { ThreadListEntry } from "../../../agent/worker/thread/thread-status.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
+  activeSector,
   type Farm,
   type FarmOptions,
   recordedState,
   requireStages,
-  sectors,
+  sealStages,
   startFarm,
   startWorker,
+  stoppedAfterEach,
   type WorkerProcess,
   waitFor,
+  workerThreads,
 } from "./harness.js";
 
-await requireStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "transfer"]);
+await requireStages([...sealStages, "transfer"]);
 
 const customProcessor = join(import.meta.dirname, "custom-transfer-processor.mjs");
 const sector1 = { Miner: 1000, Number: 1 };
@@ -32,26 +33,16 @@ const sector1 = { Miner: 1000, Number: 1 };
 const recordDir = mkdtempSync(join(tmpdir(), "sealfarm-transfer-record-"));
 after(() => rmSync(recordDir, { recursive: true, force: true }));
 
-const list = async (w: WorkerProcess) => (await callWorker(w.url, "VenusWorker.WorkerList", [])) as ThreadListEntry[];
-
 describe("persisting through [[processors.transfer]]", () => {
-  let farm: Farm | undefined;
-  let worker: WorkerProcess | undefined;
-  afterEach(async () => {
-    await worker?.stop();
-    await farm?.close();
-    worker = undefined;
-    farm = undefined;
-  });
+  const running = stoppedAfterEach();
 
   /** Seals sector 1 up to C1 (held), checks the persisted files equal the local ones, then waits for Active. */
-  async function sealAndCompare(o: FarmOptions): Promise<Farm> {
-    const f = await startFarm({ threads: 1, ...o });
-    farm = f;
+  async function sealAndCompare(o: FarmOptions): Promise<{ f: Farm; w: WorkerProcess }> {
+    const f = running.farm(await startFarm({ threads: 1, ...o }));
     // C1 held at the gate: the sector is persisted and submitted, its local files not yet finalized away.
     const gate = new ProcessorGate(join(f.dir, "gate"));
     gate.hold("c1");
-    worker = await startWorker(f.configFile, gate.env);
+    const w = running.worker(await startWorker(f.configFile, gate.env));
     const store = f.threadDirs[0] as string;
     await gate.held("c1");
     assert.equal(recordedState(store), "SeedAssigned");
@@ -67,23 +58,20 @@ describe("persisting through [[processors.transfer]]", () => {
     assert.ok(sealed.equals(readFileSync(local.sealed)), "sealed file identical");
     assert.deepEqual(readdirSync(join(f.persistDir, "sealed")), ["s-t01000-1"]);
     gate.release("c1");
-    await waitFor("sector 1 Active", async () =>
-      (await sectors(f.rpc)).find((s) => s.ID.Number === 1 && s.State === "Active") ? true : undefined,
-    );
-    return f;
+    await activeSector(f, 1);
+    return { f, w };
   }
 
   it("(a) sealfarm-proofs processor transfer --disable_link copies the files into the store", async () => {
-    await sealAndCompare({
+    const { f: farm, w } = await sealAndCompare({
       workerToml: { processors: { transfer: [{ args: ["processor", "transfer", "--disable_link"] }] } },
     });
-    const w = worker as WorkerProcess;
     // The task went to the configured child: it runs under the worker with the entry's args.
     assert.ok(
       childArgv(w.child.pid as number).some((a) => a.slice(-3).join(" ") === "processor transfer --disable_link"),
       JSON.stringify(childArgv(w.child.pid as number)),
     );
-    const persisted = sectorPaths((farm as Farm).persistDir, sector1);
+    const persisted = sectorPaths(farm.persistDir, sector1);
     for (const f of [persisted.sealed, join(persisted.cacheDir, "p_aux")])
       assert.ok(lstatSync(f).isFile(), `${f} is a copy, not a link (--disable_link)`);
     const metrics = await (await fetch(`${w.url}/metrics`)).text();
@@ -95,7 +83,7 @@ describe("persisting through [[processors.transfer]]", () => {
 
   it("(b) a custom processor gets damocles' task shape, with the store's meta", async () => {
     const record = join(recordDir, "tasks.jsonl");
-    const f = await sealAndCompare({
+    const { f } = await sealAndCompare({
       persistMeta: { kind: "custom", bucket: "b-1" },
       workerToml: {
         processors: {
@@ -146,13 +134,13 @@ describe("persisting through [[processors.transfer]]", () => {
         },
       },
     });
-    farm = f;
+    running.farm(f);
     const w = await startWorker(f.configFile);
-    worker = w;
+    running.worker(w);
     const paused = await waitFor(
       "thread 0 paused with a permanent error",
       async () => {
-        const t = (await list(w))[0];
+        const t = (await workerThreads(w))[0];
         return t?.thread_state.state === "Paused" && t.last_error !== null ? t : undefined;
       },
       120_000,

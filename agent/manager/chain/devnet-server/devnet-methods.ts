@@ -6,7 +6,7 @@ import { encodeCbor } from "../filecoin/cbor-shape.js";
 import { type CID, dagCborCid, parseCid } from "../filecoin/cid.js";
 import { messageCid } from "../filecoin/message.js";
 import { rangesFromSet, setFromRanges } from "../filecoin/rle-plus.js";
-import { bitfield, int, LotusJsonError, nullable, str, uint } from "../lotus/lotus-json.js";
+import { bitfield, int, LotusJsonError, nullable, str, toJson, uint } from "../lotus/lotus-json.js";
 import {
   deadlineInfoToJson,
   type Message,
@@ -17,6 +17,7 @@ import {
   partitionToJson,
   preCommitInfoFromJson,
   preCommitOnChainToJson,
+  sectorLocationToJson,
   sectorOnChainToJson,
   sendSpecFromJson,
   signedMessageToJson,
@@ -32,6 +33,7 @@ import {
   sectorKey,
 } from "./devnet-state.js";
 import { executeMessage, gasFor, runDeadlineCron, type Verifier } from "./miner-actor.js";
+import { actorState, type Undo } from "./misbehaviour.js";
 
 /** An error answered as a JSON-RPC error (code 1, Lotus' usual), with Lotus-like text. */
 export class DevnetCallError extends Error {
@@ -49,6 +51,8 @@ export interface DevnetHost {
   now(): number;
   /** Persists the state; called after every change, before the reply. */
   save(): void;
+  /** With test hooks: the state before the last executed message is kept here (for Devnet.Reorg). */
+  undo?: Undo | null;
 }
 
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
@@ -72,7 +76,8 @@ export async function advance(host: DevnetHost): Promise<void> {
   const head = headAt(host.state, host.now());
   let changed = false;
   for (const m of host.state.messages) {
-    if (m.receipt !== null || m.includedEpoch > head) continue;
+    if (m.receipt !== null || m.dropped === true || m.includedEpoch > head) continue;
+    if (host.undo !== undefined) host.undo = { cid: m.cid, before: actorState(host.state) };
     runDeadlineCron(host.state, m.includedEpoch);
     const r = await executeMessage(host.state, messageFromJson(m.message), m.includedEpoch, host.verifier);
     m.receipt = {
@@ -112,8 +117,13 @@ function sectorJson(s: SectorState) {
     activation: s.activation,
     expiration: s.expiration,
     initialPledge: BigInt(s.initialPledge),
-    sectorKeyCid: null,
+    sectorKeyCid: s.sectorKeyCid ? parseCid(s.sectorKeyCid) : null,
   });
+}
+
+/** The numbers of the sectors that pass `f`, as bitfield ranges. */
+function sectorRanges(sectors: SectorState[], f: (s: SectorState) => boolean) {
+  return rangesFromSet(sectors.filter(f).map((s) => s.sectorNumber));
 }
 
 function lookup(host: DevnetHost, m: MessageState) {
@@ -174,7 +184,8 @@ async function pushMessage(host: DevnetHost, params: unknown[]) {
   // Estimate as Lotus does: execute on top of the pending messages; a failure refuses the push.
   const trial = structuredClone(state);
   for (const m of trial.messages)
-    if (m.receipt === null) await executeMessage(trial, messageFromJson(m.message), head + 1, host.verifier);
+    if (m.receipt === null && m.dropped !== true)
+      await executeMessage(trial, messageFromJson(m.message), head + 1, host.verifier);
   const r = await executeMessage(trial, full, head + 1, host.verifier);
   if (r.exitCode !== 0)
     throw new DevnetCallError(
@@ -285,7 +296,7 @@ export async function callMethod(host: DevnetHost, method: string, params: unkno
       return v(
         Array.from({ length: count }, (_, i) => {
           const part = inDl.filter((s) => s.partition === i);
-          const set = (f: (s: SectorState) => boolean) => rangesFromSet(part.filter(f).map((s) => s.sectorNumber));
+          const set = (f: (s: SectorState) => boolean) => sectorRanges(part, f);
           return partitionToJson({
             allSectors: set(() => true),
             faultySectors: set((s) => s.faulty),
@@ -305,6 +316,21 @@ export async function callMethod(host: DevnetHost, method: string, params: unkno
           .filter((s) => wanted === null || wanted.has(s.sectorNumber))
           .map(sectorJson),
       );
+    }
+    case "Filecoin.StateSectorPartition": {
+      const { addr } = miner(host, params[0], "params/0");
+      const n = uint(params[1], "params/1");
+      const s = state.sectors[sectorKey(addr, n)];
+      // Lotus passes on the actor's FindSector error for a sector in no deadline.
+      if (s === undefined) throw new DevnetCallError(`sector ${n} not due at any deadline`);
+      return v(sectorLocationToJson({ deadline: s.deadline, partition: s.partition }));
+    }
+    case "Filecoin.StateMinerFaults":
+    case "Filecoin.StateMinerRecoveries": {
+      const { addr } = miner(host, params[0], "params/0");
+      const wanted =
+        method === "Filecoin.StateMinerFaults" ? (s: SectorState) => s.faulty : (s: SectorState) => s.recovering;
+      return v(toJson.bitfield(sectorRanges(sectorsOf(host, addr), wanted)));
     }
     case "Filecoin.WalletBalance": {
       const addr = str(params[0], "params/0");

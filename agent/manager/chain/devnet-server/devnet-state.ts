@@ -3,8 +3,8 @@
 // where the last acknowledged change left it. Pure, apart from `loadState`/`saveState`.
 import { join } from "node:path";
 import { blake2b } from "@noble/hashes/blake2.js";
+import { sealProofInfo } from "../../../../components/core/proofs/registered-proofs.js";
 import { readFileIfExists, writeFileAtomic } from "../../../shared/atomic-file.js";
-import { sealProofInfo } from "../../proofs/proof-types.js";
 import { formatAddress, idAddress } from "../filecoin/address.js";
 import { proofTypesForSeal } from "../filecoin/miner-methods.js";
 
@@ -41,6 +41,89 @@ export function defaultDevnetSettings(): DevnetSettings {
   };
 }
 
+const INTEGER_SETTINGS: { key: keyof DevnetSettings; min: number }[] = [
+  { key: "blockTimeMs", min: 1 },
+  { key: "precommitChallengeDelay", min: 1 },
+  { key: "provingPeriod", min: 1 },
+  { key: "deadlines", min: 1 },
+  { key: "partitionSectors", min: 1 },
+  { key: "maxTicketAge", min: 1 },
+  { key: "challengeLookback", min: 0 },
+  { key: "networkVersion", min: 0 },
+];
+const ATTO_SETTINGS: (keyof DevnetSettings)[] = ["precommitDeposit", "initialPledge", "baseFee"];
+
+/** What is wrong with `s`, one line per key ("/settings/<key>: expected …, got …"). */
+export function settingsProblems(s: DevnetSettings): string[] {
+  const problems: string[] = [];
+  for (const { key, min } of INTEGER_SETTINGS) {
+    const v = s[key];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min)
+      problems.push(`/settings/${key}: expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
+  for (const key of ATTO_SETTINGS) {
+    const v = s[key];
+    if (typeof v !== "string" || !/^[0-9]+$/.test(v))
+      problems.push(`/settings/${key}: expected attoFIL as a decimal string, got ${JSON.stringify(v)}`);
+  }
+  if (problems.length === 0 && s.provingPeriod % s.deadlines !== 0)
+    problems.push(`/settings/provingPeriod: expected a multiple of deadlines (${s.deadlines}), got ${s.provingPeriod}`);
+  if (problems.length === 0 && s.challengeLookback >= s.provingPeriod / s.deadlines)
+    problems.push(
+      `/settings/challengeLookback: expected less than a deadline's ${s.provingPeriod / s.deadlines} epochs, got ${s.challengeLookback}`,
+    );
+  return problems;
+}
+
+/**
+ * A later start on an existing chain: settings asked for must be the ones the chain was created with (changing
+ * the block time or the proving period would move every epoch and deadline already on chain), and a miner asked
+ * for must seal with the same proof. Miners the chain does not have yet are added (with a funded worker), so a
+ * farm can grow. Returns the problems, each naming its key; `state` is changed only when there are none.
+ */
+export function reconcileState(
+  state: DevnetState,
+  settings: Partial<DevnetSettings>,
+  miners: { actor: number; sealProof: number }[],
+): string[] {
+  const problems: string[] = [];
+  for (const [key, want] of Object.entries(settings) as [keyof DevnetSettings, unknown][])
+    if (want !== undefined && state.settings[key] !== want)
+      problems.push(
+        `/settings/${key}: the chain was created with ${JSON.stringify(state.settings[key])}, asked for ${JSON.stringify(want)} (start a new chain in another directory to change it)`,
+      );
+  const added: { actor: number; sealProof: number }[] = [];
+  for (const m of miners) {
+    const have = state.miners[formatAddress(idAddress(m.actor))];
+    if (have === undefined) added.push(m);
+    else if (have.sealProof !== m.sealProof)
+      problems.push(
+        `/miners/f0${m.actor}/sealProof: the chain has the miner sealing ${have.sealProof}, asked for ${m.sealProof}`,
+      );
+  }
+  if (problems.length === 0) for (const m of added) addMiner(state, m);
+  return problems;
+}
+
+/** A miner actor with a new worker account (the next free f0100 + i) holding 1000 FIL. */
+function addMiner(state: DevnetState, m: { actor: number; sealProof: number }): void {
+  const info = sealProofInfo(m.sealProof);
+  if (info === undefined) throw new RangeError(`miner f0${m.actor}: unknown seal proof ${m.sealProof}`);
+  let id = 100;
+  while (state.accounts[formatAddress(idAddress(id))] !== undefined) id++;
+  const worker = formatAddress(idAddress(id));
+  state.accounts[worker] = { balance: (1000n * 10n ** 18n).toString(), nonce: 0 };
+  state.miners[formatAddress(idAddress(m.actor))] = {
+    owner: worker,
+    worker,
+    sealProof: m.sealProof,
+    sectorSize: info.sectorSizeBytes,
+    windowPoStProofType: proofTypesForSeal(m.sealProof).windowPoSt,
+    balance: "0",
+    locked: "0",
+  };
+}
+
 export interface AccountState {
   balance: string;
   nonce: number;
@@ -68,6 +151,10 @@ export interface SectorState {
   sectorNumber: number;
   sealProof: number;
   sealedCid: string;
+  /** The CommR before a snap upgrade (Lotus' SectorKeyCID); null (or absent in older state files) for a sector never upgraded. */
+  sectorKeyCid?: string | null;
+  /** Whether the sector holds data (pieces at ProveCommit or a snap upgrade): only a CC sector can be upgraded. */
+  hasData?: boolean;
   activation: number;
   expiration: number;
   initialPledge: string;
@@ -83,6 +170,8 @@ export interface MessageState {
   message: Record<string, unknown>;
   uuid: string;
   includedEpoch: number;
+  /** Dropped from the mpool by the Devnet.DropMessage test hook: never lands. */
+  dropped?: boolean;
   receipt: { exitCode: number; gasUsed: number; return: string; error: string } | null;
 }
 
@@ -123,21 +212,7 @@ export function genesisState(
     proven: {},
     cronEpoch: 0,
   };
-  miners.forEach((m, i) => {
-    const info = sealProofInfo(m.sealProof);
-    if (info === undefined) throw new RangeError(`miner f0${m.actor}: unknown seal proof ${m.sealProof}`);
-    const worker = formatAddress(idAddress(100 + i));
-    state.accounts[worker] = { balance: (1000n * 10n ** 18n).toString(), nonce: 0 };
-    state.miners[formatAddress(idAddress(m.actor))] = {
-      owner: worker,
-      worker,
-      sealProof: m.sealProof,
-      sectorSize: info.sectorSizeBytes,
-      windowPoStProofType: proofTypesForSeal(m.sealProof).windowPoSt,
-      balance: "0",
-      locked: "0",
-    };
-  });
+  for (const m of miners) addMiner(state, m);
   return state;
 }
 
@@ -193,14 +268,21 @@ export function deadlineAt(s: DevnetSettings, epoch: number) {
 
 const STATE_FILE = "devnet-state.json";
 
+export const stateFile = (dir: string) => join(dir, STATE_FILE);
+
 export function loadState(dir: string): DevnetState | undefined {
-  const text = readFileIfExists(join(dir, STATE_FILE));
+  const text = readFileIfExists(stateFile(dir));
   if (text === undefined) return undefined;
-  const state = JSON.parse(text) as DevnetState;
-  if (state.version !== 1) throw new Error(`${join(dir, STATE_FILE)}: /version: expected 1, got ${state.version}`);
+  let state: DevnetState;
+  try {
+    state = JSON.parse(text) as DevnetState;
+  } catch (error) {
+    throw new Error(`${stateFile(dir)}: not JSON (${(error as Error).message})`);
+  }
+  if (state.version !== 1) throw new Error(`${stateFile(dir)}: /version: expected 1, got ${state.version}`);
   return state;
 }
 
 export function saveState(dir: string, state: DevnetState): void {
-  writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state));
+  writeFileAtomic(stateFile(dir), JSON.stringify(state));
 }

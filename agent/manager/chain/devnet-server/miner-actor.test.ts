@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sealedCid } from "../filecoin/cid.js";
+import { sealedCid, unsealedCid } from "../filecoin/cid.js";
 import { ExitCode } from "../filecoin/exit-codes.js";
 import { MinerMethod } from "../filecoin/miner-methods.js";
 import {
@@ -8,24 +8,46 @@ import {
   encodePreCommitSectorBatch2,
   encodeProveCommitAggregate,
   encodeProveCommitSectors3,
+  encodeProveReplicaUpdates3,
   encodeSubmitWindowedPoSt,
+  type ProveReplicaUpdates3Params,
   type SectorPreCommitInfo,
 } from "../filecoin/miner-params.js";
 import { rangesFromSet } from "../filecoin/rle-plus.js";
 import type { Message } from "../lotus/lotus-shapes.js";
-import { type DevnetState, defaultDevnetSettings, genesisState } from "./devnet-state.js";
+import { type DevnetState, defaultDevnetSettings, genesisState, type SectorState } from "./devnet-state.js";
 import { executeMessage, runDeadlineCron, type Verifier } from "./miner-actor.js";
 
 // Every case here is decided before any proof is checked; the verifier fails the test if it is reached.
 const NO_PROOFS: Verifier = {
   seal: () => assert.fail("no seal proof should be verified here"),
   windowPost: () => assert.fail("no PoSt should be verified here"),
+  snap: () => assert.fail("no update proof should be verified here"),
 };
 
 const DEPOSIT = BigInt(defaultDevnetSettings().precommitDeposit);
 
 function fresh(): DevnetState {
   return genesisState(defaultDevnetSettings(), [{ actor: 1000, sealProof: 5 }], 0, "00".repeat(32));
+}
+
+/** An active CC sector, as ProveCommit leaves it. */
+function ccSector(n: number, deadline: number, over: Partial<SectorState> = {}): SectorState {
+  return {
+    sectorNumber: n,
+    sealProof: 5,
+    sealedCid: sealedCid(new Uint8Array(32).fill(n)).toString(),
+    sectorKeyCid: null,
+    hasData: false,
+    activation: 5,
+    expiration: 100_000,
+    initialPledge: "0",
+    deadline,
+    partition: 0,
+    faulty: false,
+    recovering: false,
+    ...over,
+  };
 }
 
 function pc(n: number, over: Partial<SectorPreCommitInfo> = {}): SectorPreCommitInfo {
@@ -150,18 +172,7 @@ test("ProveCommitSectors3: no PreCommit is ErrNotFound, before the seed epoch Er
 
 test("WindowPoSt and recoveries: deadline and partition checks, faults at a deadline's end", async () => {
   const s = fresh();
-  s.sectors["f01000/1"] = {
-    sectorNumber: 1,
-    sealProof: 5,
-    sealedCid: sealedCid(new Uint8Array(32)).toString(),
-    activation: 5,
-    expiration: 100_000,
-    initialPledge: "0",
-    deadline: 1,
-    partition: 0,
-    faulty: false,
-    recovering: false,
-  };
+  s.sectors["f01000/1"] = ccSector(1, 1);
   // Proving period 40, 4 deadlines: deadline 1 is [10, 20). Epoch 25 is in deadline 2.
   const post = msg(
     MinerMethod.SubmitWindowedPoSt,
@@ -189,4 +200,67 @@ test("WindowPoSt and recoveries: deadline and partition checks, faults at a dead
   assert.match(notThere.error, /sector 1 is not in deadline 1 partition 3/);
   assert.equal((await executeMessage(s, recover([1]), 26, NO_PROOFS)).exitCode, 0);
   assert.equal(s.sectors["f01000/1"]?.recovering, true);
+});
+
+test("ProveReplicaUpdates3 refusals decided before the update proof, and the batch rules", async () => {
+  const s = fresh();
+  s.sectors["f01000/1"] = ccSector(1, 1);
+  s.sectors["f01000/2"] = ccSector(2, 2, { faulty: true });
+  s.sectors["f01000/3"] = ccSector(3, 3, { hasData: true });
+  const before = JSON.stringify(s);
+  const piece = { cid: unsealedCid(new Uint8Array(32)), size: 1024, verifiedAllocationKey: null, notify: [] };
+  const update = (sector: number, deadline: number, over: Partial<ProveReplicaUpdates3Params> = {}) =>
+    msg(
+      MinerMethod.ProveReplicaUpdates3,
+      encodeProveReplicaUpdates3({
+        sectorUpdates: [
+          { sector, deadline, partition: 0, newSealedCid: sealedCid(new Uint8Array(32)), pieces: [piece] },
+        ],
+        sectorProofs: [Uint8Array.from([1])],
+        aggregateProof: new Uint8Array(0),
+        updateProofsType: 0,
+        aggregateProofType: null,
+        requireActivationSuccess: true,
+        requireNotificationSuccess: false,
+        ...over,
+      }),
+    );
+  const cases: [string, Message, number, RegExp][] = [
+    ["missing", update(9, 1), ExitCode.ErrNotFound, /sector 9: no such sector/],
+    ["wrong deadline", update(1, 2), ExitCode.ErrIllegalArgument, /in deadline 1 partition 0, not 2\/0/],
+    ["faulty", update(2, 2), ExitCode.ErrIllegalArgument, /sector 2: is faulty/],
+    ["has data", update(3, 3), ExitCode.ErrIllegalArgument, /sector 3: already holds data/],
+    ["proof type", update(1, 1, { updateProofsType: 4 }), ExitCode.ErrIllegalArgument, /update proof type 4/],
+    ["no proof", update(1, 1, { sectorProofs: [] }), ExitCode.ErrIllegalArgument, /1 sector updates but 0 proofs/],
+    [
+      "no updates",
+      update(1, 1, { sectorUpdates: [], sectorProofs: [] }),
+      ExitCode.ErrIllegalArgument,
+      /no sector updates/,
+    ],
+    [
+      "aggregate",
+      update(1, 1, { aggregateProof: Uint8Array.from([1]), sectorProofs: [] }),
+      ExitCode.ErrIllegalArgument,
+      /aggregate update proofs/,
+    ],
+    [
+      "garbage",
+      msg(MinerMethod.ProveReplicaUpdates3, Uint8Array.from([0x80])),
+      ExitCode.ErrSerialization,
+      /tuple of 7/,
+    ],
+  ];
+  for (const [name, m, code, why] of cases) {
+    const r = await executeMessage(s, m, 30, NO_PROOFS);
+    assert.equal(r.exitCode, code, `${name}: ${r.error}`);
+    assert.match(r.error, why, name);
+  }
+  // Without requireActivationSuccess every refused update is counted; none passing fails the message.
+  const lenient = await executeMessage(s, update(9, 1, { requireActivationSuccess: false }), 30, NO_PROOFS);
+  assert.deepEqual(
+    [lenient.exitCode, lenient.error],
+    [ExitCode.ErrNotFound, "no sector updated (sector 9: no such sector)"],
+  );
+  assert.equal(JSON.stringify(s), before);
 });

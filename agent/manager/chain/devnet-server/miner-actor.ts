@@ -2,12 +2,14 @@
 // state change when they pass, and the exit code when they do not (fvm_shared ExitCode). Proofs are checked by a
 // Verifier (sealfarm-proofs in the server). Works on the state it is given: the server passes a copy to estimate
 // a message at push time and the real state when the message is included.
+
+import { sealProofInfo, updateProofName } from "../../../../components/core/proofs/registered-proofs.js";
 import { toBase64 } from "../../../shared/rpc/bytes.js";
-import { zeroCommitment } from "../../proofs/comm-d.js";
-import { sealProofInfo } from "../../proofs/proof-types.js";
+import { computeCommD, zeroCommitment } from "../../proofs/comm-d.js";
 import {
   proverId,
   type SealVerifyInput,
+  type SnapVerifyInput,
   type Verdict,
   type WindowPostVerifyInput,
 } from "../../proofs/proofs-binary.js";
@@ -15,7 +17,7 @@ import { addressId, parseAddress } from "../filecoin/address.js";
 import { CborShapeError, encodeCbor } from "../filecoin/cbor-shape.js";
 import { commitmentOf, parseCid } from "../filecoin/cid.js";
 import { ExitCode } from "../filecoin/exit-codes.js";
-import { MinerMethod, minerMethodName } from "../filecoin/miner-methods.js";
+import { MinerMethod, minerMethodName, proofTypesForSeal } from "../filecoin/miner-methods.js";
 import {
   decodeDeclareFaultsRecovered,
   decodePreCommitSectorBatch2,
@@ -23,6 +25,7 @@ import {
   decodeProveCommitSectors3,
   decodeProveReplicaUpdates3,
   decodeSubmitWindowedPoSt,
+  type PieceActivationManifest,
 } from "../filecoin/miner-params.js";
 import { addressEntropy } from "../filecoin/randomness-entropy.js";
 import { setFromRanges } from "../filecoin/rle-plus.js";
@@ -39,6 +42,8 @@ import {
 export interface Verifier {
   seal(input: SealVerifyInput): Promise<Verdict>;
   windowPost(input: WindowPostVerifyInput): Promise<Verdict>;
+  /** A snap upgrade's update proof (sealfarm-proofs verify-snap). */
+  snap(input: SnapVerifyInput): Promise<Verdict>;
 }
 
 export interface Receipt {
@@ -113,6 +118,15 @@ function available(m: MinerState): bigint {
   return BigInt(m.balance) - BigInt(m.locked);
 }
 
+/** A message to a miner actor, being executed: what each method handler works with. */
+interface MinerCall {
+  state: DevnetState;
+  msg: Message;
+  miner: MinerState;
+  epoch: number;
+  verifier: Verifier;
+}
+
 async function applyToActor(state: DevnetState, msg: Message, epoch: number, verifier: Verifier): Promise<Uint8Array> {
   const miner = state.miners[msg.to];
   if (miner === undefined) {
@@ -127,26 +141,23 @@ async function applyToActor(state: DevnetState, msg: Message, epoch: number, ver
   }
   transfer(state, msg.from, miner, msg.value);
   if (msg.method === 0) return new Uint8Array(0);
+  const call: MinerCall = { state, msg, miner, epoch, verifier };
   if (msg.from !== miner.worker && msg.from !== miner.owner)
     throw new Abort(ExitCode.ErrForbidden, `caller ${msg.from} is not the worker or owner of ${msg.to}`);
   switch (msg.method) {
     case MinerMethod.PreCommitSectorBatch2:
-      return preCommitSectorBatch2(state, msg, miner, epoch);
+      return preCommitSectorBatch2(call);
     case MinerMethod.ProveCommitSectors3:
-      return proveCommitSectors3(state, msg, miner, epoch, verifier);
+      return proveCommitSectors3(call);
     case MinerMethod.SubmitWindowedPoSt:
-      return submitWindowedPoSt(state, msg, miner, epoch, verifier);
+      return submitWindowedPoSt(call);
     case MinerMethod.DeclareFaultsRecovered:
-      return declareFaultsRecovered(state, msg);
+      return declareFaultsRecovered(call);
     case MinerMethod.ProveCommitAggregate:
       decodeProveCommitAggregate(msg.params);
       throw new Abort(ExitCode.ErrIllegalArgument, "aggregate proofs (SnarkPack) cannot be verified by the devnet");
     case MinerMethod.ProveReplicaUpdates3:
-      decodeProveReplicaUpdates3(msg.params);
-      throw new Abort(
-        ExitCode.ErrIllegalArgument,
-        "snap upgrades (ProveReplicaUpdates3) are not applied by the devnet",
-      );
+      return proveReplicaUpdates3(call);
     default:
       throw new Abort(
         ExitCode.ErrUnhandledMessage,
@@ -155,7 +166,7 @@ async function applyToActor(state: DevnetState, msg: Message, epoch: number, ver
   }
 }
 
-function preCommitSectorBatch2(state: DevnetState, msg: Message, miner: MinerState, epoch: number): Uint8Array {
+function preCommitSectorBatch2({ state, msg, miner, epoch }: MinerCall): Uint8Array {
   const { sectors } = decodePreCommitSectorBatch2(msg.params);
   if (sectors.length === 0) throw new Abort(ExitCode.ErrIllegalArgument, "batch empty");
   const seen = new Set<number>();
@@ -205,13 +216,7 @@ function preCommitSectorBatch2(state: DevnetState, msg: Message, miner: MinerSta
   return new Uint8Array(0);
 }
 
-async function proveCommitSectors3(
-  state: DevnetState,
-  msg: Message,
-  miner: MinerState,
-  epoch: number,
-  verifier: Verifier,
-): Promise<Uint8Array> {
+async function proveCommitSectors3({ state, msg, miner, epoch, verifier }: MinerCall): Promise<Uint8Array> {
   const p = decodeProveCommitSectors3(msg.params);
   if (p.sectorProofs.length === 0 || p.aggregateProof.length > 0)
     throw new Abort(ExitCode.ErrIllegalArgument, "aggregate proofs (SnarkPack) cannot be verified by the devnet");
@@ -222,30 +227,14 @@ async function proveCommitSectors3(
     );
   const actor = Number(addressId(parseAddress(msg.to)));
   const entropy = addressEntropy(parseAddress(msg.to));
-  const failCodes: [number, number][] = [];
-  let activated = 0;
-  for (const [i, a] of p.sectorActivations.entries()) {
-    const key = sectorKey(msg.to, a.sectorNumber);
-    const pc = state.precommits[key];
-    const refuse = (code: number, why: string) => {
-      if (p.requireActivationSuccess) throw new Abort(code, `sector ${a.sectorNumber}: ${why}`);
-      failCodes.push([i, code]);
-    };
-    if (pc === undefined) {
-      refuse(ExitCode.ErrNotFound, "no pre-commit");
-      continue;
-    }
+  return inBatch(p.sectorActivations, p.requireActivationSuccess, "activated", async (a) => {
+    const pc = state.precommits[sectorKey(msg.to, a.sectorNumber)];
+    if (pc === undefined) throw new Abort(ExitCode.ErrNotFound, "no pre-commit");
     const info = preCommitInfoFromJson(pc.info);
     const seedEpoch = pc.epoch + state.settings.precommitChallengeDelay;
-    if (epoch <= seedEpoch) {
-      refuse(ExitCode.ErrForbidden, `too early to prove: the seed is drawn at ${seedEpoch}, now ${epoch}`);
-      continue;
-    }
-    const size = a.pieces.reduce((n, x) => n + x.size, 0);
-    if (size > miner.sectorSize) {
-      refuse(ExitCode.ErrIllegalArgument, `pieces of ${size} bytes do not fit a ${miner.sectorSize}-byte sector`);
-      continue;
-    }
+    if (epoch <= seedEpoch)
+      throw new Abort(ExitCode.ErrForbidden, `too early to prove: the seed is drawn at ${seedEpoch}, now ${epoch}`);
+    checkPiecesFit(a.pieces, miner.sectorSize);
     const commD =
       info.unsealedCid === null ? zeroCommitment(miner.sectorSize) : commitmentOf(info.unsealedCid, "unsealed");
     const ticket = devnetRandomness(state, "tickets", DST_SEAL_RANDOMNESS, info.sealRandEpoch, entropy);
@@ -258,18 +247,60 @@ async function proveCommitSectors3(
       sector_id: a.sectorNumber,
       ticket: [...ticket],
       seed: [...seed],
-      proof: toBase64(p.sectorProofs[i] ?? new Uint8Array(0)),
+      proof: toBase64(p.sectorProofs[a.index] ?? new Uint8Array(0)),
     });
-    if (!verdict.valid) {
-      refuse(ExitCode.ErrIllegalArgument, `invalid seal proof: ${verdict.reason}`);
-      continue;
+    if (!verdict.valid) throw new Abort(ExitCode.ErrIllegalArgument, `invalid seal proof: ${verdict.reason}`);
+    activate(state, msg.to, miner, info, pc.deposit, epoch, a.pieces.length > 0);
+  });
+}
+
+/**
+ * Runs `apply` for each item of a batch (ProveCommitSectors3, ProveReplicaUpdates3) as builtin-actors does: with
+ * `requireSuccess` the first refusal aborts the message; without it a refused item is recorded in the
+ * BatchReturn and the others go on, and the message fails only when none succeeded. Items are numbered by
+ * `index` so `apply` can find the proof at the same position.
+ */
+async function inBatch<T extends { sectorNumber: number }>(
+  items: T[],
+  requireSuccess: boolean,
+  verb: string,
+  apply: (item: T & { index: number }) => Promise<void>,
+): Promise<Uint8Array> {
+  const failCodes: [number, number][] = [];
+  // Why each item was refused: the receipt has only the codes, the error text of a failed message says why.
+  const reasons: string[] = [];
+  let succeeded = 0;
+  for (const [index, item] of items.entries()) {
+    try {
+      await apply({ ...item, index });
+      succeeded++;
+    } catch (error) {
+      if (!(error instanceof Abort)) throw error;
+      if (requireSuccess) throw new Abort(error.exitCode, `sector ${item.sectorNumber}: ${error.message}`);
+      failCodes.push([index, error.exitCode]);
+      reasons.push(`sector ${item.sectorNumber}: ${error.message}`);
     }
-    activate(state, msg.to, miner, info, pc.deposit, epoch);
-    activated++;
   }
-  if (activated === 0 && failCodes.length > 0) throw new Abort(failCodes[0]?.[1] ?? 16, "no sector activated");
+  if (succeeded === 0 && failCodes.length > 0)
+    throw new Abort(failCodes[0]?.[1] ?? ExitCode.ErrIllegalArgument, `no sector ${verb} (${reasons.join("; ")})`);
   // BatchReturn { success_count, fail_codes: [{idx, code}] }.
-  return encodeCbor([activated, failCodes]);
+  return encodeCbor([succeeded, failCodes]);
+}
+
+/** Pieces as a sector manifest lists them: padded sizes (powers of two ≥ 128) that together fit the sector. */
+function checkPiecesFit(pieces: PieceActivationManifest[], sectorSize: number): void {
+  for (const [i, x] of pieces.entries()) {
+    if (x.size < 128 || 2 ** Math.round(Math.log2(x.size)) !== x.size)
+      throw new Abort(ExitCode.ErrIllegalArgument, `piece ${i}: size ${x.size} is not a padded piece size`);
+    try {
+      commitmentOf(x.cid, "unsealed");
+    } catch (error) {
+      throw new Abort(ExitCode.ErrIllegalArgument, `piece ${i}: ${(error as Error).message}`);
+    }
+  }
+  const size = pieces.reduce((n, x) => n + x.size, 0);
+  if (size > sectorSize)
+    throw new Abort(ExitCode.ErrIllegalArgument, `pieces of ${size} bytes do not fit a ${sectorSize}-byte sector`);
 }
 
 function activate(
@@ -279,6 +310,7 @@ function activate(
   info: ReturnType<typeof preCommitInfoFromJson>,
   deposit: string,
   epoch: number,
+  hasData: boolean,
 ): void {
   const deadline = info.sectorNumber % state.settings.deadlines;
   const inDeadline = Object.entries(state.sectors).filter(
@@ -288,6 +320,8 @@ function activate(
     sectorNumber: info.sectorNumber,
     sealProof: info.sealProof,
     sealedCid: info.sealedCid.toString(),
+    sectorKeyCid: null,
+    hasData: hasData || info.unsealedCid !== null,
     activation: epoch,
     expiration: info.expiration,
     initialPledge: state.settings.initialPledge,
@@ -308,19 +342,79 @@ function activate(
     );
 }
 
+/**
+ * ProveReplicaUpdates3 (snap deals), checked as builtin-actors' miner does: the update proof type is the one of
+ * the sector's seal proof, the sector exists (17), sits in the claimed deadline and partition, is active (not
+ * faulty) and holds no data yet (a CC sector, never upgraded), the new sealed CID is a CommR CID and the pieces
+ * fit; then the update proof is verified (`verify-snap`) against the old CommR, the new one and the CommD the
+ * pieces make. Applied, the sector's sealed CID becomes the new CommR (the old one is kept as its SectorKeyCID),
+ * so its WindowPoSt is checked against the update replica from then on. Not checked (a devnet simplification):
+ * that the sector's deadline is not the current or next one (builtin-actors refuses an update there), deal
+ * activation in the market actor, verified allocations and notifications; aggregated update proofs are refused.
+ */
+async function proveReplicaUpdates3({ state, msg, miner, verifier }: MinerCall): Promise<Uint8Array> {
+  const p = decodeProveReplicaUpdates3(msg.params);
+  if (p.sectorUpdates.length === 0) throw new Abort(ExitCode.ErrIllegalArgument, "no sector updates");
+  if (p.aggregateProof.length > 0 || p.aggregateProofType !== null)
+    throw new Abort(ExitCode.ErrIllegalArgument, "aggregate update proofs cannot be verified by the devnet");
+  if (p.sectorProofs.length !== p.sectorUpdates.length)
+    throw new Abort(
+      ExitCode.ErrIllegalArgument,
+      `${p.sectorUpdates.length} sector updates but ${p.sectorProofs.length} proofs`,
+    );
+  const numbers = p.sectorUpdates.map((u) => u.sector);
+  const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
+  if (twice !== undefined) throw new Abort(ExitCode.ErrIllegalArgument, `sector ${twice} updated twice in one message`);
+  const updates = p.sectorUpdates.map((u) => ({ ...u, sectorNumber: u.sector }));
+  return inBatch(updates, p.requireActivationSuccess, "updated", async (u) => {
+    const expectedType = proofTypesForSeal(miner.sealProof).update;
+    if (p.updateProofsType !== expectedType)
+      throw new Abort(
+        ExitCode.ErrIllegalArgument,
+        `update proof type ${p.updateProofsType}, the sector's seal proof ${miner.sealProof} needs ${expectedType}`,
+      );
+    const sector = state.sectors[sectorKey(msg.to, u.sector)];
+    if (sector === undefined) throw new Abort(ExitCode.ErrNotFound, "no such sector");
+    if (sector.deadline !== u.deadline || sector.partition !== u.partition)
+      throw new Abort(
+        ExitCode.ErrIllegalArgument,
+        `is in deadline ${sector.deadline} partition ${sector.partition}, not ${u.deadline}/${u.partition}`,
+      );
+    if (sector.faulty) throw new Abort(ExitCode.ErrIllegalArgument, "is faulty: only an active sector can be updated");
+    if (sector.hasData === true || (sector.sectorKeyCid ?? null) !== null)
+      throw new Abort(ExitCode.ErrIllegalArgument, "already holds data: only a CC sector can be updated");
+    let commRNew: Uint8Array;
+    try {
+      commRNew = commitmentOf(u.newSealedCid, "sealed");
+    } catch (error) {
+      throw new Abort(ExitCode.ErrIllegalArgument, `new_sealed_cid: ${(error as Error).message}`);
+    }
+    checkPiecesFit(u.pieces, miner.sectorSize);
+    const commDNew = computeCommD(
+      miner.sectorSize,
+      u.pieces.map((x) => ({ paddedSize: x.size, commitment: commitmentOf(x.cid, "unsealed") })),
+    );
+    const verdict = await verifier.snap({
+      registered_proof: updateProofName(miner.sealProof),
+      comm_r_old: [...commitmentOf(parseCid(sector.sealedCid), "sealed")],
+      comm_r_new: [...commRNew],
+      comm_d_new: [...commDNew],
+      proof: [...(p.sectorProofs[u.index] ?? new Uint8Array(0))],
+    });
+    if (!verdict.valid) throw new Abort(ExitCode.ErrIllegalArgument, `invalid update proof: ${verdict.reason}`);
+    sector.sectorKeyCid = sector.sealedCid;
+    sector.sealedCid = u.newSealedCid.toString();
+    sector.hasData = u.pieces.length > 0;
+  });
+}
+
 function minerSectors(state: DevnetState, miner: string): SectorState[] {
   return Object.entries(state.sectors)
     .filter(([k]) => k.startsWith(`${miner}/`))
     .map(([, s]) => s);
 }
 
-async function submitWindowedPoSt(
-  state: DevnetState,
-  msg: Message,
-  miner: MinerState,
-  epoch: number,
-  verifier: Verifier,
-): Promise<Uint8Array> {
+async function submitWindowedPoSt({ state, msg, miner, epoch, verifier }: MinerCall): Promise<Uint8Array> {
   const p = decodeSubmitWindowedPoSt(msg.params);
   const dl = deadlineAt(state.settings, epoch);
   if (p.deadline !== dl.index)
@@ -376,7 +470,7 @@ async function submitWindowedPoSt(
   return new Uint8Array(0);
 }
 
-function declareFaultsRecovered(state: DevnetState, msg: Message): Uint8Array {
+function declareFaultsRecovered({ state, msg }: MinerCall): Uint8Array {
   const { recoveries } = decodeDeclareFaultsRecovered(msg.params);
   for (const r of recoveries) {
     if (r.deadline >= state.settings.deadlines)

@@ -37,3 +37,23 @@ test("a message is the 10-tuple of chain/types Message (bytes assembled by hand 
   assert.notEqual(messageCid(m).toString(), messageCid({ ...m, nonce: 4 }).toString());
   assert.throws(() => decodeMessage(bytes.subarray(0, 5)), /message: expected DAG-CBOR/);
 });
+
+test("the CID of Lotus' API reference example message (bafy2bzacebbpdegvr3i4…)", () => {
+  // filecoin-project/lotus documentation/en/api-v1-unstable-methods.md (commit 0023be28004df97dbbad2ddb98a98f5916fd8c07),
+  // ChainGetMessage / MpoolPushMessage examples: docgen's message, with the CID Lotus computed for it.
+  const m = {
+    version: 42,
+    to: "f01234",
+    from: "f01234",
+    nonce: 42,
+    value: 0n,
+    gasLimit: 9,
+    gasFeeCap: 0n,
+    gasPremium: 0n,
+    method: 1,
+    params: Buffer.from("Ynl0ZSBhcnJheQ==", "base64"),
+  };
+  assert.equal(messageCid(m).toString(), "bafy2bzacebbpdegvr3i4cosewthysg5xkxpqfn2wfcz6mv2hmoktwbdxkax4s");
+  // One field off, another CID: the vector pins every field's encoding.
+  assert.notEqual(messageCid({ ...m, gasLimit: 10 }).toString(), messageCid(m).toString());
+});

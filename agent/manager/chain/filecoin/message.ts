@@ -18,6 +18,31 @@ export interface ChainMessage {
   params: Uint8Array;
 }
 
+/**
+ * A message as a client hands it to MpoolPushMessage: nonce and gas left at zero for the node to fill in (Lotus
+ * assigns the nonce and estimates gas; the devnet does the same).
+ */
+export function messageToFill(o: {
+  to: string;
+  from: string;
+  method: number;
+  params: Uint8Array;
+  value?: bigint;
+}): ChainMessage {
+  return {
+    version: 0,
+    to: o.to,
+    from: o.from,
+    nonce: 0,
+    value: o.value ?? 0n,
+    gasLimit: 0,
+    gasFeeCap: 0n,
+    gasPremium: 0n,
+    method: o.method,
+    params: o.params,
+  };
+}
+
 export function encodeMessage(m: ChainMessage): Uint8Array {
   return encodeCbor([
     m.version,

@@ -13,13 +13,22 @@ import {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
-test("go-bitfield's TestRleplus vector: {0, 2, 4-6, 11-27}", () => {
-  // go-bitfield rleplus_test.go (from the spec's RLE+ section) lists the expected bits: version 00, first bit 1,
-  // run 1 "1", gap 1 "1", run 1 "1", gap 1 "1", run 3 "01 1100", gap 4 "01 0010", run 17 "00 10001000", which
-  // packed least-significant bit first are 7c 47 22 02.
+test("go-bitfield's TestDecode vector: {0, 2, 4-6, 11-27} is [124, 71, 34, 2]", () => {
+  // filecoin-project/go-bitfield rle/rleplus_test.go (commit 22deea7b4162a09208d60a708bfb9c3dc5eb8506), TestDecode:
+  // referenceEncoding []byte{124, 71, 34, 2}, the Rust reference implementation's output with the version "00".
+  // Bit by bit: version 00, first bit 1, run 1 "1", gap 1 "1", run 1 "1", gap 1 "1", run 3 "01 1100", gap 4
+  // "01 0010", run 17 "00 10001000", packed least-significant bit first.
   const set = [0, 2, 4, 5, 6, ...Array.from({ length: 17 }, (_, i) => 11 + i)];
   assert.equal(hex(encodeRlePlusSet(set)), "7c472202");
   assert.deepEqual(decodeRlePlusSet(Buffer.from("7c472202", "hex")), set);
+});
+
+test("Lotus' API reference shows the same bitfield {5} in both its forms", () => {
+  // filecoin-project/lotus, the StateMinerRecoveries example response: "sAI=" (RLE+ bytes in base64) in the 2020
+  // API reference, [5, 1] (run lengths) in documentation/en/api-v1-unstable-methods.md since (commit 0023be28004d…).
+  assert.equal(Buffer.from(encodeRlePlusSet([5])).toString("base64"), "sAI=");
+  assert.deepEqual(decodeRlePlusSet(Buffer.from("sAI=", "base64")), [5]);
+  assert.deepEqual(runsFromRanges(rangesFromSet([5])), [5, 1]);
 });
 
 test("small sets, derived bit by bit from the format", () => {

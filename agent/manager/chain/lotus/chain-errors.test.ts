@@ -28,9 +28,13 @@ test("JSON-RPC errors: unknown method and permissions are permanent; reorgs, loo
     "context deadline exceeded",
     "chain reorg while waiting for message",
     "mpool is full",
+    // The devnet (and go-jsonrpc on shutdown) while a StateWaitMsg is held open.
+    "devnet shutting down",
   ])
     assert.equal(classifyRpcError("StateSearchMsg", 1, text).kind, "temporary", text);
   assert.equal(classifyRpcError("StateMinerInfo", 1, "actor not found").kind, "permanent");
+  // -32603 internal error: the node could not serve the call (the devnet's proofs binary missing, a crash).
+  assert.equal(classifyRpcError("MpoolPushMessage", -32603, "devnet: sealfarm-proofs not found").kind, "temporary");
 });
 
 test("a gas-estimation failure carries the actor's exit code: illegal argument is permanent, no funds temporary", () => {

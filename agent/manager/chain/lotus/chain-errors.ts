@@ -54,7 +54,11 @@ const TEMPORARY_TEXT = [
   /temporar/i,
   /from the future/i,
   /rate limit|too many requests/i,
+  /shutting down/i,
 ];
+
+/** JSON-RPC "internal error": the node failed to serve the call (a crash, a helper binary missing), not a verdict. */
+const RPC_INTERNAL_ERROR = -32603;
 
 /** The actor exit code in a Lotus gas-estimation failure ("… message execution failed: exit 16 …", "(RetCode=19)"). */
 export function exitCodeInText(message: string): number | null {
@@ -74,7 +78,8 @@ export function classifyRpcError(method: string, code: number, message: string):
       `${exitCodeName(exit)}: ${message}`,
       exit,
     );
-  if (TEMPORARY_TEXT.some((re) => re.test(message))) return new ChainError("temporary", method, message);
+  if (code === RPC_INTERNAL_ERROR || TEMPORARY_TEXT.some((re) => re.test(message)))
+    return new ChainError("temporary", method, message);
   return new ChainError("permanent", method, message);
 }
 

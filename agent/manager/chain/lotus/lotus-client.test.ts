@@ -225,3 +225,36 @@ test("failures are classified, and the token never appears in an error", async (
   assert.match(refused.message, /unreachable: ECONNREFUSED/);
   gone.close();
 });
+
+test("StateSectorPartition: Lotus' SectorLocation, and its 'not due at any deadline' error as null", async () => {
+  const node = await startNode((m, params) => {
+    if (m === "Filecoin.StateSectorPartition")
+      return params[1] === 5
+        ? ok({ Deadline: 3, Partition: 1 })
+        : {
+            // What Lotus answers for a sector the miner actor's FindSector does not find.
+            body: `{"jsonrpc":"2.0","id":"ID","error":{"code":1,"message":"sector ${String(params[1])} not due at any deadline"}}`,
+          };
+    // Lotus' bitfield JSON: run lengths, starting with a run of zeros (sectors 2, 3 and 9).
+    return ok([2, 2, 5, 1]);
+  });
+  const c = createLotusClient({ url: node.url });
+  try {
+    assert.deepEqual(await c.stateSectorPartition("f01000", 5), { deadline: 3, partition: 1 });
+    assert.equal(await c.stateSectorPartition("f01000", 6), null);
+    assert.deepEqual(await c.stateMinerFaults("f01000"), rangesFromSet([2, 3, 9]));
+    assert.deepEqual(await c.stateMinerRecoveries("f01000"), rangesFromSet([2, 3, 9]));
+    assert.deepEqual(
+      node.seen.map((r) => [r.method, r.params]),
+      [
+        ["Filecoin.StateSectorPartition", ["f01000", 5, []]],
+        ["Filecoin.StateSectorPartition", ["f01000", 6, []]],
+        ["Filecoin.StateMinerFaults", ["f01000", []]],
+        ["Filecoin.StateMinerRecoveries", ["f01000", []]],
+      ],
+    );
+  } finally {
+    c.close();
+    await node.close();
+  }
+});

@@ -6,7 +6,7 @@ import https from "node:https";
 import { encodeRequest } from "../../../shared/rpc/json-rpc.js";
 import type { BitRange } from "../filecoin/rle-plus.js";
 import { ChainError, classifyHttpStatus, classifyRpcError, classifyTransportError } from "./chain-errors.js";
-import { address, big, bytes, type CID, list, nullable, toJson, uint } from "./lotus-json.js";
+import { address, big, bitfield, bytes, type CID, list, nullable, toJson, uint } from "./lotus-json.js";
 import {
   type DeadlineInfo,
   deadlineInfoFromJson,
@@ -23,8 +23,10 @@ import {
   partitionFromJson,
   preCommitInfoToJson,
   preCommitOnChainFromJson,
+  type SectorLocation,
   type SectorOnChain,
   type SignedMessage,
+  sectorLocationFromJson,
   sectorOnChainFromJson,
   sendSpecToJson,
   signedMessageFromJson,
@@ -43,6 +45,9 @@ export interface LotusClientOptions {
 
 /** Lotus' api.LookbackNoLimit: search the whole chain. */
 export const LOOKBACK_NO_LIMIT = -1;
+
+/** builtin-actors' miner State::find_sector error for a sector in no deadline (as Lotus passes it on). */
+const SECTOR_NOT_DUE = /sector \d+ not due at any deadline/;
 
 /** The empty TipSetKey: "at the head". */
 const HEAD: CID[] = [];
@@ -66,6 +71,12 @@ export interface LotusClient {
   stateMinerProvingDeadline(miner: string, tsk?: CID[]): Promise<DeadlineInfo>;
   stateMinerPartitions(miner: string, deadline: number, tsk?: CID[]): Promise<Partition[]>;
   stateMinerSectors(miner: string, sectors: BitRange[] | null, tsk?: CID[]): Promise<SectorOnChain[]>;
+  /** The deadline and partition a sector is assigned to; null when the miner has no such (live) sector. */
+  stateSectorPartition(miner: string, sector: number, tsk?: CID[]): Promise<SectorLocation | null>;
+  /** The miner's faulty sectors, across all deadlines. */
+  stateMinerFaults(miner: string, tsk?: CID[]): Promise<BitRange[]>;
+  /** The miner's sectors declared recovering and not yet proven. */
+  stateMinerRecoveries(miner: string, tsk?: CID[]): Promise<BitRange[]>;
   walletBalance(addr: string): Promise<bigint>;
   /** Any method, raw JSON in and out (tests, and methods not typed yet). */
   call(method: string, params: readonly unknown[], timeoutMs?: number): Promise<unknown>;
@@ -208,6 +219,20 @@ export function createLotusClient(options: LotusClientOptions): LotusClient {
       typed("StateMinerSectors", [miner, sectors === null ? null : toJson.bitfield(sectors), tskJson(tsk)], (v) =>
         list(v, "Sectors", sectorOnChainFromJson),
       ),
+    stateSectorPartition: async (miner, sector, tsk) => {
+      try {
+        return await typed("StateSectorPartition", [miner, sector, tskJson(tsk)], (v) =>
+          nullable(v, "SectorLocation", sectorLocationFromJson),
+        );
+      } catch (e) {
+        // Lotus answers a sector that is in no deadline with an error (the actor's FindSector), not with null.
+        if (e instanceof ChainError && SECTOR_NOT_DUE.test(e.message)) return null;
+        throw e;
+      }
+    },
+    stateMinerFaults: (miner, tsk) => typed("StateMinerFaults", [miner, tskJson(tsk)], (v) => bitfield(v, "BitField")),
+    stateMinerRecoveries: (miner, tsk) =>
+      typed("StateMinerRecoveries", [miner, tskJson(tsk)], (v) => bitfield(v, "BitField")),
     walletBalance: (addr) => typed("WalletBalance", [addr], (v) => big(v, "BigInt")),
     call,
     close: () => agent.destroy(),

@@ -14,13 +14,16 @@ import {
   partitionToJson,
   preCommitInfoFromJson,
   preCommitInfoToJson,
+  sectorLocationFromJson,
+  sectorLocationToJson,
   sectorOnChainFromJson,
   sectorOnChainToJson,
   tipSetFromJson,
   tipSetToJson,
 } from "./lotus-shapes.js";
 
-// The JSON below follows the examples of Lotus' API reference (documentation/en/api-v1-unstable-methods.md), which
+// The JSON below is the examples of Lotus' API reference (filecoin-project/lotus
+// documentation/en/api-v1-unstable-methods.md, checked against the version at commit 0023be28004df97dbbad2ddb98a98f5916fd8c07), which
 // fill every field with the same placeholders: "f01234" for addresses, 10101 for epochs, 42 for small numbers,
 // "0" for BigInts, "Ynl0ZSBhcnJheQ==" (base64 of "byte array") for []byte, and the CID bafy2bzacea3wsdh6…. Field
 // names are Lotus' Go names; each decoder is checked on that shape and on its own encoder's output.
@@ -180,4 +183,20 @@ test("dline.Info and Partition (bitfields as run lengths: the docs' [5, 1] is se
     () => deadlineInfoFromJson({ ...dl, Index: "42" }),
     /DeadlineInfo\/Index: expected an integer, got "42"/,
   );
+});
+
+test("SectorLocation (StateSectorPartition) as in the docs, and an empty bitfield written [0]", () => {
+  const location = { Deadline: 42, Partition: 42 };
+  assert.deepEqual(sectorLocationFromJson(location), { deadline: 42, partition: 42 });
+  assert.deepEqual(sectorLocationToJson(sectorLocationFromJson(location)), location);
+  assert.throws(() => sectorLocationFromJson({ Deadline: 42 }), /SectorLocation\/Partition: expected/);
+  // Some versions of the reference show a Partition with empty bitfields as [0]: no sectors.
+  const empty = partitionFromJson({
+    AllSectors: [0],
+    FaultySectors: [0],
+    RecoveringSectors: [0],
+    LiveSectors: [0],
+    ActiveSectors: [0],
+  });
+  assert.deepEqual(empty.liveSectors, []);
 });

@@ -1,5 +1,7 @@
 // The Lotus v1 API structs sealfarm reads and writes, as sealfarm values plus their JSON (both directions): the
 // field names are Lotus' Go names (api/api_full.go, chain/types, go-state-types miner and dline). Pure.
+import type { ChainMessage } from "../filecoin/message.js";
+import type { SectorPreCommitInfo } from "../filecoin/miner-params.js";
 import type { BitRange } from "../filecoin/rle-plus.js";
 import {
   address,
@@ -77,18 +79,8 @@ export function tipSetToJson(t: TipSet, miner: string): unknown {
 
 // ---- Message, SignedMessage, MessageSendSpec (MpoolPushMessage) ----
 
-export interface Message {
-  version: number;
-  to: string;
-  from: string;
-  nonce: number;
-  value: bigint;
-  gasLimit: number;
-  gasFeeCap: bigint;
-  gasPremium: bigint;
-  method: number;
-  params: Uint8Array;
-}
+/** Lotus' Message is chain/types Message: the same fields as its CBOR form. */
+export type Message = ChainMessage;
 
 export function messageToJson(m: Message): Record<string, unknown> {
   return {
@@ -243,15 +235,8 @@ export function minerInfoToJson(m: MinerInfo): unknown {
 
 // ---- SectorPreCommitInfo, SectorPreCommitOnChainInfo, SectorOnChainInfo ----
 
-export interface PreCommitInfo {
-  sealProof: number;
-  sectorNumber: number;
-  sealedCid: CID;
-  sealRandEpoch: number;
-  dealIds: number[];
-  expiration: number;
-  unsealedCid: CID | null;
-}
+/** miner.SectorPreCommitInfo: the same fields as PreCommitSectorBatch2's entries. */
+export type PreCommitInfo = SectorPreCommitInfo;
 
 export function preCommitInfoToJson(p: PreCommitInfo): unknown {
   return {
@@ -413,4 +398,20 @@ export function partitionFromJson(v: unknown, path = "Partition"): Partition {
 
 export function partitionToJson(p: Partition): unknown {
   return Object.fromEntries(PARTITION_FIELDS.map(([k, json]) => [json, toJson.bitfield(p[k])]));
+}
+
+// ---- miner.SectorLocation (StateSectorPartition) ----
+
+export interface SectorLocation {
+  deadline: number;
+  partition: number;
+}
+
+export function sectorLocationFromJson(v: unknown, path = "SectorLocation"): SectorLocation {
+  const o = obj(v, path);
+  return { deadline: uint(o.Deadline, `${path}/Deadline`), partition: uint(o.Partition, `${path}/Partition`) };
+}
+
+export function sectorLocationToJson(l: SectorLocation): unknown {
+  return { Deadline: l.deadline, Partition: l.partition };
 }

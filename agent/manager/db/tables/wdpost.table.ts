@@ -1,6 +1,7 @@
-// WindowPoSt jobs handed to PoSt workers (damocles' worker-prover queue: ready2run → running → finished).
+// WindowPoSt jobs handed to PoSt workers (damocles' worker-prover queue: ready2run → running → finished), with
+// "submitted" between the proof and its SubmitWindowedPoSt landing.
 
-export type WdPostJobState = "ready2run" | "running" | "finished";
+export type WdPostJobState = "ready2run" | "running" | "submitted" | "finished";
 
 export interface WdPostJobsTable {
   id: string;
@@ -18,4 +19,6 @@ export interface WdPostJobsTable {
   finished_at: number | null;
   succeeded: number | null;
   error: string | null;
+  /** The id of its SubmitWindowedPoSt message record, once the proof is submitted. */
+  msg: string | null;
 }

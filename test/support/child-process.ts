@@ -1,9 +1,10 @@
-// `sealfarm` as a real child process in tests and benches: started from bin/sealfarm.js (the compiled code) and
-// ready once it prints "listening on URL", which a server prints once, after it listens (a state that stays).
+// sealfarm as a child process for tests and benches: started from bin/sealfarm.js (the compiled code) and ready
+// once it prints "listening on URL", which a server prints once, after it listens (a state that stays); the
+// manager, and `sealfarm devnet run` for tests that reach the devnet the way a manager reaches a Lotus node.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const SEALFARM_BIN = fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
+export const sealfarmBin = fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
 
 export interface ListeningChild {
   readonly child: ChildProcess;
@@ -28,7 +29,7 @@ export interface StartOptions {
  * hang guard runs out. */
 export function startListening(args: readonly string[], options: StartOptions = {}): Promise<ListeningChild> {
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const child = spawn(process.execPath, [SEALFARM_BIN, ...args], {
+  const child = spawn(process.execPath, [sealfarmBin, ...args], {
     stdio: ["ignore", "pipe", options.stderr ?? "pipe"],
   });
   let out = "";
@@ -57,6 +58,28 @@ export function startListening(args: readonly string[], options: StartOptions = 
       reject(new Error(`${what} exited ${code}: ${out} ${err}`));
     });
   });
+}
+
+/** The same, naming `what` is started in its errors (as spawnListening did before it took options). */
+export function spawnListening(args: string[], what: string, timeoutMs = 120_000): Promise<ListeningChild> {
+  return startListening(args, { timeoutMs }).catch((e: unknown) => {
+    throw new Error(`${what}: ${e instanceof Error ? e.message : e}`);
+  });
+}
+
+/** Starts the devnet in `dir` (its state survives restarts), with `extra` flags such as ["--block-time", "100ms"]. */
+export function startDevnetProcess(dir: string, tokenFile: string, extra: string[] = []): Promise<ListeningChild> {
+  return startListening([
+    "devnet",
+    "run",
+    "--dir",
+    dir,
+    "--listen",
+    "127.0.0.1:0",
+    "--token-file",
+    tokenFile,
+    ...extra,
+  ]);
 }
 
 /** `sealfarm manager run --home HOME`, listening. */
