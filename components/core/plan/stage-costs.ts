@@ -2,8 +2,8 @@
 // size. The planner sizes hosts from it (plan-host.ts) and the worker's admission check reads the same rows
 // through `stageCost` (agent/worker/resources/stage-cost.ts).
 //
-// Sources (../shared/docs/reference/curio-lotus.md):
-//   §3.1 lotus resources.go: PC1 32 GiB MinMemory 56 GiB, MaxMemory 64 GiB, 64 GiB 112/128 GiB; PC2 32 GiB 15+1 GiB,
+// Sources (public upstream code and docs):
+//   lotus storage/sealer/storiface/resources.go: PC1 32 GiB MinMemory 56 GiB, MaxMemory 64 GiB, 64 GiB 112/128 GiB; PC2 32 GiB 15+1 GiB,
 //        64 GiB 30+1 GiB, 512 MiB 1+1 GiB; C2 32 GiB 30+32 GiB (params), 64 GiB 60+64 GiB, 512 MiB 1+10 GiB;
 //        GenerateWindowPoSt 32 GiB 30+32 GiB. PC1 with FIL_PROOFS_USE_MULTICORE_SDR takes producers+1 = 4 threads:
 //        2 cores with SMT.
