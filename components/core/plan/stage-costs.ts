@@ -3,8 +3,8 @@
 // through `stageCost` (agent/worker/resources/stage-cost.ts).
 //
 // Sources (public upstream code and docs):
-//   lotus storage/sealer/storiface/resources.go: PC1 32 GiB MinMemory 56 GiB, MaxMemory 64 GiB, 64 GiB 112/128 GiB; PC2 32 GiB 15+1 GiB,
-//        64 GiB 30+1 GiB, 512 MiB 1+1 GiB; C2 32 GiB 30+32 GiB (params), 64 GiB 60+64 GiB, 512 MiB 1+10 GiB;
+//   lotus storage/sealer/storiface/resources.go: PC1 32 GiB MinMemory 56 GiB, MaxMemory 64 GiB, 64 GiB 112/128 GiB;
+//        PC2 32 GiB 15+1 GiB, 64 GiB 30+1 GiB, 512 MiB 1+1 GiB; C2 32 GiB 30+32 GiB (params), 64 GiB 60+64 GiB, 512 MiB 1+10 GiB;
 //        GenerateWindowPoSt 32 GiB 30+32 GiB. PC1 with FIL_PROOFS_USE_MULTICORE_SDR takes producers+1 = 4 threads:
 //        2 cores with SMT.
 //   PC1 memory is twice the sector size (64 GiB at 32 GiB, 128 GiB at 64 GiB), not lotus' 56 GiB: rust-fil-proofs'
@@ -13,7 +13,7 @@
 //        operation/hugeTLB and worker-config-guide), and Curio's SDR task declares 64 GiB + 256 MiB. lotus' 56 GiB
 //        is its MinMemory ("acceptable performance", leaning on swap); its MaxMemory is the same 64 GiB. A planner
 //        without swap must fit the peak.
-//   §4 disk: in flight a sector takes the layers, tree-D (2x), tree-C + tree-R' (~1.1x), unsealed and sealed
+//   disk: in flight a sector takes the layers, tree-D (2x), tree-C + tree-R' (~1.1x), unsealed and sealed
 //        copies: 16.1x at 32 GiB (11 layers), "about 16x (~500 GiB)". Sizes below 32 GiB have 2 layers.
 // Estimates: 256 MiB floor per processor (a process's own footprint dwarfs 2 KiB of data); 8 MiB C2 1 GiB;
 //   64 GiB WindowPoSt scaled from 32 GiB; 10 % of every NVMe kept free (filesystem reserve, temp files).
