@@ -4,7 +4,8 @@
 //
 // Sources (public upstream code and docs):
 //   lotus storage/sealer/storiface/resources.go: PC1 32 GiB MinMemory 56 GiB, MaxMemory 64 GiB, 64 GiB 112/128 GiB;
-//        PC2 32 GiB 15+1 GiB, 64 GiB 30+1 GiB, 512 MiB 1+1 GiB; C2 32 GiB 30+32 GiB (params), 64 GiB 60+64 GiB, 512 MiB 1+10 GiB;
+//        PC2 32 GiB 15+1 GiB, 64 GiB 30+1 GiB, 512 MiB 1+1 GiB;
+//        C2 32 GiB 30+32 GiB (params), 64 GiB 60+64 GiB, 512 MiB 1+10 GiB;
 //        GenerateWindowPoSt 32 GiB 30+32 GiB. PC1 with FIL_PROOFS_USE_MULTICORE_SDR takes producers+1 = 4 threads:
 //        2 cores with SMT.
 //   PC1 memory is twice the sector size (64 GiB at 32 GiB, 128 GiB at 64 GiB), not lotus' 56 GiB: rust-fil-proofs'
