@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startDevnetServer } from "../../manager/chain/devnet-server/devnet-server.js";
-import { parseArgs } from "../../manager/cli/cli-args.js";
+import { parseArgs, requiredFlag } from "../../manager/cli/cli-args.js";
 import { parseDurationMs } from "../../manager/config/duration.js";
 import { parseListen } from "../../manager/config/manager-config.js";
 import { sealProofByName } from "../../manager/proofs/proof-types.js";
@@ -23,8 +23,7 @@ export const devnetRun: Command = {
   ].join("\n"),
   async run(argv, io) {
     const args = parseArgs(argv, ["dir", "listen", "token-file", "block-time", "miners", "seal-proof"]);
-    const dir = args.flags.get("dir");
-    if (typeof dir !== "string") throw new UsageError("--dir is required");
+    const dir = requiredFlag(args, "dir", "DIR");
     const listen = parseListen(String(args.flags.get("listen") ?? "127.0.0.1:1234"));
     const proofName = String(args.flags.get("seal-proof") ?? "StackedDrg2KiBV1_1");
     const proof = sealProofByName(proofName);
