@@ -2,10 +2,9 @@
 // resume, env calls from outside `[sealfarm.rpc] trusted`), signed with `[sealfarm.rpc] secret_file` (created on
 // first use). Replacing that file revokes every token at the worker's next request.
 import { parseArgs } from "../../manager/cli/cli-args.js";
-import { createToken, loadOrCreateSecret } from "../../shared/auth/tokens.js";
 import type { Command } from "../command.js";
 import { loadWorkerConfigFlag } from "../worker-config-flag.js";
-import { tokenArgs } from "./manager-token-create.js";
+import { signToken, tokenArgs } from "./manager-token-create.js";
 
 export const workerTokenCreate: Command = {
   path: ["worker", "token", "create"],
@@ -13,7 +12,7 @@ export const workerTokenCreate: Command = {
   usage: "usage: sealfarm worker token create --config FILE [--perm read|write|admin] [--ttl 90d]",
   async run(argv, io) {
     const args = parseArgs(argv, ["config", "perm", "ttl"]);
-    const { perm, ttlMs } = tokenArgs(args);
+    const request = tokenArgs(args);
     const loaded = loadWorkerConfigFlag(args, (e) => io.err(e.message));
     if (loaded === undefined) return 1;
     const secretFile = loaded.config.security.secretFile;
@@ -21,7 +20,7 @@ export const workerTokenCreate: Command = {
       io.err(`${loaded.config.file}: sealfarm.rpc.secret_file: not set; the worker accepts no tokens without it`);
       return 1;
     }
-    io.out(createToken(loadOrCreateSecret(secretFile), perm, { expiresAtMs: Date.now() + ttlMs }));
+    io.out(signToken(secretFile, request));
     return 0;
   },
 };
