@@ -2,7 +2,7 @@
 // sealed again, bit for bit, from the ticket and pieces the manager kept. No chain messages: the C1 check with
 // seed := ticket proves the files are right, then they are persisted and handed back with SubmitPersistedEx.
 // `nextRebuildState` is the only place that decides where an event leads.
-import { isStateOf, nextState, type Transition, type TransitionTable } from "./transition-table.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** Wire names, in damocles' enum order (a subset of the one State enum every plan shares). */
 export const rebuildStates = [
@@ -50,10 +50,6 @@ export const rebuildTable: TransitionTable<RebuildState, RebuildEventKind> = {
 
 export function nextRebuildState(state: RebuildState, event: RebuildEventKind): Transition<RebuildState> {
   return nextState(rebuildTable, state, event);
-}
-
-export function isRebuildState(s: string): s is RebuildState {
-  return isStateOf(rebuildStates, s);
 }
 
 /** The `stage` column of `worker list`. */

@@ -1,6 +1,6 @@
 // The sealer plan (reference §3.3, without synthetic PoRep) as data: states, events, and the transition table.
 // `nextSealerState` is the only place that decides where an event leads; handlers only produce events.
-import { isStateOf, nextState, type Transition, type TransitionTable } from "./transition-table.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** Wire names of the states, in damocles' enum order (the number is a compatibility detail of its stored form). */
 export const sealerStates = [
@@ -72,10 +72,6 @@ export const sealerTable: TransitionTable<SealerState, SealerEventKind> = {
 
 export function nextSealerState(state: SealerState, event: SealerEventKind): Transition<SealerState> {
   return nextState(sealerTable, state, event);
-}
-
-export function isSealerState(s: string): s is SealerState {
-  return isStateOf(sealerStates, s);
 }
 
 /** The `stage` column of `worker list` (damocles `State::stage`): what the thread is doing in that state. */

@@ -2,7 +2,7 @@
 // again. The deals' data is encoded into the old replica (read from the persist store it lives in), the new replica
 // and its proof are persisted, and SubmitSnapUpProof hands the upgrade to the manager. `nextSnapUpState` is the only
 // place that decides where an event leads.
-import { isStateOf, nextState, type Transition, type TransitionTable } from "./transition-table.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /**
  * The processor stages of the update proof. damocles runs the partition proofs and the verification in-process;
@@ -57,10 +57,6 @@ export const snapUpTable: TransitionTable<SnapUpState, SnapUpEventKind> = {
 
 export function nextSnapUpState(state: SnapUpState, event: SnapUpEventKind): Transition<SnapUpState> {
   return nextState(snapUpTable, state, event);
-}
-
-export function isSnapUpState(s: string): s is SnapUpState {
-  return isStateOf(snapUpStates, s);
 }
 
 /** The `stage` column of `worker list`: what the thread does in that state. */

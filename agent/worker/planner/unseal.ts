@@ -1,6 +1,6 @@
 // The unseal plan (reference §3.6) as data: recover one piece from a sealed sector, reading the persisted sealed
 // file and cache in place, and upload it to every destination the manager names.
-import { isStateOf, nextState, type Transition, type TransitionTable } from "./transition-table.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** Wire names, in damocles' enum order. */
 export const unsealStates = ["Empty", "Allocated", "Finished", "Aborted", "Unsealed"] as const;
@@ -20,10 +20,6 @@ export const unsealTable: TransitionTable<UnsealPlanState, UnsealEventKind> = {
 
 export function nextUnsealState(state: UnsealPlanState, event: UnsealEventKind): Transition<UnsealPlanState> {
   return nextState(unsealTable, state, event);
-}
-
-export function isUnsealState(s: string): s is UnsealPlanState {
-  return isStateOf(unsealStates, s);
 }
 
 /** The `stage` column of `worker list`. */
