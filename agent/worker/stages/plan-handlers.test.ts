@@ -5,56 +5,26 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { Failure } from "../../shared/failure.js";
+import { bareProcessorPool, failureOf, testStageDeps } from "../../../test/support/stage-deps.js";
 import { createVenusClient, type SectorUnsealInfo } from "../../shared/rpc/index.js";
-import { mergeSealing } from "../config/worker-config.js";
 import { emptyRebuildSector, emptyUnsealSector, type RebuildRecord, type UnsealRecord } from "../planner/sector.js";
-import { ProcessorPool } from "../processors/processor-pool.js";
 import { SealingStore } from "../store/sealing-store.js";
 import { execRebuild } from "./rebuild-handlers.js";
-import type { StageDeps } from "./stage-deps.js";
 import { execUnseal, unsealedPiecePath } from "./unseal-handlers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-plan-handlers-"));
 // Nothing listens on port 1: an allocation call there is an error, which means Idle.
 const rpc = createVenusClient({ url: "http://127.0.0.1:1", timeoutMs: 2000 });
-const pool = new ProcessorPool(
-  { concurrent: {}, staggeredMs: {}, extLocks: {}, staticTreeD: {}, entries: {} },
-  "/nonexistent",
-);
+const pool = bareProcessorPool();
 const store = new SealingStore(join(dir, "store"));
 store.init();
 const persist = join(dir, "persist-1");
-const deps: StageDeps = {
-  rpc,
-  pool,
-  store,
-  attached: [{ name: "persist-1", location: persist, readonly: false }],
-  localPiecesDirs: [],
-  managerUrl: "http://127.0.0.1:1",
-  instance: "t",
-  options: mergeSealing({ rpcPollingIntervalMs: 10, recoverIntervalMs: 10 }),
-  staticTreeD: {},
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  signal: new AbortController().signal,
-  onProc: () => {},
-  onStageDone: () => {},
-};
+const deps = testStageDeps({ rpc, pool, store, persistDir: persist });
 after(async () => {
   rpc.close();
   await pool.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function level(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof Failure, String(e));
-    return [e.level, e.message];
-  }
-  assert.fail("expected a Failure");
-}
 
 const sector = { ID: { Miner: 1000, Number: 9 }, ProofType: 5 };
 const unsealInfo = (over: Partial<SectorUnsealInfo> = {}): SectorUnsealInfo => ({
@@ -94,33 +64,33 @@ describe("rebuild handlers", () => {
         UpgradePublic: null,
       },
     });
-    const [lvl, msg] = await level(execRebuild("Allocated", snap, deps));
+    const [lvl, msg] = await failureOf(execRebuild("Allocated", snap, deps));
     assert.equal(lvl, "abort");
     assert.match(msg, /snap-upgraded sector is not supported/);
-    assert.deepEqual(await level(execRebuild("TreeDBuilt", rebuildAt("TreeDBuilt"), deps)), [
+    assert.deepEqual(await failureOf(execRebuild("TreeDBuilt", rebuildAt("TreeDBuilt"), deps)), [
       "abort",
       "field phases.ticket is required",
     ]);
-    assert.deepEqual(await level(execRebuild("Persisted", rebuildAt("Persisted"), deps)), [
+    assert.deepEqual(await failureOf(execRebuild("Persisted", rebuildAt("Persisted"), deps)), [
       "abort",
       "field phases.persistInstance is required",
     ]);
   });
   it("has no handler for the terminal states (critical)", async () => {
-    assert.equal((await level(execRebuild("Finished", rebuildAt("Finished"), deps)))[0], "critical");
+    assert.equal((await failureOf(execRebuild("Finished", rebuildAt("Finished"), deps)))[0], "critical");
   });
 });
 
 describe("unseal handlers", () => {
   it("an allocation error means Idle; a record without its task aborts", async () => {
     assert.deepEqual(await execUnseal("Empty", emptyUnsealSector(), deps), { kind: "Idle" });
-    assert.deepEqual(await level(execUnseal("Allocated", unsealAt("Allocated", null), deps)), [
+    assert.deepEqual(await failureOf(execUnseal("Allocated", unsealAt("Allocated", null), deps)), [
       "abort",
       "field phases.unsealIn is required",
     ]);
   });
   it("a persist store not attached here, or one without the sector's files, is permanent", async () => {
-    const [l1, m1] = await level(
+    const [l1, m1] = await failureOf(
       execUnseal(
         "Allocated",
         unsealAt("Allocated", unsealInfo({ PrivateInfo: { AccessInstance: "elsewhere" } })),
@@ -129,17 +99,17 @@ describe("unseal handlers", () => {
     );
     assert.equal(l1, "permanent");
     assert.match(m1, /s-t01000-9 is persisted in store "elsewhere", which is not attached here/);
-    const [l2, m2] = await level(execUnseal("Allocated", unsealAt("Allocated", unsealInfo()), deps));
+    const [l2, m2] = await failureOf(execUnseal("Allocated", unsealAt("Allocated", unsealInfo()), deps));
     assert.equal(l2, "permanent");
     assert.match(m2, /sealed file or cache missing in store persist-1/);
   });
   it("a vanished unsealed piece is critical; a manager that cannot be reached is temporary", async () => {
     const info = unsealInfo();
-    assert.equal((await level(execUnseal("Unsealed", unsealAt("Unsealed", info), deps)))[0], "critical");
+    assert.equal((await failureOf(execUnseal("Unsealed", unsealAt("Unsealed", info), deps)))[0], "critical");
     const piece = unsealedPiecePath(store.dataDir, info);
     mkdirSync(join(piece, ".."), { recursive: true });
     writeFileSync(piece, Buffer.alloc(1016));
-    const [lvl, msg] = await level(execUnseal("Unsealed", unsealAt("Unsealed", info), deps));
+    const [lvl, msg] = await failureOf(execUnseal("Unsealed", unsealAt("Unsealed", info), deps));
     assert.equal(lvl, "temporary");
     assert.match(msg, /Venus\.AcquireUnsealDest/);
   });

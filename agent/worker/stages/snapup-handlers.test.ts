@@ -7,11 +7,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Failure } from "../../shared/failure.js";
+import { bareProcessorPool, failureOf, testStageDeps } from "../../../test/support/stage-deps.js";
 import { type AllocatedSnapUpSector, createVenusClient, type VenusClient } from "../../shared/rpc/index.js";
-import { mergeSealing } from "../config/worker-config.js";
 import { emptySnapUpSector, type SnapUpRecord } from "../planner/sector.js";
-import { ProcessorPool } from "../processors/processor-pool.js";
 import { SealingStore } from "../store/sealing-store.js";
 import { execSnapUp } from "./snapup-handlers.js";
 import type { StageDeps } from "./stage-deps.js";
@@ -39,10 +37,7 @@ const server = http.createServer((req, res) => {
 });
 let rpc: VenusClient;
 let deps: StageDeps;
-const pool = new ProcessorPool(
-  { concurrent: {}, staggeredMs: {}, extLocks: {}, staticTreeD: {}, entries: {} },
-  "/nonexistent",
-);
+const pool = bareProcessorPool();
 const store = new SealingStore(join(dir, "store"));
 const persist = join(dir, "persist-1");
 
@@ -51,21 +46,7 @@ before(async () => {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   rpc = createVenusClient({ url, timeoutMs: 5000 });
   store.init();
-  deps = {
-    rpc,
-    pool,
-    store,
-    attached: [{ name: "persist-1", location: persist, readonly: false }],
-    localPiecesDirs: [],
-    managerUrl: url,
-    instance: "t",
-    options: mergeSealing({ rpcPollingIntervalMs: 10, recoverIntervalMs: 10, maxDeals: 2 }),
-    staticTreeD: {},
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    signal: new AbortController().signal,
-    onProc: () => {},
-    onStageDone: () => {},
-  };
+  deps = testStageDeps({ rpc, pool, store, persistDir: persist, sealing: { maxDeals: 2 } }, { managerUrl: url });
 });
 after(async () => {
   rpc.close();
@@ -73,16 +54,6 @@ after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function level(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof Failure, String(e));
-    return [e.level, e.message];
-  }
-  assert.fail("expected a Failure");
-}
 
 const sector = { ID: { Miner: 1000, Number: 9 }, ProofType: 5 };
 const deal = {
@@ -143,12 +114,12 @@ describe("snapup handlers", () => {
       info: allocated(),
     });
     replies.set("AllocateSanpUpSector", allocated({ Pieces: [] }));
-    assert.deepEqual(await level(execSnapUp("Empty", emptySnapUpSector(), deps)), [
+    assert.deepEqual(await failureOf(execSnapUp("Empty", emptySnapUpSector(), deps)), [
       "abort",
       "AllocateSanpUpSector: deals required, got none",
     ]);
     replies.set("AllocateSanpUpSector", allocated({ Private: { AccessInstance: "" } }));
-    assert.deepEqual(await level(execSnapUp("Empty", emptySnapUpSector(), deps)), [
+    assert.deepEqual(await failureOf(execSnapUp("Empty", emptySnapUpSector(), deps)), [
       "abort",
       "AllocateSanpUpSector: access instance required, got empty",
     ]);
@@ -157,20 +128,20 @@ describe("snapup handlers", () => {
   it("reading the old replica: an unknown or unattached access store, or one without p_aux, is permanent", async () => {
     replies.set("StoreBasicInfo", null);
     assert.match(
-      (await level(execSnapUp("TreeDBuilt", at("TreeDBuilt"), deps))).join(" "),
+      (await failureOf(execSnapUp("TreeDBuilt", at("TreeDBuilt"), deps))).join(" "),
       /^permanent .*does not know store "persist-1"/,
     );
     replies.set("StoreBasicInfo", { Name: "other", Path: "/x", Strict: false, ReadOnly: false, Weight: 1, Meta: null });
     const elsewhere = at("TreeDBuilt", { snapIn: allocated({ Private: { AccessInstance: "other" } }) });
     assert.match(
-      (await level(execSnapUp("TreeDBuilt", elsewhere, deps))).join(" "),
+      (await failureOf(execSnapUp("TreeDBuilt", elsewhere, deps))).join(" "),
       /^permanent .*persisted in store "other", which is not attached here/,
     );
     mkdirSync(join(persist, "cache", "s-t01000-9"), { recursive: true });
     mkdirSync(join(persist, "sealed"), { recursive: true });
     writeFileSync(join(persist, "sealed", "s-t01000-9"), "");
     assert.match(
-      (await level(execSnapUp("TreeDBuilt", at("TreeDBuilt"), deps))).join(" "),
+      (await failureOf(execSnapUp("TreeDBuilt", at("TreeDBuilt"), deps))).join(" "),
       /^permanent .*has no p_aux/,
     );
   });
@@ -206,19 +177,19 @@ describe("snapup handlers", () => {
       ]);
     }
     replies.set("SubmitSnapUpProof", { Res: 3, Desc: "other comm_r" });
-    assert.deepEqual((await level(execSnapUp("Persisted", done, deps)))[0], "abort");
+    assert.deepEqual((await failureOf(execSnapUp("Persisted", done, deps)))[0], "abort");
     replies.set("SubmitSnapUpProof", { Res: 4, Desc: "invalid proof" });
-    assert.deepEqual(await level(execSnapUp("Persisted", done, deps)), [
+    assert.deepEqual(await failureOf(execSnapUp("Persisted", done, deps)), [
       "abort",
       "SubmitSnapUpProof rejected: invalid proof",
     ]);
   });
 
   it("names a missing field, and has no handler for terminal states", async () => {
-    assert.deepEqual(await level(execSnapUp("SnapEncoded", at("SnapEncoded"), deps)), [
+    assert.deepEqual(await failureOf(execSnapUp("SnapEncoded", at("SnapEncoded"), deps)), [
       "abort",
       "field phases.snapEncodeOut is required",
     ]);
-    assert.equal((await level(execSnapUp("Finished", at("Finished"), deps)))[0], "critical");
+    assert.equal((await failureOf(execSnapUp("Finished", at("Finished"), deps)))[0], "critical");
   });
 });

@@ -5,15 +5,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Failure } from "../../../agent/shared/failure.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/index.js";
 import { mergeSealing } from "../../../agent/worker/config/worker-config.js";
 import { defaultProofsBin } from "../../../agent/worker/default-bin.js";
 import { emptySector, type SectorRecord } from "../../../agent/worker/planner/sector.js";
-import { ProcessorPool } from "../../../agent/worker/processors/processor-pool.js";
+import type { ProcessorPool } from "../../../agent/worker/processors/processor-pool.js";
 import { execSealer } from "../../../agent/worker/stages/sealer-handlers.js";
 import type { StageDeps } from "../../../agent/worker/stages/stage-deps.js";
 import { SealingStore } from "../../../agent/worker/store/sealing-store.js";
+import { bareProcessorPool, failureOf, testStageDeps } from "../../support/stage-deps.js";
 import { type Farm, requireStages, startFarm } from "./harness.js";
 
 await requireStages(["add_pieces", "pc1"]);
@@ -25,27 +25,14 @@ describe("sealer handler failure levels", () => {
   let deps: (rpc?: VenusClient) => StageDeps;
   before(async () => {
     farm = await startFarm({ threads: 1 });
-    pool = new ProcessorPool(
-      { concurrent: {}, staggeredMs: {}, extLocks: {}, staticTreeD: {}, entries: {} },
-      defaultProofsBin(),
-    );
+    pool = bareProcessorPool(defaultProofsBin());
     const store = new SealingStore(join(dir, "store"));
     store.init();
-    deps = (rpc = farm.rpc) => ({
-      rpc,
-      pool,
-      store,
-      attached: [{ name: "persist-1", location: farm.persistDir, readonly: false }],
-      localPiecesDirs: [],
-      managerUrl: farm.manager.url,
-      instance: "levels",
-      options: mergeSealing({ rpcPollingIntervalMs: 10, recoverIntervalMs: 10 }),
-      staticTreeD: {},
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      signal: new AbortController().signal,
-      onProc: () => {},
-      onStageDone: () => {},
-    });
+    deps = (rpc = farm.rpc) =>
+      testStageDeps(
+        { rpc, pool, store, persistDir: farm.persistDir },
+        { managerUrl: farm.manager.url, instance: "levels" },
+      );
   });
   after(async () => {
     await pool?.stop();
@@ -53,15 +40,6 @@ describe("sealer handler failure levels", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const level = async (p: Promise<unknown>): Promise<[string, string]> => {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof Failure, String(e));
-      return [e.level, e.message];
-    }
-    assert.fail("expected a Failure");
-  };
   const at = (state: SectorRecord["state"], over: Partial<SectorRecord> = {}): SectorRecord => ({
     ...emptySector(),
     state,
@@ -79,7 +57,7 @@ describe("sealer handler failure levels", () => {
   it("an unreachable manager is temporary; an unknown sector (11001) aborts", async () => {
     const down = createVenusClient({ url: "http://127.0.0.1:1" });
     const ghost = at("TicketAssigned", { allocated: { ID: { Miner: 1000, Number: 999 }, ProofType: 5 } });
-    const [l1, m1] = await level(
+    const [l1, m1] = await failureOf(
       execSealer(
         "PC2Done",
         {
@@ -97,7 +75,7 @@ describe("sealer handler failure levels", () => {
     down.close();
     assert.equal(l1, "temporary");
     assert.match(m1, /^Venus\.SubmitPreCommit: .*ECONNREFUSED/);
-    const [l2, m2] = await level(execSealer("TicketAssigned", ghost, deps()));
+    const [l2, m2] = await failureOf(execSealer("TicketAssigned", ghost, deps()));
     assert.equal(l2, "abort");
     assert.match(m2, /Venus\.AssignTicket: sector state not found: s-t01000-999/);
   });
@@ -111,10 +89,10 @@ describe("sealer handler failure levels", () => {
       ...s,
       phases: { ...s.phases, ticket, pc2out: { comm_r: Array(32).fill(7), comm_d: Array(32).fill(9) } },
     };
-    const [l1, m1] = await level(execSealer("PC2Done", wrong, deps()));
+    const [l1, m1] = await failureOf(execSealer("PC2Done", wrong, deps()));
     assert.equal(l1, "permanent");
     assert.match(m1, /Venus\.SubmitPreCommit: .*CommD.*\(mismatched submission\)/);
-    const [l2, m2] = await level(execSealer("SeedAssigned", at("SeedAssigned", { allocated: sector }), deps()));
+    const [l2, m2] = await failureOf(execSealer("SeedAssigned", at("SeedAssigned", { allocated: sector }), deps()));
     assert.equal(l2, "abort");
     assert.equal(m2, "field phases.pc2out is required");
   });
@@ -129,13 +107,13 @@ describe("sealer handler failure levels", () => {
       allocated: sector,
       phases: { ...emptySector().phases, pieces: [{ commitment: Array(32).fill(0), size: 2032 }] },
     });
-    const [l1, m1] = await level(execSealer("TicketAssigned", s, d));
+    const [l1, m1] = await failureOf(execSealer("TicketAssigned", s, d));
     assert.equal(l1, "permanent");
     assert.match(m1, /^pc1: .*unsealed\/s-t01000-\d+/);
     // A sealing store under a regular file: its data dirs cannot be created.
     writeFileSync(join(dir, "a-file"), "");
     const broken = { ...d, store: new SealingStore(join(dir, "a-file", "store")) };
-    const [l2, m2] = await level(execSealer("DealsAcquired", at("DealsAcquired", { allocated: sector }), broken));
+    const [l2, m2] = await failureOf(execSealer("DealsAcquired", at("DealsAcquired", { allocated: sector }), broken));
     assert.equal(l2, "critical");
     assert.match(m2, /prepare data dirs in .*a-file\/store\/data: ENOTDIR/);
   });
