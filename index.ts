@@ -5,8 +5,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
-import { loadClassDirectory } from "./components/config/load-class.js";
-import { loadFarmConfig } from "./components/config/load-farm.js";
+import { loadClassDirectory } from "./components/core/config/load-class.js";
+import { loadFarmConfig } from "./components/core/config/load-farm.js";
 import { Farm } from "./components/farm.js";
 import { agentReleaseSources, buildRelease } from "./components/release/build-release.js";
 

@@ -4,11 +4,11 @@
 // never passed to `super`, whose arguments would be stored as plain component inputs.
 import * as pulumi from "@pulumi/pulumi";
 import { createToken } from "../agent/shared/auth/tokens.js";
-import type { FarmConfig, FarmHost, SshTarget } from "./config/load-farm.js";
-import type { MachineClass } from "./config/machine-class.js";
+import type { FarmConfig, FarmHost, SshTarget } from "./core/config/load-farm.js";
+import type { MachineClass } from "./core/config/machine-class.js";
+import { farmManagerTls, managerTlsUrl } from "./core/render/manager-tls.js";
 import type { HostConnection, ReleaseRef } from "./host-foundation.js";
 import { ManagerHost, managerRpcAddr } from "./manager-host.js";
-import { farmManagerTls, managerTlsUrl } from "./render/manager-tls.js";
 import { WorkerHost } from "./worker-host.js";
 
 /** Connection tuning applied to every host (retries and timeouts); the targets come from the farm config. */

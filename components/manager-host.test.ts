@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { parseManagerToml } from "../agent/manager/config/load-manager-config.js";
 import { resolveManagerConfig } from "../agent/manager/config/manager-config.js";
 import { verifyToken } from "../agent/shared/auth/tokens.js";
-import type { FarmConfig } from "./config/load-farm.js";
+import type { FarmConfig } from "./core/config/load-farm.js";
 import { deriveWorkerToken } from "./farm.js";
 import { managerRpcAddr, planManagerHost } from "./manager-host.js";
 

@@ -5,12 +5,15 @@
 //   <host>-manager-toml     RemoteFile: <home>/manager.toml
 //   <host>-auth-secret      RemoteFile: <home>/auth.secret (the key that signs API tokens: a secret, mode 0600)
 //   <host>-tls-crt/-tls-key RemoteFile: <home>/tls.crt and tls.key, the farm's certificate (derived from the auth
-//                           secret, render/manager-tls.ts) that the manager serves on its TLS port and workers pin
+//                           secret, core/render/manager-tls.ts) that the manager serves on its TLS port and workers pin
 //   <host>-manager-service  SystemdService: sealfarm-manager.service, restarted only when its own trigger changes
 
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagerToml } from "../agent/manager/config/manager-config.js";
-import type { FarmConfig } from "./config/load-farm.js";
+import type { FarmConfig } from "./core/config/load-farm.js";
+import { farmManagerTls, MANAGER_TLS_CERT, MANAGER_TLS_KEY, managerTlsPort } from "./core/render/manager-tls.js";
+import { managerTomlForFarm, renderManagerToml } from "./core/render/manager-toml.js";
+import { MANAGER_HOME, renderManagerUnit, SERVICE_USER } from "./core/render/service-units.js";
 import {
   createHostFoundation,
   type HostConnection,
@@ -21,9 +24,6 @@ import {
 } from "./host-foundation.js";
 import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
-import { farmManagerTls, MANAGER_TLS_CERT, MANAGER_TLS_KEY, managerTlsPort } from "./render/manager-tls.js";
-import { managerTomlForFarm, renderManagerToml } from "./render/manager-toml.js";
-import { MANAGER_HOME, renderManagerUnit, SERVICE_USER } from "./render/service-units.js";
 
 export const MANAGER_UNIT_NAME = "sealfarm-manager.service";
 

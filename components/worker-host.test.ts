@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseWorkerConfig } from "../agent/worker/config/load-worker-config.js";
-import { loadClassDirectory } from "./config/load-class.js";
-import type { FarmHost } from "./config/load-farm.js";
+import { loadClassDirectory } from "./core/config/load-class.js";
+import type { FarmHost } from "./core/config/load-farm.js";
+import { renderWorkerToml } from "./core/render/worker-toml.js";
 import { prepareHostScript, serviceTrigger, unprepareHostScript } from "./host-foundation.js";
-import { renderWorkerToml } from "./render/worker-toml.js";
 import { planWorkerHost } from "./worker-host.js";
 
 const classes = loadClassDirectory(join(import.meta.dirname, "..", "stacks", "classes"));

@@ -6,9 +6,13 @@
 //   <host>-manager-ca      RemoteFile: /etc/sealfarm/manager-tls.crt, the manager's certificate the worker pins
 //   <host>-worker-service  SystemdService: sealfarm-worker.service, restarted only when its own trigger changes
 import * as pulumi from "@pulumi/pulumi";
-import type { FarmHost } from "./config/load-farm.js";
-import type { MachineClass } from "./config/machine-class.js";
-import type { SectorSizeName } from "./config/sector-size.js";
+import type { FarmHost } from "./core/config/load-farm.js";
+import type { MachineClass } from "./core/config/machine-class.js";
+import type { SectorSizeName } from "./core/config/sector-size.js";
+import { type HostPlan, type PlanContext, planHost } from "./core/plan/plan-host.js";
+import { WORKER_MANAGER_CA } from "./core/render/manager-tls.js";
+import { renderWorkerUnit, SERVICE_USER, WORKER_CONFIG_PATH } from "./core/render/service-units.js";
+import { renderWorkerToml } from "./core/render/worker-toml.js";
 import {
   createHostFoundation,
   type HostConnection,
@@ -17,12 +21,8 @@ import {
   serviceTrigger,
   unprepareHostScript,
 } from "./host-foundation.js";
-import { type HostPlan, type PlanContext, planHost } from "./plan/plan-host.js";
 import { RemoteFile } from "./providers/remote-file.js";
 import { SystemdService } from "./providers/systemd-service.js";
-import { WORKER_MANAGER_CA } from "./render/manager-tls.js";
-import { renderWorkerUnit, SERVICE_USER, WORKER_CONFIG_PATH } from "./render/service-units.js";
-import { renderWorkerToml } from "./render/worker-toml.js";
 
 export const WORKER_UNIT_NAME = "sealfarm-worker.service";
 export const CONFIG_DIR = "/etc/sealfarm";

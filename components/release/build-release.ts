@@ -118,7 +118,7 @@ function isRuntimeFile(pkg: string, rel: string): boolean {
 }
 
 /**
- * What a host runs: the compiled agent and the pure provisioner modules it uses (.build/: config, plan, render,
+ * What a host runs: the compiled agent and the pure core it uses (.build/: components/core: config, plan, render;
  * tools, with source maps and the precompiled schema validators; tsconfig.build.json says what is compiled), the
  * launcher as bin/sealfarm, the schemas, the package files, the proofs binary as bin/sealfarm-proofs, and the
  * node_modules those sources import at run time (the closure from package-lock.json), so a host needs only node.

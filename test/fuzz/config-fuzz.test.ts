@@ -11,9 +11,9 @@ import { loadManagerConfig } from "../../agent/manager/config/load-manager-confi
 import { defaultManagerToml, ConfigError as ManagerConfigError } from "../../agent/manager/config/manager-config.js";
 import { renderManagerToml } from "../../agent/manager/config/render-manager-toml.js";
 import { loadWorkerConfig, ConfigError as WorkerConfigError } from "../../agent/worker/config/load-worker-config.js";
-import { ConfigError } from "../../components/config/config-error.js";
-import { parseMachineClassYaml } from "../../components/config/load-class.js";
-import { loadFarmStackFile } from "../../components/config/load-stack-file.js";
+import { ConfigError } from "../../components/core/config/config-error.js";
+import { parseMachineClassYaml } from "../../components/core/config/load-class.js";
+import { loadFarmStackFile } from "../../components/core/config/load-stack-file.js";
 import { fuzzConfig } from "./config-fuzz.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sealfarm-fuzz-"));

@@ -7,10 +7,10 @@ import {
   classNameFromHost,
   type HostFacts,
   machineClassFromFacts,
-} from "../../../components/config/class-from-facts.js";
-import { parseCpuList } from "../../../components/config/cpu-list.js";
-import { loadMachineClass } from "../../../components/config/load-class.js";
-import { planHost } from "../../../components/plan/plan-host.js";
+} from "../../../components/core/config/class-from-facts.js";
+import { parseCpuList } from "../../../components/core/config/cpu-list.js";
+import { loadMachineClass } from "../../../components/core/config/load-class.js";
+import { planHost } from "../../../components/core/plan/plan-host.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
 import { hostProbe, pciNumaNode } from "./host-probe.js";

@@ -11,8 +11,8 @@ import {
   classNameFromHost,
   type HostFacts,
   machineClassFromFacts,
-} from "../../../components/config/class-from-facts.js";
-import { parseMachineClass } from "../../../components/config/machine-class.js";
+} from "../../../components/core/config/class-from-facts.js";
+import { parseMachineClass } from "../../../components/core/config/machine-class.js";
 import { type Command, UsageError } from "../command.js";
 
 const NODE_DIR = "/sys/devices/system/node";

@@ -4,14 +4,14 @@
 // `sealfarm plan --farm STACKFILE [--classes DIR]`: every host of a farm and the farm's sectors per day.
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadClassDirectory, loadMachineClass } from "../../../components/config/load-class.js";
-import type { HostRole } from "../../../components/config/load-farm.js";
-import { loadFarmStackFile } from "../../../components/config/load-stack-file.js";
-import { isSectorSizeName, sectorSizeNames } from "../../../components/config/sector-size.js";
-import { farmCapacity } from "../../../components/plan/farm-capacity.js";
-import { planHost } from "../../../components/plan/plan-host.js";
-import { renderCapacityReport, renderFarmCapacity } from "../../../components/render/capacity-report.js";
-import { renderWorkerToml } from "../../../components/render/worker-toml.js";
+import { loadClassDirectory, loadMachineClass } from "../../../components/core/config/load-class.js";
+import type { HostRole } from "../../../components/core/config/load-farm.js";
+import { loadFarmStackFile } from "../../../components/core/config/load-stack-file.js";
+import { isSectorSizeName, sectorSizeNames } from "../../../components/core/config/sector-size.js";
+import { farmCapacity } from "../../../components/core/plan/farm-capacity.js";
+import { planHost } from "../../../components/core/plan/plan-host.js";
+import { renderCapacityReport, renderFarmCapacity } from "../../../components/core/render/capacity-report.js";
+import { renderWorkerToml } from "../../../components/core/render/worker-toml.js";
 import { type Command, UsageError } from "../command.js";
 
 const roles: readonly HostRole[] = ["sealer", "post"];

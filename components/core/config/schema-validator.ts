@@ -1,7 +1,7 @@
 // ajv (JSON Schema 2020-12) turned into ConfigProblems. Schemas may carry an `expected` annotation: the prose used
 // when a value is wrong ("a CPU list like ..."), so messages read as the user's terms, not as schema keywords.
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { nonFiniteNumbers } from "../../agent/shared/non-finite.js";
+import { nonFiniteNumbers } from "../../../agent/shared/non-finite.js";
 import { type ConfigProblem, describeValue, pointerSegment } from "./config-error.js";
 import { loadValidator } from "./schema-compile.js";
 

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Ajv2020, Options, ValidateFunction } from "ajv/dist/2020.js";
-import { packageRoot } from "../../agent/shared/package-root.js";
+import { packageRoot } from "../../../agent/shared/package-root.js";
 
 const require = createRequire(import.meta.url);
 

@@ -1,7 +1,7 @@
 // A machine class: one kind of host, described once and shared by every host of that kind. This file holds the
 // type (the schema's shape) and the checks JSON Schema cannot express: CPU lists that parse, NUMA nodes that do
 // not share CPUs, GPUs and NVMe that point at a NUMA node that exists.
-import schema from "../../schemas/machine-class.schema.json" with { type: "json" };
+import schema from "../../../schemas/machine-class.schema.json" with { type: "json" };
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { formatCpuList, parseCpuList } from "./cpu-list.js";
 import { compileSchema } from "./schema-validator.js";

@@ -1,7 +1,7 @@
 // The farm: the stack config under one key (`sealfarm:farm`), validated with ajv and then across fields (unique
 // names and addresses, classes that exist, host keys that decode). Secrets are not here: the SSH private key and
 // the manager API token are separate secret config keys.
-import schema from "../../schemas/farm.schema.json" with { type: "json" };
+import schema from "../../../schemas/farm.schema.json" with { type: "json" };
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { parseHostKey } from "./host-key.js";
 import { compileSchema } from "./schema-validator.js";

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "yaml";
-import { packageRoot } from "../../agent/shared/package-root.js";
-import farmSchema from "../../schemas/farm.schema.json" with { type: "json" };
-import machineClassSchema from "../../schemas/machine-class.schema.json" with { type: "json" };
+import { packageRoot } from "../../../agent/shared/package-root.js";
+import farmSchema from "../../../schemas/farm.schema.json" with { type: "json" };
+import machineClassSchema from "../../../schemas/machine-class.schema.json" with { type: "json" };
 import { precompileSchemas } from "./precompile-schemas.js";
 import { loadValidator, precompiledPath, schemaName } from "./schema-compile.js";
 

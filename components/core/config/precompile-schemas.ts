@@ -5,8 +5,8 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
-import farmSchema from "../../schemas/farm.schema.json" with { type: "json" };
-import machineClassSchema from "../../schemas/machine-class.schema.json" with { type: "json" };
+import farmSchema from "../../../schemas/farm.schema.json" with { type: "json" };
+import machineClassSchema from "../../../schemas/machine-class.schema.json" with { type: "json" };
 import { newAjv, precompiledPath, schemaDigest } from "./schema-compile.js";
 
 export const PRECOMPILED_SCHEMAS: readonly object[] = [machineClassSchema, farmSchema];

@@ -3,14 +3,14 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { parseManagerToml } from "../../agent/manager/config/load-manager-config.js";
-import { resolveManagerConfig } from "../../agent/manager/config/manager-config.js";
-import { certFingerprint } from "../../agent/shared/tls/self-signed-cert.js";
+import { parseManagerToml } from "../../../agent/manager/config/load-manager-config.js";
+import { resolveManagerConfig } from "../../../agent/manager/config/manager-config.js";
+import { certFingerprint } from "../../../agent/shared/tls/self-signed-cert.js";
 import { loadFarmStackFile } from "../config/load-stack-file.js";
 import { farmManagerTls, managerTlsPort, managerTlsUrl } from "./manager-tls.js";
 import { renderManagerToml } from "./manager-toml.js";
 
-const fixtures = fileURLToPath(new URL("../../test/fixtures/render/manager/", import.meta.url));
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/render/manager/", import.meta.url));
 const classNames = ["dev", "epyc-2gpu", "manager-small", "post-1gpu"];
 
 describe("manager.toml for a farm", () => {

@@ -2,8 +2,8 @@
 // the format has one owner), filled from the farm: listen on the RPC port for the workers, the farm's database,
 // miners and persist stores, the release's proof binary. Pure.
 
-import { defaultManagerToml, type ManagerToml } from "../../agent/manager/config/manager-config.js";
-import { renderManagerToml as renderManagerTomlText } from "../../agent/manager/config/render-manager-toml.js";
+import { defaultManagerToml, type ManagerToml } from "../../../agent/manager/config/manager-config.js";
+import { renderManagerToml as renderManagerTomlText } from "../../../agent/manager/config/render-manager-toml.js";
 import type { FarmConfig } from "../config/load-farm.js";
 import { RELEASE_CURRENT } from "../plan/plan-host.js";
 import { MANAGED_HEADER } from "./managed-header.js";

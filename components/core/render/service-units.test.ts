@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { renderManagerUnit, renderWorkerUnit } from "./service-units.js";
 import { execLine, quoteExecArg, renderSystemdUnit } from "./systemd-unit.js";
 
-const fixtures = fileURLToPath(new URL("../../test/fixtures/render/units/", import.meta.url));
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/render/units/", import.meta.url));
 const update = process.env.UPDATE_GOLDEN === "1";
 const tmp = mkdtempSync(join(tmpdir(), "sealfarm-units-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));

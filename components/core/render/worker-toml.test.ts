@@ -9,15 +9,15 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "smol-toml";
-import { parseWorkerConfig } from "../../agent/worker/config/load-worker-config.js";
-import workerSchema from "../../schemas/worker.schema.json" with { type: "json" };
+import { parseWorkerConfig } from "../../../agent/worker/config/load-worker-config.js";
+import workerSchema from "../../../schemas/worker.schema.json" with { type: "json" };
 import { loadClassDirectory } from "../config/load-class.js";
 import { sectorSizeNames } from "../config/sector-size.js";
 import { PlanError } from "../plan/plan-error.js";
 import { type PlanContext, planHost } from "../plan/plan-host.js";
 import { renderWorkerToml } from "./worker-toml.js";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = join(root, "test/fixtures/render");
 const update = process.env.UPDATE_GOLDEN === "1";
 const classes = loadClassDirectory(join(root, "stacks/classes"));

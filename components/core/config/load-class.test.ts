@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "./config-error.js";
 import { loadClassDirectory, loadMachineClass, parseMachineClassYaml } from "./load-class.js";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixture = (name: string): string => join("test/fixtures/config", name);
 
 function messages(fn: () => unknown): string[] {
