@@ -1,12 +1,13 @@
 // `sealfarm deals import FILE [--miner ID]`: CommP via sealfarm-proofs, the file kept in the piece store, the
 // piece queued for AcquireDeals. Works on the manager's database directly (SQLite WAL allows a running manager).
 import { resolve } from "node:path";
-import { flag, managerHome, parseArgs, parseUint } from "../../manager/cli/cli-args.js";
+import { flag, managerHome, parseArgs } from "../../manager/cli/cli-args.js";
 import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
 import { createOfflineContext } from "../../manager/context.js";
 import { migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
 import { type Command, UsageError } from "../command.js";
+import { parseMinerActor } from "../manager-query.js";
 
 export const dealsImport: Command = {
   path: ["deals", "import"],
@@ -19,8 +20,7 @@ export const dealsImport: Command = {
     if (file === undefined || args.positionals.length !== 1) throw new UsageError("expected one FILE");
     const config = loadManagerConfig(resolve(managerHome(args)));
     const minerFlag = flag(args, "miner");
-    const miner =
-      minerFlag === undefined ? config.miners[0]?.actor : parseUint(minerFlag.replace(/^[tf]0/, ""), "--miner");
+    const miner = minerFlag === undefined ? config.miners[0]?.actor : parseMinerActor(minerFlag, "--miner");
     if (miner === undefined) throw new UsageError("no miner in manager.toml; pass --miner");
     const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
     try {

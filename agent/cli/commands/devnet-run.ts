@@ -6,7 +6,7 @@ import { sealProofByName } from "../../../components/core/proofs/registered-proo
 import { parseDurationMs } from "../../../components/core/units/duration.js";
 import { startDevnetServer } from "../../manager/chain/devnet-server/devnet-server.js";
 import type { DevnetSettings } from "../../manager/chain/devnet-server/devnet-state.js";
-import { parseArgs } from "../../manager/cli/cli-args.js";
+import { parseArgs, requiredFlag } from "../../manager/cli/cli-args.js";
 import { parseListen } from "../../manager/config/manager-config.js";
 import { resolveProofsBin } from "../../manager/proofs/proofs-binary.js";
 import { type Command, UsageError } from "../command.js";
@@ -43,8 +43,7 @@ export const devnetRun: Command = {
       ],
       ["test-hooks"],
     );
-    const dir = args.flags.get("dir");
-    if (typeof dir !== "string") throw new UsageError("--dir is required");
+    const dir = requiredFlag(args, "dir", "DIR");
     const listen = parseListen(String(args.flags.get("listen") ?? "127.0.0.1:1234"));
     const proofOf = (flag: string, name: string) => {
       const proof = sealProofByName(name);
