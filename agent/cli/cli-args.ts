@@ -43,6 +43,13 @@ export function flag(args: ParsedArgs, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** A valued flag the command cannot do without; `placeholder` names its value in the message (`--config FILE`). */
+export function requiredFlag(args: ParsedArgs, name: string, placeholder: string): string {
+  const value = flag(args, name);
+  if (value === undefined) throw new UsageError(`--${name} ${placeholder} is required`);
+  return value;
+}
+
 /** --home, else $SEALFARM_MANAGER_HOME, else ~/.sealfarm/manager. */
 export function managerHome(args: ParsedArgs): string {
   return flag(args, "home") ?? process.env.SEALFARM_MANAGER_HOME ?? join(homedir(), ".sealfarm", "manager");

@@ -3,15 +3,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { packageVersion } from "../../components/core/package-version.js";
-import { type CliIo, type Command, type CommandEntry, loadCommand, UsageError } from "./command.js";
+import { captureIo } from "../../test/support/cli-io.js";
+import { type Command, type CommandEntry, loadCommand, UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
 import { findCommand, main, renderHelp } from "./main.js";
-
-function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
 
 const fake = (path: string[], run: Command["run"]): Command => ({
   path,

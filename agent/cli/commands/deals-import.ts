@@ -5,8 +5,9 @@ import { loadManagerConfig } from "../../manager/config/load-manager-config.js";
 import { createOfflineContext } from "../../manager/context.js";
 import { migrateToLatest, openDatabase } from "../../manager/db/dialect.js";
 import { importDeal } from "../../manager/deals/deal.service.js";
-import { flag, managerHome, parseArgs, parseUint } from "../cli-args.js";
+import { flag, managerHome, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
+import { parseMinerActor } from "../manager-query.js";
 
 export const dealsImport: Command = {
   path: ["deals", "import"],
@@ -19,8 +20,7 @@ export const dealsImport: Command = {
     if (file === undefined || args.positionals.length !== 1) throw new UsageError("expected one FILE");
     const config = loadManagerConfig(resolve(managerHome(args)));
     const minerFlag = flag(args, "miner");
-    const miner =
-      minerFlag === undefined ? config.miners[0]?.actor : parseUint(minerFlag.replace(/^[tf]0/, ""), "--miner");
+    const miner = minerFlag === undefined ? config.miners[0]?.actor : parseMinerActor(minerFlag, "--miner");
     if (miner === undefined) throw new UsageError("no miner in manager.toml; pass --miner");
     const db = openDatabase(config.dbUrl, { synchronous: config.sqliteSynchronous });
     try {

@@ -8,7 +8,7 @@ import { startDevnetServer } from "../../manager/chain/devnet-server/devnet-serv
 import type { DevnetSettings } from "../../manager/chain/devnet-server/devnet-state.js";
 import { parseListen } from "../../manager/config/manager-config.js";
 import { resolveProofsBin } from "../../manager/proofs/proofs-binary.js";
-import { parseArgs } from "../cli-args.js";
+import { parseArgs, requiredFlag } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 import { untilStopSignal } from "../stop-signal.js";
 
@@ -43,8 +43,7 @@ export const devnetRun: Command = {
       ],
       ["test-hooks"],
     );
-    const dir = args.flags.get("dir");
-    if (typeof dir !== "string") throw new UsageError("--dir is required");
+    const dir = requiredFlag(args, "dir", "DIR");
     const listen = parseListen(String(args.flags.get("listen") ?? "127.0.0.1:1234"));
     const proofOf = (flag: string, name: string) => {
       const proof = sealProofByName(name);

@@ -11,23 +11,17 @@ import {
 import { parseCpuList } from "../../../components/core/config/cpu-list.js";
 import { loadMachineClass } from "../../../components/core/config/load-class.js";
 import { planHost } from "../../../components/core/plan/plan-host.js";
-import type { CliIo } from "../command.js";
+import { captureIo } from "../../../test/support/cli-io.js";
 import { main } from "../main.js";
 import { hostProbe, pciNumaNode } from "./host-probe.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "sealfarm-probe-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
-
 describe("sealfarm host probe (this machine's real hardware)", () => {
   it("writes a class that loads back through loadMachineClass and matches the machine", async () => {
     const out = join(tmp, "probed.yaml");
-    const io = capture();
+    const io = captureIo();
     assert.equal(
       await main(["host", "probe", "--name", "probed", "--out", out], io, [hostProbe]),
       0,
@@ -52,16 +46,16 @@ describe("sealfarm host probe (this machine's real hardware)", () => {
   it("refuses to replace an existing file without --force, and leaves it untouched", async () => {
     const out = join(tmp, "existing.yaml");
     writeFileSync(out, "keep me\n");
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(["host", "probe", "--out", out], io, [hostProbe]), 1);
     assert.match(io.stderr.join("\n"), /already exists \(use --force to replace it\)/);
     assert.equal(readFileSync(out, "utf8"), "keep me\n");
-    assert.equal(await main(["host", "probe", "--out", out, "--force"], capture(), [hostProbe]), 0);
+    assert.equal(await main(["host", "probe", "--out", out, "--force"], captureIo(), [hostProbe]), 0);
     assert.doesNotThrow(() => loadMachineClass(out));
   });
 
   it("prints the class to stdout without --out", async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(["host", "probe", "--name", "x"], io, [hostProbe]), 0);
     assert.match(io.stdout.join(""), /^# Written by `sealfarm host probe`/);
     assert.ok(!existsSync(join(tmp, "x.yaml")));

@@ -8,8 +8,14 @@ import { loadOrCreateSecret, rotateSecret } from "../../shared/auth/secret-file.
 import { flag, managerHome, type ParsedArgs, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
 
+/** What a token command asks for: a permission and a lifetime. */
+export interface TokenRequest {
+  perm: Permission;
+  ttlMs: number;
+}
+
 /** `--perm` and `--ttl` of a token command, checked. A ttl is a number with d, h or m. */
-export function tokenArgs(args: ParsedArgs): { perm: Permission; ttlMs: number } {
+export function tokenArgs(args: ParsedArgs): TokenRequest {
   const perm = flag(args, "perm") ?? "write";
   if (perm !== "read" && perm !== "write" && perm !== "admin")
     throw new UsageError(`--perm: expected one of "read", "write", "admin", got ${JSON.stringify(perm)}`);
@@ -21,15 +27,19 @@ export function tokenArgs(args: ParsedArgs): { perm: Permission; ttlMs: number }
   return { perm, ttlMs: Number(m[1]) * unit };
 }
 
+/** The requested token, signed with the secret in `secretFile` (created on first use), valid from now. */
+export function signToken(secretFile: string, request: TokenRequest): string {
+  return createToken(loadOrCreateSecret(secretFile), request.perm, { expiresAtMs: Date.now() + request.ttlMs });
+}
+
 export const managerTokenCreate: Command = {
   path: ["manager", "token", "create"],
   summary: "print an API token (read, write or admin) for the manager",
   usage: "usage: sealfarm manager token create --perm read|write|admin [--ttl 90d] [--home DIR]",
   async run(argv, io) {
     const args = parseArgs(argv, ["home", "perm", "ttl"]);
-    const { perm, ttlMs } = tokenArgs(args);
-    const config = loadManagerConfig(resolve(managerHome(args)));
-    io.out(createToken(loadOrCreateSecret(config.secretFile), perm, { expiresAtMs: Date.now() + ttlMs }));
+    const request = tokenArgs(args);
+    io.out(signToken(loadManagerConfig(resolve(managerHome(args))).secretFile, request));
     return 0;
   },
 };

@@ -6,22 +6,17 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
-import { type CliIo, loadCommand } from "../command.js";
+import { captureIo } from "../../../test/support/cli-io.js";
+import { loadCommand } from "../command.js";
 import { main, renderHelp } from "../main.js";
 import { commands } from "./index.js";
 import { plan } from "./plan.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
-
 describe("sealfarm plan", () => {
   it("prints the report as comments followed by the worker TOML, all parseable as TOML", async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(["plan", "--class", "stacks/classes/epyc-2gpu.yaml", "--sector-size", "32GiB"], io, [plan]);
     assert.equal(code, 0, io.stderr.join("\n"));
     const text = io.stdout.join("");
@@ -32,7 +27,7 @@ describe("sealfarm plan", () => {
   });
 
   it("--json gives the report and the worker TOML object", async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(
       ["plan", "--class", "stacks/classes/post-1gpu.yaml", "--sector-size", "32GiB", "--role", "post", "--json"],
       io,
@@ -48,13 +43,13 @@ describe("sealfarm plan", () => {
   });
 
   it("exits 1 with the numbers when the class cannot seal the size, and 1 naming file and pointer for a bad class", async () => {
-    let io = capture();
+    let io = captureIo();
     assert.equal(await main(["plan", "--class", "stacks/classes/dev.yaml", "--sector-size", "64GiB"], io, [plan]), 1);
     assert.match(
       io.stderr.join("\n"),
       /^sealfarm plan: class dev cannot seal 64GiB sectors: no sealing thread fits \(nvme allows 0/,
     );
-    io = capture();
+    io = captureIo();
     assert.equal(
       await main(["plan", "--class", "test/fixtures/config/class-bad-cpu-list.yaml", "--sector-size", "2KiB"], io, [
         plan,
@@ -83,7 +78,7 @@ describe("sealfarm plan", () => {
         '--role: expected "sealer" or "post", got "manager"',
       ],
     ] as const) {
-      const io = capture();
+      const io = captureIo();
       assert.equal(await main([...argv], io, [plan]), 2);
       assert.equal(io.stderr[0], `sealfarm plan: ${message}`);
       assert.match(io.stderr[1] ?? "", /^usage: sealfarm plan/);
@@ -91,7 +86,7 @@ describe("sealfarm plan", () => {
   });
 
   it("--farm plans every host of the example farm and sums its sectors per day", async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(["plan", "--farm", "stacks/Pulumi.example.yaml"], io, [plan]), 0, io.stderr.join("\n"));
     const lines = io.stdout.join("").split("\n");
     assert.equal(lines[0], "host       class      role    threads  bound by  sectors/day");
@@ -105,7 +100,7 @@ describe("sealfarm plan", () => {
     try {
       const text = readFileSync("stacks/Pulumi.example.yaml", "utf8").replaceAll("class: post-1gpu", "class: dev");
       writeFileSync(join(dir, "Pulumi.x.yaml"), text);
-      const io = capture();
+      const io = captureIo();
       assert.equal(
         await main(["plan", "--farm", join(dir, "Pulumi.x.yaml"), "--classes", "stacks/classes"], io, [plan]),
         1,

@@ -1,8 +1,9 @@
 // `sealfarm sectors rebuild MINER NUMBER [--pieces-available]`: queue a proving sector whose sealed file or cache was
 // lost; a worker with a `rebuild` thread seals it again, bit for bit, from its stored ticket and pieces.
-import { parseArgs, parseUint } from "../cli-args.js";
-import { type Command, UsageError } from "../command.js";
-import { CONNECT_FLAGS, connectManager } from "../connect.js";
+import { parseArgs } from "../cli-args.js";
+import type { Command } from "../command.js";
+import { CONNECT_FLAGS } from "../connect.js";
+import { sectorIdPositionals, withManager } from "../manager-query.js";
 
 export const sectorsRebuild: Command = {
   path: ["sectors", "rebuild"],
@@ -12,17 +13,11 @@ export const sectorsRebuild: Command = {
     "  --pieces-available  the sector's deal pieces are in the manager's piece store (needed for a sector with deals)",
   async run(argv, io) {
     const args = parseArgs(argv, [...CONNECT_FLAGS], ["pieces-available"]);
-    const [miner, number] = args.positionals;
-    if (miner === undefined || number === undefined || args.positionals.length !== 2)
-      throw new UsageError("expected MINER and NUMBER");
-    const sid = { Miner: parseUint(miner.replace(/^[tf]0/, ""), "MINER"), Number: parseUint(number, "NUMBER") };
-    const client = connectManager(args);
-    try {
-      await client.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: args.flags.has("pieces-available") }]);
-      io.out(`s-t0${sid.Miner}-${sid.Number} queued for rebuild`);
-      return 0;
-    } finally {
-      client.close();
-    }
+    const sid = sectorIdPositionals(args);
+    await withManager(args, (client) =>
+      client.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: args.flags.has("pieces-available") }]),
+    );
+    io.out(`s-t0${sid.Miner}-${sid.Number} queued for rebuild`);
+    return 0;
   },
 };

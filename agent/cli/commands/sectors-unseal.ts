@@ -5,7 +5,8 @@
 import { parseUnsealState } from "../../manager/unseal/unseal-dest.js";
 import { flag, parseArgs, parseUint } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
-import { CONNECT_FLAGS, connectManager } from "../connect.js";
+import { CONNECT_FLAGS } from "../connect.js";
+import { parseMinerActor, printAnswer, withManager } from "../manager-query.js";
 import { renderUnsealTasks } from "../render-tables.js";
 
 export const sectorsUnseal: Command = {
@@ -17,21 +18,14 @@ export const sectorsUnseal: Command = {
     "  --dest  file:///ABS/PATH, http(s)://…, store:///PIECE_CID (default) or store://STORE/PATH",
   async run(argv, io) {
     const args = parseArgs(argv, [...CONNECT_FLAGS, "miner", "sector", "dest", "state"], ["list", "json"]);
-    const json = args.flags.has("json");
     if (args.flags.has("list")) {
       if (args.positionals.length > 0) throw new UsageError("--list takes no PIECE_CID");
       const stateText = flag(args, "state");
       const state = stateText === undefined ? null : parseUnsealState(stateText);
       if (state === undefined)
         throw new UsageError(`--state: expected Set, Assigned, Finished or Failed, got ${JSON.stringify(stateText)}`);
-      const client = connectManager(args);
-      try {
-        const tasks = await client.callVenus("ListUnsealTasks", [state]);
-        io.out(json ? JSON.stringify(tasks, null, 2) : renderUnsealTasks(tasks));
-        return 0;
-      } finally {
-        client.close();
-      }
+      printAnswer(io, args, await withManager(args, (c) => c.callVenus("ListUnsealTasks", [state])), renderUnsealTasks);
+      return 0;
     }
     const [cid] = args.positionals;
     if (cid === undefined || args.positionals.length !== 1) throw new UsageError("expected one PIECE_CID (or --list)");
@@ -42,21 +36,20 @@ export const sectorsUnseal: Command = {
     const sid =
       miner === undefined || sector === undefined
         ? null
-        : { Miner: parseUint(miner.replace(/^[tf]0/, ""), "--miner"), Number: parseUint(sector, "--sector") };
+        : { Miner: parseMinerActor(miner, "--miner"), Number: parseUint(sector, "--sector") };
     const dest = flag(args, "dest");
-    const client = connectManager(args);
-    try {
-      const task = await client.callVenus("SectorSetForUnseal", [
+    const task = await withManager(args, (client) =>
+      client.callVenus("SectorSetForUnseal", [
         { PieceCid: { "/": cid }, Sector: sid, Dest: dest === undefined ? null : [dest] },
-      ]);
-      io.out(
-        json
-          ? JSON.stringify(task, null, 2)
-          : `unseal of ${cid} queued: s-t0${task.Sector.Miner}-${task.Sector.Number} offset ${task.Offset} size ${task.Size} -> ${task.Dest.join(" ")}`,
-      );
-      return 0;
-    } finally {
-      client.close();
-    }
+      ]),
+    );
+    printAnswer(
+      io,
+      args,
+      task,
+      (t) =>
+        `unseal of ${cid} queued: s-t0${t.Sector.Miner}-${t.Sector.Number} offset ${t.Offset} size ${t.Size} -> ${t.Dest.join(" ")}`,
+    );
+    return 0;
   },
 };

@@ -2,14 +2,13 @@
 // anything and prints what it means (threads, processors per stage, stores, the name and Dest the worker would
 // report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
 import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
-import { ConfigError, formatProblem } from "../../../components/core/config/config-error.js";
+import { formatProblem } from "../../../components/core/config/config-error.js";
 import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
-import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
 import { localAddressToward, workerIdentity } from "../../worker/config/worker-identity.js";
 import { defaultProofsBin } from "../../worker/default-bin.js";
-import { flag, parseArgs } from "../cli-args.js";
-import { type Command, UsageError } from "../command.js";
+import { parseArgs } from "../cli-args.js";
+import type { Command } from "../command.js";
+import { loadWorkerConfigFlag } from "../worker-config-flag.js";
 
 /** The stages the bundled binary serves, as it lists them (`sealfarm-proofs stages --json`); none if it cannot run. */
 function bundledStages(bin: string): string[] {
@@ -33,26 +32,19 @@ export const workerCheck: Command = {
   ].join("\n"),
   async run(argv, io) {
     const args = parseArgs(argv, ["config"], ["json"]);
-    const file = flag(args, "config");
-    if (file === undefined) throw new UsageError("--config FILE is required");
     const json = args.flags.has("json");
     const bin = defaultProofsBin();
-    let loaded: ReturnType<typeof loadWorkerConfig>;
-    try {
-      loaded = loadWorkerConfig(resolve(file), { defaultBin: bin });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      if (json)
-        io.out(
-          JSON.stringify(
-            { file: resolve(file), ok: false, problems: e.problems.map((p) => formatProblem(p, false)) },
-            null,
-            2,
-          ),
-        );
-      else io.err(e.message);
-      return 1;
-    }
+    const loaded = loadWorkerConfigFlag(
+      args,
+      (e, file) =>
+        json
+          ? io.out(
+              JSON.stringify({ file, ok: false, problems: e.problems.map((p) => formatProblem(p, false)) }, null, 2),
+            )
+          : io.err(e.message),
+      bin,
+    );
+    if (loaded === undefined) return 1;
     const c = loaded.config;
     let identity: Parameters<typeof describeWorkerConfig>[0]["identity"] | undefined;
     let localAddress: string | undefined;

@@ -2,11 +2,10 @@
 // for an expired ticket, Aborted to drop the sector).
 
 import { isWdPostState } from "../../worker/planner/wdpost.js";
-import { callWorker } from "../../worker/rpc/worker-rpc.js";
 import { allSealingStates } from "../../worker/thread/plan-spec.js";
-import { flag, parseArgs, parseUint } from "../cli-args.js";
+import { flag, parseArgs } from "../cli-args.js";
 import { type Command, UsageError } from "../command.js";
-import { workerUrl } from "../worker-url.js";
+import { callWorkerThread } from "../worker-url.js";
 
 export const workerResume: Command = {
   path: ["worker", "resume"],
@@ -14,22 +13,18 @@ export const workerResume: Command = {
   usage: "usage: sealfarm worker resume --index N [--state S] [--url URL] [--token T]",
   async run(argv, io) {
     const args = parseArgs(argv, ["url", "token", "index", "state"]);
-    const index = flag(args, "index");
-    if (index === undefined) throw new UsageError("--index N is required");
     const state = flag(args, "state");
     // Any plan's state passes here; the worker checks that it fits the thread's plan.
     const states = allSealingStates();
     if (state !== undefined && !states.includes(state) && !isWdPostState(state))
       throw new UsageError(`--state: expected one of ${states.join(", ")}, got ${JSON.stringify(state)}`);
-    const url = workerUrl(flag(args, "url"));
-    const ok = await callWorker(url, "VenusWorker.WorkerResume", [parseUint(index, "--index"), state ?? null], {
-      token: flag(args, "token") ?? process.env.SEALFARM_WORKER_TOKEN,
-    });
-    if (ok !== true) {
-      io.err(`thread ${index}: not resumed (no such thread, it is not paused, or the state does not fit its plan)`);
+    if (!(await callWorkerThread(args, "VenusWorker.WorkerResume", [state ?? null]))) {
+      io.err(
+        `thread ${flag(args, "index")}: not resumed (no such thread, it is not paused, or the state does not fit its plan)`,
+      );
       return 1;
     }
-    io.out(`thread ${index}: resumed${state === undefined ? "" : ` at ${state}`}`);
+    io.out(`thread ${flag(args, "index")}: resumed${state === undefined ? "" : ` at ${state}`}`);
     return 0;
   },
 };

@@ -1,13 +1,12 @@
 // `sealfarm worker run --config worker.toml`: loads and validates the worker TOML, starts the agent, serves until
 // SIGINT/SIGTERM, then stops cleanly (running processor tasks are cut; each sector resumes at its recorded state).
-import { resolve } from "node:path";
-import { ConfigError } from "../../../components/core/config/config-error.js";
-import { loadWorkerConfig } from "../../worker/config/load-worker-config.js";
+
 import { defaultProofsBin } from "../../worker/default-bin.js";
 import { WorkerAgent } from "../../worker/worker-agent.js";
-import { flag, parseArgs } from "../cli-args.js";
-import { type Command, UsageError } from "../command.js";
+import { parseArgs } from "../cli-args.js";
+import type { Command } from "../command.js";
 import { untilStopSignal } from "../stop-signal.js";
+import { loadWorkerConfigFlag } from "../worker-config-flag.js";
 
 export const workerRun: Command = {
   path: ["worker", "run"],
@@ -20,18 +19,8 @@ export const workerRun: Command = {
   ].join("\n"),
   async run(argv, io) {
     const args = parseArgs(argv, ["config"]);
-    const file = flag(args, "config");
-    if (file === undefined) throw new UsageError("--config FILE is required");
-    let loaded: ReturnType<typeof loadWorkerConfig>;
-    try {
-      loaded = loadWorkerConfig(resolve(file), { defaultBin: defaultProofsBin() });
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        io.err(e.message);
-        return 1;
-      }
-      throw e;
-    }
+    const loaded = loadWorkerConfigFlag(args, (e) => io.err(e.message));
+    if (loaded === undefined) return 1;
     for (const w of loaded.warnings) io.err(`warning: ${w}`);
     const agent = await WorkerAgent.start({
       config: loaded.config,

@@ -1,5 +1,6 @@
 // The manager's tables, gathered for Kysely. Column conventions that hold on both dialects: integers are
 // `bigint` (read back as JS numbers), booleans are 0/1 integers, bytes are hex or base64 text.
+import type { Kysely, Transaction } from "kysely";
 import type { ChainTable, MessagesTable } from "./tables/chain.table.js";
 import type { DealsTable, SectorPiecesTable } from "./tables/deals.table.js";
 import type { SectorsTable, TimelineTable } from "./tables/sectors.table.js";
@@ -24,3 +25,6 @@ export interface Database {
   wdpost_jobs: WdPostJobsTable;
   unseal_tasks: UnsealTasksTable;
 }
+
+/** What a query runs on: the database, or a transaction a service opened on it (repositories take either). */
+export type Db = Kysely<Database> | Transaction<Database>;

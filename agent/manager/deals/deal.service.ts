@@ -2,11 +2,11 @@
 // Venus.AcquireDeals (queued pieces packed into the sector, the rest pledge pieces).
 import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Kysely, Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import type { AcquireDealsSpec, SectorID, SectorPieceV2 } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext, OfflineContext } from "../context.js";
-import type { Database } from "../db/database.js";
+import type { Database, Db } from "../db/database.js";
 import type { SectorPiecesTable } from "../db/tables/deals.table.js";
 import { zeroCommitment } from "../proofs/comm-d.js";
 import { pieceCidFromCommitment } from "../proofs/piece-cid.js";
@@ -169,11 +169,7 @@ export async function acquireDeals(
 }
 
 /** The file behind a piece CID, for GET /piecestore/<cid>: an imported deal's, else one PUT into the store. */
-export async function piecePath(
-  ctx: ManagerContext,
-  cid: string,
-  db: Kysely<Database> | Transaction<Database> = ctx.db,
-): Promise<string | undefined> {
+export async function piecePath(ctx: ManagerContext, cid: string, db: Db = ctx.db): Promise<string | undefined> {
   const row = await db.selectFrom("deals").select("path").where("piece_cid", "=", cid).executeTakeFirst();
   if (row !== undefined && existsSync(row.path)) return row.path;
   const stored = join(ctx.config.pieceStorePath, cid);

@@ -1,9 +1,6 @@
 // The pieces AcquireDeals gave a sector (deal and pledge pieces, in sector order).
-import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../db/database.js";
+import type { Db } from "../db/database.js";
 import type { SectorPiecesTable } from "../db/tables/deals.table.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export async function sectorPieces(db: Db, miner: number, number: number): Promise<SectorPiecesTable[]> {
   return db

@@ -1,10 +1,8 @@
 // Sector rows, sector numbers and the timeline. Free functions over Kysely or a transaction; the caller (an RPC
 // method or the message pump) decides the transaction boundaries.
-import type { Kysely, Transaction, Updateable } from "kysely";
-import type { Database } from "../db/database.js";
+import type { Updateable } from "kysely";
+import type { Db } from "../db/database.js";
 import type { SectorsTable, TimelineTable } from "../db/tables/sectors.table.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Takes the next value of a named counter, starting at `first`. One UPDATE … RETURNING: atomic under concurrent

@@ -3,7 +3,6 @@
 // with the sector's stored ticket, CommD and persist instance; Venus.AcquireUnsealDest gives the upload URLs;
 // Venus.AchieveUnsealSector ends it (Finished, or Failed with the worker's error). The sector itself stays proving
 // and finalized: an unseal reads its sealed file in place.
-import type { Kysely, Transaction } from "kysely";
 import {
   type AllocateSectorSpec,
   type SectorID,
@@ -13,7 +12,7 @@ import {
   type UnsealTaskView,
 } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
-import type { Database } from "../db/database.js";
+import type { Db } from "../db/database.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
 import type { UnsealTasksTable } from "../db/tables/unseal.table.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
@@ -22,8 +21,6 @@ import { specAllows } from "../sectors/allocate.service.js";
 import { findSector } from "../sectors/sector.repository.js";
 import { sectorName } from "../sectors/sector-name.js";
 import { defaultUnsealDest, unpadded, unsealDestProblem, unsealStateName } from "./unseal-dest.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export function unsealTaskView(t: UnsealTasksTable): UnsealTaskView {
   return {

@@ -1,9 +1,6 @@
 // The worker registry (Venus.WorkerPing, Venus.WorkerPingInfoList).
-import type { Kysely, Transaction } from "kysely";
 import type { WorkerInfo, WorkerPingInfo } from "../../shared/rpc/venus-types.js";
-import type { Database } from "../db/database.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from "../db/database.js";
 
 export async function upsertWorker(db: Db, info: WorkerInfo, nowMs: number): Promise<void> {
   const s = info.Summary;

@@ -61,21 +61,16 @@ describe("describeWorkerConfig", () => {
   });
 
   it("keeps an unreachable manager a warning (the config is fine), and a loopback Dest for a remote one a problem", () => {
-    const bundled = { bin: "/opt/sealfarm-proofs", stages: [] as string[] };
-    const down = describeWorkerConfig({
-      config,
-      warnings,
-      bundled,
-      identity: { error: "cannot reach", unreachable: true },
-    });
+    const withIdentityError = (error: string, unreachable: boolean) =>
+      describeWorkerConfig({
+        config,
+        warnings,
+        bundled: { bin: "/opt/sealfarm-proofs", stages: [] },
+        identity: { error, unreachable },
+      });
+    const down = withIdentityError("cannot reach", true);
     assert.ok(down.warnings.includes("cannot reach"));
     assert.equal(down.worker.nameFrom, "unknown (manager unreachable)");
-    const loop = describeWorkerConfig({
-      config,
-      warnings,
-      bundled,
-      identity: { error: "loopback Dest", unreachable: false },
-    });
-    assert.ok(loop.problems.includes("loopback Dest"));
+    assert.ok(withIdentityError("loopback Dest", false).problems.includes("loopback Dest"));
   });
 });

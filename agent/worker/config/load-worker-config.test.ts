@@ -184,20 +184,19 @@ cgroup.cpuset = "0-7,"
   });
 
   it("rejects bad durations, sizes, plans and addresses with the offending value", () => {
-    const problems = problemsOf(`
+    const bad = `
 [sector_manager]
 rpc_client.addr = "/ip4/10.0.0.2/udp/1789"
 [sealing]
 recover_interval = "60 parsecs"
 allowed_sizes = ["4KiB"]
 [[sealing_thread]]
-location = "/a"
-plan = "sealr"
-[[sealing_thread]]
 plan = "sealer"
-`);
+`;
+    // A misspelt plan is named first: the schema check stops there, before the values are read.
+    const problems = problemsOf(`${bad}[[sealing_thread]]\nlocation = "/a"\nplan = "sealr"\n`);
     assert.ok(
-      problems.some((p) => p.startsWith('sealing_thread[0].plan: expected one of "sealer", "snapup"')),
+      problems.some((p) => p.startsWith('sealing_thread[1].plan: expected one of "sealer", "snapup"')),
       problems.join("\n"),
     );
     assert.ok(

@@ -199,24 +199,27 @@ function sealingFrom(raw: unknown, at: string, problems: string[]): Partial<Seal
   return out;
 }
 
+/** TOML text → its document, or a ConfigError: not TOML, or a number that is not finite (named by its key path). */
 function parseTomlOrThrow(text: string, file: string): Raw {
+  let doc: Raw;
   try {
-    return parseToml(text, { integersAsBigInt: false }) as Raw;
+    doc = parseToml(text, { integersAsBigInt: false }) as Raw;
   } catch (e) {
     // smol-toml's message carries the line and column.
     throw workerConfigError(file, [`not valid TOML: ${(e as Error).message.split("\n")[0]}`]);
   }
-}
-
-/** Pure: TOML text → config + warnings, or a ConfigError listing every problem. */
-export function parseWorkerConfig(text: string, file: string, options: LoadOptions): LoadedConfig {
-  const doc = parseTomlOrThrow(text, file);
   const nonFinite = nonFiniteNumbers(doc);
   if (nonFinite.length > 0)
     throw workerConfigError(
       file,
       nonFinite.map((at) => `${keyPath(at)}: expected a finite number, got ${String(valueAt(doc, at))}`),
     );
+  return doc;
+}
+
+/** Pure: TOML text → config + warnings, or a ConfigError listing every problem. */
+export function parseWorkerConfig(text: string, file: string, options: LoadOptions): LoadedConfig {
+  const doc = parseTomlOrThrow(text, file);
   const baseDir = options.baseDir ?? resolve(file, "..");
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const ok = validateWorker(doc);
@@ -478,12 +481,6 @@ export interface HotConfig {
 /** `<location>/config.toml`: `plan` and `sealing.*` only. */
 export function parseHotConfig(text: string, file: string): { hot: HotConfig; warnings: string[] } {
   const doc = parseTomlOrThrow(text, file);
-  const nonFinite = nonFiniteNumbers(doc);
-  if (nonFinite.length > 0)
-    throw workerConfigError(
-      file,
-      nonFinite.map((at) => `${keyPath(at)}: expected a finite number, got ${String(valueAt(doc, at))}`),
-    );
   const ok = validateSealingOnly(doc);
   const { problems, unknown } = ok
     ? { problems: [], unknown: [] }

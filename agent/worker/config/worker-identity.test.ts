@@ -6,46 +6,34 @@ import { localAddressToward, managerEndpoint, workerIdentity } from "./worker-id
 const base = { configuredName: undefined, rpcPort: 17890, file: "/etc/sealfarm/worker.toml" };
 
 describe("workerIdentity (damocles: name and Dest from the local address toward the manager)", () => {
-  it("defaults the name to the local address and reports it with the RPC port on a wildcard bind", () => {
-    const id = workerIdentity({
-      ...base,
-      rpcHost: "0.0.0.0",
-      localAddress: "10.0.0.7",
-      managerUrl: "http://10.0.0.2:1789",
+  // [what, the bind host, the local address toward the manager, the manager, the name and Dest reported]
+  type Where = Omit<Parameters<typeof workerIdentity>[0], keyof typeof base> & { configuredName?: string };
+  const accepted: Array<[string, Where, { name: string; dest: string }]> = [
+    [
+      "defaults the name to the local address and reports it with the RPC port on a wildcard bind",
+      { rpcHost: "0.0.0.0", localAddress: "10.0.0.7", managerUrl: "http://10.0.0.2:1789" },
+      { name: "10.0.0.7", dest: "10.0.0.7:17890" },
+    ],
+    [
+      "keeps a configured name, and reports an IPv6 address in brackets",
+      { configuredName: "sealer-01", rpcHost: "::", localAddress: "fd00::7", managerUrl: "http://[fd00::2]:1789" },
+      { name: "sealer-01", dest: "[fd00::7]:17890" },
+    ],
+    [
+      "reports a specific bind address as it is",
+      { rpcHost: "10.1.0.7", localAddress: "10.0.0.7", managerUrl: "http://10.0.0.2:1789" },
+      { name: "10.0.0.7", dest: "10.1.0.7:17890" },
+    ],
+    [
+      "allows loopback when the manager is on loopback too",
+      { rpcHost: "127.0.0.1", localAddress: "127.0.0.1", managerUrl: "http://127.0.0.1:1789" },
+      { name: "127.0.0.1", dest: "127.0.0.1:17890" },
+    ],
+  ];
+  for (const [what, input, want] of accepted)
+    it(what, () => {
+      assert.deepEqual(workerIdentity({ ...base, ...input }), want);
     });
-    assert.deepEqual(id, { name: "10.0.0.7", dest: "10.0.0.7:17890" });
-  });
-
-  it("keeps a configured name, and reports an IPv6 address in brackets", () => {
-    const id = workerIdentity({
-      ...base,
-      configuredName: "sealer-01",
-      rpcHost: "::",
-      localAddress: "fd00::7",
-      managerUrl: "http://[fd00::2]:1789",
-    });
-    assert.deepEqual(id, { name: "sealer-01", dest: "[fd00::7]:17890" });
-  });
-
-  it("reports a specific bind address as it is", () => {
-    const id = workerIdentity({
-      ...base,
-      rpcHost: "10.1.0.7",
-      localAddress: "10.0.0.7",
-      managerUrl: "http://10.0.0.2:1789",
-    });
-    assert.equal(id.dest, "10.1.0.7:17890");
-  });
-
-  it("allows loopback when the manager is on loopback too", () => {
-    const id = workerIdentity({
-      ...base,
-      rpcHost: "127.0.0.1",
-      localAddress: "127.0.0.1",
-      managerUrl: "http://127.0.0.1:1789",
-    });
-    assert.deepEqual(id, { name: "127.0.0.1", dest: "127.0.0.1:17890" });
-  });
 
   it("refuses a loopback Dest for a remote manager, naming the file, the key and the address to use", () => {
     assert.throws(

@@ -2,7 +2,7 @@
 // sealed again, bit for bit, from the ticket and pieces the manager kept. No chain messages: the C1 check with
 // seed := ticket proves the files are right, then they are persisted and handed back with SubmitPersistedEx.
 // `nextRebuildState` is the only place that decides where an event leads.
-import type { Transition } from "./sealer.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** Wire names, in damocles' enum order (a subset of the one State enum every plan shares). */
 export const rebuildStates = [
@@ -34,7 +34,7 @@ export const rebuildEventKinds = [
 export type RebuildEventKind = (typeof rebuildEventKinds)[number];
 
 /** damocles `planner/rebuild.rs`, the branch for sectors that were never snap-upgraded. */
-export const rebuildTable: Readonly<Record<RebuildState, Readonly<Partial<Record<RebuildEventKind, RebuildState>>>>> = {
+export const rebuildTable: TransitionTable<RebuildState, RebuildEventKind> = {
   Empty: { AllocatedRebuildSector: "Allocated" },
   Allocated: { AddPiece: "PieceAdded" },
   PieceAdded: { BuildTreeD: "TreeDBuilt" },
@@ -49,13 +49,7 @@ export const rebuildTable: Readonly<Record<RebuildState, Readonly<Partial<Record
 };
 
 export function nextRebuildState(state: RebuildState, event: RebuildEventKind): Transition<RebuildState> {
-  const next = rebuildTable[state][event];
-  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
-  return { ok: true, next };
-}
-
-export function isRebuildState(s: string): s is RebuildState {
-  return (rebuildStates as readonly string[]).includes(s);
+  return nextState(rebuildTable, state, event);
 }
 
 /** The `stage` column of `worker list`. */

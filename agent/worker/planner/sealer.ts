@@ -1,5 +1,6 @@
 // The sealer plan (reference §3.3, without synthetic PoRep) as data: states, events, and the transition table.
 // `nextSealerState` is the only place that decides where an event leads; handlers only produce events.
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** Wire names of the states, in damocles' enum order (the number is a compatibility detail of its stored form). */
 export const sealerStates = [
@@ -48,7 +49,7 @@ export const sealerEventKinds = [
 export type SealerEventKind = (typeof sealerEventKinds)[number];
 
 /** The transition table, as damocles' `plan!` writes it: state → { event → next state }. */
-export const sealerTable: Readonly<Record<SealerState, Readonly<Partial<Record<SealerEventKind, SealerState>>>>> = {
+export const sealerTable: TransitionTable<SealerState, SealerEventKind> = {
   Empty: { Allocate: "Allocated" },
   Allocated: { AcquireDeals: "DealsAcquired" },
   DealsAcquired: { AddPiece: "PieceAdded" },
@@ -69,16 +70,8 @@ export const sealerTable: Readonly<Record<SealerState, Readonly<Partial<Record<S
   Aborted: {},
 };
 
-export type Transition<S> = { ok: true; next: S } | { ok: false; error: string };
-
 export function nextSealerState(state: SealerState, event: SealerEventKind): Transition<SealerState> {
-  const next = sealerTable[state][event];
-  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
-  return { ok: true, next };
-}
-
-export function isSealerState(s: string): s is SealerState {
-  return (sealerStates as readonly string[]).includes(s);
+  return nextState(sealerTable, state, event);
 }
 
 /** The `stage` column of `worker list` (damocles `State::stage`): what the thread is doing in that state. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { SectorRebuildInfo, SectorUnsealInfo } from "../../shared/rpc/index.js";
+import { unsealInfo } from "../../../test/support/unseal-info.js";
+import type { SectorRebuildInfo } from "../../shared/rpc/index.js";
 import {
   applyRebuildEvent,
   applySealerEvent,
@@ -109,18 +110,7 @@ describe("sector record", () => {
     });
   });
   it("unseal: records the task, then moves Allocated → Unsealed → Finished", () => {
-    const info: SectorUnsealInfo = {
-      Sector: { ID: { Miner: 1000, Number: 2 }, ProofType: 5 },
-      PieceCid: { "/": "baga6ea4seaqpiece" },
-      Offset: 0,
-      Size: 1016,
-      PrivateInfo: { AccessInstance: "persist-1" },
-      Ticket: { Ticket: Buffer.alloc(32, 1).toString("base64"), Epoch: 1 },
-      CommD: Array(32).fill(2),
-      Dest: [],
-      State: 1,
-      ErrorInfo: "",
-    };
+    const info = unsealInfo({ CommD: Array(32).fill(2) });
     let s = emptyUnsealSector();
     for (const e of [
       { kind: "AllocatedUnsealSector", info },

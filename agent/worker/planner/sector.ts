@@ -13,6 +13,7 @@ import type {
 import { nextRebuildState, type RebuildEventKind, type RebuildState } from "./rebuild.js";
 import { nextSealerState, type SealerEventKind, type SealerState } from "./sealer.js";
 import { nextSnapUpState, type SnapUpEventKind, type SnapUpState } from "./snapup.js";
+import type { Transition } from "./transition-table.js";
 import { nextUnsealState, type UnsealEventKind, type UnsealPlanState } from "./unseal.js";
 
 /** rust-fil-proofs PieceInfo as processors speak it: `{commitment:[32], size:<unpadded>}`. */
@@ -150,7 +151,7 @@ void _sameKinds;
 
 /** Writes the event's payload into a copy of the record. */
 export function applyPayload(sector: SectorRecord, event: SealerEvent): SectorRecord {
-  const s: SectorRecord = { ...sector, phases: { ...sector.phases } };
+  const s = copyRecord(sector);
   switch (event.kind) {
     case "Allocate":
       s.allocated = event.sector;
@@ -201,30 +202,40 @@ export function applyPayload(sector: SectorRecord, event: SealerEvent): SectorRe
     case "SubmitPersistance":
     case "Finish":
       break;
-    default: {
-      const exhaustive: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
-    }
+    default:
+      unhandledEvent(event);
   }
   return s;
 }
 
 export type Applied<R> = { ok: true; sector: R } | { ok: false; error: string };
 
-/** The record in its next state: the retry budget restarts in a new state. */
-function moved<P extends SealingPlan, S extends string>(
+/**
+ * The record in its next state with the event's payload written, or the table's rejection (then nothing is written:
+ * the payload is only computed for an accepted event). The retry budget restarts in a new state.
+ */
+function applyChecked<P extends SealingPlan, S extends string>(
   before: PlanRecord<P, S>,
-  after: PlanRecord<P, S>,
-  next: S,
-): PlanRecord<P, S> {
-  return { ...after, prevState: before.state, state: next, retry: 0 };
+  transition: Transition<S>,
+  withPayload: () => PlanRecord<P, S>,
+): Applied<PlanRecord<P, S>> {
+  if (!transition.ok) return transition;
+  return { ok: true, sector: { ...withPayload(), prevState: before.state, state: transition.next, retry: 0 } };
+}
+
+/** A copy of the record that a payload may be written into (phases copied too, the rest is replaced whole). */
+function copyRecord<R extends AnySectorRecord>(sector: R): R {
+  return { ...sector, phases: { ...sector.phases } };
+}
+
+/** The `default:` of a payload switch: the event union and the table name the same kinds, so this is unreachable. */
+function unhandledEvent(event: never): never {
+  throw new Error(`unhandled event ${JSON.stringify(event)}`);
 }
 
 /** Transition + payload: the new record, or the table's rejection. */
 export function applySealerEvent(sector: SectorRecord, event: SealerEvent): Applied<SectorRecord> {
-  const t = nextSealerState(sector.state, event.kind);
-  if (!t.ok) return t;
-  return { ok: true, sector: moved(sector, applyPayload(sector, event), t.next) };
+  return applyChecked(sector, nextSealerState(sector.state, event.kind), () => applyPayload(sector, event));
 }
 
 export type RebuildEvent =
@@ -242,9 +253,12 @@ const _sameRebuildKinds: SameKinds<RebuildEvent["kind"], RebuildEventKind> = tru
 void _sameRebuildKinds;
 
 export function applyRebuildEvent(sector: RebuildRecord, event: RebuildEvent): Applied<RebuildRecord> {
-  const t = nextRebuildState(sector.state, event.kind);
-  if (!t.ok) return t;
-  const s: RebuildRecord = { ...sector, phases: { ...sector.phases } };
+  return applyChecked(sector, nextRebuildState(sector.state, event.kind), () => rebuildPayload(sector, event));
+}
+
+/** Writes the event's payload into a copy of the record. */
+function rebuildPayload(sector: RebuildRecord, event: RebuildEvent): RebuildRecord {
+  const s = copyRecord(sector);
   switch (event.kind) {
     case "AllocatedRebuildSector":
       // The sector, its ticket and its pieces are the original ones: PC1 uses this ticket, not a fresh one.
@@ -270,12 +284,10 @@ export function applyRebuildEvent(sector: RebuildRecord, event: RebuildEvent): A
     case "SkipSnap":
     case "SubmitPersistance":
       break;
-    default: {
-      const exhaustive: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
-    }
+    default:
+      unhandledEvent(event);
   }
-  return { ok: true, sector: moved(sector, s, t.next) };
+  return s;
 }
 
 export type UnsealEvent =
@@ -287,9 +299,12 @@ const _sameUnsealKinds: SameKinds<UnsealEvent["kind"], UnsealEventKind> = true;
 void _sameUnsealKinds;
 
 export function applyUnsealEvent(sector: UnsealRecord, event: UnsealEvent): Applied<UnsealRecord> {
-  const t = nextUnsealState(sector.state, event.kind);
-  if (!t.ok) return t;
-  const s: UnsealRecord = { ...sector, phases: { ...sector.phases } };
+  return applyChecked(sector, nextUnsealState(sector.state, event.kind), () => unsealPayload(sector, event));
+}
+
+/** Writes the event's payload into a copy of the record. */
+function unsealPayload(sector: UnsealRecord, event: UnsealEvent): UnsealRecord {
+  const s = copyRecord(sector);
   switch (event.kind) {
     case "AllocatedUnsealSector":
       s.allocated = event.info.Sector;
@@ -299,12 +314,10 @@ export function applyUnsealEvent(sector: UnsealRecord, event: UnsealEvent): Appl
     case "UnsealDone":
     case "UploadPieceDone":
       break;
-    default: {
-      const exhaustive: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
-    }
+    default:
+      unhandledEvent(event);
   }
-  return { ok: true, sector: moved(sector, s, t.next) };
+  return s;
 }
 
 export type SnapUpEvent =
@@ -321,9 +334,12 @@ const _sameSnapUpKinds: SameKinds<SnapUpEvent["kind"], SnapUpEventKind> = true;
 void _sameSnapUpKinds;
 
 export function applySnapUpEvent(sector: SnapUpRecord, event: SnapUpEvent): Applied<SnapUpRecord> {
-  const t = nextSnapUpState(sector.state, event.kind);
-  if (!t.ok) return t;
-  const s: SnapUpRecord = { ...sector, phases: { ...sector.phases } };
+  return applyChecked(sector, nextSnapUpState(sector.state, event.kind), () => snapUpPayload(sector, event));
+}
+
+/** Writes the event's payload into a copy of the record. */
+function snapUpPayload(sector: SnapUpRecord, event: SnapUpEvent): SnapUpRecord {
+  const s = copyRecord(sector);
   switch (event.kind) {
     case "AllocatedSnapUpSector":
       // The deals to encode and the old replica's public and private info (where its files are persisted).
@@ -349,12 +365,10 @@ export function applySnapUpEvent(sector: SnapUpRecord, event: SnapUpEvent): Appl
     case "BuildTreeD":
     case "Finish":
       break;
-    default: {
-      const exhaustive: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(exhaustive)}`);
-    }
+    default:
+      unhandledEvent(event);
   }
-  return { ok: true, sector: moved(sector, s, t.next) };
+  return s;
 }
 
 /**

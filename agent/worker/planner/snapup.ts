@@ -2,7 +2,7 @@
 // again. The deals' data is encoded into the old replica (read from the persist store it lives in), the new replica
 // and its proof are persisted, and SubmitSnapUpProof hands the upgrade to the manager. `nextSnapUpState` is the only
 // place that decides where an event leads.
-import type { Transition } from "./sealer.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /**
  * The processor stages of the update proof. damocles runs the partition proofs and the verification in-process;
@@ -42,7 +42,7 @@ export const snapUpEventKinds = [
 export type SnapUpEventKind = (typeof snapUpEventKinds)[number];
 
 /** damocles `planner/snapup.rs`. */
-export const snapUpTable: Readonly<Record<SnapUpState, Readonly<Partial<Record<SnapUpEventKind, SnapUpState>>>>> = {
+export const snapUpTable: TransitionTable<SnapUpState, SnapUpEventKind> = {
   Empty: { AllocatedSnapUpSector: "Allocated" },
   Allocated: { AddPiece: "PieceAdded" },
   PieceAdded: { BuildTreeD: "TreeDBuilt" },
@@ -56,13 +56,7 @@ export const snapUpTable: Readonly<Record<SnapUpState, Readonly<Partial<Record<S
 };
 
 export function nextSnapUpState(state: SnapUpState, event: SnapUpEventKind): Transition<SnapUpState> {
-  const next = snapUpTable[state][event];
-  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
-  return { ok: true, next };
-}
-
-export function isSnapUpState(s: string): s is SnapUpState {
-  return (snapUpStates as readonly string[]).includes(s);
+  return nextState(snapUpTable, state, event);
 }
 
 /** The `stage` column of `worker list`: what the thread does in that state. */

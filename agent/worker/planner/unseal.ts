@@ -1,6 +1,6 @@
 // The unseal plan (reference §3.6) as data: recover one piece from a sealed sector, reading the persisted sealed
 // file and cache in place, and upload it to every destination the manager names.
-import type { Transition } from "./sealer.js";
+import { nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** Wire names, in damocles' enum order. */
 export const unsealStates = ["Empty", "Allocated", "Finished", "Aborted", "Unsealed"] as const;
@@ -10,9 +10,7 @@ export const unsealEventKinds = ["AllocatedUnsealSector", "UnsealDone", "UploadP
 export type UnsealEventKind = (typeof unsealEventKinds)[number];
 
 /** damocles `planner/unseal.rs`. */
-export const unsealTable: Readonly<
-  Record<UnsealPlanState, Readonly<Partial<Record<UnsealEventKind, UnsealPlanState>>>>
-> = {
+export const unsealTable: TransitionTable<UnsealPlanState, UnsealEventKind> = {
   Empty: { AllocatedUnsealSector: "Allocated" },
   Allocated: { UnsealDone: "Unsealed" },
   Unsealed: { UploadPieceDone: "Finished" },
@@ -21,13 +19,7 @@ export const unsealTable: Readonly<
 };
 
 export function nextUnsealState(state: UnsealPlanState, event: UnsealEventKind): Transition<UnsealPlanState> {
-  const next = unsealTable[state][event];
-  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
-  return { ok: true, next };
-}
-
-export function isUnsealState(s: string): s is UnsealPlanState {
-  return (unsealStates as readonly string[]).includes(s);
+  return nextState(unsealTable, state, event);
 }
 
 /** The `stage` column of `worker list`. */

@@ -1,5 +1,6 @@
 // The wdpost plan (reference §3.7) as data. Jobs live only in memory: the manager re-queues a job whose
 // heartbeats stop, so nothing is persisted.
+import { isStateOf, nextState, type Transition, type TransitionTable } from "./transition-table.js";
 
 /** The one processor stage a wdpost thread runs. */
 export const windowPostStage = "window_post";
@@ -10,7 +11,7 @@ export type WdPostState = (typeof wdpostStates)[number];
 export const wdpostEventKinds = ["AllocateJob", "Generate", "Finish", "Abort"] as const;
 export type WdPostEventKind = (typeof wdpostEventKinds)[number];
 
-export const wdpostTable: Readonly<Record<WdPostState, Readonly<Partial<Record<WdPostEventKind, WdPostState>>>>> = {
+export const wdpostTable: TransitionTable<WdPostState, WdPostEventKind> = {
   Empty: { AllocateJob: "Allocated" },
   Allocated: { Generate: "Generated" },
   // Abort: the manager would not take the result (WdPoStFinishJob failed every retry); it re-queues the job.
@@ -19,17 +20,12 @@ export const wdpostTable: Readonly<Record<WdPostState, Readonly<Partial<Record<W
   Aborted: {},
 };
 
-export function nextWdPostState(
-  state: WdPostState,
-  event: WdPostEventKind,
-): { ok: true; next: WdPostState } | { ok: false; error: string } {
-  const next = wdpostTable[state][event];
-  if (next === undefined) return { ok: false, error: `unexpected event ${event} for state ${state}` };
-  return { ok: true, next };
+export function nextWdPostState(state: WdPostState, event: WdPostEventKind): Transition<WdPostState> {
+  return nextState(wdpostTable, state, event);
 }
 
 export function isWdPostState(s: string): s is WdPostState {
-  return (wdpostStates as readonly string[]).includes(s);
+  return isStateOf(wdpostStates, s);
 }
 
 export const wdpostStage: Readonly<Record<WdPostState, string>> = {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { failureLevel } from "../../../test/support/failure-level.js";
 import { bundledPool, testStageDeps } from "../../../test/support/stage-deps.js";
+import { unsealInfo } from "../../../test/support/unseal-info.js";
 import { createVenusClient, type SectorUnsealInfo } from "../../shared/rpc/index.js";
 import { emptyRebuildSector, emptyUnsealSector, type RebuildRecord, type UnsealRecord } from "../planner/sector.js";
 import { SealingStore } from "../store/sealing-store.js";
@@ -31,19 +32,6 @@ after(async () => {
 });
 
 const sector = { ID: { Miner: 1000, Number: 9 }, ProofType: 5 };
-const unsealInfo = (over: Partial<SectorUnsealInfo> = {}): SectorUnsealInfo => ({
-  Sector: sector,
-  PieceCid: { "/": "baga6ea4seaqpiece" },
-  Offset: 0,
-  Size: 1016,
-  PrivateInfo: { AccessInstance: "persist-1" },
-  Ticket: { Ticket: Buffer.alloc(32, 1).toString("base64"), Epoch: 1 },
-  CommD: Array(32).fill(0),
-  Dest: [],
-  State: 1,
-  ErrorInfo: "",
-  ...over,
-});
 const unsealAt = (state: UnsealRecord["state"], info: SectorUnsealInfo | null): UnsealRecord => {
   const base = emptyUnsealSector();
   return { ...base, state, allocated: sector, phases: { ...base.phases, unsealIn: info } };

@@ -1,13 +1,15 @@
 // One handler per rebuild state (reference §3.5): the sealer's steps with the manager's ticket and pieces, a C1
 // check with seed := ticket instead of any chain message, then persist and SubmitPersistedEx.
-import { abort, crit } from "../../shared/failure.js";
+import { abort } from "../../shared/failure.js";
 import type { RebuildState } from "../planner/rebuild.js";
 import type { RebuildEvent, RebuildRecord } from "../planner/sector.js";
 import {
   addPieces,
+  allocateSpec,
   allocateWork,
   buildTreeD,
   bytes32FromB64,
+  noHandlerFor,
   persistSealed,
   required,
   runC1,
@@ -28,7 +30,7 @@ export async function execRebuild(
 
   switch (state) {
     case "Empty": {
-      const got = await allocateWork(deps, "AllocateRebuildSector");
+      const got = await allocateWork(deps, "AllocateRebuildSector", [allocateSpec(deps)]);
       if (got === null) return { kind: "Idle" };
       deps.store.prepare(got.Sector.ID);
       return { kind: "AllocatedRebuildSector", info: got };
@@ -67,12 +69,7 @@ export async function execRebuild(
     case "Persisted":
       await submitPersisted(deps, alloc(), required(sector.phases.persistInstance, "phases.persistInstance"));
       return { kind: "SubmitPersistance" };
-    case "Finished":
-    case "Aborted":
-      throw crit(`no handler for terminal state ${state}`);
-    default: {
-      const exhaustive: never = state;
-      throw crit(`unknown state ${String(exhaustive)}`);
-    }
+    default:
+      throw noHandlerFor(state);
   }
 }

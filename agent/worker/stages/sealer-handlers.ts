@@ -2,15 +2,17 @@
 // steps the rebuild plan shares (add_pieces … persist) live in `sealing-steps.ts`.
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { abort, crit, perm, temp } from "../../shared/failure.js";
-import { OnChainState, SubmitResult, toBase64 } from "../../shared/rpc/index.js";
+import { abort, perm, temp } from "../../shared/failure.js";
+import { OnChainState, type SectorID, SubmitResult, toBase64 } from "../../shared/rpc/index.js";
 import type { SealerState } from "../planner/sealer.js";
 import type { SealerEvent, SectorRecord } from "../planner/sector.js";
 import {
   addPieces,
+  allocateSpec,
   allocateWork,
   buildTreeD,
   bytes32FromB64,
+  noHandlerFor,
   persistSealed,
   proverId,
   required,
@@ -32,7 +34,7 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
 
   switch (state) {
     case "Empty": {
-      const got = await allocateWork(deps, "AllocateSector");
+      const got = await allocateWork(deps, "AllocateSector", [allocateSpec(deps)]);
       if (got === null) return { kind: "Idle" };
       deps.store.prepare(got.ID);
       return { kind: "Allocate", sector: got };
@@ -76,20 +78,8 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
       ]);
       return submitOutcome("SubmitPreCommit", res.Res, res.Desc, { kind: "SubmitPC" });
     }
-    case "PCSubmitted": {
-      for (;;) {
-        const r = await callRpc(deps, "PollPreCommitState", [alloc().ID]);
-        const next = await pollOutcome(
-          "PollPreCommitState",
-          r.State,
-          r.Desc,
-          deps,
-          { kind: "CheckPC" },
-          { kind: "ReSubmitPC" },
-        );
-        if (next !== undefined) return next;
-      }
-    }
+    case "PCSubmitted":
+      return pollUntilSettled(deps, "PollPreCommitState", alloc().ID, { kind: "CheckPC" }, { kind: "ReSubmitPC" });
     case "PCLanded":
       return { kind: "Persist", instance: await persistSealed(deps, alloc()) };
     case "Persisted":
@@ -132,20 +122,14 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
     }
     case "ProofSubmitted": {
       if (!o.ignoreProofCheck) {
-        for (;;) {
-          const r = await callRpc(deps, "PollProofState", [alloc().ID]);
-          const next = await pollOutcome(
-            "PollProofState",
-            r.State,
-            r.Desc,
-            deps,
-            { kind: "Finish" },
-            { kind: "ReSubmitProof" },
-          );
-          if (next === undefined) continue;
-          if (next.kind === "ReSubmitProof") return next;
-          break;
-        }
+        const next = await pollUntilSettled(
+          deps,
+          "PollProofState",
+          alloc().ID,
+          { kind: "Finish" },
+          { kind: "ReSubmitProof" },
+        );
+        if (next.kind === "ReSubmitProof") return next;
       }
       try {
         // clear_cache: the layers and tree_c are not needed once the proof landed; the persisted copy is complete.
@@ -159,13 +143,8 @@ export async function execSealer(state: SealerState, sector: SectorRecord, deps:
       }
       return { kind: "Finish" };
     }
-    case "Finished":
-    case "Aborted":
-      throw crit(`no handler for terminal state ${state}`);
-    default: {
-      const exhaustive: never = state;
-      throw crit(`unknown state ${String(exhaustive)}`);
-    }
+    default:
+      throw noHandlerFor(state);
   }
 }
 
@@ -186,33 +165,38 @@ function submitOutcome(method: string, res: number, desc: string | null, ok: Sea
   }
 }
 
-/** One poll result → the event to return, or undefined to poll again after the polling interval. */
-async function pollOutcome(
-  method: string,
-  state: number,
-  desc: string | null,
+/**
+ * Polls the message's on-chain state every polling interval until it settles: `landed`, or `resubmit` after a
+ * failed message (and a pause, so a resubmission does not hammer the chain), or a Failure for a final state.
+ */
+async function pollUntilSettled(
   deps: StageDeps,
+  method: "PollPreCommitState" | "PollProofState",
+  sid: SectorID,
   landed: SealerEvent,
   resubmit: SealerEvent,
-): Promise<SealerEvent | undefined> {
-  const why = `Venus.${method}: ${desc ?? ""}`.trim();
-  switch (state) {
-    case OnChainState.Pending:
-    case OnChainState.Packed:
-      await deps.sleep(deps.options.rpcPollingIntervalMs);
-      return undefined;
-    case OnChainState.Landed:
-      return landed;
-    case OnChainState.Failed:
-      await deps.sleep(Math.min(30_000, deps.options.rpcPollingIntervalMs * 10));
-      return resubmit;
-    case OnChainState.NotFound:
-      throw perm(`${why} (not found)`);
-    case OnChainState.PermFailed:
-      throw perm(`${why} (permanently failed)`);
-    case OnChainState.ShouldAbort:
-      throw abort(`${why} (should abort)`);
-    default:
-      throw temp(`Venus.${method}: unknown on-chain state ${state}`);
+): Promise<SealerEvent> {
+  for (;;) {
+    const r = await callRpc(deps, method, [sid]);
+    const why = `Venus.${method}: ${r.Desc ?? ""}`.trim();
+    switch (r.State) {
+      case OnChainState.Pending:
+      case OnChainState.Packed:
+        await deps.sleep(deps.options.rpcPollingIntervalMs);
+        continue;
+      case OnChainState.Landed:
+        return landed;
+      case OnChainState.Failed:
+        await deps.sleep(Math.min(30_000, deps.options.rpcPollingIntervalMs * 10));
+        return resubmit;
+      case OnChainState.NotFound:
+        throw perm(`${why} (not found)`);
+      case OnChainState.PermFailed:
+        throw perm(`${why} (permanently failed)`);
+      case OnChainState.ShouldAbort:
+        throw abort(`${why} (should abort)`);
+      default:
+        throw temp(`Venus.${method}: unknown on-chain state ${r.State}`);
+    }
   }
 }

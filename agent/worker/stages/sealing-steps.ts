@@ -31,7 +31,7 @@ import {
   type SectorPieceV2,
   type Ticket,
 } from "../../shared/rpc/index.js";
-import type { VenusResult } from "../../shared/rpc/venus-methods.js";
+import type { VenusParams, VenusResult } from "../../shared/rpc/venus-methods.js";
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type ReplicaFiles, replicaFiles, sectorPaths } from "../store/sealing-store.js";
@@ -65,11 +65,6 @@ export function required<T>(value: T | null | undefined, field: string): T {
   return value;
 }
 
-/**
- * Asks the manager for work with the thread's spec (`allowed_miners`, `allowed_sizes`). null means Idle: no work,
- * and, as in damocles, any error of an allocation call too, except a reply that is not the method's shape: that is
- * permanent (the thread pauses and says why), since whoever answered cannot be trusted with the store.
- */
 /** What a thread may take: its allowed miners, and every current seal proof type of its allowed sizes. */
 export function allocateSpec(deps: StageDeps): AllocateSectorSpec {
   const o = deps.options;
@@ -79,16 +74,32 @@ export function allocateSpec(deps: StageDeps): AllocateSectorSpec {
   };
 }
 
-export async function allocateWork<M extends "AllocateSector" | "AllocateRebuildSector" | "AllocateUnsealSector">(
+type AllocateMethod = "AllocateSector" | "AllocateRebuildSector" | "AllocateUnsealSector" | "AllocateSanpUpSector";
+
+/**
+ * Asks the manager for work (by default with the thread's spec, `allocateSpec`). null means Idle: no work, and, as
+ * in damocles, any error of an allocation call too, except a reply that is not the method's shape: that is
+ * permanent (the thread pauses and says why), since whoever answered cannot be trusted with the store.
+ */
+export async function allocateWork<M extends AllocateMethod>(
   deps: StageDeps,
   method: M,
+  params: VenusParams<M>,
 ): Promise<VenusResult<M> | null> {
   try {
-    return await deps.rpc.callVenus(method, [allocateSpec(deps)]);
+    return await deps.rpc.callVenus(method, params);
   } catch (e) {
     if (e instanceof InvalidReplyError) throw perm(e.message);
     return null;
   }
+}
+
+/**
+ * The `default:` of a plan's handler switch, reached only in Finished and Aborted: no handler runs there (the thread
+ * ends the task first). Typed so that a state the switch forgot is a compile error, not this failure.
+ */
+export function noHandlerFor(state: "Finished" | "Aborted"): Failure {
+  return crit(`no handler for terminal state ${state}`);
 }
 
 /** Pledge (filler) pieces: DealID 0 for the builtin market, AllocationID 0 for direct data onboarding. */

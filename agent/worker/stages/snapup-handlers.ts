@@ -6,12 +6,21 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSyn
 import { join } from "node:path";
 import { sectorSizeOfSealProof, updateProofName } from "../../../components/core/proofs/registered-proofs.js";
 import { abort, crit, perm, temp } from "../../shared/failure.js";
-import { InvalidReplyError, SubmitResult } from "../../shared/rpc/index.js";
+import { SubmitResult } from "../../shared/rpc/index.js";
 import type { SnapEncodeOutput, SnapUpEvent, SnapUpRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type SnapUpState, snapStages } from "../planner/snapup.js";
 import { sectorPaths } from "../store/sealing-store.js";
-import { addPieces, allocateSpec, buildTreeD, isPersistedCacheFile, persistSealed, required } from "./sealing-steps.js";
+import {
+  addPieces,
+  allocateSpec,
+  allocateWork,
+  buildTreeD,
+  isPersistedCacheFile,
+  noHandlerFor,
+  persistSealed,
+  required,
+} from "./sealing-steps.js";
 import { callRpc, runStage, type StageDeps } from "./stage-deps.js";
 import { isTransferDone, type TransferRoute, type TransferTask } from "./transfer-task.js";
 
@@ -98,19 +107,9 @@ export async function execSnapUp(
   switch (state) {
     case "Empty": {
       const o = deps.options;
-      let got: Awaited<ReturnType<typeof deps.rpc.callVenus<"AllocateSanpUpSector">>>;
-      try {
-        got = await deps.rpc.callVenus("AllocateSanpUpSector", [
-          {
-            Sector: allocateSpec(deps),
-            Deals: { MaxDeals: o.maxDeals ?? null, MinUsedSpace: o.minDealSpace ?? null },
-          },
-        ]);
-      } catch (e) {
-        // A reply that is not an allocation is not to be trusted; any other error just means Idle (damocles).
-        if (e instanceof InvalidReplyError) throw perm(e.message);
-        return { kind: "Idle" };
-      }
+      const got = await allocateWork(deps, "AllocateSanpUpSector", [
+        { Sector: allocateSpec(deps), Deals: { MaxDeals: o.maxDeals ?? null, MinUsedSpace: o.minDealSpace ?? null } },
+      ]);
       if (got === null) return { kind: "Idle" };
       if (got.Pieces.length === 0) throw abort("AllocateSanpUpSector: deals required, got none");
       if (got.Private.AccessInstance === "") throw abort("AllocateSanpUpSector: access instance required, got empty");
@@ -196,12 +195,7 @@ export async function execSnapUp(
           throw temp(`SubmitSnapUpProof: unknown result ${JSON.stringify(res.Res)}`);
       }
     }
-    case "Finished":
-    case "Aborted":
-      throw crit(`no handler for terminal state ${state}`);
-    default: {
-      const exhaustive: never = state;
-      throw crit(`unknown state ${String(exhaustive)}`);
-    }
+    default:
+      throw noHandlerFor(state);
   }
 }

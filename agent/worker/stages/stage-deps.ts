@@ -22,10 +22,10 @@ export class Interrupted extends Error {
   override readonly name = "Interrupted";
 }
 
-export interface StageDeps {
+/** What every thread of a worker shares (from the worker's config and its started parts), handed to each stage. */
+export interface WorkerShared {
   rpc: VenusClient;
   pool: ProcessorPool;
-  store: SealingStore;
   attached: readonly AttachedStore[];
   localPiecesDirs: readonly string[];
   managerUrl: string;
@@ -34,11 +34,16 @@ export interface StageDeps {
   managerTls?: TlsPin | undefined;
   /** The worker's instance name (ReportState `Worker.Instance`, wdpost worker name). */
   instance: string;
+  /** `[processors.static_tree_d]`: size name ("32GiB") → a prebuilt CC tree_d file to symlink instead of computing. */
+  staticTreeD: Partial<Record<string, string>>;
+}
+
+/** A stage's view: what the worker shares, plus the thread's own store, options and controls. */
+export interface StageDeps extends WorkerShared {
+  store: SealingStore;
   options: SealingOptions;
   /** The processor stages the running plan declares (its PlanSpec's `processorStages`); `transfer` is always allowed. */
   stages: readonly string[];
-  /** `[processors.static_tree_d]`: size name ("32GiB") → a prebuilt CC tree_d file to symlink instead of computing. */
-  staticTreeD: Partial<Record<string, string>>;
   /** Sleeps, or throws Interrupted when the thread is paused/stopped meanwhile. */
   sleep(ms: number): Promise<void>;
   /** Aborted when the thread must stop waiting (pause, shutdown). */

@@ -10,7 +10,7 @@ import type { UnsealEvent, UnsealRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import type { UnsealPlanState } from "../planner/unseal.js";
 import { sectorPaths } from "../store/sealing-store.js";
-import { allocateWork, bytes32FromB64, proverId, required } from "./sealing-steps.js";
+import { allocateSpec, allocateWork, bytes32FromB64, noHandlerFor, proverId, required } from "./sealing-steps.js";
 import { callRpc, Interrupted, runStage, type StageDeps } from "./stage-deps.js";
 import { parseUploadDest, type UploadDest } from "./upload-dest.js";
 import { uploadPiece } from "./upload-piece.js";
@@ -29,7 +29,7 @@ export async function execUnseal(
 
   switch (state) {
     case "Empty": {
-      const got = await allocateWork(deps, "AllocateUnsealSector");
+      const got = await allocateWork(deps, "AllocateUnsealSector", [allocateSpec(deps)]);
       if (got === null) return { kind: "Idle" };
       return { kind: "AllocatedUnsealSector", info: got };
     }
@@ -105,12 +105,7 @@ export async function execUnseal(
       await callRpc(deps, "AchieveUnsealSector", [u.Sector.ID, u.PieceCid, ""]);
       return { kind: "UploadPieceDone" };
     }
-    case "Finished":
-    case "Aborted":
-      throw crit(`no handler for terminal state ${state}`);
-    default: {
-      const exhaustive: never = state;
-      throw crit(`unknown state ${String(exhaustive)}`);
-    }
+    default:
+      throw noHandlerFor(state);
   }
 }

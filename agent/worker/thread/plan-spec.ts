@@ -3,9 +3,8 @@
 // casts from the shared record type to a plan's own record live here and only here.
 
 import type { Plan } from "../config/worker-config.js";
-import type { RebuildState } from "../planner/rebuild.js";
-import { isRebuildState, rebuildStage, rebuildStates } from "../planner/rebuild.js";
-import { isSealerState, type SealerState, sealerStage, sealerStates } from "../planner/sealer.js";
+import { rebuildStage, rebuildStates } from "../planner/rebuild.js";
+import { sealerStage, sealerStates } from "../planner/sealer.js";
 import {
   type AnySectorRecord,
   type Applied,
@@ -17,18 +16,11 @@ import {
   emptySector,
   emptySnapUpSector,
   emptyUnsealSector,
-  type RebuildEvent,
-  type RebuildRecord,
-  type SealerEvent,
   type SealingPlan,
-  type SectorRecord,
-  type SnapUpEvent,
-  type SnapUpRecord,
-  type UnsealEvent,
-  type UnsealRecord,
 } from "../planner/sector.js";
-import { isSnapUpState, type SnapUpState, snapStages, snapUpStage, snapUpStates } from "../planner/snapup.js";
-import { isUnsealState, type UnsealPlanState, unsealStage, unsealStates } from "../planner/unseal.js";
+import { snapStages, snapUpStage, snapUpStates } from "../planner/snapup.js";
+import { isStateOf } from "../planner/transition-table.js";
+import { unsealStage, unsealStates } from "../planner/unseal.js";
 import { windowPostStage } from "../planner/wdpost.js";
 import { execRebuild } from "../stages/rebuild-handlers.js";
 import { execSealer } from "../stages/sealer-handlers.js";
@@ -69,54 +61,79 @@ async function reportAborted(r: AnySectorRecord, reason: string, rpc: StageDeps[
   if (r.allocated !== null) await rpc.callVenus("ReportAborted", [r.allocated.ID, reason]);
 }
 
+/**
+ * One plan's parts, typed as that plan's own, made into a PlanSpec over the shared record type: the casts from the
+ * shared record and event to the plan's own live here and only here (the thread only hands a plan its own records).
+ */
+function planSpec<S extends string, R extends AnySectorRecord, E extends PlanEvent>(parts: {
+  plan: SealingPlan;
+  states: readonly S[];
+  stage: Readonly<Record<S, string>>;
+  processorStages: readonly string[];
+  empty(): R;
+  apply(sector: R, event: E): Applied<R>;
+  exec(state: S, sector: R, deps: StageDeps): Promise<E | { kind: "Idle" }>;
+  ownsSector: boolean;
+  tellAborted: PlanSpec["tellAborted"];
+}): PlanSpec {
+  return {
+    plan: parts.plan,
+    states: parts.states,
+    isState: (s) => isStateOf(parts.states, s),
+    stage: (s) => parts.stage[s as S] ?? s,
+    processorStages: parts.processorStages,
+    empty: parts.empty,
+    apply: (r, e) => parts.apply(r as R, e as E),
+    exec: (r, deps) => parts.exec(r.state as S, r as R, deps),
+    ownsSector: parts.ownsSector,
+    tellAborted: parts.tellAborted,
+  };
+}
+
 export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
-  sealer: {
+  sealer: planSpec({
     plan: "sealer",
     states: sealerStates,
-    isState: isSealerState,
-    stage: (s) => sealerStage[s as SealerState] ?? s,
+    stage: sealerStage,
     processorStages: ["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2"],
     empty: emptySector,
-    apply: (r, e) => applySealerEvent(r as SectorRecord, e as SealerEvent),
-    exec: (r, deps) => execSealer(r.state as SealerState, r as SectorRecord, deps),
+    apply: applySealerEvent,
+    exec: execSealer,
     ownsSector: true,
     tellAborted: reportAborted,
-  },
-  rebuild: {
+  }),
+  rebuild: planSpec({
     plan: "rebuild",
     states: rebuildStates,
-    isState: isRebuildState,
-    stage: (s) => rebuildStage[s as RebuildState] ?? s,
+    stage: rebuildStage,
     // The proof was on chain already: a rebuild checks its replica with C1 and needs no C2.
     processorStages: ["add_pieces", "tree_d", "pc1", "pc2", "c1"],
     empty: emptyRebuildSector,
-    apply: (r, e) => applyRebuildEvent(r as RebuildRecord, e as RebuildEvent),
-    exec: (r, deps) => execRebuild(r.state as RebuildState, r as RebuildRecord, deps),
+    apply: applyRebuildEvent,
+    exec: execRebuild,
     ownsSector: true,
     tellAborted: reportAborted,
-  },
-  snapup: {
+  }),
+  snapup: planSpec({
     plan: "snapup",
     states: snapUpStates,
-    isState: isSnapUpState,
-    stage: (s) => snapUpStage[s as SnapUpState] ?? s,
+    stage: snapUpStage,
     processorStages: ["add_pieces", "tree_d", ...Object.values(snapStages)],
     empty: emptySnapUpSector,
-    apply: (r, e) => applySnapUpEvent(r as SnapUpRecord, e as SnapUpEvent),
-    exec: (r, deps) => execSnapUp(r.state as SnapUpState, r as SnapUpRecord, deps),
+    apply: applySnapUpEvent,
+    exec: execSnapUp,
     // The thread holds the sector while upgrading it: ReportFinalized ends the task (the manager keeps it proving).
     ownsSector: true,
     tellAborted: reportAborted,
-  },
-  unseal: {
+  }),
+  unseal: planSpec({
     plan: "unseal",
     states: unsealStates,
-    isState: isUnsealState,
-    stage: (s) => unsealStage[s as UnsealPlanState] ?? s,
+    stage: unsealStage,
     processorStages: ["unseal"],
     empty: emptyUnsealSector,
-    apply: (r, e) => applyUnsealEvent(r as UnsealRecord, e as UnsealEvent),
-    exec: (r, deps) => execUnseal(r.state as UnsealPlanState, r as UnsealRecord, deps),
+    apply: applyUnsealEvent,
+    exec: execUnseal,
     ownsSector: false,
     // The task fails with the reason; the sector itself is not touched.
     tellAborted: async (r, reason, rpc) => {
@@ -124,7 +141,7 @@ export const planSpecs: Readonly<Record<SealingPlan, PlanSpec>> = {
       if (u === undefined || u === null) return;
       await rpc.callVenus("AchieveUnsealSector", [u.Sector.ID, u.PieceCid, reason === "" ? "aborted" : reason]);
     },
-  },
+  }),
 };
 
 /** The processor stages a thread of `plan` runs: its plan spec's, or the wdpost thread's one stage. */

@@ -4,35 +4,18 @@
 
 import { readFileSync } from "node:fs";
 import { asFailure, decideRetry, Failure } from "../../shared/failure.js";
-import { type VenusClient, wireFailureLevel } from "../../shared/rpc/index.js";
-import type { TlsPin } from "../../shared/tls/pinned-tls.js";
+import { wireFailureLevel } from "../../shared/rpc/index.js";
 import { parseHotConfig } from "../config/load-worker-config.js";
-import {
-  type AttachedStore,
-  mergeSealing,
-  type SealingOptions,
-  type SealingThreadConfig,
-} from "../config/worker-config.js";
+import { mergeSealing, type SealingOptions, type SealingThreadConfig } from "../config/worker-config.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { type AnySectorRecord, sectorName } from "../planner/sector.js";
-import type { ProcessorPool } from "../processors/processor-pool.js";
-import { Interrupted, type StageDeps } from "../stages/stage-deps.js";
+import { Interrupted, type StageDeps, type WorkerShared } from "../stages/stage-deps.js";
 import { SealingStore } from "../store/sealing-store.js";
 import { isSealingPlan, type PlanEvent, type PlanSpec, planSpecs } from "./plan-spec.js";
 import { ThreadControl } from "./thread-control.js";
 import { type ThreadListEntry, ThreadStatus } from "./thread-status.js";
 
-export interface ThreadEnv {
-  rpc: VenusClient;
-  pool: ProcessorPool;
-  attached: readonly AttachedStore[];
-  localPiecesDirs: readonly string[];
-  managerUrl: string;
-  /** `[sector_manager] token`, for uploads to the manager's piece store. */
-  managerToken?: string | undefined;
-  managerTls?: TlsPin | undefined;
-  instance: string;
-  staticTreeD: Partial<Record<string, string>>;
+export interface ThreadEnv extends WorkerShared {
   /** `[sealing]` from the main file. */
   commonSealing: Partial<SealingOptions>;
   metrics: WorkerMetrics;

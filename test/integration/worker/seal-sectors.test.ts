@@ -57,7 +57,7 @@ describe("worker agent seals CC sectors end to end", () => {
     const nexts = (await reported(farm.rpc, active[0]?.ID ?? { Miner: 0, Number: 0 }, "ProofSubmitted")).map(
       (t) => t.Next,
     );
-    // Every state of the sealer plan from Allocated on, up to the ProofSubmitted just waited for.
+    // Every state of the sealer plan from Allocated to ProofSubmitted, as its table orders them.
     for (const st of sealerStates.slice(sealerStates.indexOf("Allocated"), sealerStates.indexOf("ProofSubmitted") + 1))
       assert.ok(nexts.includes(st), `ReportState reached ${st}: ${nexts.join(" ")}`);
   });
