@@ -2,6 +2,7 @@
 // starts the processor children, runs every sealing and wdpost thread, pings the manager, and serves its RPC.
 
 import http from "node:http";
+import { totalmem } from "node:os";
 import { packageVersion } from "../../components/core/package-version.js";
 import { SecretSource } from "../shared/auth/secret-file.js";
 import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
@@ -13,9 +14,11 @@ import { localAddressToward, workerIdentity } from "./config/worker-identity.js"
 import { WorkerMetrics } from "./metrics/worker-metrics.js";
 import type { AnySectorRecord } from "./planner/sector.js";
 import { ProcessorPool } from "./processors/processor-pool.js";
+import { admitConfiguration } from "./resources/admit-config.js";
 import { defaultWorkerRpcSecurity, startWorkerRpcServer, type WorkerRpcSecurity } from "./rpc/worker-rpc.js";
 import { scanPersistStores } from "./store/scan-persist-stores.js";
 import { SealingStore } from "./store/sealing-store.js";
+import { processorStagesOfPlan } from "./thread/plan-spec.js";
 import { SealingThread } from "./thread/sealing-thread.js";
 import type { ThreadListEntry } from "./thread/thread-status.js";
 import { WdPostThread } from "./thread/wdpost-thread.js";
@@ -66,6 +69,8 @@ export class WorkerAgent {
   static async start(o: WorkerAgentOptions): Promise<WorkerAgent> {
     const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     const c = o.config;
+    // Said, not refused: memory may be added, swap or hugepages may be meant, and a limit may be lowered hot.
+    for (const p of admitConfiguration(c, processorStagesOfPlan, totalmem())) log(`warning: ${p}`);
     // Scanned persist stores join the attached ones; names stay unique across both.
     if (c.worker.scanPersistStores.length > 0) {
       const { stores, problems } = scanPersistStores(c.worker.scanPersistStores);

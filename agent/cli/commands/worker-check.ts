@@ -2,6 +2,7 @@
 // anything and prints what it means (threads, processors per stage, stores, the name and Dest the worker would
 // report). Exit 0 when the worker would start with it, 1 when it would not, 2 on a usage mistake.
 import { execFileSync } from "node:child_process";
+import { totalmem } from "node:os";
 import { formatProblem } from "../../../components/core/config/config-error.js";
 import { describeWorkerConfig, renderWorkerFacts } from "../../worker/config/describe-worker-config.js";
 import { localAddressToward, workerIdentity } from "../../worker/config/worker-identity.js";
@@ -72,6 +73,7 @@ export const workerCheck: Command = {
       warnings: loaded.warnings,
       identity: identity ?? { error: "no identity", unreachable: true },
       bundled: { bin, stages: bundledStages(bin) },
+      hostRamBytes: totalmem(),
     });
     io.out(json ? JSON.stringify(facts, null, 2) : renderWorkerFacts(facts));
     return facts.ok ? 0 : 1;

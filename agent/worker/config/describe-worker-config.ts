@@ -1,6 +1,7 @@
 // What a worker config means, as `sealfarm worker check` prints it: pure, from the loaded config, the identity the
 // worker would report (or why it could not be learned), and the stages the bundled proof binary knows. An operator
 // moving from damocles reads this to see that sealfarm understood their file the way damocles would.
+import { admitConfiguration } from "../resources/admit-config.js";
 import { processorStagesOfPlan } from "../thread/plan-spec.js";
 import { mergeSealing, type ProcessorStage, type SealingOptions, type WorkerConfig } from "./worker-config.js";
 
@@ -66,12 +67,15 @@ export interface DescribeInputs {
   identity: { name: string; dest: string } | { error: string; unreachable: boolean };
   /** The bundled binary's path and the stages it serves (as `sealfarm-proofs stages --json` lists them). */
   bundled: { bin: string; stages: readonly string[] };
+  /** The host's memory, when the check runs on the host the worker will run on: its admission is then listed. */
+  hostRamBytes?: number;
 }
 
 export function describeWorkerConfig(i: DescribeInputs): WorkerFacts {
   const c = i.config;
   const problems: string[] = [];
   const warnings = [...i.warnings];
+  if (i.hostRamBytes !== undefined) warnings.push(...admitConfiguration(c, processorStagesOfPlan, i.hostRamBytes));
   // A stage without `[[processors.<stage>]]` runs on the bundled binary, which must serve it.
   for (const t of c.threads)
     for (const stage of processorStagesOfPlan(t.plan))

@@ -1,6 +1,6 @@
-// The worker's admission check: whether one task of a stage fits what is free. The costs come from the one
-// stage-cost table the planner also sizes hosts with (components/core/plan/stage-costs.ts), so a host never
-// admits a task its plan did not count on.
+// The worker's admission check: whether tasks of a stage fit what the host has (admit-config.ts asks it for the
+// whole configuration at start). The costs come from the one stage-cost table the planner also sizes hosts with
+// (components/core/plan/stage-costs.ts), so a host never admits work its plan did not count on.
 import { type StageCost, stageCost } from "../../../components/core/plan/stage-costs.js";
 import { sectorSizeName } from "../../../components/core/proofs/registered-proofs.js";
 import type { PaddedBytes } from "../../../components/core/units/bytes.js";
