@@ -1,13 +1,13 @@
 // The devnet server as the manager starts it: with the manager's [chain] settings and [[miners]], on a clock the
 // test holds, refusing settings it cannot run with or that contradict the chain in its directory, and two servers
 // in one process keeping separate chains. Real servers on loopback, real state files, the real Lotus client.
+
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import {
-  DevnetConfigError,
   type DevnetServerOptions,
   startDevnetServer,
 } from "../../../agent/manager/chain/devnet-server/devnet-server.js";
@@ -22,6 +22,7 @@ import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
 import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
 import { DomainSeparationTag } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
 import { resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { ConfigError } from "../../../components/core/config/config-error.js";
 import { ccPreCommit, minerMessage } from "./held-devnet.js";
 
 const root = mkdtempSync(join(tmpdir(), "sealfarm-devnet-server-"));
@@ -123,7 +124,7 @@ test("the manager's [chain] and [[miners]] shape the chain: deadlines, proof typ
   await assert.rejects(
     open("manager-chain", { settings: { ...settings, provingPeriod: 120 }, miners: [{ actor: 1001, sealProof: 9 }] }),
     (e: unknown) =>
-      e instanceof DevnetConfigError &&
+      e instanceof ConfigError &&
       e.message ===
         [
           `${file}: /settings/provingPeriod: the chain was created with 60, asked for 120 (start a new chain in another directory to change it)`,
@@ -145,7 +146,7 @@ test("settings and miners the devnet cannot run with are refused before anything
       ],
     }),
     (e: unknown) => {
-      assert.ok(e instanceof DevnetConfigError);
+      assert.ok(e instanceof ConfigError);
       const file = join(dir, "devnet-state.json");
       assert.deepEqual(e.message.split("\n"), [
         `${file}: /miners/1/actor: f01000 is listed twice`,

@@ -1,10 +1,12 @@
 // The devnet as a Lotus full node: POST /rpc/v1 JSON-RPC (`Filecoin.*`), one request at a time against the state,
 // the state saved (atomically, fsynced) before each reply that changed it. StateWaitMsg holds its request open
 // until the message has `confidence` epochs on top. A bearer token is required when one is configured.
+
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConfigError } from "../../../../components/core/config/config-error.js";
 import { sealProofInfo } from "../../../../components/core/proofs/registered-proofs.js";
 import { encodeError, encodeSuccess } from "../../../shared/rpc/json-rpc.js";
 import {
@@ -48,7 +50,7 @@ export interface DevnetServerOptions {
   proofsBin: string;
   /**
    * Chain settings (the manager's `[chain]`: block time, proving period, deadlines, PreCommit challenge delay). Set
-   * at genesis (the first start in `dir`); a later start must ask for the same values or none (DevnetConfigError).
+   * at genesis (the first start in `dir`); a later start must ask for the same values or none (a ConfigError).
    * `confidence` is not one: it is the client's, sent with each StateWaitMsg.
    */
   settings?: Partial<DevnetSettings>;
@@ -60,11 +62,6 @@ export interface DevnetServerOptions {
   now?: () => number;
   /** Serve the `Filecoin.Devnet*` test hooks (misbehaviour.ts): HTTP errors, hangs, dropped messages, reorgs, a held clock. */
   testHooks?: boolean;
-}
-
-/** Settings or miners the devnet cannot start with; the message names the state file and each key. */
-export class DevnetConfigError extends Error {
-  override readonly name = "DevnetConfigError";
 }
 
 function minersProblems(miners: { actor: number; sealProof: number }[]): string[] {
@@ -126,7 +123,13 @@ export async function startDevnetServer(o: DevnetServerOptions): Promise<DevnetS
       );
   } else if (problems.length === 0) problems.push(...reconcileState(state, o.settings ?? {}, miners));
   if (state === undefined || problems.length > 0)
-    throw new DevnetConfigError(problems.map((p) => `${stateFile(o.dir)}: ${p}`).join("\n"));
+    // Settings or miners the devnet cannot start with: the one ConfigError, naming the state file and each key.
+    throw new ConfigError(
+      problems.map((p) => {
+        const at = p.indexOf(": ");
+        return { file: stateFile(o.dir), pointer: p.slice(0, at), message: p.slice(at + 2) };
+      }),
+    );
   saveState(o.dir, state);
   const host: DevnetHost = {
     state,
