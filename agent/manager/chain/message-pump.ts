@@ -6,11 +6,12 @@
 //      (deadline from StateMinerPartitions) or failed with the actor's exit code.
 // A temporary chain failure leaves everything as it is, to be retried next cycle; a permanent one (the actor
 // refused) fails the sectors for good with the exit code and the reason.
-import type { Updateable } from "kysely";
+import type { Transaction, Updateable } from "kysely";
 import { sealProofInfo } from "../../../components/core/proofs/registered-proofs.js";
 import { fromBase64 } from "../../shared/rpc/bytes.js";
 import type { MinerConfig } from "../config/manager-config.js";
 import type { ManagerContext } from "../context.js";
+import type { Database } from "../db/database.js";
 import type { MessagesTable } from "../db/tables/chain.table.js";
 import type { SectorChainState, SectorsTable } from "../db/tables/sectors.table.js";
 import { zeroCommitment } from "../proofs/comm-d.js";
@@ -170,14 +171,30 @@ async function failMessage(
         .set({ state: "failed", exit_code: exitCode, error, chain_error: null })
         .where("id", "=", msg.id)
         .execute();
-    await trx
-      .updateTable("sectors")
-      .set({ [STAGE[kind]]: "permfailed", [DESC[kind]]: error, state: FAILED_STATE[kind], updated_at: ctx.now() })
-      .where("miner", "=", msg.miner)
-      .where(MSG[kind], "=", msg.id)
-      .execute();
-    await timelineForSectors(trx, ctx, msg, SENT_STATE[kind], FAILED_STATE[kind], error);
+    await moveSectorsOf(trx, ctx, msg, { [STAGE[kind]]: "permfailed", [DESC[kind]]: error }, FAILED_STATE[kind], error);
   });
+}
+
+/**
+ * Moves the sectors a message still carries (a reset may have moved one on) from its sent state to `state`, with
+ * `patch` on their columns, and writes the step to their timelines.
+ */
+async function moveSectorsOf(
+  trx: Transaction<Database>,
+  ctx: ManagerContext,
+  msg: MessagesTable,
+  patch: Updateable<SectorsTable>,
+  state: SectorChainState,
+  event: string,
+): Promise<void> {
+  const kind = msg.kind as SealingKind;
+  await trx
+    .updateTable("sectors")
+    .set({ ...patch, state, updated_at: ctx.now() })
+    .where("miner", "=", msg.miner)
+    .where(MSG[kind], "=", msg.id)
+    .execute();
+  await timelineForSectors(trx, ctx, msg, SENT_STATE[kind], state, event);
 }
 
 /** Pushes one pending record; a refusal fails its sectors with the actor's reason. */
@@ -214,17 +231,11 @@ async function land(
     // Funds or gas: the same sectors go into a new message once the miner can pay.
     await ctx.db.transaction().execute(async (trx) => {
       await markLanded(trx, msg, outcome, `${exitCodeName(outcome.exitCode)}: its sectors are queued again`);
-      await trx
-        .updateTable("sectors")
-        .set({ [STAGE[kind]]: "queued", [MSG[kind]]: null, state: QUEUED_STATE[kind], updated_at: ctx.now() })
-        .where("miner", "=", msg.miner)
-        .where(MSG[kind], "=", msg.id)
-        .execute();
-      await timelineForSectors(
+      await moveSectorsOf(
         trx,
         ctx,
         msg,
-        SENT_STATE[kind],
+        { [STAGE[kind]]: "queued", [MSG[kind]]: null },
         QUEUED_STATE[kind],
         `${what}: ${exitCodeName(outcome.exitCode)}; queued again`,
       );

@@ -4,7 +4,7 @@ import type { AllocatedSector, AllocateSectorSpec, SectorID, Ticket } from "../.
 import type { ManagerContext } from "../context.js";
 import { chainCall } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
-import { insertSector, takeCounter, updateSector } from "./sector.repository.js";
+import { insertSector, NEITHER_REBUILT_NOR_SNAPPED, takeCounter, updateSector } from "./sector.repository.js";
 
 /** Whether an allocation spec admits this miner and seal proof: an empty or null list allows everything, as damocles. */
 export function specAllows(spec: AllocateSectorSpec, miner: number, proofType: number): boolean {
@@ -68,15 +68,7 @@ export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSp
         finalized: 0,
         aborted: 0,
         abort_reason: null,
-        rebuild_state: "none",
-        rebuild_pieces_available: 0,
-        rebuild_queued_at: null,
-        snap_state: "none",
-        snap_comm_r: null,
-        snap_comm_d: null,
-        snap_instance: null,
-        snap_proof: null,
-        snap_at: null,
+        ...NEITHER_REBUILT_NOR_SNAPPED,
       });
       return { ID: { Miner: miner.actor, Number: number }, ProofType: miner.sealProof };
     });

@@ -3,7 +3,6 @@ import { sealProofInfo } from "../../../components/core/proofs/registered-proofs
 import { toBase64 } from "../../shared/rpc/bytes.js";
 import {
   type AllocatedSector,
-  OnChainState,
   type PollStateResp,
   type PreCommitOnChainInfo,
   type SectorID,
@@ -12,37 +11,16 @@ import {
   type WaitSeedResp,
 } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
-import type { MessageStage } from "../db/tables/sectors.table.js";
 import { computeCommD } from "../proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../proofs/piece-cid.js";
 import { chainCall, generic } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
+import { messageStagePoll } from "./message-stage-poll.js";
 import { updateSector } from "./sector.repository.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
 
 function hex(bytes: number[]): string {
   return Buffer.from(bytes).toString("hex");
-}
-
-export function stageToOnChainState(stage: MessageStage): OnChainState {
-  switch (stage) {
-    case "none":
-      return OnChainState.Failed;
-    case "queued":
-      return OnChainState.Pending;
-    case "sent":
-      return OnChainState.Packed;
-    case "landed":
-      return OnChainState.Landed;
-    case "failed":
-      return OnChainState.Failed;
-    case "permfailed":
-      return OnChainState.PermFailed;
-    default: {
-      const exhaustive: never = stage;
-      return exhaustive;
-    }
-  }
 }
 
 export async function submitPreCommit(
@@ -117,8 +95,7 @@ export async function submitPreCommit(
 
 export async function pollPreCommitState(ctx: ManagerContext, sid: SectorID): Promise<PollStateResp> {
   const row = await liveSector(ctx, ctx.db, sid, false);
-  const desc = row.pc_stage === "none" ? "no PreCommit was submitted" : row.pc_desc;
-  return { State: stageToOnChainState(row.pc_stage), Desc: desc };
+  return messageStagePoll(row.pc_stage, row.pc_desc, "no PreCommit was submitted");
 }
 
 /**

@@ -5,7 +5,7 @@ import type { PollStateResp, ProofOnChainInfo, SectorID, SubmitProofResp } from 
 import { SubmitResult } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
 import { liveSector } from "./live-sector.js";
-import { stageToOnChainState } from "./precommit.service.js";
+import { messageStagePoll } from "./message-stage-poll.js";
 import { updateSector } from "./sector.repository.js";
 
 export async function submitProof(
@@ -48,6 +48,5 @@ export async function submitProof(
 
 export async function pollProofState(ctx: ManagerContext, sid: SectorID): Promise<PollStateResp> {
   const row = await liveSector(ctx, ctx.db, sid, false);
-  const desc = row.proof_stage === "none" ? "no proof was submitted" : row.proof_desc;
-  return { State: stageToOnChainState(row.proof_stage), Desc: desc };
+  return messageStagePoll(row.proof_stage, row.proof_desc, "no proof was submitted");
 }

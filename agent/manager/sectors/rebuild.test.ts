@@ -4,6 +4,7 @@ import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { unsealRefusal } from "../unseal/unseal.service.js";
 import { specAllows } from "./allocate.service.js";
 import { rebuildRefusal } from "./rebuild.service.js";
+import { NEITHER_REBUILT_NOR_SNAPPED } from "./sector.repository.js";
 
 const proving: SectorsTable = {
   miner: 1000,
@@ -44,15 +45,7 @@ const proving: SectorsTable = {
   finalized: 1,
   aborted: 0,
   abort_reason: null,
-  rebuild_state: "none",
-  rebuild_pieces_available: 0,
-  rebuild_queued_at: null,
-  snap_state: "none",
-  snap_comm_r: null,
-  snap_comm_d: null,
-  snap_instance: null,
-  snap_proof: null,
-  snap_at: null,
+  ...NEITHER_REBUILT_NOR_SNAPPED,
 };
 
 test("rebuild: only a finalized Active sector with ticket, commitments and persist instance", () => {

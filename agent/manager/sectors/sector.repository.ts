@@ -23,6 +23,30 @@ export async function takeCounter(db: Db, name: string, first: number): Promise<
   return Number(row.value);
 }
 
+/** The rebuild and snap-up columns of a sector neither queued for a rebuild nor snapped up: a new sector's. */
+export const NEITHER_REBUILT_NOR_SNAPPED: Pick<
+  SectorsTable,
+  | "rebuild_state"
+  | "rebuild_pieces_available"
+  | "rebuild_queued_at"
+  | "snap_state"
+  | "snap_comm_r"
+  | "snap_comm_d"
+  | "snap_instance"
+  | "snap_proof"
+  | "snap_at"
+> = {
+  rebuild_state: "none",
+  rebuild_pieces_available: 0,
+  rebuild_queued_at: null,
+  snap_state: "none",
+  snap_comm_r: null,
+  snap_comm_d: null,
+  snap_instance: null,
+  snap_proof: null,
+  snap_at: null,
+};
+
 export async function insertSector(db: Db, row: SectorsTable): Promise<void> {
   await db.insertInto("sectors").values(row).execute();
 }

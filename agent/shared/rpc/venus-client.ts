@@ -3,6 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { pinnedTlsOptions, type TlsPin } from "../tls/pinned-tls.js";
 import { encodeRequest, parseResponse, RpcError, RpcErrorCode } from "./json-rpc.js";
+import { postJson } from "./post-json.js";
 import { type VenusMethod, type VenusParams, type VenusResult, venusMethodName } from "./venus-methods.js";
 import { checkVenusReply } from "./venus-replies.js";
 
@@ -50,23 +51,14 @@ export function createVenusClient(options: VenusClientOptions): VenusClient {
   let nextId = 0;
 
   function post(body: string): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {
-        "content-type": "application/json",
-        "content-length": String(Buffer.byteLength(body)),
-      };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const req = (secure ? https : http).request(endpoint, { method: "POST", headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      });
-      req.setTimeout(timeoutMs, () => {
-        req.destroy(new RpcError(RpcErrorCode.InternalError, `no reply from ${endpoint.href} within ${timeoutMs} ms`));
-      });
-      req.on("error", reject);
-      req.end(body);
+    return postJson({
+      endpoint,
+      agent,
+      token: options.token,
+      body,
+      timeoutMs,
+      timeoutError: () =>
+        new RpcError(RpcErrorCode.InternalError, `no reply from ${endpoint.href} within ${timeoutMs} ms`),
     });
   }
 

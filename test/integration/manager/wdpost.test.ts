@@ -72,6 +72,11 @@ for (const dialect of DIALECTS) {
       }
     }
 
+    /** The manager's stored row of a job, as WdPoStFinishJob left it. */
+    function jobRow(id: string) {
+      return m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    }
+
     test("a job for the open deadline carries every sector, its CommR, store and a masked seed", async () => {
       const none = await c.callVenus("WdPoStAllocateJobs", [
         { AllowedMiners: [], AllowedProofTypes: ["StackedDrgWindow32GiBV1_2"] },
@@ -105,11 +110,7 @@ for (const dialect of DIALECTS) {
 
       // The worker reports a processor error on the last try: the job fails for good and its sectors are faulty.
       await c.callVenus("WdPoStFinishJob", [job.Id, null, "window_post: no such file sealed/s-t01000-1"]);
-      const row = await m.ctx.db
-        .selectFrom("wdpost_jobs")
-        .selectAll()
-        .where("id", "=", job.Id)
-        .executeTakeFirstOrThrow();
+      const row = await jobRow(job.Id);
       assert.equal(row.state, "finished");
       assert.equal(row.succeeded, 0);
       assert.equal(row.try_num, 2);
@@ -146,11 +147,7 @@ for (const dialect of DIALECTS) {
         { proofs: [Buffer.alloc(192, 1).toString("base64")], faults: [] },
         "",
       ]);
-      const row = await m.ctx.db
-        .selectFrom("wdpost_jobs")
-        .selectAll()
-        .where("id", "=", job.Id)
-        .executeTakeFirstOrThrow();
+      const row = await jobRow(job.Id);
       assert.equal(row.succeeded, 0);
       // These sectors were made Active on the manager's rows only: the chain has no partition for them. (A proof
       // the chain's verifier rejects is test/integration/chain/devnet-window-post.test.ts.)
@@ -170,11 +167,7 @@ for (const dialect of DIALECTS) {
       const all = job.Input.Sectors.map((x) => x.SectorId);
       assert.ok(all.length > 0);
       await c.callVenus("WdPoStFinishJob", [job.Id, { proofs: [], faults: all }, ""]);
-      const row = await m.ctx.db
-        .selectFrom("wdpost_jobs")
-        .selectAll()
-        .where("id", "=", job.Id)
-        .executeTakeFirstOrThrow();
+      const row = await jobRow(job.Id);
       assert.equal(row.succeeded, 0);
       assert.match(row.error ?? "", /invalid WindowPoSt: it proves no sectors/);
     });

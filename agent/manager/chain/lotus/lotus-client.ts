@@ -4,6 +4,7 @@
 import http from "node:http";
 import https from "node:https";
 import { encodeRequest } from "../../../shared/rpc/json-rpc.js";
+import { postJson } from "../../../shared/rpc/post-json.js";
 import type { BitRange } from "../filecoin/rle-plus.js";
 import { ChainError, classifyHttpStatus, classifyRpcError, classifyTransportError } from "./chain-errors.js";
 import { address, big, bitfield, bytes, type CID, list, nullable, toJson, uint } from "./lotus-json.js";
@@ -105,23 +106,14 @@ export function createLotusClient(options: LotusClientOptions): LotusClient {
   let nextId = 1;
 
   function post(method: string, body: string, limitMs: number): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {
-        "content-type": "application/json",
-        "content-length": String(Buffer.byteLength(body)),
-      };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const req = (secure ? https : http).request(endpoint, { method: "POST", headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", (e) => reject(transportError(method, e)));
-      });
-      req.setTimeout(limitMs, () =>
-        req.destroy(new ChainError("temporary", method, `no reply from ${where} within ${limitMs} ms`)),
-      );
-      req.on("error", (e) => reject(e instanceof ChainError ? e : transportError(method, e)));
-      req.end(body);
+    return postJson({
+      endpoint,
+      agent,
+      token: options.token,
+      body,
+      timeoutMs: limitMs,
+      timeoutError: () => new ChainError("temporary", method, `no reply from ${where} within ${limitMs} ms`),
+      transportError: (e) => (e instanceof ChainError ? e : transportError(method, e)),
     });
   }
 
