@@ -13,7 +13,7 @@ import { OnChainState, SubmitResult, type WdPoStAllocatedJob } from "../../../ag
 import { type HeldChain, holdChain } from "../../support/manager-clocks.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage } from "./real-seal.js";
-import { pollUntil, report } from "./scripted-worker.js";
+import { pollUntil, preCommitLanded, report } from "./scripted-worker.js";
 
 const bin = resolveProofsBin("");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,13 +89,7 @@ for (const dialect of DIALECTS) {
       const ticket = await c.callVenus("AssignTicket", [sid]);
       const sealed = await precommitPhase(bin, join(tdb.home, "work"), sid.Number, ticket.Ticket);
       await report(c, sid, "TreeDBuilt", "TicketAssigned");
-      const pc = await c.callVenus("SubmitPreCommit", [
-        sector,
-        { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket },
-        false,
-      ]);
-      assert.equal(pc.Res, SubmitResult.Accepted, pc.Desc ?? "");
-      assert.equal((await pollUntil(() => c.callVenus("PollPreCommitState", [sid]))).State, OnChainState.Landed);
+      await preCommitLanded(c, sector, { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket });
       const store = await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]);
       assert.equal(store?.Name, "persist-1");
       persist(sealed, join(tdb.home, "persist-1"), name);

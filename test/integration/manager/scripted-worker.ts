@@ -8,6 +8,7 @@ import {
   type AllocatedSector,
   OnChainState,
   type PollStateResp,
+  type PreCommitOnChainInfo,
   type SectorID,
   SubmitResult,
 } from "../../../agent/shared/rpc/venus-types.js";
@@ -36,6 +37,14 @@ export async function pollUntil(poll: () => Promise<PollStateResp>, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`still ${r.State} after ${timeoutMs} ms`);
     await new Promise((res) => setTimeout(res, 25));
   }
+}
+
+/** SubmitPreCommit for a sector, then waits until the message lands; a refusal or a failed message is an error. */
+export async function preCommitLanded(c: VenusClient, sector: AllocatedSector, info: PreCommitOnChainInfo) {
+  const pc = await c.callVenus("SubmitPreCommit", [sector, info, false]);
+  if (pc.Res !== SubmitResult.Accepted) throw new Error(`SubmitPreCommit: ${pc.Res} ${pc.Desc}`);
+  const landed = await pollUntil(() => c.callVenus("PollPreCommitState", [sector.ID]));
+  if (landed.State !== OnChainState.Landed) throw new Error(`PreCommit ended ${landed.State}: ${landed.Desc}`);
 }
 
 /** Allocate → CC deals → ticket → PreCommit (landed) → persist → seed. Returns the sector ready for SubmitProof. */
