@@ -19,19 +19,12 @@ import { computeCommP, proverId, resolveProofsBin } from "../../../agent/manager
 import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { RpcError, RpcErrorCode } from "../../../agent/shared/rpc/json-rpc.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
-import {
-  OnChainState,
-  type SectorID,
-  type SectorPieceV2,
-  SubmitResult,
-  type Ticket,
-  UnsealState,
-} from "../../../agent/shared/rpc/venus-types.js";
+import { type SectorID, type SectorPieceV2, type Ticket, UnsealState } from "../../../agent/shared/rpc/venus-types.js";
 import { createToken } from "../../../components/core/auth/tokens.js";
 import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage, type SealDir } from "./real-seal.js";
-import { pollUntil, preCommitLanded, report } from "./scripted-worker.js";
+import { preCommitLanded, proofLanded, report } from "./scripted-worker.js";
 
 const bin = resolveProofsBin("");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,9 +84,7 @@ for (const dialect of DIALECTS) {
         if (seed === null) await sleep(50);
       }
       const proof = await commitPhase(bin, seal, sid.Number, ticket.Ticket, seed.Seed);
-      assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
-      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
-      assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
+      await proofLanded(c, sid, proof);
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
       return { sid, ticket, pieces, seal };
     }
