@@ -61,6 +61,21 @@ function isSecretEnvelope(v: unknown): boolean {
   return !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] !== undefined;
 }
 
+/**
+ * Each resource's inputs as JSON, by name, without the components (which store none) and the serialized provider
+ * (the same code in every resource): what a diff between two declared farms compares.
+ */
+function inputsByName(rs: Registered[]): Map<string, string> {
+  return new Map(
+    rs
+      .filter((r) => !r.type.startsWith("sealfarm:index:"))
+      .map((r) => {
+        const { __provider: _, ...rest } = r.inputs;
+        return [r.name, JSON.stringify(rest)];
+      }),
+  );
+}
+
 describe("Farm component (mocked engine)", () => {
   const registered: Registered[] = [];
   const parents = new Map<string, pulumi.Resource | undefined>();
@@ -228,33 +243,15 @@ describe("Farm component (mocked engine)", () => {
   });
 
   test("changing one host's class touches only that host's resources (mocked engine)", async () => {
-    const strip = (rs: Registered[]) =>
-      new Map(
-        rs
-          .filter((r) => !r.type.startsWith("sealfarm:index:"))
-          .map((r) => {
-            const { __provider: _, ...rest } = r.inputs;
-            return [r.name, JSON.stringify(rest)];
-          }),
-      );
-    const before = strip((await declare("farm-a", load("epyc-2gpu"))).resources);
-    const afterChange = strip((await declare("farm-b", load("post-1gpu"))).resources);
+    const before = inputsByName((await declare("farm-a", load("epyc-2gpu"))).resources);
+    const afterChange = inputsByName((await declare("farm-b", load("post-1gpu"))).resources);
     assert.deepEqual([...afterChange.keys()].sort(), [...before.keys()].sort(), "same resources by name");
     const changed = [...before.keys()].filter((n) => before.get(n) !== afterChange.get(n)).sort();
     assert.deepEqual(changed, ["sealer-01-prepare", "sealer-01-worker-service", "sealer-01-worker-toml"]);
   });
 
   test("adding a host (scale out) adds only that host's resources, wherever it sits in the list (mocked engine)", async () => {
-    const strip = (rs: Registered[]) =>
-      new Map(
-        rs
-          .filter((r) => !r.type.startsWith("sealfarm:index:"))
-          .map((r) => {
-            const { __provider: _, ...rest } = r.inputs;
-            return [r.name, JSON.stringify(rest)];
-          }),
-      );
-    const before = strip((await declare("farm-c", load("epyc-2gpu"))).resources);
+    const before = inputsByName((await declare("farm-c", load("epyc-2gpu"))).resources);
     const grown = farmObject("epyc-2gpu");
     // The new host goes first: names come from hosts, not positions, so nothing else moves.
     grown.hosts.unshift({
@@ -264,7 +261,7 @@ describe("Farm component (mocked engine)", () => {
       role: "sealer",
       ssh: { hostKey: randomHostKey() },
     });
-    const afterGrowth = strip(
+    const afterGrowth = inputsByName(
       (await declare("farm-d", loadFarmConfig(grown, "Pulumi.test.yaml", { classNames: classes.keys() }))).resources,
     );
     const added = [...afterGrowth.keys()].filter((n) => !before.has(n)).sort();

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import {
   DEV_DIR,
   findRunningDevFarm,
@@ -12,8 +12,7 @@ import {
   writeRunningFarm,
 } from "./dev-farm.js";
 
-const cwd = mkdtempSync(join(tmpdir(), "sealfarm-dev-farm-"));
-after(() => rmSync(cwd, { recursive: true, force: true }));
+const cwd = scratchDir("sealfarm-dev-farm-");
 const root = join(cwd, DEV_DIR);
 const farm = {
   pid: process.pid,

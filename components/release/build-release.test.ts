@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import {
   agentReleaseSources,
   bareImports,
@@ -13,8 +14,7 @@ import {
   moduleClosure,
 } from "./build-release.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-build-release-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-build-release-");
 
 function sourcesIn(name: string, proofs = "binary v1") {
   const src = join(dir, name);

@@ -1,10 +1,29 @@
 // sealfarm as a child process for tests and benches: started from bin/sealfarm.js (the compiled code) and ready
 // once it prints "listening on URL", which a server prints once, after it listens (a state that stays); the
 // manager, and `sealfarm devnet run` for tests that reach the devnet the way a manager reaches a Lotus node.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 export const sealfarmBin = fileURLToPath(new URL("../../bin/sealfarm.js", import.meta.url));
+
+export interface SealfarmRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs one `sealfarm` command to its exit; a failing command is a result (its code and output), not a throw. */
+export async function runSealfarm(args: readonly string[]): Promise<SealfarmRun> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [sealfarmBin, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== "number") throw error;
+    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
 
 export interface ListeningChild {
   readonly child: ChildProcess;

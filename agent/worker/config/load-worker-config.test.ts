@@ -184,17 +184,18 @@ cgroup.cpuset = "0-7,"
   });
 
   it("rejects bad durations, sizes, plans and addresses with the offending value", () => {
-    const bad = `
+    // A bad address and size, with the recover interval under test.
+    const bad = (recoverInterval: string) => `
 [sector_manager]
 rpc_client.addr = "/ip4/10.0.0.2/udp/1789"
 [sealing]
-recover_interval = "60 parsecs"
+recover_interval = "${recoverInterval}"
 allowed_sizes = ["4KiB"]
 [[sealing_thread]]
 plan = "sealer"
 `;
     // A misspelt plan is named first: the schema check stops there, before the values are read.
-    const problems = problemsOf(`${bad}[[sealing_thread]]\nlocation = "/a"\nplan = "sealr"\n`);
+    const problems = problemsOf(`${bad("60 parsecs")}[[sealing_thread]]\nlocation = "/a"\nplan = "sealr"\n`);
     assert.ok(
       problems.some((p) => p.startsWith('sealing_thread[1].plan: expected one of "sealer", "snapup"')),
       problems.join("\n"),
@@ -205,15 +206,7 @@ plan = "sealer"
       ),
       problems.join("\n"),
     );
-    const again = problemsOf(`
-[sector_manager]
-rpc_client.addr = "/ip4/10.0.0.2/udp/1789"
-[sealing]
-recover_interval = "0s"
-allowed_sizes = ["4KiB"]
-[[sealing_thread]]
-plan = "sealer"
-`);
+    const again = problemsOf(bad("0s"));
     assert.deepEqual(again, [
       'sector_manager.rpc_client.addr: expected a multiaddr like "/ip4/10.0.0.2/tcp/1789" or a URL, got "/ip4/10.0.0.2/udp/1789"',
       'sealing.allowed_sizes[0]: expected a sector size, one of "2KiB", "8MiB", "512MiB", "32GiB", "64GiB", got "4KiB"',

@@ -4,21 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "./config-error.js";
+import { configErrorLines } from "../../../test/support/config-error-lines.js";
 import { loadClassDirectory, loadMachineClass, parseMachineClassYaml } from "./load-class.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixture = (name: string): string => join("test/fixtures/config", name);
-
-function messages(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-    return error.message.split("\n");
-  }
-  assert.fail("expected a ConfigError");
-}
 
 describe("machine class loading", () => {
   it("loads every shipped class", () => {
@@ -33,7 +23,7 @@ describe("machine class loading", () => {
 
   it("names the file, the pointer and the expected CPU list format for a trailing comma", () => {
     assert.deepEqual(
-      messages(() => loadMachineClass(fixture("class-bad-cpu-list.yaml"))),
+      configErrorLines(() => loadMachineClass(fixture("class-bad-cpu-list.yaml"))),
       [
         'test/fixtures/config/class-bad-cpu-list.yaml: /numa/1/cores: expected a CPU list like "0-15,32-47", got "0-15," (a string)',
       ],
@@ -43,7 +33,7 @@ describe("machine class loading", () => {
   it("reports every schema mistake of one file together", () => {
     const f = "test/fixtures/config/class-many-mistakes.yaml";
     assert.deepEqual(
-      messages(() => loadMachineClass(fixture("class-many-mistakes.yaml"))),
+      configErrorLines(() => loadMachineClass(fixture("class-many-mistakes.yaml"))),
       [
         `${f}: /name: expected a class name of lowercase letters, digits and dashes like "epyc-2gpu", got "Epyc_2GPU" (a string)`,
         `${f}: /cpu/smt: expected one of the keys "model", "sockets", "threadsPerCore", "shaExtensions", got the unknown key "smt"`,
@@ -58,7 +48,7 @@ describe("machine class loading", () => {
   it("finds overlapping NUMA CPU lists, dangling NUMA references and shared mount points", () => {
     const f = "test/fixtures/config/class-overlapping-numa.yaml";
     assert.deepEqual(
-      messages(() => loadMachineClass(fixture("class-overlapping-numa.yaml"))),
+      configErrorLines(() => loadMachineClass(fixture("class-overlapping-numa.yaml"))),
       [
         `${f}: /numa/1/cores: expected CPUs that no other NUMA node lists (CPUs 16-31,80-95 are also in /numa/0/cores), got "16-47,80-111"`,
         `${f}: /gpus/0/numa: expected one of the NUMA node ids in /numa (0, 1), got 2`,
@@ -68,7 +58,7 @@ describe("machine class loading", () => {
   });
 
   it("gives the line and column of a YAML syntax error", () => {
-    const lines = messages(() => loadMachineClass(fixture("class-bad-yaml.yaml")));
+    const lines = configErrorLines(() => loadMachineClass(fixture("class-bad-yaml.yaml")));
     assert.equal(
       lines[0],
       "test/fixtures/config/class-bad-yaml.yaml:3:10: expected valid YAML, got Nested mappings are not allowed in compact mappings",
@@ -87,7 +77,7 @@ describe("machine class loading", () => {
       "nvme: []",
     ].join("\n");
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(text, "odd.yaml")),
+      configErrorLines(() => parseMachineClassYaml(text, "odd.yaml")),
       [
         'odd.yaml: /numa/0/cores: expected a CPU list like "0-15,32-47" with ranges written low-high, got "7-0"',
         "odd.yaml: /numa/1/node: expected a NUMA node id not already used (node 0 is /numa/0), got 0",
@@ -98,7 +88,7 @@ describe("machine class loading", () => {
 
   it("names a missing file", () => {
     assert.deepEqual(
-      messages(() => loadMachineClass("stacks/classes/nope.yaml")),
+      configErrorLines(() => loadMachineClass("stacks/classes/nope.yaml")),
       ["stacks/classes/nope.yaml: expected a readable machine-class YAML file, got ENOENT"],
     );
   });
@@ -110,7 +100,7 @@ describe("machine class loading", () => {
         "name: other\ncpu: { model: x, sockets: 1, threadsPerCore: 1 }\nnuma: [{ node: 0, cores: '0-1' }]\nmemoryGiB: 8\ngpus: []\nnvme: []\n";
       writeFileSync(join(dir, "mine.yaml"), text);
       assert.deepEqual(
-        messages(() => loadClassDirectory(dir)),
+        configErrorLines(() => loadClassDirectory(dir)),
         [`${join(dir, "mine.yaml")}: /name: expected "mine" (the file name without .yaml), got "other"`],
       );
     } finally {
@@ -123,23 +113,23 @@ describe("machine class loading", () => {
     const dev = readFileSync(join(root, f), "utf8");
     const withMemory = (v: string) => dev.replace(/^memoryGiB: .*$/m, `memoryGiB: ${v}`);
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(withMemory("1e308"), f)),
+      configErrorLines(() => parseMachineClassYaml(withMemory("1e308"), f)),
       [`${f}: /memoryGiB: expected a finite number, got 1e+308`],
     );
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(withMemory(".inf"), f)),
+      configErrorLines(() => parseMachineClassYaml(withMemory(".inf"), f)),
       [`${f}: /memoryGiB: expected a finite number, got Infinity`],
     );
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(withMemory(".nan"), f)),
+      configErrorLines(() => parseMachineClassYaml(withMemory(".nan"), f)),
       [`${f}: /memoryGiB: expected a finite number, got NaN`],
     );
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(withMemory("100000"), f)),
+      configErrorLines(() => parseMachineClassYaml(withMemory("100000"), f)),
       [`${f}: /memoryGiB: expected the host's RAM in GiB as a number, like 512, got 100000 (a number)`],
     );
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(dev.replace(/mount: \S+/, "mount: /../../etc"), f)),
+      configErrorLines(() => parseMachineClassYaml(dev.replace(/mount: \S+/, "mount: /../../etc"), f)),
       [
         `${f}: /nvme/0/mount: expected an absolute mount point without ".." like "/mnt/nvme0", got "/../../etc" (a string)`,
       ],
@@ -151,7 +141,7 @@ describe("machine class loading", () => {
       "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
     ].join("\n");
     assert.deepEqual(
-      messages(() => parseMachineClassYaml(bomb, f)),
+      configErrorLines(() => parseMachineClassYaml(bomb, f)),
       [
         `${f}: expected YAML without excessive aliases, got Excessive alias count indicates a resource exhaustion attack`,
       ],

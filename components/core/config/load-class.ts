@@ -1,9 +1,10 @@
 // Reading machine classes from YAML files. The parsing is pure (text in, class out); the two loaders only read.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type MachineClass, parseMachineClass } from "./machine-class.js";
+import { readConfigText } from "./read-config-text.js";
 
 /** Parses YAML text; syntax errors become problems naming the line and column. */
 export function parseYaml(text: string, file: string): unknown {
@@ -58,20 +59,7 @@ export function parseMachineClassYaml(text: string, file: string): MachineClass 
 
 /** Reads and validates one machine-class file. */
 export function loadMachineClass(file: string): MachineClass {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError([
-      {
-        file,
-        pointer: "",
-        expected: "a readable machine-class YAML file",
-        got: (error as NodeJS.ErrnoException).code ?? String(error),
-      },
-    ]);
-  }
-  return parseMachineClassYaml(text, file);
+  return parseMachineClassYaml(readConfigText(file, "machine-class YAML file"), file);
 }
 
 /**

@@ -1,23 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ConfigError } from "./config-error.js";
+import { configErrorLines } from "../../../test/support/config-error-lines.js";
 import { hostKeyFingerprint, parseHostKey } from "./host-key.js";
 import { parseYaml } from "./load-class.js";
 import { loadFarmConfig } from "./load-farm.js";
 import { loadFarmStackFile } from "./load-stack-file.js";
 
 const classNames = ["dev", "epyc-2gpu", "manager-small", "post-1gpu"];
-
-function messages(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-    return error.message.split("\n");
-  }
-  assert.fail("expected a ConfigError");
-}
 
 describe("farm config", () => {
   it("loads the ten-host example: manager, 7 sealers, 2 PoSt hosts, with defaults filled", () => {
@@ -42,7 +32,7 @@ describe("farm config", () => {
 
   it("reports a misspelled class, a duplicated host and a truncated host key together", () => {
     const f = "test/fixtures/config/farm-mistakes.yaml";
-    const lines = messages(() => loadFarmStackFile(f, { classNames }));
+    const lines = configErrorLines(() => loadFarmStackFile(f, { classNames }));
     assert.deepEqual(lines, [
       `${f}: sealfarm:farm/hosts/0/class: expected one of "dev", "epyc-2gpu", "manager-small", "post-1gpu", got "epyc2gpu"`,
       `${f}: sealfarm:farm/hosts/1/name: expected a host name not used by sealfarm:farm/hosts/0, got "sealer-01"`,
@@ -54,7 +44,7 @@ describe("farm config", () => {
   it("reports schema mistakes with the config key path: bad enum, string port, bad URL, empty list, unknown role", () => {
     const f = "test/fixtures/config/farm-schema-mistakes.yaml";
     assert.deepEqual(
-      messages(() => loadFarmStackFile(f, { classNames })),
+      configErrorLines(() => loadFarmStackFile(f, { classNames })),
       [
         `${f}: sealfarm:farm/sectorSize: expected one of "2KiB", "8MiB", "512MiB", "32GiB", "64GiB", got "32G" (a string)`,
         `${f}: sealfarm:farm/manager/ssh/port: expected an integer, got "22" (a string)`,
@@ -75,7 +65,7 @@ describe("farm config", () => {
       `ecdsa-sha2-nistp256 ${farm.hosts[0]?.ssh.hostKey.split(" ")[1]}`;
     farm.persistStores.push({ name: "persist-2", path: "/var/lib/sealfarm/persist-1" });
     assert.deepEqual(
-      messages(() => loadFarmConfig(farm, "Pulumi.dev.yaml", { classNames })),
+      configErrorLines(() => loadFarmConfig(farm, "Pulumi.dev.yaml", { classNames })),
       [
         'Pulumi.dev.yaml: sealfarm:farm/hosts/0/ssh/hostKey: expected a key blob that starts with its type "ecdsa-sha2-nistp256" (the key looks truncated or mistyped), got "ecdsa-sha2-nistp256 AAAAC3NzaC1lZDI1NTE5AAAAIAG7abNW63a3KWiue0ju0zZETpDXxbQCXSuniA5rTk9N"',
         'Pulumi.dev.yaml: sealfarm:farm/persistStores/1/path: expected a path not used by sealfarm:farm/persistStores/0, got "/var/lib/sealfarm/persist-1"',
@@ -85,7 +75,7 @@ describe("farm config", () => {
 
   it("says where the farm object is missing", () => {
     assert.deepEqual(
-      messages(() => loadFarmStackFile("stacks/classes/dev.yaml")),
+      configErrorLines(() => loadFarmStackFile("stacks/classes/dev.yaml")),
       [
         "stacks/classes/dev.yaml: config/sealfarm:farm: expected the farm object under config: sealfarm:farm:, got nothing",
       ],
@@ -112,7 +102,7 @@ describe("farm config", () => {
     const farm = farmOf();
     (farm.persistStores[0] as { path: string }).path = "/../../etc";
     assert.deepEqual(
-      messages(() => loadFarmConfig(farm, f, { classNames })),
+      configErrorLines(() => loadFarmConfig(farm, f, { classNames })),
       [
         `${f}: sealfarm:farm/persistStores/0/path: expected an absolute path without ".." mounted on every host, like "/mnt/persist-1", got "/../../etc" (a string)`,
       ],
@@ -120,13 +110,13 @@ describe("farm config", () => {
     const inf = farmOf();
     inf.manager.rpcPort = Number.POSITIVE_INFINITY;
     assert.deepEqual(
-      messages(() => loadFarmConfig(inf, f, { classNames })),
+      configErrorLines(() => loadFarmConfig(inf, f, { classNames })),
       [`${f}: sealfarm:farm/manager/rpcPort: expected a finite number, got Infinity`],
     );
     const bomb =
       "config:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
     assert.deepEqual(
-      messages(() => parseYaml(bomb, "Pulumi.bomb.yaml")),
+      configErrorLines(() => parseYaml(bomb, "Pulumi.bomb.yaml")),
       [
         "Pulumi.bomb.yaml: expected YAML without excessive aliases, got Excessive alias count indicates a resource exhaustion attack",
       ],

@@ -1,26 +1,13 @@
 // Reading a farm straight from a Pulumi stack file (`stacks/Pulumi.<stack>.yaml`), for `sealfarm` commands and
 // tests that run without the Pulumi engine. The Pulumi program itself gets the same object from
 // `config.requireObject("farm")` and calls loadFarmConfig directly.
-import { readFileSync } from "node:fs";
 import { ConfigError } from "./config-error.js";
 import { parseYaml } from "./load-class.js";
 import { FARM_CONFIG_KEY, type FarmConfig, type LoadFarmOptions, loadFarmConfig } from "./load-farm.js";
+import { readConfigText } from "./read-config-text.js";
 
 export function loadFarmStackFile(file: string, options: LoadFarmOptions = {}): FarmConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError([
-      {
-        file,
-        pointer: "",
-        expected: "a readable stack YAML file",
-        got: (error as NodeJS.ErrnoException).code ?? String(error),
-      },
-    ]);
-  }
-  const doc = parseYaml(text, file) as { config?: Record<string, unknown> } | null;
+  const doc = parseYaml(readConfigText(file, "stack YAML file"), file) as { config?: Record<string, unknown> } | null;
   const key = options.configKey ?? FARM_CONFIG_KEY;
   const value = doc?.config?.[key];
   if (value === undefined) {

@@ -1,7 +1,7 @@
 // The two sealfarm services as unit objects, hardened: their own user, no privilege gain, a read-only system with
 // write access only to the stores, restart on failure, raised limits. The worker keeps what its processors need
 // (GPU device nodes, cgroup delegation for cpuset pinning, locked memory for hugepages and CUDA pinned buffers).
-import { execLine, renderSystemdUnit, type SystemdUnitFile } from "./systemd-unit.js";
+import { execLine, renderSystemdUnit, type SystemdUnitFile, type UnitSection } from "./systemd-unit.js";
 
 export const SERVICE_USER = "sealfarm";
 export const RELEASE_BIN = "/opt/sealfarm/current/bin/sealfarm";
@@ -58,15 +58,23 @@ function common(opts: ServiceUnitOptions) {
   };
 }
 
+/**
+ * The [Unit] section both agents share: they talk over the network, so they start once it is online, and a service
+ * that keeps failing stops being restarted after 5 starts in 10 minutes instead of looping forever.
+ */
+function networkServiceUnit(description: string): UnitSection {
+  return {
+    Description: description,
+    After: "network-online.target",
+    Wants: "network-online.target",
+    StartLimitIntervalSec: 600,
+    StartLimitBurst: 5,
+  };
+}
+
 export function workerServiceUnit(opts: ServiceUnitOptions): SystemdUnitFile {
   return {
-    Unit: {
-      Description: "sealfarm worker agent (sealing threads and proof processors)",
-      After: "network-online.target",
-      Wants: "network-online.target",
-      StartLimitIntervalSec: 600,
-      StartLimitBurst: 5,
-    },
+    Unit: networkServiceUnit("sealfarm worker agent (sealing threads and proof processors)"),
     Service: {
       ...common(opts),
       // Processors are pinned with cgroup cpusets: the worker needs its own cgroup subtree to create them in.
@@ -81,13 +89,7 @@ export function workerServiceUnit(opts: ServiceUnitOptions): SystemdUnitFile {
 
 export function managerServiceUnit(opts: ServiceUnitOptions): SystemdUnitFile {
   return {
-    Unit: {
-      Description: "sealfarm sector manager (JSON-RPC /rpc/v0, chain, persist stores)",
-      After: "network-online.target",
-      Wants: "network-online.target",
-      StartLimitIntervalSec: 600,
-      StartLimitBurst: 5,
-    },
+    Unit: networkServiceUnit("sealfarm sector manager (JSON-RPC /rpc/v0, chain, persist stores)"),
     Service: {
       ...common(opts),
       PrivateDevices: true,

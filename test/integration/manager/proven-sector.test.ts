@@ -9,11 +9,11 @@ import { after, before, describe, test } from "node:test";
 import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
-import { OnChainState, SubmitResult, type WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
+import type { WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
 import { type HeldChain, holdChain } from "../../support/manager-clocks.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage } from "./real-seal.js";
-import { pollUntil, report } from "./scripted-worker.js";
+import { preCommitLanded, proofLanded, report } from "./scripted-worker.js";
 
 const bin = resolveProofsBin("");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,13 +89,7 @@ for (const dialect of DIALECTS) {
       const ticket = await c.callVenus("AssignTicket", [sid]);
       const sealed = await precommitPhase(bin, join(tdb.home, "work"), sid.Number, ticket.Ticket);
       await report(c, sid, "TreeDBuilt", "TicketAssigned");
-      const pc = await c.callVenus("SubmitPreCommit", [
-        sector,
-        { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket },
-        false,
-      ]);
-      assert.equal(pc.Res, SubmitResult.Accepted, pc.Desc ?? "");
-      assert.equal((await pollUntil(() => c.callVenus("PollPreCommitState", [sid]))).State, OnChainState.Landed);
+      await preCommitLanded(c, sector, { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket });
       const store = await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]);
       assert.equal(store?.Name, "persist-1");
       persist(sealed, join(tdb.home, "persist-1"), name);
@@ -107,9 +101,7 @@ for (const dialect of DIALECTS) {
         if (seed === null) await sleep(50);
       }
       const proof = await commitPhase(bin, sealed, sid.Number, ticket.Ticket, seed.Seed);
-      assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
-      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
-      assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
+      await proofLanded(c, sid, proof);
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
       assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
 

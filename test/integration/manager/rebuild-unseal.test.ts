@@ -19,19 +19,12 @@ import { computeCommP, proverId, resolveProofsBin } from "../../../agent/manager
 import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { RpcError, RpcErrorCode } from "../../../agent/shared/rpc/json-rpc.js";
 import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
-import {
-  OnChainState,
-  type SectorID,
-  type SectorPieceV2,
-  SubmitResult,
-  type Ticket,
-  UnsealState,
-} from "../../../agent/shared/rpc/venus-types.js";
+import { type SectorID, type SectorPieceV2, type Ticket, UnsealState } from "../../../agent/shared/rpc/venus-types.js";
 import { createToken } from "../../../components/core/auth/tokens.js";
 import { waitFor } from "../../support/wait.js";
 import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
 import { commitPhase, persist, precommitPhase, runStage, type SealDir } from "./real-seal.js";
-import { pollUntil, report } from "./scripted-worker.js";
+import { preCommitLanded, proofLanded, report } from "./scripted-worker.js";
 
 const bin = resolveProofsBin("");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,13 +74,7 @@ for (const dialect of DIALECTS) {
       const pieces = await c.callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]);
       const ticket = await c.callVenus("AssignTicket", [sid]);
       const seal = await precommitPhase(bin, join(tdb.home, "work", String(sid.Number)), sid.Number, ticket.Ticket);
-      const pc = await c.callVenus("SubmitPreCommit", [
-        sector,
-        { CommR: seal.commR, CommD: seal.commD, Ticket: ticket },
-        false,
-      ]);
-      assert.equal(pc.Res, SubmitResult.Accepted, pc.Desc ?? "");
-      assert.equal((await pollUntil(() => c.callVenus("PollPreCommitState", [sid]))).State, OnChainState.Landed);
+      await preCommitLanded(c, sector, { CommR: seal.commR, CommD: seal.commD, Ticket: ticket });
       assert.equal((await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]))?.Name, "persist-1");
       persist(seal, join(tdb.home, "persist-1"), `s-t01000-${sid.Number}`);
       assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
@@ -97,9 +84,7 @@ for (const dialect of DIALECTS) {
         if (seed === null) await sleep(50);
       }
       const proof = await commitPhase(bin, seal, sid.Number, ticket.Ticket, seed.Seed);
-      assert.equal((await c.callVenus("SubmitProof", [sid, { Proof: proof }, false])).Res, SubmitResult.Accepted);
-      const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
-      assert.equal(landed.State, OnChainState.Landed, landed.Desc ?? "");
+      await proofLanded(c, sid, proof);
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
       return { sid, ticket, pieces, seal };
     }

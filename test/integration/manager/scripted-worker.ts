@@ -6,8 +6,10 @@ import { zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";
 import type { VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import {
   type AllocatedSector,
+  type Base64,
   OnChainState,
   type PollStateResp,
+  type PreCommitOnChainInfo,
   type SectorID,
   SubmitResult,
 } from "../../../agent/shared/rpc/venus-types.js";
@@ -36,6 +38,22 @@ export async function pollUntil(poll: () => Promise<PollStateResp>, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`still ${r.State} after ${timeoutMs} ms`);
     await new Promise((res) => setTimeout(res, 25));
   }
+}
+
+/** SubmitPreCommit for a sector, then waits until the message lands; a refusal or a failed message is an error. */
+export async function preCommitLanded(c: VenusClient, sector: AllocatedSector, info: PreCommitOnChainInfo) {
+  const pc = await c.callVenus("SubmitPreCommit", [sector, info, false]);
+  if (pc.Res !== SubmitResult.Accepted) throw new Error(`SubmitPreCommit: ${pc.Res} ${pc.Desc}`);
+  const landed = await pollUntil(() => c.callVenus("PollPreCommitState", [sector.ID]));
+  if (landed.State !== OnChainState.Landed) throw new Error(`PreCommit ended ${landed.State}: ${landed.Desc}`);
+}
+
+/** SubmitProof for a sector, then waits until the proof message lands; a refusal or a failed message is an error. */
+export async function proofLanded(c: VenusClient, sid: SectorID, proof: Base64) {
+  const r = await c.callVenus("SubmitProof", [sid, { Proof: proof }, false]);
+  if (r.Res !== SubmitResult.Accepted) throw new Error(`SubmitProof: ${r.Res} ${r.Desc}`);
+  const landed = await pollUntil(() => c.callVenus("PollProofState", [sid]));
+  if (landed.State !== OnChainState.Landed) throw new Error(`proof ended ${landed.State}: ${landed.Desc}`);
 }
 
 /** Allocate → CC deals → ticket → PreCommit (landed) → persist → seed. Returns the sector ready for SubmitProof. */

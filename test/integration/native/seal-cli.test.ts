@@ -187,9 +187,9 @@ test("window_post proves the sealed replica, faults a missing one; verify-window
   assert.match(JSON.parse(r.stdout).reason, /no sectors to prove/);
 });
 
-test("unseal returns the piece bytes from the sealed file", () => {
-  const out = join(dir, "unsealed");
-  const n = run("unseal", {
+/** The unseal task for the whole first piece of the sealed test sector, written to `out`. */
+function unsealPieceTask(out: string) {
+  return {
     registered_proof: proof,
     prover_id: proverId,
     sector_id: sectorId,
@@ -200,25 +200,18 @@ test("unseal returns the piece bytes from the sealed file", () => {
     unsealed_output: out,
     offset: 0,
     num_bytes: 1016,
-  });
+  };
+}
+
+test("unseal returns the piece bytes from the sealed file", () => {
+  const out = join(dir, "unsealed");
+  const n = run("unseal", unsealPieceTask(out));
   assert.equal(n, 1016);
   assert.deepEqual(readFileSync(out), piece);
 });
 
 test("issue 15: unseal refuses an output equal to (or resolving to) the sealed file or a cache file", () => {
   const before = readFileSync(sealed);
-  const task = (out: string) => ({
-    registered_proof: proof,
-    prover_id: proverId,
-    sector_id: sectorId,
-    comm_d: commD,
-    ticket,
-    cache_dir: cacheDir,
-    sealed_file: sealed,
-    unsealed_output: out,
-    offset: 0,
-    num_bytes: 1016,
-  });
   for (const [out, why] of [
     [sealed, /is the sealed file .*refusing to overwrite the replica/],
     [
@@ -227,7 +220,7 @@ test("issue 15: unseal refuses an output equal to (or resolving to) the sealed f
     ],
     [join(cacheDir, "p_aux"), /is in the cache dir .*refusing to overwrite the sector's cache/],
   ] as const) {
-    const r = call(["run", "unseal"], task(out));
+    const r = call(["run", "unseal"], unsealPieceTask(out));
     assert.equal(r.status, 1, `${out}: ${r.stdout}`);
     assert.match(r.stderr, /unsealed_output/);
     assert.match(r.stderr, why);

@@ -3,18 +3,16 @@
 // A test gate holds PC1 or PC2 where the test needs the sector to be; what happened after is read from the
 // manager's timeline, never caught in flight.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { promisify } from "node:util";
+import { runSealfarm } from "../../support/child-process.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   activeSector,
   recordedState,
   reported,
   requireStages,
-  sealfarmBin,
   startFarm,
   startWorker,
   stoppedAfterEach,
@@ -22,7 +20,6 @@ import {
   workerThreads,
 } from "./harness.js";
 
-const run = promisify(execFile);
 await requireStages();
 
 const sector1 = { Miner: 1000, Number: 1 };
@@ -101,27 +98,9 @@ describe("failure handling with the real manager and processors", () => {
     });
     assert.match(paused.last_error ?? "", /^permanent: s-t01000-1 TicketAssigned: pc1: .*unsealed\/s-t01000-1/);
     assert.equal(recordedState(store), "TicketAssigned", "the sector stays where it failed");
-    const pauseAgain = await run(process.execPath, [
-      sealfarmBin,
-      "worker",
-      "pause",
-      "--index",
-      "0",
-      "--url",
-      w.url,
-    ]).catch((e: { code: number; stderr: string }) => e);
-    assert.equal((pauseAgain as { code?: number }).code, 1, "an already paused thread is not paused again");
-    const resumed = await run(process.execPath, [
-      sealfarmBin,
-      "worker",
-      "resume",
-      "--index",
-      "0",
-      "--state",
-      "DealsAcquired",
-      "--url",
-      w.url,
-    ]);
+    const pauseAgain = await runSealfarm(["worker", "pause", "--index", "0", "--url", w.url]);
+    assert.equal(pauseAgain.code, 1, "an already paused thread is not paused again");
+    const resumed = await runSealfarm(["worker", "resume", "--index", "0", "--state", "DealsAcquired", "--url", w.url]);
     assert.match(resumed.stdout, /thread 0: resumed at DealsAcquired/);
     // add_pieces rebuilds the staged file, and PC1 now succeeds.
     const timeline = await waitFor("PC1 done after the resume", async () => {

@@ -2,17 +2,15 @@
 // Hot config `<location>/config.toml` is picked up between sectors. Startup refuses unknown attached stores and
 // reports config errors with the file and key path.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { promisify } from "node:util";
 import { stringify } from "smol-toml";
+import { runSealfarm } from "../../support/child-process.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   recordedState,
   requireStages,
-  sealfarmBin,
   sectors,
   startFarm,
   startWorker,
@@ -21,7 +19,6 @@ import {
   workerThreads,
 } from "./harness.js";
 
-const run = promisify(execFile);
 await requireStages();
 
 describe("manager-side abort, hot config, strict startup", () => {
@@ -87,21 +84,17 @@ describe("manager-side abort, hot config, strict startup", () => {
         attached: [{ name: "persist-9", location: join(farm.dir, "p9") }],
       }),
     );
-    const r1 = await run(process.execPath, [sealfarmBin, "worker", "run", "--config", bad]).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
-    assert.equal((r1 as { code: number }).code, 1);
-    assert.match((r1 as { stderr: string }).stderr, /attached store "persist-9" is not known to the manager/);
+    const r1 = await runSealfarm(["worker", "run", "--config", bad]);
+    assert.equal(r1.code, 1);
+    assert.match(r1.stderr, /attached store "persist-9" is not known to the manager/);
     writeFileSync(
       bad,
       `[sector_manager]\nrpc_client.addr = "${farm.manager.url}"\n[[sealing_thread]]\nlocation = "/tmp/x"\nsealing.max_retries = -1\n`,
     );
-    const r2 = await run(process.execPath, [sealfarmBin, "worker", "run", "--config", bad]).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
-    assert.equal((r2 as { code: number }).code, 1);
+    const r2 = await runSealfarm(["worker", "run", "--config", bad]);
+    assert.equal(r2.code, 1);
     assert.match(
-      (r2 as { stderr: string }).stderr,
+      r2.stderr,
       /bad\.toml: sealing_thread\[0\]\.sealing\.max_retries: expected a number >= 0, got -1 \(a number\)/,
     );
     // Every plan damocles names starts: rebuild, unseal and snapup threads run side by side.
@@ -120,7 +113,7 @@ describe("manager-side abort, hot config, strict startup", () => {
     );
     const w = await startWorker(bad);
     try {
-      const { stdout } = await run(process.execPath, [sealfarmBin, "worker", "list", "--json", "--url", w.url]);
+      const { stdout } = await runSealfarm(["worker", "list", "--json", "--url", w.url]);
       const threads = JSON.parse(stdout) as Array<{ index: number; plan: string }>;
       assert.deepEqual(
         threads.map((t) => [t.index, t.plan]),
