@@ -1,6 +1,8 @@
-//! `PartitionProofBytes`: a partition proof in bincode 1 (default options: little-endian, fixed-width integers,
-//! u64 lengths, u32 enum tags, `usize` as u64), the bytes filecoin-proofs-api's `generate_partition_proofs`
-//! returns and damocles passes to snap_prove as `vannilla_proofs`. Serde's field order of the Rust types:
+//! `PartitionProofBytes`: a partition proof as filecoin-proofs-api's `generate_partition_proofs` returns it and
+//! damocles passes it to snap_prove as `vannilla_proofs`: `bincode::serialize` (bincode 1, default options:
+//! little-endian, fixed-width integers, u64 lengths, u32 enum tags, `usize` as u64) of the Rust types below. The
+//! `bincode` crate writes and reads them here, over serde mirrors of those types whose field order and variants
+//! follow storage-proofs' definitions:
 //!
 //! ```text
 //! PartitionProof { comm_c: [32], apex_leafs: Vec<[32]>, challenge_proofs: Vec<ChallengeProof> }
@@ -11,191 +13,182 @@
 //!   Top    { base_proof, sub_proof, top_proof, root, leaf }
 //! PathElement { hashes: Vec<[32]>, index: u64 }
 //! ```
-//! (a domain is its 32-byte repr, a fixed array without length; PhantomData fields take no bytes.)
+//! (a domain is its 32-byte repr, a fixed array without length; PhantomData fields take no bytes; upstream's
+//! one-field `InclusionPath { path }` adds no bytes either, so the mirrors hold the `Vec` directly.)
+//! Only the conversion to and from the internal types (`proof.rs`, `merkle.rs`) is written here.
+
+use ::bincode::{ErrorKind, Options};
+use serde::{Deserialize, Serialize};
 
 use super::proof::{ChallengeProof, PartitionProof, TreeDProof};
 use crate::field::Fr;
 use crate::merkle::{MerkleProof, PathElement};
 
-struct W(Vec<u8>);
+type Domain = [u8; 32];
 
-impl W {
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn b32(&mut self, b: &[u8; 32]) {
-        self.0.extend_from_slice(b);
-    }
-    fn path(&mut self, elems: &[PathElement]) {
-        self.u64(elems.len() as u64);
-        for e in elems {
-            self.u64(e.hashes.len() as u64);
-            for h in &e.hashes {
-                self.b32(&h.to_bytes());
-            }
-            self.u64(e.index as u64);
-        }
-    }
-    fn tree_r(&mut self, p: &MerkleProof) {
-        let (base, extra) = p.path.split_at(p.base_len);
-        match extra.len() {
-            0 => {
-                self.u32(0);
-                self.b32(&p.root.to_bytes());
-                self.b32(&p.leaf.to_bytes());
-                self.path(base);
-            }
-            n => {
-                self.u32(if n == 1 { 1 } else { 2 });
-                self.path(base);
-                self.path(&extra[..1]);
-                if n > 1 {
-                    self.path(&extra[1..]);
-                }
-                self.b32(&p.root.to_bytes());
-                self.b32(&p.leaf.to_bytes());
-            }
-        }
-    }
-    fn tree_d(&mut self, p: &TreeDProof) {
-        self.u32(0);
-        self.b32(&p.root);
-        self.b32(&p.leaf);
-        self.u64(p.siblings.len() as u64);
-        for (s, i) in p.siblings.iter().zip(&p.indices) {
-            self.u64(1);
-            self.b32(s);
-            self.u64(*i as u64);
-        }
-    }
+#[derive(Serialize, Deserialize)]
+struct PartitionProofBytes {
+    comm_c: Domain,
+    apex_leafs: Vec<Domain>,
+    challenge_proofs: Vec<ChallengeProofBytes>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ChallengeProofBytes {
+    proof_r_old: MerkleProofBytes,
+    proof_d_new: MerkleProofBytes,
+    proof_r_new: MerkleProofBytes,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MerkleProofBytes {
+    data: ProofData,
+}
+
+#[derive(Serialize, Deserialize)]
+enum ProofData {
+    Single { root: Domain, leaf: Domain, path: Vec<PathElementBytes> },
+    Sub { base_proof: Vec<PathElementBytes>, sub_proof: Vec<PathElementBytes>, root: Domain, leaf: Domain },
+    Top {
+        base_proof: Vec<PathElementBytes>,
+        sub_proof: Vec<PathElementBytes>,
+        top_proof: Vec<PathElementBytes>,
+        root: Domain,
+        leaf: Domain,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+struct PathElementBytes {
+    hashes: Vec<Domain>,
+    index: u64,
+}
+
+/// bincode 1's default layout (what `bincode::serialize` writes), reading no length beyond the input (so a
+/// corrupt length fails instead of allocating). `decode` counts trailing bytes itself to name how many there are.
+fn options(limit: usize) -> impl Options {
+    ::bincode::DefaultOptions::new().with_fixint_encoding().allow_trailing_bytes().with_limit(limit as u64)
+}
+
+fn path_bytes(elems: &[PathElement]) -> Vec<PathElementBytes> {
+    elems.iter().map(|e| PathElementBytes { hashes: e.hashes.iter().map(Fr::to_bytes).collect(), index: e.index as u64 }).collect()
+}
+
+/// A tree_r proof: `Single` for a plain tree, `Sub`/`Top` when the path has one/two levels above the base trees.
+fn tree_r_bytes(p: &MerkleProof) -> MerkleProofBytes {
+    let (base, extra) = p.path.split_at(p.base_len);
+    let (root, leaf) = (p.root.to_bytes(), p.leaf.to_bytes());
+    let data = match extra.len() {
+        0 => ProofData::Single { root, leaf, path: path_bytes(base) },
+        1 => ProofData::Sub { base_proof: path_bytes(base), sub_proof: path_bytes(extra), root, leaf },
+        _ => ProofData::Top {
+            base_proof: path_bytes(base),
+            sub_proof: path_bytes(&extra[..1]),
+            top_proof: path_bytes(&extra[1..]),
+            root,
+            leaf,
+        },
+    };
+    MerkleProofBytes { data }
+}
+
+fn tree_d_bytes(p: &TreeDProof) -> MerkleProofBytes {
+    let path = p.siblings.iter().zip(&p.indices).map(|(s, &i)| PathElementBytes { hashes: vec![*s], index: i as u64 }).collect();
+    MerkleProofBytes { data: ProofData::Single { root: p.root, leaf: p.leaf, path } }
 }
 
 pub fn encode(p: &PartitionProof) -> Vec<u8> {
-    let mut w = W(Vec::new());
-    w.b32(&p.comm_c.to_bytes());
-    w.u64(p.apex_leafs.len() as u64);
-    for a in &p.apex_leafs {
-        w.b32(a);
-    }
-    w.u64(p.challenge_proofs.len() as u64);
-    for c in &p.challenge_proofs {
-        w.tree_r(&c.proof_r_old);
-        w.tree_d(&c.proof_d_new);
-        w.tree_r(&c.proof_r_new);
-    }
-    w.0
-}
-
-struct R<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-/// Upper bound for any length in a partition proof (86 challenges, 128 apex leaves, 31 tree levels, arity 8).
-const MAX_LEN: u64 = 1024;
-
-impl R<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
-        if self.b.len() - self.pos < n {
-            return Err(format!("truncated at byte {} (needs {n} more)", self.pos));
-        }
-        let s = &self.b[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(s)
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap()))
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
-    }
-    fn len(&mut self, what: &str) -> Result<usize, String> {
-        let at = self.pos;
-        let n = self.u64()?;
-        if n > MAX_LEN {
-            return Err(format!("byte {at}: {what} length {n} is implausible"));
-        }
-        Ok(n as usize)
-    }
-    fn b32(&mut self) -> Result<[u8; 32], String> {
-        Ok(self.take(32)?.try_into().unwrap())
-    }
-    fn fr(&mut self) -> Result<Fr, String> {
-        let at = self.pos;
-        Fr::from_bytes(&self.b32()?).ok_or_else(|| format!("byte {at}: not a canonical field element"))
-    }
-    fn path(&mut self) -> Result<Vec<PathElement>, String> {
-        let n = self.len("path")?;
-        (0..n)
-            .map(|_| {
-                let m = self.len("hashes")?;
-                let hashes = (0..m).map(|_| self.fr()).collect::<Result<Vec<_>, _>>()?;
-                let index = self.u64()? as usize;
-                Ok(PathElement { hashes, index })
+    let bytes = PartitionProofBytes {
+        comm_c: p.comm_c.to_bytes(),
+        apex_leafs: p.apex_leafs.clone(),
+        challenge_proofs: p
+            .challenge_proofs
+            .iter()
+            .map(|c| ChallengeProofBytes {
+                proof_r_old: tree_r_bytes(&c.proof_r_old),
+                proof_d_new: tree_d_bytes(&c.proof_d_new),
+                proof_r_new: tree_r_bytes(&c.proof_r_new),
             })
-            .collect()
+            .collect(),
+    };
+    // serializing owned vectors and arrays into a Vec has no failure case
+    options(usize::MAX).serialize(&bytes).expect("bincode writes a partition proof into memory")
+}
+
+fn fr(b: &Domain, what: &str) -> Result<Fr, String> {
+    Fr::from_bytes(b).ok_or_else(|| format!("{what}: {} is not a canonical field element", hex::encode(b)))
+}
+
+fn path(elems: Vec<PathElementBytes>, what: &str) -> Result<Vec<PathElement>, String> {
+    elems
+        .into_iter()
+        .map(|e| {
+            let hashes = e.hashes.iter().map(|h| fr(h, what)).collect::<Result<_, _>>()?;
+            Ok(PathElement { hashes, index: e.index as usize })
+        })
+        .collect()
+}
+
+fn tree_r(p: MerkleProofBytes, what: &str) -> Result<MerkleProof, String> {
+    let (root, leaf, base, extra) = match p.data {
+        ProofData::Single { root, leaf, path } => (root, leaf, path, vec![]),
+        ProofData::Sub { base_proof, sub_proof, root, leaf } => (root, leaf, base_proof, sub_proof),
+        ProofData::Top { base_proof, mut sub_proof, top_proof, root, leaf } => {
+            sub_proof.extend(top_proof);
+            (root, leaf, base_proof, sub_proof)
+        }
+    };
+    let mut path = path(base, what)?;
+    let base_len = path.len();
+    path.extend(self::path(extra, what)?);
+    Ok(MerkleProof { root: fr(&root, what)?, leaf: fr(&leaf, what)?, path, base_len })
+}
+
+fn tree_d(p: MerkleProofBytes, what: &str) -> Result<TreeDProof, String> {
+    let ProofData::Single { root, leaf, path } = p.data else {
+        return Err(format!("{what}: a tree_d proof must be ProofData::Single"));
+    };
+    let mut siblings = Vec::with_capacity(path.len());
+    let mut indices = Vec::with_capacity(path.len());
+    for e in path {
+        let [s] = e.hashes[..] else {
+            return Err(format!("{what}: a tree_d path element holds exactly one sibling, not {}", e.hashes.len()));
+        };
+        siblings.push(s);
+        indices.push(e.index as usize);
     }
-    fn tree_r(&mut self) -> Result<MerkleProof, String> {
-        let at = self.pos;
-        match self.u32()? {
-            0 => {
-                let root = self.fr()?;
-                let leaf = self.fr()?;
-                let path = self.path()?;
-                let base_len = path.len();
-                Ok(MerkleProof { root, leaf, path, base_len })
-            }
-            t @ (1 | 2) => {
-                let mut path = self.path()?;
-                let base_len = path.len();
-                path.extend(self.path()?);
-                if t == 2 {
-                    path.extend(self.path()?);
-                }
-                let root = self.fr()?;
-                let leaf = self.fr()?;
-                Ok(MerkleProof { root, leaf, path, base_len })
-            }
-            t => Err(format!("byte {at}: unknown ProofData variant {t}")),
-        }
-    }
-    fn tree_d(&mut self) -> Result<TreeDProof, String> {
-        let at = self.pos;
-        if self.u32()? != 0 {
-            return Err(format!("byte {at}: a tree_d proof must be ProofData::Single"));
-        }
-        let root = self.b32()?;
-        let leaf = self.b32()?;
-        let n = self.len("tree_d path")?;
-        let mut siblings = Vec::with_capacity(n);
-        let mut indices = Vec::with_capacity(n);
-        for _ in 0..n {
-            let at = self.pos;
-            if self.u64()? != 1 {
-                return Err(format!("byte {at}: a tree_d path element holds exactly one sibling"));
-            }
-            siblings.push(self.b32()?);
-            indices.push(self.u64()? as usize);
-        }
-        Ok(TreeDProof { root, leaf, siblings, indices })
+    Ok(TreeDProof { root, leaf, siblings, indices })
+}
+
+/// bincode's errors in the words of this format.
+fn describe(e: ::bincode::Error, len: usize) -> String {
+    match *e {
+        ErrorKind::Io(_) | ErrorKind::SizeLimit => format!("truncated: the {len} bytes end inside the partition proof"),
+        ErrorKind::Custom(m) => match m.strip_prefix("invalid value: integer `").and_then(|r| r.split_once('`')) {
+            Some((tag, rest)) if rest.contains("variant index") => format!("unknown ProofData variant {tag}"),
+            _ => m,
+        },
+        e => e.to_string(),
     }
 }
 
 pub fn decode(bytes: &[u8]) -> Result<PartitionProof, String> {
-    let mut r = R { b: bytes, pos: 0 };
-    let comm_c = r.fr()?;
-    let n = r.len("apex_leafs")?;
-    let apex_leafs = (0..n).map(|_| r.b32()).collect::<Result<Vec<_>, _>>()?;
-    let n = r.len("challenge_proofs")?;
-    let mut challenge_proofs = Vec::with_capacity(n);
-    for _ in 0..n {
-        challenge_proofs.push(ChallengeProof { proof_r_old: r.tree_r()?, proof_d_new: r.tree_d()?, proof_r_new: r.tree_r()? });
+    let mut rest = bytes;
+    let p: PartitionProofBytes = options(bytes.len()).deserialize_from(&mut rest).map_err(|e| describe(e, bytes.len()))?;
+    if !rest.is_empty() {
+        return Err(format!("{} trailing bytes after the partition proof", rest.len()));
     }
-    if r.pos != bytes.len() {
-        return Err(format!("{} trailing bytes after the partition proof", bytes.len() - r.pos));
-    }
-    Ok(PartitionProof { comm_c, apex_leafs, challenge_proofs })
+    let challenge_proofs = p
+        .challenge_proofs
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            Ok(ChallengeProof {
+                proof_r_old: tree_r(c.proof_r_old, &format!("challenge_proofs[{k}].proof_r_old"))?,
+                proof_d_new: tree_d(c.proof_d_new, &format!("challenge_proofs[{k}].proof_d_new"))?,
+                proof_r_new: tree_r(c.proof_r_new, &format!("challenge_proofs[{k}].proof_r_new"))?,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(PartitionProof { comm_c: fr(&p.comm_c, "comm_c")?, apex_leafs: p.apex_leafs, challenge_proofs })
 }

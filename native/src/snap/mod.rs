@@ -5,7 +5,8 @@
 //! - `randomness`: phi, rho and the partition challenges (Poseidon with the gen-randomness domain tag);
 //! - `encode`: new replica = sector key + data · rho, tree_d / tree_r_last, comm_r_new (stage `snap_encode`);
 //! - `prove` / `verify`: the vanilla partition proofs (stage `snap_partition_proofs`) and their checks;
-//! - `bincode`: `PartitionProofBytes` exactly as filecoin-proofs-api serializes a partition proof;
+//! - `bincode`: `PartitionProofBytes` exactly as filecoin-proofs-api serializes a partition proof (the `bincode`
+//!   crate over serde mirrors of the upstream types);
 //! - `bundle`: snap_prove's output, a vanilla bundle (NOT a SNARK), checked by `verify_snap`;
 //! - `json`: the stages' serde JSON adapter.
 

@@ -496,3 +496,16 @@ impl Fields for Value {
 fn obj(pairs: Vec<(&str, Value)>) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
+
+#[test]
+fn real_partition_proof_bytes_are_pinned() {
+    // SHA-256 of the 2 KiB update's partition proof as the hand-written bincode writer produced it before the
+    // `bincode` crate replaced it: the crate must write a real proof byte for byte the same.
+    let u = upgrade("StackedDrg2KiBV1_1", 41);
+    let e = encode::encode(&encode_inputs(&u)).unwrap();
+    let proofs = prove::partition_proofs(&prove_inputs(&u, &e)).unwrap();
+    let bytes: Vec<Vec<u8>> = proofs.iter().map(bincode::encode).collect();
+    let digests: Vec<String> = bytes.iter().map(|b| hex::encode(crate::sha256::sha256(b))).collect();
+    assert_eq!(digests, ["bebe8c173e298dfcc9eaf63f56392fbf950802d5beed6eb9b1a394c0d9fa9c10"]);
+    assert_eq!(bincode::decode(&bytes[0]).unwrap(), proofs[0]);
+}
