@@ -111,22 +111,35 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let chainDown = false;
-  const cycle = async () => {
+  // A chain failure is logged once per episode, not once per cycle (the sectors waiting on it say so in their
+  // timelines); anything else every time.
+  const report = (error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof ChainError)) {
+      if (!stopped) console.error(`sealfarm manager: chain pump: ${text}`);
+    } else if (!chainDown) {
+      chainDown = true;
+      if (!stopped) console.error(`sealfarm manager: chain: ${text} (waiting)`);
+    }
+  };
+  /** Runs one step of the cycle; a failure is reported and the cycle goes on. */
+  const attempt = async (step: () => Promise<unknown>): Promise<boolean> => {
     try {
-      await ctx.chain.refresh();
-      await pumpMessages(ctx);
-      await postTick(ctx);
-      chainDown = false;
+      await step();
+      return true;
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      // A chain failure is logged once per episode, not once per cycle (the sectors waiting on it say so in their
-      // timelines); anything else every time.
-      if (!(error instanceof ChainError)) {
-        if (!stopped) console.error(`sealfarm manager: chain pump: ${text}`);
-      } else if (!chainDown) {
-        chainDown = true;
-        if (!stopped) console.error(`sealfarm manager: chain: ${text} (waiting)`);
-      }
+      report(error);
+      return false;
+    }
+  };
+  const cycle = async () => {
+    // A chain that cannot even say its head is down: nothing else asks it. Otherwise sealing messages and
+    // WindowPoSt run apart: a sealing message stuck on a chain refusal must not starve the WindowPoSts, which have
+    // deadlines (every sector of the farm would turn Faulty).
+    if (await attempt(() => ctx.chain.refresh())) {
+      const sealed = await attempt(() => pumpMessages(ctx));
+      const posted = await attempt(() => postTick(ctx));
+      if (sealed && posted) chainDown = false;
     }
     try {
       await reclaimStaleAllocations(ctx);

@@ -312,10 +312,18 @@ export async function pumpMessages(ctx: ManagerContext): Promise<void> {
     while (await recordBatch(ctx, miner, "precommit"));
     while (await recordBatch(ctx, miner, "provecommit"));
   }
-  const open = await openRecords(ctx, ["precommit", "provecommit"]);
-  for (const msg of open) {
-    if (msg.state === "pending") await push(ctx, msg);
-    else await follow(ctx, msg);
-  }
-  await followReplicaUpdates(ctx);
+  // Each record on its own: one message the chain keeps refusing for a while (a temporary failure) must not hold
+  // back the others; the first failure is rethrown once every record had its turn, for the pump to log.
+  let failure: { error: unknown } | undefined;
+  const attempt = async (step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      failure ??= { error };
+    }
+  };
+  for (const msg of await openRecords(ctx, ["precommit", "provecommit"]))
+    await attempt(() => (msg.state === "pending" ? push(ctx, msg) : follow(ctx, msg)));
+  await attempt(() => followReplicaUpdates(ctx));
+  if (failure !== undefined) throw failure.error;
 }
