@@ -121,7 +121,12 @@ export function windowPoStMessage(o: {
   deadline: number;
   partitions: { index: number; skipped: BitRange[] }[];
   proofType: number;
-  proof: Uint8Array;
+  /**
+   * One proof per proof partition (WINDOW_POST_SECTOR_COUNT sectors each), in order. builtin-actors takes exactly
+   * one PoStProof holding every partition's SNARK; ours are vanilla proofs of variable length, so each partition's
+   * goes as its own PoStProof (a real chain refuses SNARK-less proofs anyway).
+   */
+  proofs: Uint8Array[];
   chainCommitEpoch: number;
   chainCommitRand: Uint8Array;
 }): Message {
@@ -132,7 +137,7 @@ export function windowPoStMessage(o: {
     encodeSubmitWindowedPoSt({
       deadline: o.deadline,
       partitions: o.partitions,
-      proofs: [{ postProof: o.proofType, proofBytes: o.proof }],
+      proofs: o.proofs.map((proofBytes) => ({ postProof: o.proofType, proofBytes })),
       chainCommitEpoch: o.chainCommitEpoch,
       chainCommitRand: o.chainCommitRand,
     }),

@@ -95,7 +95,7 @@ export async function submitWindowPoSt(
     deadline: job.deadline,
     partitions: plan.partitions,
     proofType: proofTypesForSeal(minerConfig.sealProof).windowPoSt,
-    proof: fromBase64(proofs[0] ?? "") ?? new Uint8Array(0),
+    proofs: proofs.map((b64) => fromBase64(b64) ?? new Uint8Array(0)),
     chainCommitEpoch: commitEpoch,
     chainCommitRand: commitRand,
   });

@@ -457,7 +457,8 @@ async function submitWindowedPoSt({ state, msg, miner, epoch, verifier }: MinerC
       miner_id: Number(addressId(parseAddress(msg.to))),
       randomness: [...devnetRandomness(state, "beacon", DST_WINDOWED_POST_CHALLENGE_SEED, dl.challenge, entropy)],
       replicas,
-      proofs: [toBase64(p.proofs[0]?.proofBytes ?? new Uint8Array(0))],
+      // Every PoStProof in order, one per proof partition of the proven sectors (sealing-messages.ts says why).
+      proofs: p.proofs.map((x) => toBase64(x.proofBytes)),
     });
     if (!verdict.valid) throw new Abort(ExitCode.ErrIllegalArgument, `invalid PoSt: ${verdict.reason}`);
   }
