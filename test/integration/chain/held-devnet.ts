@@ -155,8 +155,10 @@ export async function startHeldDevnet(dir: string, proofsBin: string): Promise<H
         seed: [...randomness],
         replicas,
       });
-      const bytes = Buffer.from((out.proofs as string[])[0] ?? "", "base64");
-      if (mutate) bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
+      // One proof per proof partition (2 sectors at 2 KiB), every one sent.
+      const proofs = (out.proofs as string[]).map((p) => Buffer.from(p, "base64"));
+      const first = proofs[0];
+      if (mutate && first !== undefined) first[first.length - 1] = (first[first.length - 1] ?? 0) ^ 1;
       const commitRand = await client.stateGetRandomnessFromTickets(
         DomainSeparationTag.PoStChainCommit,
         challenge,
@@ -168,7 +170,7 @@ export async function startHeldDevnet(dir: string, proofsBin: string): Promise<H
         encodeSubmitWindowedPoSt({
           deadline,
           partitions: [{ index: 0, skipped: [] }],
-          proofs: [{ postProof: 10, proofBytes: bytes }],
+          proofs: proofs.map((proofBytes) => ({ postProof: 10, proofBytes })),
           chainCommitEpoch: challenge,
           chainCommitRand: commitRand,
         }),

@@ -1,5 +1,6 @@
-// The whole path with real proofs: a scripted worker seals a 2 KiB CC sector with sealfarm-proofs, the manager
-// verifies the proof when the ProveCommit lands (sector Active), hands out WindowPoSt jobs, verifies the PoSt,
+// The whole path with real proofs: a scripted worker seals three 2 KiB CC sectors with sealfarm-proofs, the manager
+// verifies each proof when its ProveCommit lands (sector Active), hands out WindowPoSt jobs over the one deadline
+// that holds all three (two proof partitions of 2 sectors, so two proofs go to the chain), verifies the PoSt,
 // marks a sector whose files are gone faulty, and recovers it when it proves again. Skipped, with the reason,
 // only while the binary lacks verify-seal.
 import assert from "node:assert/strict";
@@ -70,21 +71,21 @@ for (const dialect of DIALECTS) {
           sealed_file: join(store, "sealed", `s-t01000-${s.SectorId}`),
         })),
       });
-      await c.callVenus("WdPoStFinishJob", [job.Id, out as { proofs: string[]; faults: number[] }, ""]);
+      const result = out as { proofs: string[]; faults: number[] };
+      await c.callVenus("WdPoStFinishJob", [job.Id, result, ""]);
       // A submitted proof is final once its SubmitWindowedPoSt lands: move the held chain past inclusion and
       // confidence (the window stays open: it is longer than that).
       const row = () =>
         m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
       if ((await row()).state === "submitted") await chain.to(chain.height + 1 + m.ctx.config.chain.confidence);
-      return row();
+      return { row: await row(), proofs: result.proofs.length };
     }
 
-    test("seal → Active → WindowPoSt → fault → recovery", async () => {
-      assert.ok(ready, "sealfarm-proofs lacks verify-seal/verify-window-post (run `npm run build:native`)");
+    /** Seals one CC sector through the RPC flow with real proofs, up to Active and finalized. */
+    async function sealActive(): Promise<number> {
       const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
       assert.ok(sector);
       const sid = sector.ID;
-      const name = `s-t01000-${sid.Number}`;
       assert.equal(await c.callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]), null);
       const ticket = await c.callVenus("AssignTicket", [sid]);
       const sealed = await precommitPhase(bin, join(tdb.home, "work"), sid.Number, ticket.Ticket);
@@ -92,7 +93,7 @@ for (const dialect of DIALECTS) {
       await preCommitLanded(c, sector, { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket });
       const store = await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]);
       assert.equal(store?.Name, "persist-1");
-      persist(sealed, join(tdb.home, "persist-1"), name);
+      persist(sealed, join(tdb.home, "persist-1"), `s-t01000-${sid.Number}`);
       assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
       let seed = null;
       while (seed === null) {
@@ -103,7 +104,15 @@ for (const dialect of DIALECTS) {
       const proof = await commitPhase(bin, sealed, sid.Number, ticket.Ticket, seed.Seed);
       await proofLanded(c, sid, proof);
       assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
-      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
+      return sid.Number;
+    }
+
+    test("seal → Active → WindowPoSt over two proof partitions → fault → recovery", async () => {
+      assert.ok(ready, "sealfarm-proofs lacks verify-seal/verify-window-post (run `npm run build:native`)");
+      // Three sectors in the one deadline: more than a 2 KiB proof partition holds (2), so the PoSt is two proofs
+      // and the chain must get both (it once got only the first, and every deadline of 3+ sectors failed).
+      const numbers = [await sealActive(), await sealActive(), await sealActive()];
+      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 3);
 
       // A WindowPoSt over the persisted files verifies. The chain is held from here: each window stays open
       // until the test has proven it, however long that takes.
@@ -113,27 +122,31 @@ for (const dialect of DIALECTS) {
       seen.add(j1.Id);
       assert.deepEqual(
         j1.Input.Sectors.map((s) => s.SectorId),
-        [sid.Number],
+        numbers,
       );
       const r1 = await prove(chain, j1);
-      assert.equal(r1.succeeded, 1, r1.error ?? "");
+      assert.equal(r1.proofs, 2, "three 2 KiB sectors make two proof partitions");
+      assert.equal(r1.row.succeeded, 1, r1.row.error ?? "");
 
-      // The sealed file disappears: the prover declares a fault, the sector is faulty.
-      const file = join(tdb.home, "persist-1", "sealed", name);
+      // The middle sector's sealed file disappears: the prover declares a fault, that sector alone is faulty.
+      const faulty = numbers[1] ?? 0;
+      const file = join(tdb.home, "persist-1", "sealed", `s-t01000-${faulty}`);
       renameSync(file, `${file}.away`);
       const j2 = await nextJob(chain, seen);
       seen.add(j2.Id);
-      await prove(chain, j2);
+      const r2 = await prove(chain, j2);
+      assert.equal(r2.row.succeeded, 1, r2.row.error ?? "");
       assert.deepEqual(
         (await c.callVenus("ListSectors", ["Faulty"])).map((s) => s.ID.Number),
-        [sid.Number],
+        [faulty],
       );
 
       // The file is back: the next deadline proves it and the sector recovers.
       renameSync(`${file}.away`, file);
       const j3 = await nextJob(chain, seen);
       const r3 = await prove(chain, j3);
-      assert.equal(r3.succeeded, 1, r3.error ?? "");
+      assert.equal(r3.proofs, 2);
+      assert.equal(r3.row.succeeded, 1, r3.row.error ?? "");
       assert.deepEqual(await c.callVenus("ListSectors", ["Faulty"]), []);
       // On the chain too: declared recovered, then proven.
       const [part] = await m.ctx.chain.client.stateMinerPartitions("f01000", 0);
@@ -141,8 +154,8 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(part?.recoveringSectors, []);
       const sent = await m.ctx.db.selectFrom("messages").select(["kind", "state", "exit_code"]).execute();
       assert.ok(sent.some((x) => x.kind === "recovery" && x.state === "landed" && x.exit_code === 0));
-      assert.ok(sent.filter((x) => x.kind === "wdpost" && x.state === "landed").length >= 2);
-      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 1);
+      assert.ok(sent.filter((x) => x.kind === "wdpost" && x.state === "landed").length >= 3);
+      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 3);
     });
   });
 }
