@@ -1,0 +1,101 @@
+// One sealing message the manager cannot get out (here: a record whose message fails to build on every cycle,
+// first in line) must hold back neither the sealing messages behind it nor the WindowPoSts, which have deadlines:
+// once it did both, and every sector of the farm turned Faulty.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { MinerMethod } from "../../../agent/manager/chain/filecoin/miner-methods.js";
+import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { holdChain } from "../../support/manager-clocks.js";
+import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { sealToSeed } from "./scripted-worker.js";
+
+const POISONED = "precommit-1000-poisoned";
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a sealing message that cannot be sent`, () => {
+    let tdb: TestDatabase;
+    let m: RunningManager;
+    let c: VenusClient;
+
+    before(async () => {
+      tdb = await freshDatabase(dialect);
+      m = await startManager({
+        config: testConfig(tdb.home, tdb.url, {
+          chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 400, deadlines: 2 },
+          post: { heartbeat_timeout: "1h", job_max_try: 2 },
+        }),
+      });
+      c = createVenusClient({ url: m.url });
+      // The oldest open record, so the pump reaches it first on every cycle; its one sector does not exist (nor is
+      // its max fee a number), so building its message throws, and not as a chain error that would mark it waiting
+      // or failed.
+      await m.ctx.db
+        .insertInto("messages")
+        .values({
+          id: POISONED,
+          miner: 1000,
+          kind: "precommit",
+          sent_epoch: 0,
+          sectors: 1,
+          state: "pending",
+          created_at: 0,
+          cid: null,
+          method: MinerMethod.PreCommitSectorBatch2,
+          sector_numbers: "[999]",
+          max_fee: "not a number",
+          value: null,
+          exit_code: null,
+          landed_epoch: null,
+          gas_used: null,
+          error: null,
+          chain_error: null,
+          message: null,
+        })
+        .execute();
+    });
+    after(async () => {
+      c?.close();
+      await m?.close();
+      await tdb?.drop();
+    });
+
+    test("the PreCommit behind it lands and the open deadline still gets its WindowPoSt job", async () => {
+      // sealToSeed waits for its PreCommit to land: it never did while the poisoned record stopped the pump.
+      const { sid } = await sealToSeed(c, new Array(32).fill(7), (name) => join(tdb.home, name));
+      const chain = holdChain(m);
+      const d = chain.deadline();
+      await m.ctx.db
+        .updateTable("sectors")
+        .set({ state: "Active", proof_stage: "landed", active_epoch: d.open - 1, deadline: d.index })
+        .where("miner", "=", 1000)
+        .where("number", "=", sid.Number)
+        .execute();
+      // One whole cycle at the held height: the pump throws on the poisoned record, and the WindowPoSt step runs.
+      await chain.to(chain.height);
+      const jobs = await c.callVenus("WdPoStAllocateJobs", [
+        { AllowedMiners: [1000], AllowedProofTypes: [] },
+        1,
+        "post-1",
+      ]);
+      assert.deepEqual(
+        jobs.map((j) => j.Input.Sectors.map((s) => s.SectorId)),
+        [[sid.Number]],
+      );
+      const poisoned = await m.ctx.db
+        .selectFrom("messages")
+        .select(["state", "cid"])
+        .where("id", "=", POISONED)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(poisoned, { state: "pending", cid: null }, "the record that cannot be built stays pending");
+      const landed = await m.ctx.db
+        .selectFrom("messages")
+        .select("id")
+        .where("kind", "=", "precommit")
+        .where("state", "=", "landed")
+        .execute();
+      assert.equal(landed.length, 1);
+    });
+  });
+}
