@@ -34,6 +34,21 @@ function step(name, cmd, args, opts = {}) {
   }
 }
 
+/** Every `*.test.ts` / `*.test.mjs` below `roots`, relative to the checkout, `/`-separated. */
+function testFilesUnder(roots) {
+  const out = [];
+  const walk = (rel) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (/\.test\.(ts|mjs)$/.test(e.name)) out.push(child);
+    }
+  };
+  for (const r of roots) if (existsSync(join(root, r))) walk(r);
+  return out.sort();
+}
+
 function listedTestFiles() {
   const dir = join(root, "test", "suites");
   const files = [];
@@ -55,6 +70,14 @@ function listedTestFiles() {
       if (!existsSync(join(root, line))) problems.push(`test/suites/${list}: ${line} does not exist`);
       else files.push(line);
     }
+  }
+  // A test file no list names would never run: on a full run every one must be listed.
+  if (only.size === 0) {
+    const listed = new Set();
+    for (const list of readdirSync(dir).filter((f) => f.endsWith(".list")))
+      for (const line of readFileSync(join(dir, list), "utf8").split("\n")) listed.add(line.replace(/#.*/, "").trim());
+    for (const file of testFilesUnder(["agent", "components", "test"]))
+      if (!listed.has(file)) problems.push(`${file} is in no test/suites/*.list, so it never runs: add it to one`);
   }
   for (const unknown of only) {
     if (!existsSync(join(dir, `${unknown}.list`)))

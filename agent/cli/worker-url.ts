@@ -1,7 +1,7 @@
 // Which worker `sealfarm worker list|pause|resume` talk to: --url, else $SEALFARM_WORKER_URL, else the worker of
 // the `sealfarm dev` farm running from this directory, else the default RPC address; and with which token.
 
-import { findRunningDevFarm } from "../shared/dev-farm.js";
+import { findRunningDevFarm } from "../dev/running-farm.js";
 import { callWorker } from "../worker/rpc/worker-rpc.js";
 import { flag, type ParsedArgs, parseUint, requiredFlag } from "./cli-args.js";
 

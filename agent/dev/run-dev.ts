@@ -2,14 +2,13 @@
 // agent (several sealing threads and a PoSt thread) in this process, state under `<root>` so a second run with the
 // same options continues where the first stopped (other options are refused: dev-record.ts). Done when N sectors
 // are Active and a WindowPoSt verified; with `keep`, the farm then serves until the stop signal. While it runs,
-// `<root>/running.json` lets the CLI find it (shared/dev-farm.ts).
+// `<root>/running.json` lets the CLI find it (running-farm.ts).
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { stringify } from "smol-toml";
 import { configPath, loadManagerConfig } from "../manager/config/load-manager-config.js";
 import { importDeal } from "../manager/deals/deal.service.js";
 import { type RunningManager, startManager } from "../manager/manager.js";
-import { removeRunningFarm, runningFarmIn, writeRunningFarm } from "../shared/dev-farm.js";
 import type { WdPoStInput } from "../shared/rpc/venus-types.js";
 import { loadWorkerConfig } from "../worker/config/load-worker-config.js";
 import { defaultProofsBin } from "../worker/default-bin.js";
@@ -25,6 +24,7 @@ import {
   renderLiveView,
   renderSummary,
 } from "./dev-view.js";
+import { removeRunningFarm, runningFarmIn, writeRunningFarm } from "./running-farm.js";
 
 export interface DevIo {
   out(text: string): void;

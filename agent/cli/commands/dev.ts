@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { parseSectorSize } from "../../../components/core/proofs/registered-proofs.js";
 import { runDev } from "../../dev/run-dev.js";
-import { DEV_DIR } from "../../shared/dev-farm.js";
+import { DEV_DIR } from "../../dev/running-farm.js";
 import { flag, parseArgs, parseUint } from "../cli-args.js";
 import { cliInvocation } from "../cli-invocation.js";
 import { type Command, UsageError } from "../command.js";

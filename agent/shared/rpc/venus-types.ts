@@ -3,8 +3,6 @@
 // strings, `[32]byte` as arrays of 32 numbers, numeric enums. Both the manager and the worker import these, so a
 // shape mismatch is a compile error on both sides at once.
 
-import type { FailureLevel } from "../failure.js";
-
 /** A miner actor id (the number in f01000). */
 export type ActorID = number;
 
@@ -128,6 +126,12 @@ export interface WaitSeedResp {
   Delay: number;
   Seed: Seed | null;
 }
+
+/**
+ * The one failure-level type (damocles `src/sealing/failure.rs`): the worker classifies errors by it
+ * (agent/worker/failure.ts) and the manager records it. damocles' capitalised spelling exists only on the wire.
+ */
+export type FailureLevel = "temporary" | "permanent" | "abort" | "critical";
 
 /** damocles' `SectorFailure.level`: its Rust enum's variant names, the wire spelling of our `FailureLevel`. */
 export type WireFailureLevel = "Temporary" | "Permanent" | "Abort" | "Critical";

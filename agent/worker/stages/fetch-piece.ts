@@ -7,8 +7,8 @@ import http from "node:http";
 import https from "node:https";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { perm, temp } from "../../shared/failure.js";
 import { pinnedTlsOptions, type TlsPin } from "../../shared/tls/pinned-tls.js";
+import { perm, temp } from "../failure.js";
 
 export interface FetchPieceOptions {
   token?: string | undefined;

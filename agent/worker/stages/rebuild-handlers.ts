@@ -1,6 +1,6 @@
 // One handler per rebuild state (reference §3.5): the sealer's steps with the manager's ticket and pieces, a C1
 // check with seed := ticket instead of any chain message, then persist and SubmitPersistedEx.
-import { abort } from "../../shared/failure.js";
+import { abort } from "../failure.js";
 import type { RebuildState } from "../planner/rebuild.js";
 import type { RebuildEvent, RebuildRecord } from "../planner/sector.js";
 import {

@@ -2,8 +2,8 @@
 // steps the rebuild plan shares (add_pieces … persist) live in `sealing-steps.ts`.
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { abort, perm, temp } from "../../shared/failure.js";
 import { OnChainState, type SectorID, SubmitResult, toBase64 } from "../../shared/rpc/index.js";
+import { abort, perm, temp } from "../failure.js";
 import type { SealerState } from "../planner/sealer.js";
 import type { SealerEvent, SectorRecord } from "../planner/sector.js";
 import {

@@ -22,7 +22,6 @@ import {
   sectorSizeOfSealProof,
 } from "../../../components/core/proofs/registered-proofs.js";
 import { paddedBytes, toUnpadded } from "../../../components/core/units/bytes.js";
-import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import {
   type AllocatedSector,
   type AllocateSectorSpec,
@@ -32,6 +31,7 @@ import {
   type Ticket,
 } from "../../shared/rpc/index.js";
 import type { VenusParams, VenusResult } from "../../shared/rpc/venus-methods.js";
+import { abort, crit, Failure, perm, temp } from "../failure.js";
 import type { Pc2Output, PieceInfo } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type ReplicaFiles, replicaFiles, sectorPaths } from "../store/sealing-store.js";

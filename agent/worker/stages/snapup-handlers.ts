@@ -5,8 +5,8 @@
 import { mkdirSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sectorSizeOfSealProof, updateProofName } from "../../../components/core/proofs/registered-proofs.js";
-import { abort, crit, perm, temp } from "../../shared/failure.js";
 import { SubmitResult } from "../../shared/rpc/index.js";
+import { abort, crit, perm, temp } from "../failure.js";
 import type { SnapEncodeOutput, SnapUpEvent, SnapUpRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import { type SnapUpState, snapStages } from "../planner/snapup.js";

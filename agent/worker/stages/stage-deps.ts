@@ -2,7 +2,6 @@
 // Handlers do the I/O for one state and return an event or throw a classified Failure; they never retry and
 // never decide the next state.
 
-import { abort, crit, Failure, perm, temp } from "../../shared/failure.js";
 import {
   InvalidReplyError,
   RpcError,
@@ -13,6 +12,7 @@ import {
 } from "../../shared/rpc/index.js";
 import type { TlsPin } from "../../shared/tls/pinned-tls.js";
 import type { AttachedStore, SealingOptions } from "../config/worker-config.js";
+import { abort, crit, Failure, perm, temp } from "../failure.js";
 import { ProcessorError } from "../processors/processor-child.js";
 import type { ProcessorPool } from "../processors/processor-pool.js";
 import type { SealingStore } from "../store/sealing-store.js";

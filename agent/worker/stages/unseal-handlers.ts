@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { sealProofName } from "../../../components/core/proofs/registered-proofs.js";
-import { crit, Failure, perm } from "../../shared/failure.js";
 import type { SectorUnsealInfo } from "../../shared/rpc/index.js";
+import { crit, Failure, perm } from "../failure.js";
 import type { UnsealEvent, UnsealRecord } from "../planner/sector.js";
 import { sectorName } from "../planner/sector.js";
 import type { UnsealPlanState } from "../planner/unseal.js";

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Failure } from "../../shared/failure.js";
+import { Failure } from "../failure.js";
 import { parseUploadDest } from "./upload-dest.js";
 import { uploadPiece } from "./upload-piece.js";
 

@@ -16,9 +16,9 @@ import { copyFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { perm, temp } from "../../shared/failure.js";
 import { pinnedTlsOptions, type TlsPin } from "../../shared/tls/pinned-tls.js";
 import type { AttachedStore } from "../config/worker-config.js";
+import { perm, temp } from "../failure.js";
 import type { UploadDest } from "./upload-dest.js";
 
 export interface UploadOptions {

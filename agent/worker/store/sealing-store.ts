@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../shared/atomic-file.js";
-import { crit } from "../../shared/failure.js";
+import { crit } from "../failure.js";
 import { type AnySectorRecord, sectorName } from "../planner/sector.js";
 
 export interface SectorPaths {

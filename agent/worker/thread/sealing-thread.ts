@@ -3,10 +3,10 @@
 // here and only here; the plan only supplies its table and handlers (plan-spec.ts).
 
 import { readFileSync } from "node:fs";
-import { asFailure, decideRetry, Failure } from "../../shared/failure.js";
 import { wireFailureLevel } from "../../shared/rpc/index.js";
 import { parseHotConfig } from "../config/load-worker-config.js";
 import { mergeSealing, type SealingOptions, type SealingThreadConfig } from "../config/worker-config.js";
+import { asFailure, decideRetry, Failure } from "../failure.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { type AnySectorRecord, sectorName } from "../planner/sector.js";
 import { Interrupted, type StageDeps, type WorkerShared } from "../stages/stage-deps.js";

@@ -7,7 +7,6 @@ import {
   sectorSizeName,
   sectorSizeOfSealProof,
 } from "../../../components/core/proofs/registered-proofs.js";
-import { asFailure, decideRetry } from "../../shared/failure.js";
 import { RpcError, type VenusClient, type WdPoStAllocatedJob, type WindowPoStOutput } from "../../shared/rpc/index.js";
 import {
   type AttachedStore,
@@ -15,6 +14,7 @@ import {
   type SealingOptions,
   type SealingThreadConfig,
 } from "../config/worker-config.js";
+import { asFailure, decideRetry } from "../failure.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { sectorName } from "../planner/sector.js";
 import {

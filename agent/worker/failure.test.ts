@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { wireFailureLevel } from "../shared/rpc/venus-types.js";
 import { abort, asFailure, crit, decideRetry, Failure, perm, temp } from "./failure.js";
-import { wireFailureLevel } from "./rpc/venus-types.js";
 
 describe("failure levels", () => {
   it("classifies at the point of understanding and keeps the first classification", () => {

@@ -5,7 +5,7 @@
 // ignored.
 import { existsSync, mkdirSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { readFileIfExists, writeFileAtomic } from "./atomic-file.js";
+import { readFileIfExists, writeFileAtomic } from "../shared/atomic-file.js";
 
 /** Where `sealfarm dev` keeps its farm unless --dir says otherwise, relative to the directory it runs in. */
 export const DEV_DIR = join(".sealfarm", "dev");

@@ -10,7 +10,7 @@ import {
   removeRunningFarm,
   runningFarmIn,
   writeRunningFarm,
-} from "./dev-farm.js";
+} from "./running-farm.js";
 
 const cwd = scratchDir("sealfarm-dev-farm-");
 const root = join(cwd, DEV_DIR);

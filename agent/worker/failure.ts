@@ -1,9 +1,9 @@
 // Failure levels of a sealing step (damocles `src/sealing/failure.rs`). A handler classifies an error where it
 // is understood (`temp(...)`, `crit(...)`); one loop in the thread decides what each level does.
 
-// The one failure-level type. damocles' capitalised spelling exists only on the wire and is produced at the RPC
-// edge (`wireFailureLevel` in rpc/venus-types.ts).
-export type FailureLevel = "temporary" | "permanent" | "abort" | "critical";
+import type { FailureLevel } from "../shared/rpc/venus-types.js";
+
+export type { FailureLevel };
 
 export class Failure extends Error {
   override readonly name = "Failure";
