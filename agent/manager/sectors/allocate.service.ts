@@ -1,7 +1,9 @@
 // Venus.AllocateSector and Venus.AssignTicket.
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import { toBase64 } from "../../shared/rpc/bytes.js";
 import type { AllocatedSector, AllocateSectorSpec, SectorID, Ticket } from "../../shared/rpc/venus-types.js";
 import type { ManagerContext } from "../context.js";
+import type { Database } from "../db/database.js";
 import { chainCall } from "../rpc/rpc-errors.js";
 import { liveSector } from "./live-sector.js";
 import { insertSector, NEITHER_REBUILT_NOR_SNAPPED, takeCounter, updateSector } from "./sector.repository.js";
@@ -14,6 +16,21 @@ export function specAllows(spec: AllocateSectorSpec, miner: number, proofType: n
       spec.AllowedProofTypes.length === 0 ||
       spec.AllowedProofTypes.includes(proofType))
   );
+}
+
+/**
+ * `specAllows` as a condition on a queue's rows, so the query's limit counts only rows the worker may take. The
+ * unseal queue has no proof type: its sectors' are checked row by row.
+ */
+export function allowedBySpec(spec: AllocateSectorSpec) {
+  return (eb: ExpressionBuilder<Database, "sectors">): Expression<SqlBool> => {
+    const allowed: Expression<SqlBool>[] = [];
+    if (spec.AllowedMiners !== null && spec.AllowedMiners.length > 0)
+      allowed.push(eb("miner", "in", spec.AllowedMiners));
+    if (spec.AllowedProofTypes !== null && spec.AllowedProofTypes.length > 0)
+      allowed.push(eb("proof_type", "in", spec.AllowedProofTypes));
+    return eb.and(allowed);
+  };
 }
 
 /** Miners that match the spec. */

@@ -8,7 +8,7 @@ import type { ManagerContext } from "../context.js";
 import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { piecePath, pieceToWire } from "../deals/deal.service.js";
 import { generic, sectorNotFound } from "../rpc/rpc-errors.js";
-import { specAllows } from "./allocate.service.js";
+import { allowedBySpec } from "./allocate.service.js";
 import { findSector, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
@@ -79,15 +79,13 @@ export async function allocateRebuildSector(
       .selectFrom("sectors")
       .selectAll()
       .where("rebuild_state", "=", "queued")
+      .where(allowedBySpec(spec))
       .orderBy("rebuild_queued_at")
       .orderBy("miner")
       .orderBy("number")
-      .limit(100);
-    if (spec.AllowedMiners !== null && spec.AllowedMiners.length > 0) q = q.where("miner", "in", spec.AllowedMiners);
-    if (spec.AllowedProofTypes !== null && spec.AllowedProofTypes.length > 0)
-      q = q.where("proof_type", "in", spec.AllowedProofTypes);
+      .limit(1);
     if (ctx.rowLocks) q = q.forUpdate().skipLocked();
-    const row = (await q.execute()).find((r) => specAllows(spec, r.miner, r.proof_type));
+    const row = await q.executeTakeFirst();
     if (row === undefined) return null;
     const sid = { Miner: row.miner, Number: row.number };
     await updateSector(trx, sid.Miner, sid.Number, {

@@ -21,7 +21,7 @@ import type { SectorsTable } from "../db/tables/sectors.table.js";
 import { assignQueuedDeals, pieceToWire, requeueSectorDeals } from "../deals/deal.service.js";
 import { sealedCidFromCommR } from "../proofs/piece-cid.js";
 import { generic, sectorNotFound } from "../rpc/rpc-errors.js";
-import { specAllows } from "./allocate.service.js";
+import { allowedBySpec } from "./allocate.service.js";
 import { appendTimeline, findSector, managerTimelineEntry, updateSector } from "./sector.repository.js";
 import { sectorName } from "./sector-name.js";
 import { sectorPieces } from "./sector-pieces.repository.js";
@@ -59,16 +59,12 @@ export async function allocateSnapUpSector(
       .where("finalized", "=", 1)
       .where("aborted", "=", 0)
       .where("faulty", "=", 0)
+      .where(allowedBySpec(spec.Sector))
       .orderBy("miner")
       .orderBy("number")
       .limit(100);
-    const s = spec.Sector;
-    if (s.AllowedMiners !== null && s.AllowedMiners.length > 0) q = q.where("miner", "in", s.AllowedMiners);
-    if (s.AllowedProofTypes !== null && s.AllowedProofTypes.length > 0)
-      q = q.where("proof_type", "in", s.AllowedProofTypes);
     if (ctx.rowLocks) q = q.forUpdate().skipLocked();
     for (const row of await q.execute()) {
-      if (!specAllows(s, row.miner, row.proof_type)) continue;
       const sid = { Miner: row.miner, Number: row.number };
       const deals = (await sectorPieces(trx, sid.Miner, sid.Number)).filter((p) => p.deal_id !== 0).length;
       if (!isSnapUpCandidate(row, deals)) continue;
