@@ -36,6 +36,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { createVenusClient } from "../../agent/shared/rpc/venus-client.js";
 import { createToken } from "../../components/core/auth/tokens.js";
 import { startTestHosts, type TestHost, type TestHostSet } from "../hosts/netns-hosts.js";
+import { waitFor } from "../support/wait.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const toolsBin = join(repoRoot, ".tools", "bin");
@@ -428,7 +429,17 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
         "",
         `left on ${h.name}`,
       );
-      assert.equal(on(h, "systemctl list-units --all --plain --no-legend 'sealfarm-*' || true"), "");
+      // systemd unloads a unit whose file is gone from its idle-priority garbage-collection queue, so right after
+      // the daemon-reload a loaded machine may still list it as "not-found inactive dead". Unloaded stays
+      // unloaded: wait for that (anything still active or with a file fails above or at the guard).
+      const listUnits = "systemctl list-units --all --plain --no-legend 'sealfarm-*' || true";
+      const unloaded = await waitFor(
+        `systemd on ${h.name} to unload every sealfarm unit`,
+        () => (on(h, listUnits) === "" ? true : undefined),
+        60_000,
+        500,
+      );
+      assert.equal(unloaded, true);
     }
     await stack.workspace.removeStack(stackName);
     const left = await stack.workspace.listStacks();
