@@ -3,8 +3,6 @@
 
 import type { FailureLevel } from "../shared/rpc/venus-types.js";
 
-export type { FailureLevel };
-
 export class Failure extends Error {
   override readonly name = "Failure";
   constructor(
