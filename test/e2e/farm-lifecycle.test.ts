@@ -347,9 +347,9 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
       );
       say(`s1 threads before the kill: ${JSON.stringify(inPc1).slice(0, 300)}`);
       const before = await sectors();
-      // SIGKILL to the agent itself (`systemctl kill` cannot signal a whole cgroup inside a test host), then let the
-      // frozen processor go: it exits with its parent's pipes closed.
-      on(s1, "kill -KILL $(systemctl show -P MainPID sealfarm-worker.service)");
+      // SIGKILL to the agent's main process only (a crash of the agent, not of its processors), then let the frozen
+      // processor go: it exits with its parent's pipes closed.
+      on(s1, "systemctl kill --kill-whom=main -s KILL sealfarm-worker.service");
       on(s1, "pkill -CONT -f '^[^ ]*/sealfarm-proofs processor pc1$' || true");
       await until(
         "systemd to restart the s1 agent",
@@ -433,12 +433,20 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
       // the daemon-reload a loaded machine may still list it as "not-found inactive dead". Unloaded stays
       // unloaded: wait for that (anything still active or with a file fails above or at the guard).
       const listUnits = "systemctl list-units --all --plain --no-legend 'sealfarm-*' || true";
+      let listed = "";
       await waitFor(
         `systemd on ${h.name} to unload every sealfarm unit`,
-        () => (on(h, listUnits) === "" ? true : undefined),
+        () => {
+          listed = on(h, listUnits);
+          return listed === "" ? true : undefined;
+        },
         60_000,
         500,
-      );
+      ).catch((err: Error) => {
+        throw new Error(
+          `${err.message}; still listed:\n${listed}\n${on(h, "systemctl status --no-pager 'sealfarm-*' 2>&1 || true")}`,
+        );
+      });
     }
     await stack.workspace.removeStack(stackName);
     const left = await stack.workspace.listStacks();

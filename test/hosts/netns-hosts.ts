@@ -24,6 +24,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "../support/wait.js";
+import { createHostCgroups, joinCgroupsScript, removeCgroupTree } from "./host-cgroups.js";
 
 export interface TestHost {
   readonly name: string;
@@ -155,10 +156,17 @@ export async function startTestHosts(
   const bridge = `sfbr${tag}`.slice(0, 15);
   const subnet = subnetFor(pid);
   const dir = mkdtempSync(join(tmpdir(), "sealfarm-hosts-"));
-  const created = { bridge: false, netns: [] as string[], veths: [] as string[] };
+  const created = { bridge: false, netns: [] as string[], veths: [] as string[], cgroups: [] as string[] };
   const sshds = new Map<string, ChildProcess>();
   const systemdPids = new Map<string, number>();
 
+  // After PID 1 of a host is killed its processes are gone in moments; a cgroup left behind (one still busy after
+  // the guard) is named, not silently kept.
+  const removeHostCgroups = () => {
+    const left = created.cgroups.flatMap((d) => removeCgroupTree(d));
+    created.cgroups = [];
+    if (left.length > 0) process.stderr.write(`test hosts: could not remove cgroups ${left.join(", ")}\n`);
+  };
   const stop = async (): Promise<void> => {
     await Promise.all(
       [...sshds.values()].map(
@@ -173,6 +181,7 @@ export async function startTestHosts(
       ),
     );
     sshds.clear();
+    removeHostCgroups();
     for (const veth of created.veths) tryRun("ip", ["link", "del", veth]);
     for (const ns of created.netns) tryRun("ip", ["netns", "del", ns]);
     if (created.bridge) tryRun("ip", ["link", "del", bridge]);
@@ -188,6 +197,7 @@ export async function startTestHosts(
       for (const c of childPids(child.pid ?? 0)) tryRun("kill", ["-9", String(c)]);
       child.kill("SIGKILL");
     }
+    removeHostCgroups();
     for (const veth of created.veths) tryRun("ip", ["link", "del", veth]);
     for (const ns of created.netns) tryRun("ip", ["netns", "del", ns]);
     if (created.bridge) tryRun("ip", ["link", "del", bridge]);
@@ -322,13 +332,16 @@ export async function startTestHosts(
           `hostname ${name}`,
           `exec chroot ${root} /lib/systemd/systemd --system --unit=multi-user.target`,
         ].join(" && ");
-        child = spawn(
-          "ip",
-          ["netns", "exec", netns, "unshare", "--pid", "--fork", "--mount", "--uts", "--propagation", "private"].concat(
-            ["sh", "-c", boot],
-          ),
-          { stdio: ["ignore", "ignore", "ignore"] },
-        );
+        // Its own cgroup subtree, entered before `ip netns exec` (which remounts /sys), and a cgroup namespace rooted
+        // there (host-cgroups.ts says why).
+        const cgroups = createHostCgroups(`sealfarm-test-${tag}-${name}`);
+        created.cgroups.push(...cgroups);
+        const enter = [
+          'exec ip netns exec "$0" unshare --pid --fork --mount --uts --cgroup --propagation private sh -c "$1"',
+        ];
+        child = spawn("sh", ["-c", [joinCgroupsScript(cgroups), ...enter].filter(Boolean).join(" && "), netns, boot], {
+          stdio: ["ignore", "ignore", "ignore"],
+        });
         const systemdPid = () => childPids(child.pid ?? 0)[0] ?? 0;
         await waitFor(`systemd in ${netns}`, () => (systemdPid() > 0 ? true : undefined), 10_000, 100);
         const pid1 = systemdPid();
