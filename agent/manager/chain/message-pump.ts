@@ -35,6 +35,7 @@ import {
   openRecords,
   pushRecord,
   recordSectors,
+  StuckRecord,
   timelineForSectors,
 } from "./message-records.js";
 import { preCommitBatchMessage, proveCommitMessage } from "./sealing-messages.js";
@@ -313,13 +314,15 @@ export async function pumpMessages(ctx: ManagerContext): Promise<void> {
     while (await recordBatch(ctx, miner, "provecommit"));
   }
   // Each record on its own: one message the chain keeps refusing for a while (a temporary failure) must not hold
-  // back the others; the first failure is rethrown once every record had its turn, for the pump to log.
+  // back the others; the first failure is rethrown once every record had its turn, for the pump to log (one the
+  // pump has logged already, a record stuck for the same reason as last cycle, only when there is nothing newer).
   let failure: { error: unknown } | undefined;
   const attempt = async (step: () => Promise<void>) => {
     try {
       await step();
     } catch (error) {
-      failure ??= { error };
+      const known = (e: unknown) => e instanceof StuckRecord && !e.firstTime;
+      if (failure === undefined || (known(failure.error) && !known(error))) failure = { error };
     }
   };
   for (const msg of await openRecords(ctx, ["precommit", "provecommit"]))

@@ -91,9 +91,45 @@ export async function waitOut(ctx: ManagerContext, msg: MessagesTable, error: Ch
 export type PushResult = { pushed: string } | { waiting: true } | { refused: string; exitCode: number | null };
 
 /**
+ * A record whose message cannot be built or sent for a reason that is not the chain's (a record damaged by hand, a
+ * bug): it stays pending, the reason is kept in its `error` (what `sealfarm messages list` shows) and written to
+ * its sectors' timelines once. `firstTime` is false while the same reason is already on the record, so the pump
+ * reports it once, not on every cycle (several times a second).
+ */
+export class StuckRecord extends Error {
+  constructor(
+    message: string,
+    readonly firstTime: boolean,
+  ) {
+    super(message);
+    this.name = "StuckRecord";
+  }
+}
+
+async function holdStuck(ctx: ManagerContext, msg: MessagesTable, error: unknown): Promise<StuckRecord> {
+  const reason = `${methodName(msg.method)} record ${msg.id} cannot be sent: ${error instanceof Error ? error.message : String(error)}`;
+  return ctx.db.transaction().execute(async (trx) => {
+    const fresh = await trx.selectFrom("messages").select("error").where("id", "=", msg.id).executeTakeFirst();
+    if (fresh?.error === reason) return new StuckRecord(reason, false);
+    await trx.updateTable("messages").set({ error: reason }).where("id", "=", msg.id).execute();
+    // A record damaged in its sector list still keeps the reason; it just has no sector timelines to write it to.
+    const sectorsReadable = (() => {
+      try {
+        recordSectors(msg);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (sectorsReadable) await timelineForSectors(trx, ctx, msg, "", "", reason);
+    return new StuckRecord(reason, true);
+  });
+}
+
+/**
  * Pushes a pending record. Pushed: the record is "sent" with its CID (and a timeline entry per sector, written in
  * `also`'s transaction too). Temporary failure: waited out. Permanent: returned for the caller to fail what it must;
- * the record is then "failed" with the reason.
+ * the record is then "failed" with the reason. Any other failure: thrown as a StuckRecord, the record kept pending.
  */
 export async function pushRecord(
   ctx: ManagerContext,
@@ -102,29 +138,15 @@ export async function pushRecord(
   /** The timeline entry of each sector when pushed (none for WindowPoSt: one per deadline would drown the rest). */
   timeline?: { prev: string; next: string },
 ): Promise<PushResult> {
+  let message: Message;
+  let maxFee: bigint;
+  let cid: string;
   try {
-    const message = await build();
-    const maxFee = BigInt(msg.max_fee ?? "0");
-    const cid = (await ctx.chain.gateway.push(msg.id, message, maxFee)).toString();
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable("messages")
-        .set({ state: "sent", cid, value: message.value.toString(), chain_error: null })
-        .where("id", "=", msg.id)
-        .execute();
-      if (timeline !== undefined)
-        await timelineForSectors(
-          trx,
-          ctx,
-          msg,
-          timeline.prev,
-          timeline.next,
-          `${methodName(msg.method)} ${cid} pushed (${msg.sectors} sectors, max fee ${formatFil(maxFee)})`,
-        );
-    });
-    return { pushed: cid };
+    message = await build();
+    maxFee = BigInt(msg.max_fee ?? "0");
+    cid = (await ctx.chain.gateway.push(msg.id, message, maxFee)).toString();
   } catch (error) {
-    if (!(error instanceof ChainError)) throw error;
+    if (!(error instanceof ChainError)) throw await holdStuck(ctx, msg, error);
     if (error.temporary) {
       await waitOut(ctx, msg, error);
       return { waiting: true };
@@ -137,6 +159,25 @@ export async function pushRecord(
       .execute();
     return { refused: reason, exitCode: error.exitCode };
   }
+  // Recording the push is not part of the try: a database failure here is the database's, not the record's (the
+  // next cycle pushes the same MsgUuid again and gets the same CID).
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("messages")
+      .set({ state: "sent", cid, value: message.value.toString(), chain_error: null, error: null })
+      .where("id", "=", msg.id)
+      .execute();
+    if (timeline !== undefined)
+      await timelineForSectors(
+        trx,
+        ctx,
+        msg,
+        timeline.prev,
+        timeline.next,
+        `${methodName(msg.method)} ${cid} pushed (${msg.sectors} sectors, max fee ${formatFil(maxFee)})`,
+      );
+  });
+  return { pushed: cid };
 }
 
 /** The outcome of a pushed record: its receipt once final, else null (still pending, or the chain is waited out). */

@@ -97,5 +97,27 @@ for (const dialect of DIALECTS) {
         .execute();
       assert.equal(landed.length, 1);
     });
+
+    test("the record keeps why it cannot be sent, shown by ListMessages, and the pump reports it once, not every cycle", async () => {
+      const listed = (await c.callVenus("ListMessages", [])).find((r) => r.Id === POISONED);
+      assert.equal(listed?.State, "pending");
+      assert.match(listed?.Error ?? "", /^PreCommitSectorBatch2 record precommit-1000-poisoned cannot be sent: /);
+      // A new episode (the reason cleared, as a successful push would): reported exactly once over many cycles.
+      const reported: string[] = [];
+      const consoleError = console.error;
+      console.error = (...args: unknown[]) => {
+        reported.push(args.map(String).join(" "));
+      };
+      try {
+        await m.ctx.db.updateTable("messages").set({ error: null }).where("id", "=", POISONED).execute();
+        for (let i = 0; i < 5; i++) await m.tick();
+      } finally {
+        console.error = consoleError;
+      }
+      assert.deepEqual(
+        reported.filter((line) => line.includes(POISONED)),
+        [`sealfarm manager: chain pump: ${listed?.Error}`],
+      );
+    });
   });
 }
