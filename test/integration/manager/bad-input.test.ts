@@ -1,12 +1,11 @@
 // Bad input: each gets the right JSON-RPC error with a message naming the parameter, the manager keeps serving,
 // and the database is unchanged. Raw HTTP, so malformed bodies really reach the server.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
-import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
+import { before, describe, test } from "node:test";
 import { type AllocatedSector, SubmitResult, type Ticket } from "../../../agent/shared/rpc/venus-types.js";
 import { snapshot } from "./db-snapshot.js";
-import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { DIALECTS } from "./dialects.js";
+import { managerUnderTest } from "./manager-under-test.js";
 
 interface Reply {
   status: number;
@@ -26,27 +25,17 @@ const b32 = (n: number) => new Array(32).fill(n);
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: bad input`, () => {
-    let tdb: TestDatabase;
-    let m: RunningManager;
-    let c: VenusClient;
+    const { manager, client } = managerUnderTest(dialect, { toml: { rpc: { max_body_bytes: 4096 } } });
     let sector: AllocatedSector;
     let ticket: Ticket;
     let before_: Record<string, string[]>;
 
     before(async () => {
-      tdb = await freshDatabase(dialect);
-      m = await startManager({ config: testConfig(tdb.home, tdb.url, { rpc: { max_body_bytes: 4096 } }) });
-      c = createVenusClient({ url: m.url });
-      const s = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      const s = await client().callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
       assert.ok(s);
       sector = s;
-      ticket = await c.callVenus("AssignTicket", [sector.ID]);
-      before_ = await snapshot(m.ctx.db);
-    });
-    after(async () => {
-      c?.close();
-      await m?.close();
-      await tdb?.drop();
+      ticket = await client().callVenus("AssignTicket", [sector.ID]);
+      before_ = await snapshot(manager().ctx.db);
     });
 
     const cases: { name: string; body: () => string | Buffer; status?: number; code: number; message: RegExp }[] = [
@@ -177,7 +166,7 @@ for (const dialect of DIALECTS) {
 
     for (const k of cases) {
       test(`${k.name}: error ${k.code}`, async () => {
-        const r = await post(m.url, k.body());
+        const r = await post(manager().url, k.body());
         assert.equal(r.status, k.status ?? 200);
         assert.equal(r.body.error?.code, k.code, JSON.stringify(r.body));
         assert.match(r.body.error?.message ?? "", k.message);
@@ -187,11 +176,15 @@ for (const dialect of DIALECTS) {
 
     test("a proof or PreCommit for the wrong sector is refused with a reason", async () => {
       // A proof for a sector whose PreCommit never landed.
-      const p = await c.callVenus("SubmitProof", [sector.ID, { Proof: Buffer.alloc(192).toString("base64") }, false]);
+      const p = await client().callVenus("SubmitProof", [
+        sector.ID,
+        { Proof: Buffer.alloc(192).toString("base64") },
+        false,
+      ]);
       assert.equal(p.Res, SubmitResult.Rejected);
       assert.match(p.Desc ?? "", /PreCommit has not landed/);
       // A PreCommit that names the sector with another proof type.
-      const pc = await c.callVenus("SubmitPreCommit", [
+      const pc = await client().callVenus("SubmitPreCommit", [
         { ...sector, ProofType: 8 },
         { CommR: b32(1), CommD: b32(0), Ticket: ticket },
         false,
@@ -201,10 +194,10 @@ for (const dialect of DIALECTS) {
     });
 
     test("the manager still serves and the database is unchanged", async () => {
-      const head = await c.callVenus("ChainHead", []);
+      const head = await client().callVenus("ChainHead", []);
       assert.ok(head.Height >= 0);
-      assert.deepEqual(await snapshot(m.ctx.db), before_);
-      const ok = await fetch(`${m.url}/healthcheck`);
+      assert.deepEqual(await snapshot(manager().ctx.db), before_);
+      const ok = await fetch(`${manager().url}/healthcheck`);
       assert.equal(ok.status, 200);
     });
   });

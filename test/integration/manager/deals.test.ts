@@ -4,16 +4,15 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { computeCommD, zeroCommitment } from "../../../agent/manager/proofs/comm-d.js";
 import { commitmentFromPieceCid } from "../../../agent/manager/proofs/piece-cid.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
-import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { SubmitResult } from "../../../agent/shared/rpc/venus-types.js";
-import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { DIALECTS } from "./dialects.js";
+import { managerUnderTest } from "./manager-under-test.js";
 
 const bin = fileURLToPath(new URL("../../../bin/sealfarm.js", import.meta.url));
 
@@ -25,45 +24,38 @@ async function cli(argv: string[]) {
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: deals`, () => {
-    let tdb: TestDatabase;
-    let m: RunningManager;
-    let c: VenusClient;
     let commpAvailable = false;
     const files: { path: string; bytes: Buffer }[] = [];
+    const { tdb, manager, client } = managerUnderTest(dialect, {
+      toml: { miners: [{ actor: 1000, enable_deals: true }] },
+      // The manager.toml that `deals import --home` reads (the manager itself runs on testConfig).
+      beforeStart: (t) => {
+        const toml = [
+          'listen = "127.0.0.1:0"',
+          `[db]\nurl = "${t.url}"`,
+          '[chain]\nblock_time = "50ms"\nconfidence = 1\nprecommit_challenge_delay = 1',
+          "[[miners]]\nactor = 1000\nenable_deals = true",
+          "",
+        ].join("\n");
+        writeFileSync(join(t.home, "manager.toml"), toml);
+      },
+    });
 
     before(async () => {
       commpAvailable = await hasSubcommand(resolveProofsBin(""), "commp");
-      tdb = await freshDatabase(dialect);
-      const toml = [
-        'listen = "127.0.0.1:0"',
-        `[db]\nurl = "${tdb.url}"`,
-        '[chain]\nblock_time = "50ms"\nconfidence = 1\nprecommit_challenge_delay = 1',
-        "[[miners]]\nactor = 1000\nenable_deals = true",
-        "",
-      ].join("\n");
-      writeFileSync(join(tdb.home, "manager.toml"), toml);
-      m = await startManager({
-        config: testConfig(tdb.home, tdb.url, { miners: [{ actor: 1000, enable_deals: true }] }),
-      });
-      c = createVenusClient({ url: m.url });
       for (const size of [1000, 300]) {
-        const path = join(tdb.home, `payload-${size}.bin`);
+        const path = join(tdb().home, `payload-${size}.bin`);
         const bytes = randomBytes(size);
         writeFileSync(path, bytes);
         files.push({ path, bytes });
       }
-    });
-    after(async () => {
-      c?.close();
-      await m?.close();
-      await tdb?.drop();
     });
 
     test("import, pack, serve, check CommD, release on abort", async () => {
       assert.ok(commpAvailable, "sealfarm-proofs has no commp subcommand (run `npm run build:native`)");
       const imported = [];
       for (const f of files) {
-        const r = await cli(["deals", "import", f.path, "--home", tdb.home, "--json"]);
+        const r = await cli(["deals", "import", f.path, "--home", tdb().home, "--json"]);
         assert.equal(r.code, 0, r.err);
         imported.push(JSON.parse(r.out) as { id: number; pieceCid: string; paddedSize: number; payloadSize: number });
       }
@@ -76,9 +68,9 @@ for (const dialect of DIALECTS) {
       );
       assert.ok(imported[0]?.pieceCid.startsWith("baga6ea4seaq"));
 
-      const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      const sector = await client().callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
       assert.ok(sector);
-      const pieces = await c.callVenus("AcquireDeals", [sector.ID, { MaxDeals: null, MinUsedSpace: null }]);
+      const pieces = await client().callVenus("AcquireDeals", [sector.ID, { MaxDeals: null, MinUsedSpace: null }]);
       assert.ok(pieces);
       assert.deepEqual(
         pieces.map((p) => [p.DealInfo.DealID, p.Piece.Size, p.DealInfo.Offset, p.DealInfo.IsBuiltinMarket]),
@@ -90,18 +82,18 @@ for (const dialect of DIALECTS) {
       );
       assert.deepEqual(commitmentFromPieceCid(pieces[2]?.Piece.PieceCID["/"] ?? ""), zeroCommitment(512));
       assert.deepEqual(
-        await c.callVenus("AcquireDeals", [sector.ID, { MaxDeals: null, MinUsedSpace: null }]),
+        await client().callVenus("AcquireDeals", [sector.ID, { MaxDeals: null, MinUsedSpace: null }]),
         pieces,
         "idempotent",
       );
 
-      const served = await fetch(`${m.url}/piecestore/${imported[0]?.pieceCid}`);
+      const served = await fetch(`${manager().url}/piecestore/${imported[0]?.pieceCid}`);
       assert.equal(served.status, 200);
       assert.deepEqual(Buffer.from(await served.arrayBuffer()), files[0]?.bytes);
-      assert.equal((await fetch(`${m.url}/piecestore/bagaunknown`)).status, 404);
+      assert.equal((await fetch(`${manager().url}/piecestore/bagaunknown`)).status, 404);
 
-      const ticket = await c.callVenus("AssignTicket", [sector.ID]);
-      const cc = await c.callVenus("SubmitPreCommit", [
+      const ticket = await client().callVenus("AssignTicket", [sector.ID]);
+      const cc = await client().callVenus("SubmitPreCommit", [
         sector,
         { CommR: new Array(32).fill(1), CommD: Array.from(zeroCommitment(2048)), Ticket: ticket },
         false,
@@ -114,21 +106,21 @@ for (const dialect of DIALECTS) {
           commitment: commitmentFromPieceCid(p.Piece.PieceCID["/"]) ?? Buffer.alloc(32),
         })),
       );
-      const ok = await c.callVenus("SubmitPreCommit", [
+      const ok = await client().callVenus("SubmitPreCommit", [
         sector,
         { CommR: new Array(32).fill(1), CommD: Array.from(commD), Ticket: ticket },
         false,
       ]);
       assert.equal(ok.Res, SubmitResult.Accepted, ok.Desc ?? "");
 
-      const listed = await c.callVenus("ListSectors", [null]);
+      const listed = await client().callVenus("ListSectors", [null]);
       assert.equal(listed.find((s) => s.ID.Number === sector.ID.Number)?.Deals, 2);
 
       // Aborting the sector puts its deals back in the queue for the next sector.
-      await c.callVenus("ReportAborted", [sector.ID, "test abort"]);
-      const next = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      await client().callVenus("ReportAborted", [sector.ID, "test abort"]);
+      const next = await client().callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
       assert.ok(next);
-      const again = await c.callVenus("AcquireDeals", [next.ID, { MaxDeals: 1, MinUsedSpace: null }]);
+      const again = await client().callVenus("AcquireDeals", [next.ID, { MaxDeals: 1, MinUsedSpace: null }]);
       assert.deepEqual(
         again?.filter((p) => p.DealInfo.DealID !== 0).map((p) => p.DealInfo.DealID),
         [1],
@@ -137,10 +129,10 @@ for (const dialect of DIALECTS) {
     });
 
     test("import refuses a file for an unknown miner and a missing file", async () => {
-      const r = await cli(["deals", "import", files[0]?.path ?? "", "--home", tdb.home, "--miner", "t09999"]);
+      const r = await cli(["deals", "import", files[0]?.path ?? "", "--home", tdb().home, "--miner", "t09999"]);
       assert.equal(r.code, 1);
       assert.match(r.err, /--miner: 9999 is not a miner in manager.toml/);
-      const missing = await cli(["deals", "import", join(tdb.home, "nope.bin"), "--home", tdb.home]);
+      const missing = await cli(["deals", "import", join(tdb().home, "nope.bin"), "--home", tdb().home]);
       assert.equal(missing.code, 1);
       assert.match(missing.err, /nope\.bin/);
     });

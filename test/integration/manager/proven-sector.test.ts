@@ -6,13 +6,12 @@
 import assert from "node:assert/strict";
 import { renameSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { describe, test } from "node:test";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
-import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import type { WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
 import { type HeldChain, holdChain } from "../../support/manager-clocks.js";
-import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { DIALECTS } from "./dialects.js";
+import { managerUnderTest } from "./manager-under-test.js";
 import { commitPhase, persist, precommitPhase, runStage } from "./real-seal.js";
 import { preCommitLanded, proofLanded, report } from "./scripted-worker.js";
 
@@ -21,35 +20,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: a really sealed sector`, () => {
-    let tdb: TestDatabase;
-    let m: RunningManager;
-    let c: VenusClient;
     let ready = false;
-
-    before(async () => {
-      ready = (await hasSubcommand(bin, "verify-seal")) && (await hasSubcommand(bin, "verify-window-post"));
-      if (!ready) return;
-      tdb = await freshDatabase(dialect);
-      m = await startManager({
-        config: testConfig(tdb.home, tdb.url, {
-          chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 24, deadlines: 1 },
-          batching: { max_batch: 4, max_wait: "50ms" },
-          // Heartbeats are not this test's concern: no timeout while a loaded machine proves.
-          post: { heartbeat_timeout: "1h", job_max_try: 1 },
-        }),
-      });
-      c = createVenusClient({ url: m.url });
-    });
-    after(async () => {
-      c?.close();
-      await m?.close();
-      await tdb?.drop();
+    const { tdb, manager, client } = managerUnderTest(dialect, {
+      startIf: async () => {
+        ready = (await hasSubcommand(bin, "verify-seal")) && (await hasSubcommand(bin, "verify-window-post"));
+        return ready;
+      },
+      toml: {
+        chain: { block_time: "50ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 24, deadlines: 1 },
+        batching: { max_batch: 4, max_wait: "50ms" },
+        // Heartbeats are not this test's concern: no timeout while a loaded machine proves.
+        post: { heartbeat_timeout: "1h", job_max_try: 1 },
+      },
     });
 
     /** Moves the held chain to the next proving period's window and takes its job (open until the chain moves). */
     async function nextJob(chain: HeldChain, after: Set<string>): Promise<WdPoStAllocatedJob> {
       await chain.to(chain.nextOpen(0));
-      const [job] = await c.callVenus("WdPoStAllocateJobs", [
+      const [job] = await client().callVenus("WdPoStAllocateJobs", [
         { AllowedMiners: [1000], AllowedProofTypes: [] },
         1,
         "post-1",
@@ -59,7 +47,7 @@ for (const dialect of DIALECTS) {
     }
 
     async function prove(chain: HeldChain, job: WdPoStAllocatedJob) {
-      const store = join(tdb.home, "persist-1");
+      const store = join(tdb().home, "persist-1");
       const out = await runStage(bin, "window_post", {
         miner_id: job.Input.MinerId,
         proof_type: job.Input.ProofType,
@@ -72,38 +60,38 @@ for (const dialect of DIALECTS) {
         })),
       });
       const result = out as { proofs: string[]; faults: number[] };
-      await c.callVenus("WdPoStFinishJob", [job.Id, result, ""]);
+      await client().callVenus("WdPoStFinishJob", [job.Id, result, ""]);
       // A submitted proof is final once its SubmitWindowedPoSt lands: move the held chain past inclusion and
       // confidence (the window stays open: it is longer than that).
       const row = () =>
-        m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
-      if ((await row()).state === "submitted") await chain.to(chain.height + 1 + m.ctx.config.chain.confidence);
+        manager().ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", job.Id).executeTakeFirstOrThrow();
+      if ((await row()).state === "submitted") await chain.to(chain.height + 1 + manager().ctx.config.chain.confidence);
       return { row: await row(), proofs: result.proofs.length };
     }
 
     /** Seals one CC sector through the RPC flow with real proofs, up to Active and finalized. */
     async function sealActive(): Promise<number> {
-      const sector = await c.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
+      const sector = await client().callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
       assert.ok(sector);
       const sid = sector.ID;
-      assert.equal(await c.callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]), null);
-      const ticket = await c.callVenus("AssignTicket", [sid]);
-      const sealed = await precommitPhase(bin, join(tdb.home, "work"), sid.Number, ticket.Ticket);
-      await report(c, sid, "TreeDBuilt", "TicketAssigned");
-      await preCommitLanded(c, sector, { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket });
-      const store = await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]);
+      assert.equal(await client().callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]), null);
+      const ticket = await client().callVenus("AssignTicket", [sid]);
+      const sealed = await precommitPhase(bin, join(tdb().home, "work"), sid.Number, ticket.Ticket);
+      await report(client(), sid, "TreeDBuilt", "TicketAssigned");
+      await preCommitLanded(client(), sector, { CommR: sealed.commR, CommD: sealed.commD, Ticket: ticket });
+      const store = await client().callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]);
       assert.equal(store?.Name, "persist-1");
-      persist(sealed, join(tdb.home, "persist-1"), `s-t01000-${sid.Number}`);
-      assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
+      persist(sealed, join(tdb().home, "persist-1"), `s-t01000-${sid.Number}`);
+      assert.equal(await client().callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
       let seed = null;
       while (seed === null) {
-        const w = await c.callVenus("WaitSeed", [sid, 5]);
+        const w = await client().callVenus("WaitSeed", [sid, 5]);
         seed = w.Seed;
         if (seed === null) await sleep(50);
       }
       const proof = await commitPhase(bin, sealed, sid.Number, ticket.Ticket, seed.Seed);
-      await proofLanded(c, sid, proof);
-      assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
+      await proofLanded(client(), sid, proof);
+      assert.equal(await client().callVenus("ReportFinalized", [sid]), null);
       return sid.Number;
     }
 
@@ -112,11 +100,11 @@ for (const dialect of DIALECTS) {
       // Three sectors in the one deadline: more than a 2 KiB proof partition holds (2), so the PoSt is two proofs
       // and the chain must get both (it once got only the first, and every deadline of 3+ sectors failed).
       const numbers = [await sealActive(), await sealActive(), await sealActive()];
-      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 3);
+      assert.equal((await client().callVenus("ListSectors", ["Active"])).length, 3);
 
       // A WindowPoSt over the persisted files verifies. The chain is held from here: each window stays open
       // until the test has proven it, however long that takes.
-      const chain = holdChain(m);
+      const chain = holdChain(manager());
       const seen = new Set<string>();
       const j1 = await nextJob(chain, seen);
       seen.add(j1.Id);
@@ -130,14 +118,14 @@ for (const dialect of DIALECTS) {
 
       // The middle sector's sealed file disappears: the prover declares a fault, that sector alone is faulty.
       const faulty = numbers[1] ?? 0;
-      const file = join(tdb.home, "persist-1", "sealed", `s-t01000-${faulty}`);
+      const file = join(tdb().home, "persist-1", "sealed", `s-t01000-${faulty}`);
       renameSync(file, `${file}.away`);
       const j2 = await nextJob(chain, seen);
       seen.add(j2.Id);
       const r2 = await prove(chain, j2);
       assert.equal(r2.row.succeeded, 1, r2.row.error ?? "");
       assert.deepEqual(
-        (await c.callVenus("ListSectors", ["Faulty"])).map((s) => s.ID.Number),
+        (await client().callVenus("ListSectors", ["Faulty"])).map((s) => s.ID.Number),
         [faulty],
       );
 
@@ -147,15 +135,15 @@ for (const dialect of DIALECTS) {
       const r3 = await prove(chain, j3);
       assert.equal(r3.proofs, 2);
       assert.equal(r3.row.succeeded, 1, r3.row.error ?? "");
-      assert.deepEqual(await c.callVenus("ListSectors", ["Faulty"]), []);
+      assert.deepEqual(await client().callVenus("ListSectors", ["Faulty"]), []);
       // On the chain too: declared recovered, then proven.
-      const [part] = await m.ctx.chain.client.stateMinerPartitions("f01000", 0);
+      const [part] = await manager().ctx.chain.client.stateMinerPartitions("f01000", 0);
       assert.deepEqual(part?.faultySectors, []);
       assert.deepEqual(part?.recoveringSectors, []);
-      const sent = await m.ctx.db.selectFrom("messages").select(["kind", "state", "exit_code"]).execute();
+      const sent = await manager().ctx.db.selectFrom("messages").select(["kind", "state", "exit_code"]).execute();
       assert.ok(sent.some((x) => x.kind === "recovery" && x.state === "landed" && x.exit_code === 0));
       assert.ok(sent.filter((x) => x.kind === "wdpost" && x.state === "landed").length >= 3);
-      assert.equal((await c.callVenus("ListSectors", ["Active"])).length, 3);
+      assert.equal((await client().callVenus("ListSectors", ["Active"])).length, 3);
     });
   });
 }

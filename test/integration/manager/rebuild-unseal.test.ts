@@ -7,22 +7,20 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { UsageError } from "../../../agent/cli/command.js";
 import { sectorsRebuild } from "../../../agent/cli/commands/sectors-rebuild.js";
 import { sectorsUnseal } from "../../../agent/cli/commands/sectors-unseal.js";
-import type { ManagerConfig } from "../../../agent/manager/config/manager-config.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
-import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { pieceCidFromCommitment } from "../../../agent/manager/proofs/piece-cid.js";
 import { computeCommP, proverId, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { RpcError, RpcErrorCode } from "../../../agent/shared/rpc/json-rpc.js";
-import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { type SectorID, type SectorPieceV2, type Ticket, UnsealState } from "../../../agent/shared/rpc/venus-types.js";
 import { createToken } from "../../../components/core/auth/tokens.js";
 import { waitFor } from "../../support/wait.js";
-import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { DIALECTS } from "./dialects.js";
+import { managerUnderTest } from "./manager-under-test.js";
 import { commitPhase, persist, precommitPhase, runStage, type SealDir } from "./real-seal.js";
 import { preCommitLanded, proofLanded, report } from "./scripted-worker.js";
 
@@ -48,50 +46,8 @@ interface Sealed {
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: rebuild and unseal`, () => {
-    let tdb: TestDatabase;
-    let config: ManagerConfig;
-    let m: RunningManager;
-    let c: VenusClient;
-    let dealSector: Sealed;
-    let ccSector: Sealed;
-    let dealCid: string;
-
-    const start = async () => {
-      m = await startManager({ config });
-      c = createVenusClient({ url: m.url });
-    };
-    const restart = async () => {
-      c.close();
-      await m.close();
-      await start();
-    };
-
-    /** AllocateSector → AcquireDeals → ticket → real PC → landed → persisted → real proof → Active → finalized. */
-    async function sealForReal(): Promise<Sealed> {
-      const sector = await c.callVenus("AllocateSector", [ANY]);
-      assert.ok(sector);
-      const sid = sector.ID;
-      const pieces = await c.callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]);
-      const ticket = await c.callVenus("AssignTicket", [sid]);
-      const seal = await precommitPhase(bin, join(tdb.home, "work", String(sid.Number)), sid.Number, ticket.Ticket);
-      await preCommitLanded(c, sector, { CommR: seal.commR, CommD: seal.commD, Ticket: ticket });
-      assert.equal((await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]))?.Name, "persist-1");
-      persist(seal, join(tdb.home, "persist-1"), `s-t01000-${sid.Number}`);
-      assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
-      let seed = null;
-      while (seed === null) {
-        seed = (await c.callVenus("WaitSeed", [sid, 5])).Seed;
-        if (seed === null) await sleep(50);
-      }
-      const proof = await commitPhase(bin, seal, sid.Number, ticket.Ticket, seed.Seed);
-      await proofLanded(c, sid, proof);
-      assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
-      return { sid, ticket, pieces, seal };
-    }
-
-    before(async () => {
-      tdb = await freshDatabase(dialect);
-      config = testConfig(tdb.home, tdb.url, {
+    const { tdb, manager, client, restart } = managerUnderTest(dialect, {
+      toml: {
         miners: [
           { actor: 1000, seal_proof: "StackedDrg2KiBV1_1", min_number: 1, max_number: 1000, enable_deals: true },
         ],
@@ -99,71 +55,99 @@ for (const dialect of DIALECTS) {
           { name: "persist-1", path: "persist-1" },
           { name: "persist-2", path: "persist-2" },
         ],
-      });
-      await start();
+      },
+    });
+    let dealSector: Sealed;
+    let ccSector: Sealed;
+    let dealCid: string;
+
+    /** AllocateSector → AcquireDeals → ticket → real PC → landed → persisted → real proof → Active → finalized. */
+    async function sealForReal(): Promise<Sealed> {
+      const sector = await client().callVenus("AllocateSector", [ANY]);
+      assert.ok(sector);
+      const sid = sector.ID;
+      const pieces = await client().callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]);
+      const ticket = await client().callVenus("AssignTicket", [sid]);
+      const seal = await precommitPhase(bin, join(tdb().home, "work", String(sid.Number)), sid.Number, ticket.Ticket);
+      await preCommitLanded(client(), sector, { CommR: seal.commR, CommD: seal.commD, Ticket: ticket });
+      assert.equal((await client().callVenus("StoreReserveSpace", [sid, 4096, ["persist-1"]]))?.Name, "persist-1");
+      persist(seal, join(tdb().home, "persist-1"), `s-t01000-${sid.Number}`);
+      assert.equal(await client().callVenus("SubmitPersistedEx", [sid, "persist-1", false]), true);
+      let seed = null;
+      while (seed === null) {
+        seed = (await client().callVenus("WaitSeed", [sid, 5])).Seed;
+        if (seed === null) await sleep(50);
+      }
+      const proof = await commitPhase(bin, seal, sid.Number, ticket.Ticket, seed.Seed);
+      await proofLanded(client(), sid, proof);
+      assert.equal(await client().callVenus("ReportFinalized", [sid]), null);
+      return { sid, ticket, pieces, seal };
+    }
+
+    before(async () => {
       // A deal of 2032 zero bytes fills the 2 KiB sector: the first sector holds it, the second is CC.
-      const deal = join(tdb.home, "zero-deal.bin");
+      const deal = join(tdb().home, "zero-deal.bin");
       writeFileSync(deal, Buffer.alloc(2032));
-      dealCid = (await importDeal(m.ctx, deal, 1000)).pieceCid;
+      dealCid = (await importDeal(manager().ctx, deal, 1000)).pieceCid;
       dealSector = await sealForReal();
       assert.equal(dealSector.pieces?.length, 1);
       ccSector = await sealForReal();
       assert.equal(ccSector.pieces, null);
     });
-    after(async () => {
-      c?.close();
-      await m?.close();
-      await tdb?.drop();
-    });
 
     test("rebuild: only a proving sector is queued; allocation hands out the stored ticket and pieces; the walk ends proving with the new instance", async () => {
       // Refusals: unknown, still sealing, deal pieces without --pieces-available.
       await rejects(
-        c.callVenus("SectorSetForRebuild", [{ Miner: 1000, Number: 999 }, { PiecesAvailable: false }]),
+        client().callVenus("SectorSetForRebuild", [{ Miner: 1000, Number: 999 }, { PiecesAvailable: false }]),
         RpcErrorCode.SectorStateNotFound,
         /s-t01000-999 not found/,
       );
-      const sealing = await c.callVenus("AllocateSector", [ANY]);
+      const sealing = await client().callVenus("AllocateSector", [ANY]);
       assert.ok(sealing);
       await rejects(
-        c.callVenus("SectorSetForRebuild", [sealing.ID, { PiecesAvailable: false }]),
+        client().callVenus("SectorSetForRebuild", [sealing.ID, { PiecesAvailable: false }]),
         RpcErrorCode.Generic,
         /is Allocated, not proving; only a sector that finished sealing \(Active\) can be rebuilt/,
       );
-      await c.callVenus("ReportAborted", [sealing.ID, "test"]);
+      await client().callVenus("ReportAborted", [sealing.ID, "test"]);
       await rejects(
-        c.callVenus("SectorSetForRebuild", [sealing.ID, { PiecesAvailable: false }]),
+        client().callVenus("SectorSetForRebuild", [sealing.ID, { PiecesAvailable: false }]),
         RpcErrorCode.Generic,
         /was aborted/,
       );
       await rejects(
-        c.callVenus("SectorSetForRebuild", [dealSector.sid, { PiecesAvailable: false }]),
+        client().callVenus("SectorSetForRebuild", [dealSector.sid, { PiecesAvailable: false }]),
         RpcErrorCode.Generic,
         /holds 1 deal piece\(s\).*pass --pieces-available/,
       );
       await rejects(
-        c.callVenus("SectorSetForRebuild", [{ Miner: 1000 } as SectorID, { PiecesAvailable: false }]),
+        client().callVenus("SectorSetForRebuild", [{ Miner: 1000 } as SectorID, { PiecesAvailable: false }]),
         RpcErrorCode.InvalidParams,
         /param 0 \(sid\) \/Number: missing/,
       );
-      assert.equal(await c.callVenus("AllocateRebuildSector", [ANY]), null, "nothing queued yet");
+      assert.equal(await client().callVenus("AllocateRebuildSector", [ANY]), null, "nothing queued yet");
 
       // Queued, survives a restart, handed out once, to a spec that allows it.
       const sid = dealSector.sid;
-      assert.equal(await c.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: true }]), true);
+      assert.equal(await client().callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: true }]), true);
       await restart();
-      assert.equal((await c.callVenus("FindSector", [sid])).Sector.Rebuild, "queued");
+      assert.equal((await client().callVenus("FindSector", [sid])).Sector.Rebuild, "queued");
       assert.equal(
-        (await c.callVenus("ReportState", [sid, stateReq("Empty", "Allocated")])).Finalized,
+        (await client().callVenus("ReportState", [sid, stateReq("Empty", "Allocated")])).Finalized,
         true,
         "queued, not live until a worker has it",
       );
       assert.equal(
-        await c.callVenus("AllocateRebuildSector", [{ AllowedMiners: [1001], AllowedProofTypes: null }]),
+        await client().callVenus("AllocateRebuildSector", [{ AllowedMiners: [1001], AllowedProofTypes: null }]),
         null,
       );
-      assert.equal(await c.callVenus("AllocateRebuildSector", [{ AllowedMiners: null, AllowedProofTypes: [8] }]), null);
-      const info = await c.callVenus("AllocateRebuildSector", [{ AllowedMiners: [1000], AllowedProofTypes: [5] }]);
+      assert.equal(
+        await client().callVenus("AllocateRebuildSector", [{ AllowedMiners: null, AllowedProofTypes: [8] }]),
+        null,
+      );
+      const info = await client().callVenus("AllocateRebuildSector", [
+        { AllowedMiners: [1000], AllowedProofTypes: [5] },
+      ]);
       assert.ok(info);
       assert.deepEqual(info.Sector, { ID: sid, ProofType: 5 });
       assert.deepEqual(info.Ticket, dealSector.ticket, "the stored ticket");
@@ -171,33 +155,37 @@ for (const dialect of DIALECTS) {
       assert.equal(info.Pieces, null);
       assert.equal(info.IsSnapUp, false);
       assert.equal(info.UpgradePublic, null);
-      assert.equal(await c.callVenus("AllocateRebuildSector", [ANY]), null, "handed out once");
+      assert.equal(await client().callVenus("AllocateRebuildSector", [ANY]), null, "handed out once");
 
       // The sector is live for the rebuild worker; it stays Active (and proving) throughout.
-      assert.deepEqual(await c.callVenus("ReportState", [sid, stateReq("Empty", "Allocated")]), {
+      assert.deepEqual(await client().callVenus("ReportState", [sid, stateReq("Empty", "Allocated")]), {
         Id: sid,
         Finalized: false,
         AbortReason: null,
       });
-      assert.deepEqual(await c.callVenus("AssignTicket", [sid]), dealSector.ticket, "no fresh ticket");
+      assert.deepEqual(await client().callVenus("AssignTicket", [sid]), dealSector.ticket, "no fresh ticket");
       assert.deepEqual(
-        await c.callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]),
+        await client().callVenus("AcquireDeals", [sid, { MaxDeals: null, MinUsedSpace: null }]),
         dealSector.pieces,
       );
-      await report(c, sid, "SealedChecked", "SnapDone");
-      const store = await c.callVenus("StoreReserveSpace", [sid, 4096, ["persist-2"]]);
+      await report(client(), sid, "SealedChecked", "SnapDone");
+      const store = await client().callVenus("StoreReserveSpace", [sid, 4096, ["persist-2"]]);
       assert.equal(store?.Name, "persist-2");
-      assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-2", false]), false, "files not there yet");
-      persist(dealSector.seal, join(tdb.home, "persist-2"), `s-t01000-${sid.Number}`);
-      assert.equal(await c.callVenus("SubmitPersistedEx", [sid, "persist-2", false]), true);
-      await report(c, sid, "SnapDone", "Persisted");
-      const during = (await c.callVenus("ListSectors", ["Active"])).find((s) => s.ID.Number === sid.Number);
+      assert.equal(
+        await client().callVenus("SubmitPersistedEx", [sid, "persist-2", false]),
+        false,
+        "files not there yet",
+      );
+      persist(dealSector.seal, join(tdb().home, "persist-2"), `s-t01000-${sid.Number}`);
+      assert.equal(await client().callVenus("SubmitPersistedEx", [sid, "persist-2", false]), true);
+      await report(client(), sid, "SnapDone", "Persisted");
+      const during = (await client().callVenus("ListSectors", ["Active"])).find((s) => s.ID.Number === sid.Number);
       assert.equal(during?.Finalized, false);
       assert.equal(during?.Rebuild, "running");
-      assert.equal(await c.callVenus("ReportFinalized", [sid]), null);
+      assert.equal(await client().callVenus("ReportFinalized", [sid]), null);
 
-      const row = await m.ctx.db
-        .selectFrom("sectors")
+      const row = await manager()
+        .ctx.db.selectFrom("sectors")
         .selectAll()
         .where("miner", "=", 1000)
         .where("number", "=", sid.Number)
@@ -205,28 +193,35 @@ for (const dialect of DIALECTS) {
       assert.equal(row.persist_instance, "persist-2");
       assert.equal(row.rebuild_state, "none");
       assert.equal(row.reserved_size, null);
-      const after = await c.callVenus("FindSector", [sid]);
+      const after = await client().callVenus("FindSector", [sid]);
       assert.equal(after.Sector.State, "Active");
       assert.equal(after.Sector.Finalized, true);
       assert.equal(after.Sector.Rebuild, undefined);
-      assert.equal((await c.callVenus("ReportState", [sid, stateReq("Persisted", "Finished")])).Finalized, true);
-      assert.equal(await c.callVenus("AllocateRebuildSector", [ANY]), null);
+      assert.equal((await client().callVenus("ReportState", [sid, stateReq("Persisted", "Finished")])).Finalized, true);
+      assert.equal(await client().callVenus("AllocateRebuildSector", [ANY]), null);
     });
 
     test("rebuild of a CC sector: PiecesV2 null; ReportAborted ends the rebuild, the sector keeps proving; re-queuing a running rebuild takes it back", async () => {
       const sid = ccSector.sid;
-      assert.equal(await c.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: false }]), true);
-      assert.equal(await c.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: false }]), true, "again: no-op");
-      const first = await c.callVenus("AllocateRebuildSector", [ANY]);
+      assert.equal(await client().callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: false }]), true);
+      assert.equal(
+        await client().callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: false }]),
+        true,
+        "again: no-op",
+      );
+      const first = await client().callVenus("AllocateRebuildSector", [ANY]);
       assert.equal(first?.PiecesV2, null);
       assert.deepEqual(first?.Ticket, ccSector.ticket);
       // The worker holding it is gone: queue it again; the old worker is told to stop.
-      assert.equal(await c.callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: false }]), true);
-      assert.equal((await c.callVenus("ReportState", [sid, stateReq("Allocated", "PieceAdded")])).Finalized, true);
-      const second = await c.callVenus("AllocateRebuildSector", [ANY]);
+      assert.equal(await client().callVenus("SectorSetForRebuild", [sid, { PiecesAvailable: false }]), true);
+      assert.equal(
+        (await client().callVenus("ReportState", [sid, stateReq("Allocated", "PieceAdded")])).Finalized,
+        true,
+      );
+      const second = await client().callVenus("AllocateRebuildSector", [ANY]);
       assert.deepEqual(second?.Sector.ID, sid);
-      assert.equal(await c.callVenus("ReportAborted", [sid, "pc1 failed for good"]), null);
-      const v = (await c.callVenus("FindSector", [sid])).Sector;
+      assert.equal(await client().callVenus("ReportAborted", [sid, "pc1 failed for good"]), null);
+      const v = (await client().callVenus("FindSector", [sid])).Sector;
       assert.equal(v.State, "Active");
       assert.equal(v.Finalized, true);
       assert.equal(v.AbortReason, null);
@@ -238,50 +233,54 @@ for (const dialect of DIALECTS) {
       const otherCid = pieceCidFromCommitment(randomBytes(32));
       // Bad inputs, each naming what is wrong.
       await rejects(
-        c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": "bafy-not-a-piece" }, Sector: null, Dest: null }]),
+        client().callVenus("SectorSetForUnseal", [{ PieceCid: { "/": "bafy-not-a-piece" }, Sector: null, Dest: null }]),
         RpcErrorCode.InvalidParams,
         /PieceCid: expected a piece CID/,
       );
       await rejects(
-        c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": otherCid }, Sector: null, Dest: null }]),
+        client().callVenus("SectorSetForUnseal", [{ PieceCid: { "/": otherCid }, Sector: null, Dest: null }]),
         RpcErrorCode.Generic,
         new RegExp(`piece ${otherCid} not found in any sector`),
       );
       await rejects(
-        c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: ccSector.sid, Dest: null }]),
+        client().callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: ccSector.sid, Dest: null }]),
         RpcErrorCode.Generic,
         new RegExp(`not found in s-t01000-${ccSector.sid.Number}`),
       );
       await rejects(
-        c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: null, Dest: ["ftp://h/x"] }]),
+        client().callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: null, Dest: ["ftp://h/x"] }]),
         RpcErrorCode.InvalidParams,
         /Dest\/0: "ftp:\/\/h\/x": unsupported scheme "ftp:"/,
       );
       await rejects(
-        c.callVenus("SectorSetForUnseal", [
+        client().callVenus("SectorSetForUnseal", [
           { PieceCid: { "/": dealCid }, Sector: null, Dest: [`store:///${otherCid}`] },
         ]),
         RpcErrorCode.InvalidParams,
         /Dest\/0: .*expected store:\/\/\/baga/,
       );
       await rejects(
-        c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: null, Dest: ["file://host/x"] }]),
+        client().callVenus("SectorSetForUnseal", [
+          { PieceCid: { "/": dealCid }, Sector: null, Dest: ["file://host/x"] },
+        ]),
         RpcErrorCode.InvalidParams,
         /expected file:\/\/\/ABS\/PATH/,
       );
       await rejects(
-        c.callVenus("AcquireUnsealDest", [sid, { "/": dealCid }]),
+        client().callVenus("AcquireUnsealDest", [sid, { "/": dealCid }]),
         RpcErrorCode.Generic,
         /no unseal task for piece/,
       );
       await rejects(
-        c.callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]),
+        client().callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]),
         RpcErrorCode.Generic,
         /no unseal task for piece/,
       );
-      assert.equal(await c.callVenus("AllocateUnsealSector", [ANY]), null);
+      assert.equal(await client().callVenus("AllocateUnsealSector", [ANY]), null);
 
-      const task = await c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: null, Dest: null }]);
+      const task = await client().callVenus("SectorSetForUnseal", [
+        { PieceCid: { "/": dealCid }, Sector: null, Dest: null },
+      ]);
       assert.deepEqual(
         { ...task, CreatedAt: 0, UpdatedAt: 0 },
         {
@@ -299,10 +298,12 @@ for (const dialect of DIALECTS) {
       );
       await restart();
       assert.equal(
-        await c.callVenus("AllocateUnsealSector", [{ AllowedMiners: [1001], AllowedProofTypes: null }]),
+        await client().callVenus("AllocateUnsealSector", [{ AllowedMiners: [1001], AllowedProofTypes: null }]),
         null,
       );
-      const info = await c.callVenus("AllocateUnsealSector", [{ AllowedMiners: [1000], AllowedProofTypes: [5] }]);
+      const info = await client().callVenus("AllocateUnsealSector", [
+        { AllowedMiners: [1000], AllowedProofTypes: [5] },
+      ]);
       assert.ok(info);
       assert.deepEqual(info.Sector, { ID: sid, ProofType: 5 });
       assert.deepEqual(info.PieceCid, { "/": dealCid });
@@ -312,14 +313,14 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(info.Ticket, dealSector.ticket);
       assert.deepEqual(info.PrivateInfo, { AccessInstance: "persist-2" }, "the instance the rebuild recorded");
       assert.equal(info.State, UnsealState.Assigned);
-      assert.equal(await c.callVenus("AllocateUnsealSector", [ANY]), null, "handed out once");
-      assert.deepEqual(await c.callVenus("AcquireUnsealDest", [sid, { "/": dealCid }]), [`store:///${dealCid}`]);
+      assert.equal(await client().callVenus("AllocateUnsealSector", [ANY]), null, "handed out once");
+      assert.deepEqual(await client().callVenus("AcquireUnsealDest", [sid, { "/": dealCid }]), [`store:///${dealCid}`]);
 
       // What the worker does: unseal with the binary, PUT to /piecestore/<cid>, achieve.
       const name = `s-t01000-${sid.Number}`;
-      const storePath = join(tdb.home, info.PrivateInfo.AccessInstance);
-      const out = join(tdb.home, "unsealed", dealCid);
-      mkdirSync(join(tdb.home, "unsealed"), { recursive: true });
+      const storePath = join(tdb().home, info.PrivateInfo.AccessInstance);
+      const out = join(tdb().home, "unsealed", dealCid);
+      mkdirSync(join(tdb().home, "unsealed"), { recursive: true });
       await runStage(bin, "unseal", {
         registered_proof: "StackedDrg2KiBV1_1",
         prover_id: proverId(1000),
@@ -332,57 +333,63 @@ for (const dialect of DIALECTS) {
         offset: info.Offset,
         num_bytes: info.Size,
       });
-      assert.equal((await put(m.url, dealCid, readFileSync(out))).status, 200);
-      assert.deepEqual(await get(m.url, dealCid), Buffer.alloc(2032));
-      assert.equal(await c.callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]), null);
-      assert.equal(await c.callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]), null, "repeat: harmless");
-      const [done] = await c.callVenus("ListUnsealTasks", [UnsealState.Finished]);
+      assert.equal((await put(manager().url, dealCid, readFileSync(out))).status, 200);
+      assert.deepEqual(await get(manager().url, dealCid), Buffer.alloc(2032));
+      assert.equal(await client().callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]), null);
+      assert.equal(
+        await client().callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]),
+        null,
+        "repeat: harmless",
+      );
+      const [done] = await client().callVenus("ListUnsealTasks", [UnsealState.Finished]);
       assert.equal(done?.StateName, "Finished");
 
       // Queued again with other destinations; this time the worker reports an error.
       const dests = ["file:///tmp/unsealed/piece", "http://127.0.0.1:9/upload", "store://attached-1/pieces/p.car"];
-      const again = await c.callVenus("SectorSetForUnseal", [{ PieceCid: { "/": dealCid }, Sector: sid, Dest: dests }]);
+      const again = await client().callVenus("SectorSetForUnseal", [
+        { PieceCid: { "/": dealCid }, Sector: sid, Dest: dests },
+      ]);
       assert.equal(again.State, UnsealState.Set);
       await rejects(
-        c.callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]),
+        client().callVenus("AchieveUnsealSector", [sid, { "/": dealCid }, ""]),
         RpcErrorCode.Generic,
         /queued again and not handed out yet/,
       );
-      assert.deepEqual((await c.callVenus("AllocateUnsealSector", [ANY]))?.Dest, dests);
-      assert.deepEqual(await c.callVenus("AcquireUnsealDest", [sid, { "/": dealCid }]), dests);
+      assert.deepEqual((await client().callVenus("AllocateUnsealSector", [ANY]))?.Dest, dests);
+      assert.deepEqual(await client().callVenus("AcquireUnsealDest", [sid, { "/": dealCid }]), dests);
       assert.equal(
-        await c.callVenus("AchieveUnsealSector", [
+        await client().callVenus("AchieveUnsealSector", [
           sid,
           { "/": dealCid },
           "PUT http://127.0.0.1:9/upload: ECONNREFUSED",
         ]),
         null,
       );
-      const failed = await c.callVenus("ListUnsealTasks", [UnsealState.Failed]);
+      const failed = await client().callVenus("ListUnsealTasks", [UnsealState.Failed]);
       assert.deepEqual(
         failed.map((t) => [t.StateName, t.ErrorInfo]),
         [["Failed", "PUT http://127.0.0.1:9/upload: ECONNREFUSED"]],
       );
-      assert.deepEqual(await c.callVenus("ListUnsealTasks", [UnsealState.Finished]), []);
+      assert.deepEqual(await client().callVenus("ListUnsealTasks", [UnsealState.Finished]), []);
       await rejects(
-        c.callVenus("ListUnsealTasks", [7 as UnsealState]),
+        client().callVenus("ListUnsealTasks", [7 as UnsealState]),
         RpcErrorCode.InvalidParams,
         /expected an UnsealState/,
       );
     });
 
     test("PUT /piecestore: the right bytes are stored and served; wrong, cut or unauthorised uploads leave nothing", async () => {
-      const pieces = config.pieceStorePath;
+      const pieces = manager().ctx.config.pieceStorePath;
       const payload = randomBytes(1500);
-      const file = join(tdb.home, "upload.bin");
+      const file = join(tdb().home, "upload.bin");
       writeFileSync(file, payload);
       const cid = (await computeCommP(bin, file)).piece_cid;
       const before = new Set(readdirSync(pieces));
 
-      const ok = await put(m.url, cid, payload);
+      const ok = await put(manager().url, cid, payload);
       assert.equal(ok.status, 200, ok.body);
       assert.deepEqual(JSON.parse(ok.body), { PieceCid: cid, Size: 1500 });
-      assert.deepEqual(await get(m.url, cid), payload);
+      assert.deepEqual(await get(manager().url, cid), payload);
       const afterOk = new Set(readdirSync(pieces));
       assert.deepEqual(
         [...afterOk].filter((n) => !before.has(n)),
@@ -391,23 +398,23 @@ for (const dialect of DIALECTS) {
 
       // Wrong bytes under a CID: 400, nothing kept.
       const wrongCid = pieceCidFromCommitment(randomBytes(32));
-      const wrong = await put(m.url, wrongCid, payload);
+      const wrong = await put(manager().url, wrongCid, payload);
       assert.equal(wrong.status, 400);
       assert.match(wrong.body, new RegExp(`the body is piece ${cid}, not ${wrongCid}: nothing stored`));
-      assert.equal((await get(m.url, wrongCid).catch((e: Error) => e.message)).toString(), "GET 404");
+      assert.equal((await get(manager().url, wrongCid).catch((e: Error) => e.message)).toString(), "GET 404");
       // Not a piece CID, an empty body, a read-only token.
-      assert.equal((await put(m.url, "bafynotapiece", payload)).status, 400);
-      assert.equal((await put(m.url, cid, Buffer.alloc(0))).status, 400);
-      const readToken = createToken(loadOrCreateSecret(config.secretFile), "read");
-      const denied = await put(m.url, cid, payload, readToken);
+      assert.equal((await put(manager().url, "bafynotapiece", payload)).status, 400);
+      assert.equal((await put(manager().url, cid, Buffer.alloc(0))).status, 400);
+      const readToken = createToken(loadOrCreateSecret(manager().ctx.config.secretFile), "read");
+      const denied = await put(manager().url, cid, payload, readToken);
       assert.equal(denied.status, 403);
       assert.match(denied.body, /needs the \\"write\\" permission/);
       // Larger than any piece the miners could hold.
-      assert.equal((await put(m.url, cid, Buffer.alloc(4096))).status, 413);
+      assert.equal((await put(manager().url, cid, Buffer.alloc(4096))).status, 413);
 
       // A cut upload: the client announces 2000 bytes, sends 100 and hangs up.
       await new Promise<void>((resolve) => {
-        const req = http.request(`${m.url}/piecestore/${cid}`, {
+        const req = http.request(`${manager().url}/piecestore/${cid}`, {
           method: "PUT",
           headers: { "content-length": "2000" },
         });
@@ -420,24 +427,24 @@ for (const dialect of DIALECTS) {
         readdirSync(pieces).some((n) => n.endsWith(".part")) ? undefined : true,
       );
       assert.deepEqual(new Set(readdirSync(pieces)), afterOk, "nothing left behind by refused or cut uploads");
-      assert.deepEqual(await get(m.url, cid), payload, "the stored piece is untouched");
+      assert.deepEqual(await get(manager().url, cid), payload, "the stored piece is untouched");
 
       // The temp file of an upload a kill -9 cut short is gone after the next start.
       writeFileSync(join(pieces, `.${cid}.0123456789ab.part`), "half");
       await restart();
       assert.deepEqual(new Set(readdirSync(pieces)), afterOk);
-      assert.deepEqual(await get(m.url, cid), payload);
+      assert.deepEqual(await get(manager().url, cid), payload);
     });
 
     test("the CLI: sectors rebuild, sectors unseal and --list against the running manager", async () => {
       const lines: string[] = [];
       const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-      const url = ["--url", m.url];
+      const url = ["--url", manager().url];
       const sid = ccSector.sid;
       assert.equal(await sectorsRebuild.run(["t01000", String(sid.Number), ...url], io), 0);
       assert.equal(lines.pop(), `s-t01000-${sid.Number} queued for rebuild`);
-      assert.deepEqual((await c.callVenus("AllocateRebuildSector", [ANY]))?.Sector.ID, sid);
-      await c.callVenus("ReportFinalized", [sid]);
+      assert.deepEqual((await client().callVenus("AllocateRebuildSector", [ANY]))?.Sector.ID, sid);
+      await client().callVenus("ReportFinalized", [sid]);
       await assert.rejects(sectorsRebuild.run(["1000", "99999", ...url], io), /s-t01000-99999 not found/);
       await assert.rejects(sectorsRebuild.run(["1000"], io), UsageError);
 

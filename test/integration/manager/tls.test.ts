@@ -5,50 +5,40 @@
 import assert from "node:assert/strict";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { main } from "../../../agent/cli/main.js";
-import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
 import { loadOrCreateSecret } from "../../../agent/shared/auth/secret-file.js";
 import { createVenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import { putFile } from "../../../agent/worker/stages/upload-piece.js";
 import { createToken } from "../../../components/core/auth/tokens.js";
 import { certFingerprint, generateSelfSignedCert } from "../../../components/core/tls/self-signed-cert.js";
-import { freshDatabase, type TestDatabase } from "./dialects.js";
+import { managerUnderTest, tokensRequiredToml } from "./manager-under-test.js";
 
-let tdb: TestDatabase;
-let m: RunningManager;
 let fingerprint = "";
 let caPem = "";
 
-before(async () => {
-  tdb = await freshDatabase("sqlite");
-  let out = "";
-  const code = await main(["manager", "tls", "init", "--names", "127.0.0.1,localhost", "--home", tdb.home], {
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (out += `${t}\n`),
-  });
-  assert.equal(code, 0, out);
-  fingerprint = /(sha256:[0-9A-F:]+)/.exec(out)?.[1] ?? "";
-  caPem = readFileSync(join(tdb.home, "tls.crt"), "utf8");
-  assert.equal(certFingerprint(caPem), fingerprint);
-  assert.equal(statSync(join(tdb.home, "tls.key")).mode & 0o777, 0o600);
-  writeFileSync(
-    join(tdb.home, "manager.toml"),
-    `listen = "127.0.0.1:0"\n[db]\nurl = "${tdb.url}"\n[auth]\ntrusted = []\n[chain]\nblock_time = "100ms"\n` +
-      `[tls]\nlisten = "127.0.0.1:0"\ncert_file = "tls.crt"\nkey_file = "tls.key"\n`,
-  );
-  m = await startManager({ home: tdb.home });
-});
-after(async () => {
-  await m?.close();
-  await tdb?.drop();
+const { tdb, manager } = managerUnderTest("sqlite", {
+  client: false,
+  managerToml: tokensRequiredToml('[tls]\nlisten = "127.0.0.1:0"\ncert_file = "tls.crt"\nkey_file = "tls.key"\n'),
+  beforeStart: async (t) => {
+    let out = "";
+    const code = await main(["manager", "tls", "init", "--names", "127.0.0.1,localhost", "--home", t.home], {
+      out: (o) => (out += `${o}\n`),
+      err: (o) => (out += `${o}\n`),
+    });
+    assert.equal(code, 0, out);
+    fingerprint = /(sha256:[0-9A-F:]+)/.exec(out)?.[1] ?? "";
+    caPem = readFileSync(join(t.home, "tls.crt"), "utf8");
+    assert.equal(certFingerprint(caPem), fingerprint);
+    assert.equal(statSync(join(t.home, "tls.key")).mode & 0o777, 0o600);
+  },
 });
 
 test("a worker that pins the manager's certificate talks to it over TLS", async () => {
-  assert.match(m.tlsUrl ?? "", /^https:\/\/127\.0\.0\.1:\d+$/);
-  const token = createToken(loadOrCreateSecret(join(tdb.home, "auth.secret")), "write");
-  const pinned = createVenusClient({ url: m.tlsUrl ?? "", token, tls: { caPem, fingerprint } });
-  const byCaOnly = createVenusClient({ url: m.tlsUrl ?? "", token, tls: { caPem, fingerprint: undefined } });
+  assert.match(manager().tlsUrl ?? "", /^https:\/\/127\.0\.0\.1:\d+$/);
+  const token = createToken(loadOrCreateSecret(join(tdb().home, "auth.secret")), "write");
+  const pinned = createVenusClient({ url: manager().tlsUrl ?? "", token, tls: { caPem, fingerprint } });
+  const byCaOnly = createVenusClient({ url: manager().tlsUrl ?? "", token, tls: { caPem, fingerprint: undefined } });
   try {
     const s = await pinned.callVenus("AllocateSector", [{ AllowedMiners: null, AllowedProofTypes: null }]);
     assert.equal(s?.ID.Number, 1);
@@ -58,12 +48,12 @@ test("a worker that pins the manager's certificate talks to it over TLS", async 
     byCaOnly.close();
   }
   // The piece store over the same listener, with the same pin (unseal's store:/// uploads).
-  const file = join(tdb.home, "not-a-piece.bin");
+  const file = join(tdb().home, "not-a-piece.bin");
   writeFileSync(file, Buffer.alloc(10));
   await assert.rejects(
     putFile(
       file,
-      `${m.tlsUrl}/piecestore/baga6ea4seaqnotapiece`,
+      `${manager().tlsUrl}/piecestore/baga6ea4seaqnotapiece`,
       { authorization: `Bearer ${token}` },
       {
         tls: { caPem, fingerprint },
@@ -75,9 +65,12 @@ test("a worker that pins the manager's certificate talks to it over TLS", async 
 
 test("another certificate's pin, or the system CAs alone, are refused before a request is sent", async () => {
   const other = generateSelfSignedCert(["127.0.0.1"]);
-  const wrongPin = createVenusClient({ url: m.tlsUrl ?? "", tls: { caPem, fingerprint: other.fingerprint } });
-  const wrongCa = createVenusClient({ url: m.tlsUrl ?? "", tls: { caPem: other.certPem, fingerprint: undefined } });
-  const systemCas = createVenusClient({ url: m.tlsUrl ?? "" });
+  const wrongPin = createVenusClient({ url: manager().tlsUrl ?? "", tls: { caPem, fingerprint: other.fingerprint } });
+  const wrongCa = createVenusClient({
+    url: manager().tlsUrl ?? "",
+    tls: { caPem: other.certPem, fingerprint: undefined },
+  });
+  const systemCas = createVenusClient({ url: manager().tlsUrl ?? "" });
   try {
     await assert.rejects(wrongPin.callVenus("ChainHead", []), /not the pinned sha256:/);
     await assert.rejects(wrongCa.callVenus("ChainHead", []), /self.signed|unable to verify|certificate/i);
@@ -88,5 +81,5 @@ test("another certificate's pin, or the system CAs alone, are refused before a r
     systemCas.close();
   }
   // The plain listener still answers (loopback, damocles peers).
-  assert.equal((await fetch(`${m.url}/healthcheck`)).status, 200);
+  assert.equal((await fetch(`${manager().url}/healthcheck`)).status, 200);
 });

@@ -4,14 +4,13 @@
 // (test/integration/manager/proven-sector.test.ts proves a really sealed sector).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { type RunningManager, startManager } from "../../../agent/manager/manager.js";
+import { before, describe, test } from "node:test";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { updateSector } from "../../../agent/manager/sectors/sector.repository.js";
-import { createVenusClient, type VenusClient } from "../../../agent/shared/rpc/venus-client.js";
 import type { SectorID, WdPoStAllocatedJob } from "../../../agent/shared/rpc/venus-types.js";
 import { holdChain, type JumpableClock, jumpableClock } from "../../support/manager-clocks.js";
-import { DIALECTS, freshDatabase, type TestDatabase, testConfig } from "./dialects.js";
+import { DIALECTS } from "./dialects.js";
+import { managerUnderTest } from "./manager-under-test.js";
 import { sealToSeed } from "./scripted-worker.js";
 
 const SPEC_2K = {
@@ -22,32 +21,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: WindowPoSt jobs`, () => {
-    let tdb: TestDatabase;
-    let m: RunningManager;
-    let c: VenusClient;
+    const { tdb, manager, client } = managerUnderTest(dialect, {
+      toml: {
+        chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 400, deadlines: 2 },
+        // Timeouts are the test's to cause (it jumps the clock), never the machine's speed.
+        post: { heartbeat_timeout: "1h", job_max_try: 2 },
+      },
+    });
     let clock: JumpableClock;
     const sids: SectorID[] = [];
 
     before(async () => {
-      tdb = await freshDatabase(dialect);
-      m = await startManager({
-        config: testConfig(tdb.home, tdb.url, {
-          chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 400, deadlines: 2 },
-          // Timeouts are the test's to cause (it jumps the clock), never the machine's speed.
-          post: { heartbeat_timeout: "1h", job_max_try: 2 },
-        }),
-      });
-      c = createVenusClient({ url: m.url });
-      clock = jumpableClock(m);
+      clock = jumpableClock(manager());
       for (let i = 0; i < 2; i++) {
-        const s = await sealToSeed(c, new Array(32).fill(i + 1), (name) => join(tdb.home, name));
+        const s = await sealToSeed(client(), new Array(32).fill(i + 1), (name) => join(tdb().home, name));
         sids.push(s.sid);
       }
       // Hold the chain, so the deadline open now stays open for the whole test, and put both sectors in it.
-      const d = holdChain(m).deadline();
+      const d = holdChain(manager()).deadline();
       // One statement, so the pump cannot build the job between the two sectors.
-      await m.ctx.db
-        .updateTable("sectors")
+      await manager()
+        .ctx.db.updateTable("sectors")
         .set({ state: "Active", proof_stage: "landed", active_epoch: d.open - 1, deadline: d.index })
         .where("miner", "=", 1000)
         .where(
@@ -57,16 +51,11 @@ for (const dialect of DIALECTS) {
         )
         .execute();
     });
-    after(async () => {
-      c?.close();
-      await m?.close();
-      await tdb?.drop();
-    });
 
     async function allocate(spec = SPEC_2K, worker = "post-1"): Promise<WdPoStAllocatedJob[]> {
       const until = Date.now() + 120_000; // a hang guard: the job comes once the pump has run
       for (;;) {
-        const jobs = await c.callVenus("WdPoStAllocateJobs", [spec, 1, worker]);
+        const jobs = await client().callVenus("WdPoStAllocateJobs", [spec, 1, worker]);
         if (jobs.length > 0 || Date.now() > until) return jobs;
         await sleep(30);
       }
@@ -74,11 +63,11 @@ for (const dialect of DIALECTS) {
 
     /** The manager's stored row of a job, as WdPoStFinishJob left it. */
     function jobRow(id: string) {
-      return m.ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      return manager().ctx.db.selectFrom("wdpost_jobs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     }
 
     test("a job for the open deadline carries every sector, its CommR, store and a masked seed", async () => {
-      const none = await c.callVenus("WdPoStAllocateJobs", [
+      const none = await client().callVenus("WdPoStAllocateJobs", [
         { AllowedMiners: [], AllowedProofTypes: ["StackedDrgWindow32GiBV1_2"] },
         1,
         "post-1",
@@ -97,7 +86,7 @@ for (const dialect of DIALECTS) {
       assert.ok((job.Input.Seed[31] ?? 255) <= 0x3f);
       assert.match(job.Id, /^[1-9A-HJ-NP-Za-km-z]{8,12}$/);
       assert.deepEqual(
-        await c.callVenus("WdPoStAllocateJobs", [SPEC_2K, 1, "post-2"]),
+        await client().callVenus("WdPoStAllocateJobs", [SPEC_2K, 1, "post-2"]),
         [],
         "a running job is not handed out twice",
       );
@@ -106,25 +95,25 @@ for (const dialect of DIALECTS) {
       clock.jump(3_600_000 + 1000);
       const [again] = await allocate();
       assert.equal(again?.Id, job.Id);
-      assert.equal(await c.callVenus("WdPoStHeartbeatJobs", [[job.Id], "post-1"]), null);
+      assert.equal(await client().callVenus("WdPoStHeartbeatJobs", [[job.Id], "post-1"]), null);
 
       // The worker reports a processor error on the last try: the job fails for good and its sectors are faulty.
-      await c.callVenus("WdPoStFinishJob", [job.Id, null, "window_post: no such file sealed/s-t01000-1"]);
+      await client().callVenus("WdPoStFinishJob", [job.Id, null, "window_post: no such file sealed/s-t01000-1"]);
       const row = await jobRow(job.Id);
       assert.equal(row.state, "finished");
       assert.equal(row.succeeded, 0);
       assert.equal(row.try_num, 2);
       assert.match(row.error ?? "", /no such file/);
-      const faulty = await c.callVenus("ListSectors", ["Faulty"]);
+      const faulty = await client().callVenus("ListSectors", ["Faulty"]);
       assert.deepEqual(
         faulty.map((s) => s.ID.Number),
         sids.map((s) => s.Number),
       );
-      await assert.rejects(c.callVenus("WdPoStFinishJob", [job.Id, null, "again"]), /is finished, not running/);
+      await assert.rejects(client().callVenus("WdPoStFinishJob", [job.Id, null, "again"]), /is finished, not running/);
     });
 
     test("metrics show sectors by state and the chain height", async () => {
-      const text = await (await fetch(`${m.url}/metrics`)).text();
+      const text = await (await fetch(`${manager().url}/metrics`)).text();
       assert.match(text, /sealfarm_manager_sectors\{state="Active"\} 2/);
       assert.match(text, /sealfarm_manager_chain_height \d+/);
       assert.match(text, /sealfarm_manager_sectors_faulty 2/);
@@ -138,11 +127,11 @@ for (const dialect of DIALECTS) {
         "sealfarm-proofs has no verify-window-post subcommand (run `npm run build:native`)",
       );
       // Let the deadline's job be created afresh (same input, same id) and prove it with garbage.
-      await m.ctx.db.deleteFrom("wdpost_jobs").execute();
-      await m.tick();
+      await manager().ctx.db.deleteFrom("wdpost_jobs").execute();
+      await manager().tick();
       const [job] = await allocate();
       assert.ok(job);
-      await c.callVenus("WdPoStFinishJob", [
+      await client().callVenus("WdPoStFinishJob", [
         job.Id,
         { proofs: [Buffer.alloc(192, 1).toString("base64")], faults: [] },
         "",
@@ -155,18 +144,18 @@ for (const dialect of DIALECTS) {
         row.error ?? "",
         /invalid WindowPoSt: none of its sectors is in a partition of deadline \d+ on the chain/,
       );
-      const faulty = await c.callVenus("ListSectors", ["Faulty"]);
+      const faulty = await client().callVenus("ListSectors", ["Faulty"]);
       assert.equal(faulty.length, 2, "a refused proof recovers nothing");
     });
 
     test("issue 15: a WindowPoSt over no sectors (every sector declared faulty, no proofs) is not valid", async () => {
-      await m.ctx.db.deleteFrom("wdpost_jobs").execute();
-      await m.tick();
+      await manager().ctx.db.deleteFrom("wdpost_jobs").execute();
+      await manager().tick();
       const [job] = await allocate();
       assert.ok(job);
       const all = job.Input.Sectors.map((x) => x.SectorId);
       assert.ok(all.length > 0);
-      await c.callVenus("WdPoStFinishJob", [job.Id, { proofs: [], faults: all }, ""]);
+      await client().callVenus("WdPoStFinishJob", [job.Id, { proofs: [], faults: all }, ""]);
       const row = await jobRow(job.Id);
       assert.equal(row.succeeded, 0);
       assert.match(row.error ?? "", /invalid WindowPoSt: it proves no sectors/);
@@ -176,31 +165,18 @@ for (const dialect of DIALECTS) {
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: a deadline that closes without a proof`, () => {
-    let tdb: TestDatabase;
-    let m: RunningManager;
-    let c: VenusClient;
-
-    before(async () => {
-      tdb = await freshDatabase(dialect);
-      // 4-epoch windows; the test holds the chain and moves it through deadline 1 itself.
-      m = await startManager({
-        config: testConfig(tdb.home, tdb.url, {
-          chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 8, deadlines: 2 },
-        }),
-      });
-      c = createVenusClient({ url: m.url });
-    });
-    after(async () => {
-      c?.close();
-      await m?.close();
-      await tdb?.drop();
+    // 4-epoch windows; the test holds the chain and moves it through deadline 1 itself.
+    const { tdb, manager, client } = managerUnderTest(dialect, {
+      toml: {
+        chain: { block_time: "50ms", precommit_challenge_delay: 1, confidence: 1, proving_period: 8, deadlines: 2 },
+      },
     });
 
     test("the job fails with 'deadline closed' and its sectors become faulty", async () => {
-      const s = await sealToSeed(c, new Array(32).fill(9), (name) => join(tdb.home, name));
+      const s = await sealToSeed(client(), new Array(32).fill(9), (name) => join(tdb().home, name));
       // The chain held from here: deadline 1 opens (its job is created, nobody takes it), then closes.
-      const chain = holdChain(m);
-      await updateSector(m.ctx.db, s.sid.Miner, s.sid.Number, {
+      const chain = holdChain(manager());
+      await updateSector(manager().ctx.db, s.sid.Miner, s.sid.Number, {
         state: "Active",
         proof_stage: "landed",
         active_epoch: 0,
@@ -208,21 +184,21 @@ for (const dialect of DIALECTS) {
       });
       const open = chain.nextOpen(1);
       await chain.to(open);
-      const job = await m.ctx.db
-        .selectFrom("wdpost_jobs")
+      const job = await manager()
+        .ctx.db.selectFrom("wdpost_jobs")
         .selectAll()
         .where("open_epoch", "=", open)
         .executeTakeFirstOrThrow();
       assert.deepEqual([job.state, job.deadline, job.open_epoch], ["ready2run", 1, open]);
       await chain.to(job.close_epoch);
-      const closed = await m.ctx.db
-        .selectFrom("wdpost_jobs")
+      const closed = await manager()
+        .ctx.db.selectFrom("wdpost_jobs")
         .select("error")
         .where("id", "=", job.id)
         .where("state", "=", "finished")
         .executeTakeFirst();
       assert.match(closed?.error ?? "", /deadline closed before a proof was submitted/);
-      const faulty = await c.callVenus("ListSectors", ["Faulty"]);
+      const faulty = await client().callVenus("ListSectors", ["Faulty"]);
       assert.deepEqual(
         faulty.map((x) => x.ID.Number),
         [s.sid.Number],
