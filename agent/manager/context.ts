@@ -32,13 +32,18 @@ export function createOfflineContext(db: Kysely<Database>, config: ManagerConfig
 }
 
 /** The context over a migrated database: the one place that decides what a service is handed. */
-export async function createManagerContext(db: Kysely<Database>, config: ManagerConfig): Promise<ManagerContext> {
+export async function createManagerContext(
+  db: Kysely<Database>,
+  config: ManagerConfig,
+  devnetClock?: () => number,
+): Promise<ManagerContext> {
   const offline = createOfflineContext(db, config);
   const chain = await openChainAccess({
     config: config.chain,
     home: config.home,
     miners: config.miners,
     proofsBin: offline.proofsBin,
+    devnetClock,
   });
   return { ...offline, chain };
 }

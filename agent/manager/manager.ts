@@ -37,7 +37,10 @@ export interface RunningManager {
   close(graceMs?: number): Promise<void>;
 }
 
-export type StartOptions = { home: string; config?: undefined } | { config: ManagerConfig; home?: undefined };
+export type StartOptions = ({ home: string; config?: undefined } | { config: ManagerConfig; home?: undefined }) & {
+  /** The wall clock of the in-process devnet (`[chain] kind = "devnet"`); Date.now unless a test pauses it. */
+  devnetClock?: () => number;
+};
 
 export async function startManager(options: StartOptions): Promise<RunningManager> {
   const config = options.config ?? loadManagerConfig(options.home);
@@ -54,7 +57,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   }
   let ctx: ManagerContext;
   try {
-    ctx = await createManagerContext(db, config);
+    ctx = await createManagerContext(db, config, options.devnetClock);
   } catch (error) {
     await db.destroy();
     throw error;

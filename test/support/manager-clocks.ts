@@ -61,3 +61,33 @@ export function jumpableClock(m: RunningManager): JumpableClock {
     },
   };
 }
+
+export interface PausableClock {
+  /** The clock to hand the manager's devnet (`startManager({ devnetClock })`): the wall clock minus the pauses. */
+  readonly now: () => number;
+  /** Stops the clock where it is: the chain's height stays, across manager restarts too (same clock). */
+  pause(): void;
+  /** Lets it run again from where it stopped (no jump over the pause). */
+  resume(): void;
+}
+
+/**
+ * A devnet clock that can stand still. Unlike `holdChain`, which holds one running devnet, it outlives the manager:
+ * a manager stopped and started again on it finds the chain at the height it left, so a deadline cannot pass
+ * unproven while nothing is there to prove it.
+ */
+export function pausableClock(): PausableClock {
+  let pausedTotal = 0;
+  let pausedAt: number | undefined;
+  return {
+    now: () => (pausedAt ?? Date.now()) - pausedTotal,
+    pause: () => {
+      pausedAt ??= Date.now();
+    },
+    resume: () => {
+      if (pausedAt === undefined) return;
+      pausedTotal += Date.now() - pausedAt;
+      pausedAt = undefined;
+    },
+  };
+}

@@ -44,13 +44,16 @@ export interface OpenChainOptions {
   miners: MinerConfig[];
   proofsBin: string;
   env?: Record<string, string | undefined>;
+  /** The wall clock the in-process devnet derives its height from (Date.now); a test may pause it. */
+  devnetClock?: () => number;
 }
 
 async function startInProcessDevnet(
   o: OpenChainOptions,
 ): Promise<{ url: string; token: string; handle: DevnetHandle }> {
   let held: number | undefined;
-  const now = () => held ?? Date.now();
+  const clock = o.devnetClock ?? Date.now;
+  const now = () => held ?? clock();
   const token = randomBytes(24).toString("hex");
   const server = await startDevnetServer({
     dir: join(o.home, "devnet"),

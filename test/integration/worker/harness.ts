@@ -63,6 +63,8 @@ export interface FarmOptions {
   /** Extra top-level worker TOML (processors etc.). */
   workerToml?: Record<string, unknown>;
   wdpost?: boolean;
+  /** The manager's devnet clock (every start of the manager gets the same one). */
+  devnetClock?: () => number;
   /** Declare the persist store through `scan_persist_stores` (a sectorstore.json with this `Meta`) instead of
    * `[[attached]]`, so the store carries a meta map. */
   persistMeta?: Record<string, string>;
@@ -87,7 +89,7 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
     listen: `127.0.0.1:${port}`,
     ...o.managerToml,
   });
-  let manager = await startManager({ config: managerConfig });
+  let manager = await startManager({ config: managerConfig, devnetClock: o.devnetClock });
   const persistDir = join(managerHome, "persist-1");
   const threadDirs = Array.from({ length: o.threads ?? 1 }, (_, i) => join(dir, `store${i}`));
   const threads: Array<Record<string, unknown>> = threadDirs.map((location) => ({ location }));
@@ -125,7 +127,7 @@ export async function startFarm(o: FarmOptions = {}): Promise<Farm> {
       await manager.close();
     },
     startManagerAgain: async () => {
-      manager = await startManager({ config: managerConfig });
+      manager = await startManager({ config: managerConfig, devnetClock: o.devnetClock });
       down = false;
     },
     rpc,

@@ -12,6 +12,7 @@ import { parse, stringify } from "smol-toml";
 import { dealPayload } from "../../../agent/dev/dev-plan.js";
 import { importDeal } from "../../../agent/manager/deals/deal.service.js";
 import type { WdPoStInput } from "../../../agent/shared/rpc/venus-types.js";
+import { pausableClock } from "../../support/manager-clocks.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
 import {
   type Farm,
@@ -33,6 +34,7 @@ await requireStages([
 ]);
 
 describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every state, and proves its update", () => {
+  const chainClock = pausableClock();
   let farm: Farm;
   let worker: WorkerProcess | undefined;
   let gate: ProcessorGate;
@@ -44,9 +46,11 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
       threads: 1,
       // A PoSt thread from the start: a sector that misses its WindowPoSt turns faulty and is no SnapUp candidate.
       wdpost: true,
+      // The chain stands still while nothing runs a PoSt thread (the sealer stopped, the SnapUp worker killed and
+      // started again, the manager away): a faulty sector cannot be updated, and how long a loaded machine takes
+      // to restart a process must not decide whether a deadline passes unproven.
+      devnetClock: chainClock.now,
       managerToml: {
-        // Blocks slow enough that a loaded machine's PoSt thread keeps the sector proving (a faulty sector is no
-        // SnapUp candidate) while the worker restarts between the states.
         chain: { block_time: "250ms", precommit_challenge_delay: 2, confidence: 1, proving_period: 40, deadlines: 4 },
         miners: [{ actor: 1000, seal_proof: "StackedDrg2KiBV1_1", min_number: 1, max_number: 100, enable_deals: true }],
       },
@@ -99,6 +103,8 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
       },
       120_000,
     );
+    // Paused before its PoSt thread goes, until the SnapUp worker's PoSt thread is up for good (end of the next test).
+    chainClock.pause();
     await sealer.stop();
     assert.equal(active[0]?.Deals, 0);
     const dealFile = join(farm.dir, "deal.bin");
@@ -136,6 +142,8 @@ describe("SnapUp: a proving CC sector takes a deal, survives SIGKILL in every st
     await worker?.kill9();
     await farm.startManagerAgain();
     worker = await startWorker(snapConfig, gate.env);
+    // Its PoSt thread stays from here on: the chain runs again, from the height where it stopped.
+    chainClock.resume();
   });
 
   it("the devnet verifies the update, switches the sector to its new comm_r, and WindowPoSt proves the update", async () => {
