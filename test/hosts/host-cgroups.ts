@@ -5,7 +5,7 @@
 // /sys/fs/cgroup/<hierarchy>/system.slice/sealfarm-worker.service. A host then never garbage-collected a removed
 // unit (its cgroup still held another host's worker, so it was "not empty"), and `systemctl kill` could not signal
 // the unit's cgroup (it held processes of other PID namespaces).
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 interface Hierarchy {
@@ -105,20 +105,16 @@ export function removeCgroupTree(dir: string, deadlineMs = 10_000): string[] {
   // Synchronous, so that the process "exit" handler can clean up too.
   const pause = new Int32Array(new SharedArrayBuffer(4));
   const remove = (d: string): void => {
-    let entries: string[];
+    // A child cgroup is a directory; the files beside it are the kernel's and go with their directory.
+    let children: string[] = [];
     try {
-      entries = readdirSync(d);
+      children = readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => join(d, e.name));
     } catch {
-      return;
+      return; // gone already: its systemd removed it
     }
-    for (const e of entries) {
-      const p = join(d, e);
-      try {
-        if (statSync(p).isDirectory()) remove(p);
-      } catch {
-        // Gone already (its parent's systemd removed it).
-      }
-    }
+    for (const child of children) remove(child);
     for (;;) {
       try {
         rmdirSync(d);
