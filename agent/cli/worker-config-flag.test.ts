@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { ConfigError } from "../../components/core/config/config-error.js";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import { parseArgs } from "./cli-args.js";
 import { UsageError } from "./command.js";
 import { loadWorkerConfigFlag } from "./worker-config-flag.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-config-flag-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-config-flag-");
 const args = (...argv: string[]) => parseArgs(argv, ["config"]);
 
 describe("loadWorkerConfigFlag", () => {

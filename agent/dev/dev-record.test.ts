@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import { DEV_RECORD, diffDevOptions, prepareDevDirectory, renderMismatch } from "./dev-record.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-dev-record-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-dev-record-");
 const small = { sectorSize: "2KiB", sectors: 4, threads: 3 };
 const big = { sectorSize: "8MiB", sectors: 2, threads: 3 };
 

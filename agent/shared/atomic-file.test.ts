@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import { readFileIfExists, writeFileAtomic } from "./atomic-file.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-atomic-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-atomic-");
 
 describe("atomic file", () => {
   it("replaces the whole content and leaves no temp file", () => {

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import { findPackageRoot, packageRoot } from "./package-root.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-package-root-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-package-root-");
 
 test("the nearest package.json up from sources and from the compiled tree is the same root", () => {
   writeFileSync(join(dir, "package.json"), "{}");

@@ -2,15 +2,14 @@
 // mode asked for.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
+import { scratchDir } from "../../test/support/scratch-dir.js";
 import { installDir } from "./install-dir.js";
 import { systemctl } from "./systemctl.js";
 
-const tmp = mkdtempSync(join(tmpdir(), "sealfarm-tools-"));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir("sealfarm-tools-");
 
 describe("systemctl argv", () => {
   it("builds the calls the providers make", () => {

@@ -3,10 +3,9 @@
 // design, the key path); never a TypeError or a stack trace. A fixed seed plus one random seed per run, bounded
 // by count (FUZZ_COUNT, default 300 per seed); a failure prints the seed to replay with FUZZ_SEED.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { loadManagerConfig } from "../../agent/manager/config/load-manager-config.js";
 import { loadWorkerConfig } from "../../agent/worker/config/load-worker-config.js";
 import { ConfigError } from "../../components/core/config/config-error.js";
@@ -14,10 +13,10 @@ import { parseMachineClassYaml } from "../../components/core/config/load-class.j
 import { loadFarmStackFile } from "../../components/core/config/load-stack-file.js";
 import { defaultManagerToml } from "../../components/core/config/manager-toml.js";
 import { renderManagerToml } from "../../components/core/render/manager-toml-text.js";
+import { scratchDir } from "../support/scratch-dir.js";
 import { fuzzConfig } from "./config-fuzz.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-fuzz-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-fuzz-");
 
 const workerExample = `
 [worker]

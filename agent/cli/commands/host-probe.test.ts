@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   classNameFromHost,
   type HostFacts,
@@ -12,11 +12,11 @@ import { parseCpuList } from "../../../components/core/config/cpu-list.js";
 import { loadMachineClass } from "../../../components/core/config/load-class.js";
 import { planHost } from "../../../components/core/plan/plan-host.js";
 import { captureIo } from "../../../test/support/cli-io.js";
+import { scratchDir } from "../../../test/support/scratch-dir.js";
 import { main } from "../main.js";
 import { hostProbe, pciNumaNode } from "./host-probe.js";
 
-const tmp = mkdtempSync(join(tmpdir(), "sealfarm-probe-"));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir("sealfarm-probe-");
 
 describe("sealfarm host probe (this machine's real hardware)", () => {
   it("writes a class that loads back through loadMachineClass and matches the machine", async () => {

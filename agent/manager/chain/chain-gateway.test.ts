@@ -2,10 +2,8 @@
 // DSTs and entropy, a push repeated for the same record answered with the same CID, and outcomes that wait for
 // the confidence.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
+import { scratchDir } from "../../../test/support/scratch-dir.js";
 import { resolveProofsBin } from "../proofs/proofs-binary.js";
 import { createChainGateway, minerAddress } from "./chain-gateway.js";
 import { startDevnetServer } from "./devnet-server/devnet-server.js";
@@ -17,8 +15,7 @@ import { createLotusClient } from "./lotus/lotus-client.js";
 import { DomainSeparationTag } from "./lotus/lotus-shapes.js";
 import { preCommitBatchMessage } from "./sealing-messages.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-gateway-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-gateway-");
 
 test("the chain gateway over the devnet's Lotus API", async () => {
   // Genesis is created at the first start's clock (epoch 0), then the test moves the clock.

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely } from "kysely";
+import { scratchDir } from "../../../test/support/scratch-dir.js";
 import { GroupCommitSqliteDialect } from "./sqlite-group-commit.js";
 
 interface T {
   items: { id: number; tag: string };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-gc-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-gc-");
 
 function open(name: string) {
   const file = join(dir, name);

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
+import { scratchDir } from "../../../test/support/scratch-dir.js";
 import { hasSubcommand, ProofsBinaryError, proverId, resolveProofsBin, verifySeal } from "./proofs-binary.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-proofs-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-proofs-");
 
 test("prover_id is the actor's uvarint, zero-padded to 32 bytes", () => {
   assert.deepEqual(proverId(1000).slice(0, 3), [232, 7, 0]);

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
+import { scratchDir } from "../../../test/support/scratch-dir.js";
 import { parseSectorStoreJson, scanPersistStores } from "./scan-persist-stores.js";
 
-const root = mkdtempSync(join(tmpdir(), "sealfarm-scan-"));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = scratchDir("sealfarm-scan-");
 
 describe("scan_persist_stores", () => {
   it("reads Name, falls back to ID, and honours ReadOnly", () => {

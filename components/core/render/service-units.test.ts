@@ -2,18 +2,17 @@
 // stderr (unknown keys and bad values are only warnings with exit 0). Goldens pin the exact text.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { scratchDir } from "../../../test/support/scratch-dir.js";
 import { renderManagerUnit, renderWorkerUnit } from "./service-units.js";
 import { execLine, quoteExecArg, renderSystemdUnit } from "./systemd-unit.js";
 
 const fixtures = fileURLToPath(new URL("../../../test/fixtures/render/units/", import.meta.url));
 const update = process.env.UPDATE_GOLDEN === "1";
-const tmp = mkdtempSync(join(tmpdir(), "sealfarm-units-"));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir("sealfarm-units-");
 
 // systemd-analyze verify refuses an ExecStart whose program does not exist. The real binary lives in the release
 // on the target host, so for the verify step only, a stub executable stands in for it in the temp dir.

@@ -5,10 +5,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type DevnetServer, startDevnetServer } from "../../../agent/manager/chain/devnet-server/devnet-server.js";
 import { MinerMethod } from "../../../agent/manager/chain/filecoin/miner-methods.js";
@@ -16,10 +14,10 @@ import { encodePreCommitSectorBatch2 } from "../../../agent/manager/chain/fileco
 import { createLotusClient, type LotusClient } from "../../../agent/manager/chain/lotus/lotus-client.js";
 import { toJson } from "../../../agent/manager/chain/lotus/lotus-json.js";
 import { resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { scratchDir } from "../../support/scratch-dir.js";
 import { ccPreCommit, chainFailure, MINER, minerMessage, WORKER } from "./held-devnet.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-devnet-misbehaves-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-devnet-misbehaves-");
 const proofsBin = resolveProofsBin("");
 
 /** A PreCommit message of CC sector `n`. */

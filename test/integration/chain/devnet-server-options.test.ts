@@ -3,10 +3,9 @@
 // in one process keeping separate chains. Real servers on loopback, real state files, the real Lotus client.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import {
   type DevnetServerOptions,
   startDevnetServer,
@@ -23,10 +22,10 @@ import { createLotusClient, type LotusClient } from "../../../agent/manager/chai
 import { DomainSeparationTag } from "../../../agent/manager/chain/lotus/lotus-shapes.js";
 import { resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
 import { ConfigError } from "../../../components/core/config/config-error.js";
+import { scratchDir } from "../../support/scratch-dir.js";
 import { ccPreCommit, minerMessage } from "./held-devnet.js";
 
-const root = mkdtempSync(join(tmpdir(), "sealfarm-devnet-server-"));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = scratchDir("sealfarm-devnet-server-");
 const proofsBin = resolveProofsBin("");
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 

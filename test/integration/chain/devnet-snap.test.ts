@@ -3,10 +3,8 @@
 // thing builtin-actors checks (with its exit code) and then applied, and WindowPoSt over the sector then verified
 // against the update replica (a proof over the old replica is refused).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { decodeCbor } from "../../../agent/manager/chain/filecoin/cbor-shape.js";
 import { sealedCid, unsealedCid } from "../../../agent/manager/chain/filecoin/cid.js";
 import { ExitCode } from "../../../agent/manager/chain/filecoin/exit-codes.js";
@@ -17,12 +15,12 @@ import {
 } from "../../../agent/manager/chain/filecoin/miner-params.js";
 import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { scratchDir } from "../../support/scratch-dir.js";
 import { MINER, sealedReplica, startHeldDevnet } from "./held-devnet.js";
 import { snapUpgrade } from "./real-snap.js";
 
 const bin = resolveProofsBin("");
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-devnet-snap-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-devnet-snap-");
 
 test("ProveReplicaUpdates3 on the devnet: checked, verified, applied, and WindowPoSt proves the update replica", {
   timeout: 600_000,

@@ -2,21 +2,19 @@
 // window): a 2 KiB sector sealed and activated through the Lotus API, proven in its deadline with a real
 // window_post (a tampered proof is refused), faulted when its next deadline ends unproven, declared recovering.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { ExitCode } from "../../../agent/manager/chain/filecoin/exit-codes.js";
 import { MinerMethod } from "../../../agent/manager/chain/filecoin/miner-methods.js";
 import { encodeDeclareFaultsRecovered } from "../../../agent/manager/chain/filecoin/miner-params.js";
 import { rangesFromSet } from "../../../agent/manager/chain/filecoin/rle-plus.js";
 import { ChainError } from "../../../agent/manager/chain/lotus/chain-errors.js";
 import { hasSubcommand, resolveProofsBin } from "../../../agent/manager/proofs/proofs-binary.js";
+import { scratchDir } from "../../support/scratch-dir.js";
 import { MINER, sealedReplica, startHeldDevnet } from "./held-devnet.js";
 
 const bin = resolveProofsBin("");
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-devnet-wpost-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-devnet-wpost-");
 
 test("WindowPoSt on the devnet: proven, tampered, faulted, recovering", { timeout: 600_000 }, async (t) => {
   if (!(await hasSubcommand(bin, "verify-window-post"))) return t.skip("sealfarm-proofs lacks verify-window-post");

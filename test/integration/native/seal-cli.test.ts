@@ -5,16 +5,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { scratchDir } from "../../support/scratch-dir.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const bin = join(root, "native", "target", "release", "sealfarm-proofs");
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-seal-cli-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-seal-cli-");
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const env = { ...process.env, FIL_PROOFS_PARENT_CACHE: join(dir, "parents") };

@@ -2,17 +2,15 @@
 // Ctrl-C stops it cleanly and a second run continues from the same directory.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { DevSummary } from "../../../agent/dev/dev-view.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
+import { scratchDir } from "../../support/scratch-dir.js";
 import { requireStages, sealfarmBin } from "./harness.js";
 
 await requireStages(["add_pieces", "tree_d", "pc1", "pc2", "c1", "c2", "window_post"]);
-const dir = mkdtempSync(join(tmpdir(), "sealfarm-dev-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("sealfarm-dev-");
 
 // Every processor goes through a test gate, so the first run can be interrupted while a C2 is held: the run is
 // certainly unfinished then, however fast or slow this machine is.

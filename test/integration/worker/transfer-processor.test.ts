@@ -3,13 +3,13 @@
 // stores with meta, routes with store_name and opt) and copies the files, (c) a custom processor answering `false`,
 // which is a permanent failure: the thread pauses at PCLanded.
 import assert from "node:assert/strict";
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { isPersistedCacheFile } from "../../../agent/worker/stages/sealing-steps.js";
 import { sectorPaths } from "../../../agent/worker/store/sealing-store.js";
 import { ProcessorGate } from "../../support/processor-gate.js";
+import { scratchDir } from "../../support/scratch-dir.js";
 import {
   activeSector,
   type Farm,
@@ -30,8 +30,7 @@ await requireStages([...sealStages, "transfer"]);
 const customProcessor = join(import.meta.dirname, "custom-transfer-processor.mjs");
 const sector1 = { Miner: 1000, Number: 1 };
 
-const recordDir = mkdtempSync(join(tmpdir(), "sealfarm-transfer-record-"));
-after(() => rmSync(recordDir, { recursive: true, force: true }));
+const recordDir = scratchDir("sealfarm-transfer-record-");
 
 describe("persisting through [[processors.transfer]]", () => {
   const running = stoppedAfterEach();
