@@ -37,7 +37,14 @@ test("errors name the file, the key and what was expected", () => {
     'manager.toml: /chain/block_time: expected a duration like "30s", "5min" or "1h 30m", got "fast" (a string)',
   ]);
   assert.deepEqual(problems("[chain]\nblocktime = 1"), [
-    'manager.toml: /chain/blocktime: expected one of the keys "kind", "url", "token_file", "token_env", "api_info_env", "block_time", "precommit_challenge_delay", "confidence", "proving_period", "deadlines", "fees", got the unknown key "blocktime"',
+    'manager.toml: /chain/blocktime: expected one of the keys "kind", "url", "token_file", "token_env", "api_info_env", "block_time", "precommit_challenge_delay", "confidence", "ticket_lookback", "proving_period", "deadlines", "fees", got the unknown key "blocktime"',
+  ]);
+  // A ticket must be drawn before the head, and one older than MaxPreCommitRandomnessLookback (3780) is refused.
+  assert.deepEqual(problems("[chain]\nticket_lookback = 0"), [
+    "manager.toml: /chain/ticket_lookback: expected a number >= 1, got 0 (a number)",
+  ]);
+  assert.deepEqual(problems("[chain]\nticket_lookback = 3780"), [
+    "manager.toml: /chain/ticket_lookback: expected a number <= 3779, got 3780 (a number)",
   ]);
   assert.deepEqual(problems('[db]\nsynchronous = "off"'), [
     'manager.toml: /db/synchronous: expected one of "full", "normal", got "off" (a string)',

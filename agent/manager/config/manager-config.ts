@@ -31,6 +31,8 @@ export interface ChainConfig {
   blockTimeMs: number;
   precommitChallengeDelay: number;
   confidence: number;
+  /** Epochs behind the head a ticket is drawn at (SealRandomnessLookback). */
+  ticketLookback: number;
   provingPeriod: number;
   deadlines: number;
   /** attoFIL: the most one message of each kind may pay in gas. */
@@ -294,6 +296,7 @@ export function resolveManagerConfig(home: string, toml: ManagerToml, file: stri
       blockTimeMs: parseDurationMs(toml.chain.block_time),
       precommitChallengeDelay: toml.chain.precommit_challenge_delay,
       confidence: toml.chain.confidence,
+      ticketLookback: toml.chain.ticket_lookback,
       provingPeriod: toml.chain.proving_period,
       deadlines: toml.chain.deadlines,
     },

@@ -95,7 +95,8 @@ export async function allocateSector(ctx: ManagerContext, spec: AllocateSectorSp
 }
 
 /**
- * A fresh ticket: the chain's SealRandomness one epoch behind the head the manager last saw, stored with the sector.
+ * A fresh ticket: the chain's SealRandomness `ticket_lookback` epochs behind the head the manager last saw (chain
+ * finality by default, as lotus-miner: a reorg shallower than that cannot change it), stored with the sector.
  * Asked of the chain before the transaction, so no database lock is held across a network call.
  */
 export async function assignTicket(ctx: ManagerContext, sid: SectorID): Promise<Ticket> {
@@ -103,7 +104,7 @@ export async function assignTicket(ctx: ManagerContext, sid: SectorID): Promise<
   // A rebuild seals with the ticket of its PreCommit, never a fresh one.
   if (before.rebuild_state === "running" && before.pc_ticket !== null && before.pc_ticket_epoch !== null)
     return { Ticket: before.pc_ticket, Epoch: before.pc_ticket_epoch };
-  const epoch = Math.max(0, ctx.chain.head() - 1);
+  const epoch = Math.max(0, ctx.chain.head() - ctx.chain.config.ticketLookback);
   const ticket = toBase64(await chainCall("AssignTicket", () => ctx.chain.gateway.sealTicket(sid.Miner, epoch)));
   return ctx.db.transaction().execute(async (trx) => {
     const row = await liveSector(ctx, trx, sid);

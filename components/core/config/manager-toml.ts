@@ -25,6 +25,7 @@ export interface ManagerToml {
     block_time: string;
     precommit_challenge_delay: number;
     confidence: number;
+    ticket_lookback: number;
     proving_period: number;
     deadlines: number;
     fees: {
@@ -80,6 +81,7 @@ export function defaultManagerToml(): ManagerToml {
       block_time: "1s",
       precommit_challenge_delay: 10,
       confidence: 2,
+      ticket_lookback: 900,
       proving_period: 40,
       deadlines: 4,
       fees: {

@@ -40,6 +40,8 @@ const KEY_DOCS: Record<string, Doc> = {
     block_time: "devnet only: epoch length",
     precommit_challenge_delay: "devnet only: epochs between a PreCommit landing and its seed",
     confidence: "epochs on top of a message before its receipt counts",
+    ticket_lookback:
+      "epochs behind the head a ticket is drawn at (900 = finality, as lotus-miner); a PreCommit refuses tickets older than 3780 epochs",
     proving_period: "devnet only: epochs in one WindowPoSt proving period",
     deadlines: "devnet only: proving deadlines per period (proving_period must be a multiple)",
   },
