@@ -11,6 +11,7 @@ import { managerRpcAddr, planManagerHost } from "./manager-host.js";
 const farm: FarmConfig = {
   sectorSize: "32GiB",
   miners: [1000, 1001],
+  deals: false,
   manager: {
     name: "mgr-01",
     address: "10.1.0.10",
