@@ -239,11 +239,16 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
     const dealId = await step("import a deal on the manager host", async () => {
       const out = on(
         H().mgr as TestHost,
-        "head -c 1000 /dev/urandom > /tmp/deal.bin && cd /opt/sealfarm/current && " +
-          "node bin/sealfarm.js deals import /tmp/deal.bin --home /var/lib/sealfarm/manager",
+        "head -c 1000 /dev/urandom > /tmp/deal.bin && chmod 0644 /tmp/deal.bin && " +
+          "runuser -u sealfarm -- /opt/sealfarm/current/bin/sealfarm deals import /tmp/deal.bin --home /var/lib/sealfarm/manager",
       );
       const m = /^deal (\d+): /.exec(out);
       assert.ok(m, out);
+      // The piece store and the piece in it belong to the manager's user (the store was made by the preparation).
+      assert.equal(
+        on(H().mgr as TestHost, "stat -c %U /var/lib/sealfarm/manager/pieces /var/lib/sealfarm/manager/pieces/*"),
+        "sealfarm\nsealfarm",
+      );
       return Number(m[1]);
     });
     const list = await step(`wait for ${SECTORS} Active sectors on both sealers`, () =>
