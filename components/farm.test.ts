@@ -275,6 +275,25 @@ describe("Farm component (mocked engine)", () => {
     for (const [n, inputs] of before) assert.equal(afterGrowth.get(n), inputs, `${n} changed`);
   });
 
+  test("deals is the one owner of the fact: it turns deals on in manager.toml and every sealer's TOML (mocked engine)", async () => {
+    const content = (rs: Registered[], n: string) => {
+      const c = (rs.find((r) => r.name === n) as Registered).inputs.content;
+      return isSecretEnvelope(c) ? (c as { value: string }).value : String(c);
+    };
+    for (const deals of [false, true]) {
+      const obj = { ...farmObject("epyc-2gpu"), ...(deals ? { deals } : {}) };
+      const { resources } = await declare(
+        `farm-deals-${deals}`,
+        loadFarmConfig(obj, "Pulumi.test.yaml", { classNames: classes.keys() }),
+      );
+      const manager = content(resources, "mgr-01-manager-toml");
+      assert.deepEqual(manager.match(/^enable_deals = \w+$/gm), [`enable_deals = ${deals}`], "the one miner");
+      assert.match(content(resources, "sealer-01-worker-toml"), new RegExp(`^enable_deals = ${deals}$`, "m"));
+      // A PoSt host seals nothing: its TOML does not change with deals (no restart of the PoSt workers).
+      assert.match(content(resources, "post-01-worker-toml"), /^enable_deals = false$/m);
+    }
+  });
+
   test("the summary reports each host's role, threads and expected sectors per day (mocked engine)", async () => {
     const { farm } = await declare("farm-summary", load("epyc-2gpu"));
     assert.deepEqual(farm.summary["mgr-01"], { role: "manager", address: "10.1.0.10", class: "manager-small" });

@@ -106,6 +106,7 @@ export class Farm extends pulumi.ComponentResource {
       managerRpcAddr: managerRpcAddr(farm),
       miners: farm.miners,
       persistStores: farm.persistStores,
+      enableDeals: farm.deals,
     };
     const workers = new Map<string, WorkerHost>();
     const summary: Record<string, HostSummary> = {

@@ -11,6 +11,7 @@ import { managerRpcAddr, planManagerHost } from "./manager-host.js";
 const farm: FarmConfig = {
   sectorSize: "32GiB",
   miners: [1000, 1001],
+  deals: false,
   manager: {
     name: "mgr-01",
     address: "10.1.0.10",
@@ -52,6 +53,11 @@ test("manager.toml carries the farm's database, miners, stores and port, and the
     /^ExecStart=\/opt\/sealfarm\/current\/bin\/sealfarm manager run --home \/var\/lib\/sealfarm\/manager$/m,
   );
   assert.ok(p.prepareScript.includes("'/var/lib/sealfarm/manager'"));
+  // The piece store belongs to the manager before anyone imports a deal (as root, say).
+  assert.ok(
+    p.prepareScript.includes("install -d -m 0750 -o 'sealfarm' -g 'sealfarm' '/var/lib/sealfarm/manager/pieces'"),
+  );
+  assert.ok(p.unprepareScript.includes("'/var/lib/sealfarm/manager/pieces'"));
 });
 
 test("workers reach the manager at a multiaddr for its address", () => {

@@ -1,6 +1,6 @@
 // ManagerHost: the sector manager's host. planManagerHost (pure) renders manager.toml and the unit; the component
 // creates the children:
-//   <host>-prepare          one-shot RemoteScript: the service user and the manager's directories
+//   <host>-prepare          one-shot RemoteScript: the service user and the manager's directories (home, piece store)
 //   <host>-release          RemoteRelease
 //   <host>-manager-toml     RemoteFile: <home>/manager.toml
 //   <host>-auth-secret      RemoteFile: <home>/auth.secret (the key that signs API tokens: a secret, mode 0600)
@@ -8,6 +8,7 @@
 //                           secret, core/render/manager-tls.ts) that the manager serves on its TLS port and workers pin
 //   <host>-manager-service  SystemdService: sealfarm-manager.service, restarted only when its own trigger changes
 
+import { posix } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { FarmConfig } from "./core/config/load-farm.js";
 import type { ManagerToml } from "./core/config/manager-toml.js";
@@ -43,12 +44,15 @@ export function planManagerHost(farm: FarmConfig, home: string = MANAGER_HOME): 
   const tls = { tlsPort: managerTlsPort(farm) };
   const managerToml = managerTomlForFarm(farm, tls);
   const persistPaths = farm.persistStores.map((s) => s.path);
+  // The piece store is made here, owned by the service user: otherwise the first `sealfarm deals import` run as root
+  // would create it root-owned, and the manager could not keep an unsealed piece uploaded into it.
+  const pieceStore = posix.resolve(home, managerToml.piece_store.path);
   return {
     managerToml,
     managerTomlText: renderManagerToml(farm, tls),
     unitText: renderManagerUnit({ home, persistStorePaths: persistPaths }),
-    prepareScript: prepareHostScript(SERVICE_USER, [home, ...persistPaths], []),
-    unprepareScript: unprepareHostScript([home, ...persistPaths], []),
+    prepareScript: prepareHostScript(SERVICE_USER, [home, pieceStore, ...persistPaths], []),
+    unprepareScript: unprepareHostScript([home, pieceStore, ...persistPaths], []),
     home,
   };
 }

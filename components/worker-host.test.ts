@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseWorkerConfig } from "../agent/worker/config/load-worker-config.js";
+import { mergeSealing } from "../agent/worker/config/worker-config.js";
 import { loadClassDirectory } from "./core/config/load-class.js";
 import type { FarmHost } from "./core/config/load-farm.js";
 import { renderWorkerToml } from "./core/render/worker-toml.js";
@@ -41,6 +42,19 @@ test("a sealer's worker TOML, with the token, loads in the worker's own config l
   assert.equal(p.plan.workerToml.worker?.name, "sealer-01");
   assert.equal(p.storePaths.length, p.plan.report.threads + 1, "one store per thread plus the persist store");
   assert.ok(p.storePaths.includes("/mnt/persist-1"));
+});
+
+test("a sealer's worker TOML takes deals exactly when the farm does, as the worker's own loader reads it", () => {
+  for (const enableDeals of [false, true]) {
+    const p = planWorkerHost(host("sealer-01", "dev", "sealer"), cls("dev"), "2KiB", { ...context, enableDeals });
+    const text = renderWorkerToml(p.plan, { managerToken: "sf1.x.y" });
+    assert.match(text, new RegExp(`^enable_deals = ${enableDeals}$`, "m"));
+    const loaded = parseWorkerConfig(text, "/etc/sealfarm/worker.toml", { defaultBin: "/bin/true" });
+    assert.equal(loaded.config.sealing.enableDeals, enableDeals);
+    assert.ok(loaded.config.threads.length > 0);
+    for (const t of loaded.config.threads)
+      assert.equal(mergeSealing(loaded.config.sealing, t.sealing).enableDeals, enableDeals, "effective per thread");
+  }
 });
 
 test("the unit writes exactly the stores, and preparation creates them owned by the service user", () => {

@@ -4,7 +4,8 @@
 // systemd test hosts (network namespaces with sshd and systemd as PID 1, each with its own pinned host key).
 //
 // Steps, each printed with its time: 1. four hosts (manager, two sealers, a PoSt worker) deployed, sectors sealed
-// to Active on both sealers, a WindowPoSt verified on the PoSt host; 2. an unchanged `up` changes and writes
+// to Active on both sealers, a deal imported on the manager and sealed into an Active sector (the farm has
+// `deals: true`), a WindowPoSt verified on the PoSt host; 2. an unchanged `up` changes and writes
 // nothing; 3. scale-out (after a refused deploy to a host whose key differs from the pinned one); 4. drift found by
 // `preview --refresh` from the engine's events, repaired by `up`; 5. faults: SIGKILL during PC1, manager restart
 // mid-seal; 6. secrets nowhere in plaintext; 7. destroy leaves nothing and removes the stack.
@@ -111,6 +112,8 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
     return {
       sectorSize: "2KiB",
       miners: [1000],
+      // The farm seals deals: the manager hands imported deals out and every sealer asks for them.
+      deals: true,
       ssh: { user: "root", port: 22 },
       manager: {
         name: "mgr",
@@ -154,14 +157,11 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
   let rpcUrl = "";
   const rpc = () =>
     createVenusClient({ url: rpcUrl, token: createToken(Buffer.from(AUTH_SECRET, "hex"), "admin"), timeoutMs: 10000 });
-  async function sectors(): Promise<{ State: string; Worker: string | null; ID: { Number: number } }[]> {
+  type SectorRow = { State: string; Worker: string | null; ID: { Number: number }; Deals: number };
+  async function sectors(): Promise<SectorRow[]> {
     const c = rpc();
     try {
-      return (await c.callVenus("ListSectors", [null])) as unknown as {
-        State: string;
-        Worker: string | null;
-        ID: { Number: number };
-      }[];
+      return (await c.callVenus("ListSectors", [null])) as unknown as SectorRow[];
     } finally {
       c.close();
     }
@@ -236,13 +236,20 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
     rpcUrl = `http://${address}:${port}`;
     for (const { host, unit } of farmHosts())
       assert.equal(on(host, `systemctl is-active ${unit} || true`), "active", `${unit} on ${host.name}`);
-    await step("import a deal on the manager host", async () => {
+    const dealId = await step("import a deal on the manager host", async () => {
       const out = on(
         H().mgr as TestHost,
-        "head -c 1000 /dev/urandom > /tmp/deal.bin && cd /opt/sealfarm/current && " +
-          "node bin/sealfarm.js deals import /tmp/deal.bin --home /var/lib/sealfarm/manager",
+        "head -c 1000 /dev/urandom > /tmp/deal.bin && chmod 0644 /tmp/deal.bin && " +
+          "runuser -u sealfarm -- /opt/sealfarm/current/bin/sealfarm deals import /tmp/deal.bin --home /var/lib/sealfarm/manager",
       );
-      assert.match(out, /^deal \d+: /);
+      const m = /^deal (\d+): /.exec(out);
+      assert.ok(m, out);
+      // The piece store and the piece in it belong to the manager's user (the store was made by the preparation).
+      assert.equal(
+        on(H().mgr as TestHost, "stat -c %U /var/lib/sealfarm/manager/pieces /var/lib/sealfarm/manager/pieces/*"),
+        "sealfarm\nsealfarm",
+      );
+      return Number(m[1]);
     });
     const list = await step(`wait for ${SECTORS} Active sectors on both sealers`, () =>
       until(
@@ -253,6 +260,27 @@ describe("the farm under the real Pulumi engine", { skip }, () => {
       ),
     );
     say(`sectors Active: ${activeBy(list)} (s1 ${activeBy(list, "s1")}, s2 ${activeBy(list, "s2")})`);
+    // `deals: true` reaches both ends: a sealer takes the deal (AcquireDeals), fetches its piece from the manager's
+    // piece store over the pinned TLS URL, seals it, and the sector goes Active with the deal in it.
+    const dealSector = await step(`wait for deal ${dealId} to be sealed into an Active sector`, async () => {
+      const assigned = await until(
+        `deal ${dealId} assigned to a sector`,
+        10 * 60_000,
+        async () =>
+          on(
+            H().mgr as TestHost,
+            `sqlite3 -readonly /var/lib/sealfarm/manager/manager.db "select sector_number from deals where id = ${dealId} and state = 'assigned'"`,
+          ),
+        (out) => /^\d+$/.test(out),
+      );
+      const number = Number(assigned);
+      const l = await until(`sector ${number} (deal ${dealId}) Active`, 10 * 60_000, sectors, (l) =>
+        l.some((s) => s.ID.Number === number && s.State === "Active"),
+      );
+      return l.find((s) => s.ID.Number === number) as SectorRow;
+    });
+    assert.equal(dealSector.Deals, 1, `sector ${dealSector.ID.Number} holds the deal`);
+    say(`deal ${dealId} sealed in sector ${dealSector.ID.Number} by ${dealSector.Worker}`);
     await step("wait for a WindowPoSt verified on the PoSt host", () =>
       until(
         "a verified WindowPoSt job run by post1",

@@ -27,6 +27,12 @@ export const dealsImport: Command = {
       await migrateToLatest(db);
       const ctx = createOfflineContext(db, config);
       const deal = await importDeal(ctx, resolve(file), miner);
+      // A miner that takes no deals keeps the deal queued: say so, not only "queued", so nobody waits for it.
+      if (config.miners.find((m) => m.actor === miner)?.enableDeals !== true)
+        io.err(
+          `note: t0${miner} takes no deals (enable_deals = false in manager.toml; a deployed farm sets it with ` +
+            "deals: true in sealfarm:farm): the deal stays queued until it does",
+        );
       io.out(
         args.flags.has("json")
           ? JSON.stringify(deal)

@@ -82,6 +82,30 @@ describe("farm config", () => {
     );
   });
 
+  it("deals: a boolean, default false (CC only); anything else is refused naming the file and the key", () => {
+    const f = "stacks/Pulumi.dev.yaml";
+    const text = readFileSync(f, "utf8");
+    // The key goes right under sealfarm:farm, as an operator would write it.
+    const withDeals = (value: string) => {
+      const edited = text.replace(/^( {2}sealfarm:farm:\n)( +)/m, `$1$2deals: ${value}\n$2`);
+      assert.notEqual(edited, text);
+      const raw = parseYaml(edited, f) as { config: Record<string, unknown> };
+      return loadFarmConfig(raw.config["sealfarm:farm"], f, { classNames });
+    };
+    assert.equal(loadFarmStackFile(f, { classNames }).deals, false);
+    assert.equal(withDeals("true").deals, true);
+    assert.equal(withDeals("false").deals, false);
+    const expected = "expected true (the farm seals imported deals) or false (CC sectors only)";
+    assert.deepEqual(
+      configErrorLines(() => withDeals("yes")),
+      [`${f}: sealfarm:farm/deals: ${expected}, got "yes" (a string)`],
+    );
+    assert.deepEqual(
+      configErrorLines(() => withDeals("1")),
+      [`${f}: sealfarm:farm/deals: ${expected}, got 1 (a number)`],
+    );
+  });
+
   it("computes the OpenSSH fingerprint of a pinned key", () => {
     const key = parseHostKey(
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAG7abNW63a3KWiue0ju0zZETpDXxbQCXSuniA5rTk9N root@dev",

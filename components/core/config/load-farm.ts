@@ -39,6 +39,11 @@ export interface PersistStore {
 export interface FarmConfig {
   readonly sectorSize: SectorSizeName;
   readonly miners: readonly number[];
+  /**
+   * Whether the farm seals deals (`deals`, default false: CC sectors only). The one owner of the fact: it sets every
+   * miner's `enable_deals` in manager.toml and every sealer's `[sealing] enable_deals`.
+   */
+  readonly deals: boolean;
   readonly manager: {
     readonly name: string;
     readonly address: string;
@@ -68,6 +73,7 @@ interface RawSsh {
 interface RawFarm {
   sectorSize: SectorSizeName;
   miners: number[];
+  deals?: boolean;
   ssh?: { user?: string; port?: number };
   manager: Omit<FarmConfig["manager"], "ssh" | "rpcPort"> & { ssh: RawSsh; rpcPort?: number };
   persistStores: PersistStore[];
@@ -98,6 +104,7 @@ export function loadFarmConfig(obj: unknown, file: string, options: LoadFarmOpti
   return {
     sectorSize: raw.sectorSize,
     miners: [...raw.miners],
+    deals: raw.deals ?? false,
     manager: {
       name: raw.manager.name,
       address: raw.manager.address,

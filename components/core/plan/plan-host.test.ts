@@ -209,6 +209,18 @@ describe("planner on the shipped classes", () => {
     assert.deepEqual(plan.workerToml.sealing.allowed_miners, [1000, 1001]);
     assert.deepEqual(plan.workerToml.attached, [{ name: "persist-1", location: "/mnt/persist-1", readonly: true }]);
   });
+
+  it("a sealer takes deals only when the farm says so: [sealing] enable_deals follows enableDeals, default off", () => {
+    assert.equal(planHost(epyc, "sealer", "32GiB").workerToml.sealing.enable_deals, false);
+    for (const enableDeals of [false, true]) {
+      const t = planHost(epyc, "sealer", "32GiB", { enableDeals }).workerToml;
+      assert.equal(t.sealing.enable_deals, enableDeals);
+      // No thread overrides it: the farm-level value is the one every sealing thread runs with.
+      for (const thread of t.sealing_thread) assert.ok(!("sealing" in thread));
+      // A PoSt host seals nothing: its file does not change with the farm's deals.
+      assert.equal(planHost(epyc, "post", "32GiB", { enableDeals }).workerToml.sealing.enable_deals, false);
+    }
+  });
 });
 
 describe("the shipped stacks", () => {

@@ -30,6 +30,7 @@ export interface PlanContext {
   readonly persistStores: readonly PersistStore[];
   /** The proof binary every processor runs (`sealfarm-proofs processor <stage>`). */
   readonly proofsBin: string;
+  /** A sealer's `[sealing] enable_deals`: ask the manager for deals (the farm's `deals`); PoSt hosts ignore it. */
   readonly enableDeals: boolean;
 }
 
@@ -97,14 +98,20 @@ const DEVNET_SEALING_WAITS: Partial<Record<SectorSizeName, Partial<WorkerToml["s
   "8MiB": { seal_interval: "1s", recover_interval: "5s", rpc_polling_interval: "2s" },
 };
 
-function base(ctx: PlanContext, size: SectorSizeName): Omit<WorkerToml, "sealing_thread" | "processors"> {
+function base(
+  ctx: PlanContext,
+  size: SectorSizeName,
+  role: HostRole,
+): Omit<WorkerToml, "sealing_thread" | "processors"> {
   return {
     ...(ctx.workerName === undefined ? {} : { worker: { name: ctx.workerName } }),
     sector_manager: { rpc_client: { addr: ctx.managerRpcAddr } },
     sealing: {
       allowed_sizes: [size],
       ...(ctx.miners.length > 0 ? { allowed_miners: [...ctx.miners] } : {}),
-      enable_deals: ctx.enableDeals,
+      // Only sealers take deals; a PoSt host's TOML stays the same whichever way the farm's `deals` goes, so turning
+      // deals on or off restarts the manager and the sealers, not the PoSt workers.
+      enable_deals: role === "sealer" && ctx.enableDeals,
       ...DEVNET_SEALING_WAITS[size],
     },
     attached: ctx.persistStores.map((s) => ({
@@ -222,7 +229,7 @@ function planSealer(mc: MachineClass, size: SectorSizeName, ctx: PlanContext): H
   const gpuCount = Math.max(1, mc.gpus.length);
   const gpuRate = (gpuCount * 86_400) / (timing.seconds.pc2 + timing.seconds.c2);
   const workerToml: WorkerToml = {
-    ...base(ctx, size),
+    ...base(ctx, size, "sealer"),
     sealing_thread: storeLocations(mc, perDevice, threads).map((location) => ({ location, plan: "sealer" as const })),
     processors: {
       limitation: {
@@ -300,7 +307,7 @@ function planPost(mc: MachineClass, size: SectorSizeName, ctx: PlanContext): Hos
     );
   });
   const workerToml: WorkerToml = {
-    ...base(ctx, size),
+    ...base(ctx, size, "post"),
     sealing_thread: Array.from({ length: threads }, () => ({ plan: "wdpost" as const })),
     processors: {
       limitation: { concurrent: { window_post: threads } },

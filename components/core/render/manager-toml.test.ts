@@ -45,6 +45,38 @@ describe("manager.toml for a farm", () => {
   }
 });
 
+describe("the farm's deals setting in manager.toml", () => {
+  for (const deals of [false, true]) {
+    it(`deals: ${deals} sets enable_deals = ${deals} for every miner, and the manager resolves it so`, () => {
+      const farm = loadFarmStackFile("stacks/Pulumi.example.yaml", { classNames });
+      const twoMiners = { ...farm, miners: [1000, 1001], deals };
+      const text = renderManagerToml(twoMiners);
+      const toml = parseManagerToml("m.toml", text);
+      assert.deepEqual(
+        toml.miners.map((m) => [m.actor, m.enable_deals]),
+        [
+          [1000, deals],
+          [1001, deals],
+        ],
+      );
+      const resolved = resolveManagerConfig("/var/lib/sealfarm/manager", toml, "m.toml");
+      assert.deepEqual(
+        resolved.miners.map((m) => m.enableDeals),
+        [deals, deals],
+      );
+    });
+  }
+
+  it("a farm without the key seals CC only: every miner gets enable_deals = false", () => {
+    const farm = loadFarmStackFile("stacks/Pulumi.dev.yaml", { classNames });
+    assert.equal(farm.deals, false);
+    assert.deepEqual(
+      parseManagerToml("m.toml", renderManagerToml(farm)).miners.map((m) => m.enable_deals),
+      farm.miners.map(() => false),
+    );
+  });
+});
+
 describe("the farm's manager TLS (issue 15)", () => {
   it("is derived from the auth secret: the same certificate every run, another one after a rotation", () => {
     const farm = loadFarmStackFile("stacks/Pulumi.example.yaml", { classNames });

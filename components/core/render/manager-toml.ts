@@ -1,6 +1,6 @@
 // The manager's config for a farm: the same file `sealfarm manager init` writes (the same renderer,
 // manager-toml-text.ts, so the format has one owner), filled from the farm: listen on the RPC port for the workers,
-// the farm's database, miners and persist stores, the release's proof binary. Pure.
+// the farm's database, miners (taking deals when the farm's `deals` says so) and persist stores, the release's proof binary. Pure.
 
 import type { FarmConfig } from "../config/load-farm.js";
 import { defaultManagerToml, type ManagerToml } from "../config/manager-toml.js";
@@ -38,7 +38,7 @@ export function managerTomlForFarm(farm: FarmConfig, options: ManagerTomlOptions
       seal_proof: `StackedDrg${farm.sectorSize}V1_1`,
       min_number: 1,
       max_number: 1_000_000,
-      enable_deals: false,
+      enable_deals: farm.deals,
     })),
     persist_stores: farm.persistStores.map((s) => ({
       name: s.name,

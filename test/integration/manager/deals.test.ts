@@ -2,7 +2,8 @@
 // alignment and pledge pieces, /piecestore, the CommD check against the pieces, and deals released on abort.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -57,6 +58,7 @@ for (const dialect of DIALECTS) {
       for (const f of files) {
         const r = await cli(["deals", "import", f.path, "--home", tdb().home, "--json"]);
         assert.equal(r.code, 0, r.err);
+        assert.doesNotMatch(r.err, /takes no deals/, "the miner takes deals: no note");
         imported.push(JSON.parse(r.out) as { id: number; pieceCid: string; paddedSize: number; payloadSize: number });
       }
       assert.deepEqual(
@@ -138,3 +140,24 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("deals import for a miner that takes no deals", () => {
+  test("queues the deal and says on stderr that no sector will take it", async (t) => {
+    if (!(await hasSubcommand(resolveProofsBin(""), "commp"))) return t.skip("sealfarm-proofs has no commp");
+    const home = mkdtempSync(join(tmpdir(), "sealfarm-deals-cc-"));
+    try {
+      const toml = [`[db]\nurl = "sqlite://${join(home, "manager.db")}"`, "[[miners]]\nactor = 1000", ""].join("\n");
+      writeFileSync(join(home, "manager.toml"), toml);
+      writeFileSync(join(home, "piece.bin"), randomBytes(500));
+      const r = await cli(["deals", "import", join(home, "piece.bin"), "--home", home]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^deal 1: baga6ea4seaq\S+ \(512 padded bytes, 500 payload\) queued for t01000$/);
+      assert.match(
+        r.err,
+        /^note: t01000 takes no deals \(enable_deals = false in manager\.toml; .*deals: true in sealfarm:farm\)/,
+      );
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
