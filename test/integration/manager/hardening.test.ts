@@ -99,11 +99,12 @@ describe("reads need a token outside auth.trusted", () => {
       const car = join(t.home, "deal.car");
       writeFileSync(car, Buffer.alloc(1000, 7));
       let out = "";
+      let err = "";
       const code = await main(["deals", "import", car, "--home", t.home, "--json"], {
         out: (o) => (out += o),
-        err: (o) => (out += o),
+        err: (o) => (err += o),
       });
-      assert.equal(code, 0, out);
+      assert.equal(code, 0, err);
       cid = (JSON.parse(out) as { pieceCid: string }).pieceCid;
     }),
   );
