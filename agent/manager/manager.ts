@@ -10,7 +10,7 @@ import { isTrusted, trustedList } from "../shared/auth/trusted-addresses.js";
 import { type ConnectionStats, guardConnections } from "../shared/net/connection-guard.js";
 import { ChainError } from "./chain/lotus/chain-errors.js";
 import { pumpMessages } from "./chain/message-pump.js";
-import { StuckRecord } from "./chain/message-records.js";
+import { reportedBefore } from "./chain/message-records.js";
 import { loadManagerConfig } from "./config/load-manager-config.js";
 import type { ManagerConfig } from "./config/manager-config.js";
 import { createManagerContext, type ManagerContext } from "./context.js";
@@ -120,7 +120,7 @@ export async function startManager(options: StartOptions): Promise<RunningManage
   const report = (error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);
     // A stuck record says so once, on the record and in its sectors' timelines; not again every cycle.
-    if (error instanceof StuckRecord && !error.firstTime) return;
+    if (reportedBefore(error)) return;
     if (!(error instanceof ChainError)) {
       if (!stopped) console.error(`sealfarm manager: chain pump: ${text}`);
     } else if (!chainDown) {

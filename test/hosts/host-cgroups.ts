@@ -7,6 +7,7 @@
 // the unit's cgroup (it held processes of other PID namespaces).
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { shellQuote } from "../../components/core/shell/shell-quote.js";
 
 interface Hierarchy {
   /** Where the hierarchy is mounted in this mount namespace. */
@@ -89,9 +90,9 @@ export function createHostCgroups(name: string): string[] {
   return made;
 }
 
-/** The shell that moves itself into `dirs` (so that what it then execs starts there). */
-export function joinCgroupsScript(dirs: readonly string[]): string {
-  return dirs.map((d) => `echo $$ > '${join(d, "cgroup.procs")}'`).join(" && ");
+/** Shell lines that move the shell itself into `dirs` (so that what it then execs starts there). */
+export function joinCgroupsScript(dirs: readonly string[]): string[] {
+  return dirs.map((d) => `echo $$ > ${shellQuote(join(d, "cgroup.procs"))}`);
 }
 
 /**

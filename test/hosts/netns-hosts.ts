@@ -336,12 +336,11 @@ export async function startTestHosts(
         // there (host-cgroups.ts says why).
         const cgroups = createHostCgroups(`sealfarm-test-${tag}-${name}`);
         created.cgroups.push(...cgroups);
-        const enter = [
+        const launch = [
+          ...joinCgroupsScript(cgroups),
           'exec ip netns exec "$0" unshare --pid --fork --mount --uts --cgroup --propagation private sh -c "$1"',
-        ];
-        child = spawn("sh", ["-c", [joinCgroupsScript(cgroups), ...enter].filter(Boolean).join(" && "), netns, boot], {
-          stdio: ["ignore", "ignore", "ignore"],
-        });
+        ].join(" && ");
+        child = spawn("sh", ["-c", launch, netns, boot], { stdio: ["ignore", "ignore", "ignore"] });
         const systemdPid = () => childPids(child.pid ?? 0)[0] ?? 0;
         await waitFor(`systemd in ${netns}`, () => (systemdPid() > 0 ? true : undefined), 10_000, 100);
         const pid1 = systemdPid();

@@ -35,7 +35,7 @@ import {
   openRecords,
   pushRecord,
   recordSectors,
-  StuckRecord,
+  reportedBefore,
   timelineForSectors,
 } from "./message-records.js";
 import { preCommitBatchMessage, proveCommitMessage } from "./sealing-messages.js";
@@ -321,8 +321,7 @@ export async function pumpMessages(ctx: ManagerContext): Promise<void> {
     try {
       await step();
     } catch (error) {
-      const known = (e: unknown) => e instanceof StuckRecord && !e.firstTime;
-      if (failure === undefined || (known(failure.error) && !known(error))) failure = { error };
+      if (failure === undefined || (reportedBefore(failure.error) && !reportedBefore(error))) failure = { error };
     }
   };
   for (const msg of await openRecords(ctx, ["precommit", "provecommit"]))

@@ -106,22 +106,29 @@ export class StuckRecord extends Error {
   }
 }
 
+/** A record stuck for the same reason as last cycle: the pump logged it then and stays quiet now. */
+export function reportedBefore(error: unknown): boolean {
+  return error instanceof StuckRecord && !error.firstTime;
+}
+
+function sectorListReadable(msg: MessagesTable): boolean {
+  try {
+    recordSectors(msg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function holdStuck(ctx: ManagerContext, msg: MessagesTable, error: unknown): Promise<StuckRecord> {
   const reason = `${methodName(msg.method)} record ${msg.id} cannot be sent: ${error instanceof Error ? error.message : String(error)}`;
   return ctx.db.transaction().execute(async (trx) => {
     const fresh = await trx.selectFrom("messages").select("error").where("id", "=", msg.id).executeTakeFirst();
     if (fresh?.error === reason) return new StuckRecord(reason, false);
     await trx.updateTable("messages").set({ error: reason }).where("id", "=", msg.id).execute();
-    // A record damaged in its sector list still keeps the reason; it just has no sector timelines to write it to.
-    const sectorsReadable = (() => {
-      try {
-        recordSectors(msg);
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    if (sectorsReadable) await timelineForSectors(trx, ctx, msg, "", "", reason);
+    // A record damaged in its sector list (JSON that does not parse) still keeps the reason; it just has no sector
+    // timelines to write it to.
+    if (sectorListReadable(msg)) await timelineForSectors(trx, ctx, msg, "", "", reason);
     return new StuckRecord(reason, true);
   });
 }
